@@ -1,0 +1,220 @@
+package errresp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Error is the one value every failure in a service becomes before it is
+// written. It keeps what the client may see (Kind, Message, Fields, Info, ...)
+// apart from what it must not (Err, the internal cause, which is never
+// rendered).
+//
+// An *Error is not safe to modify while another goroutine writes it.
+type Error struct {
+	// Kind is the provider-neutral reason. Unknown is written as Internal.
+	Kind Kind
+	// Message is the client-facing text. Empty means the style's summary for
+	// the kind. For 5xx kinds created by From it is a generic sentence.
+	Message string
+	// Code, when set, replaces the style's code for the kind (the status stays
+	// the style's). Use it for a service-specific code such as "VM_LOCKED".
+	Code string
+	// Fields lists per-field validation failures.
+	Fields []FieldError
+	// Info holds structured extras: quota numbers, "totpConfigured",
+	// rate-limit state. Values are strings, booleans, numbers, time.Time,
+	// slices and maps of those, or anything encoding/json can marshal.
+	Info map[string]any
+	// RetryAfter, when positive, is sent as a Retry-After header, rounded up
+	// to whole seconds.
+	RetryAfter time.Duration
+	// Header holds extra response headers, such as WWW-Authenticate or Allow.
+	Header http.Header
+	// RequestID is filled in by Decode; Write takes the id from the request.
+	RequestID string
+	// Err is the internal cause. It is returned by Unwrap and logged by the
+	// middleware, and never written to a response body.
+	Err error
+}
+
+// FieldError is one field that failed validation. It never holds the rejected
+// value, which may be a password.
+type FieldError struct {
+	// Field is the JSON path, such as "items[0].name", or the parameter name.
+	Field string `json:"field"`
+	// Pointer is the RFC 6901 JSON pointer, such as "/items/0/name"; empty for
+	// parameters.
+	Pointer string `json:"pointer,omitempty"`
+	// In is where the field is: "body" (the default when empty), "query",
+	// "path" or "header".
+	In string `json:"in,omitempty"`
+	// Rule is the rule that failed, such as "required" or "min".
+	Rule string `json:"rule,omitempty"`
+	// Param is the rule's parameter, such as "3" for min=3.
+	Param string `json:"param,omitempty"`
+	// Message is an English sentence a person can act on.
+	Message string `json:"message"`
+}
+
+// New returns an *Error of the kind with a client-facing message.
+func New(kind Kind, message string) *Error {
+	return &Error{Kind: kind, Message: message}
+}
+
+// Newf is New with a formatted message.
+func Newf(kind Kind, format string, args ...any) *Error {
+	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...)}
+}
+
+// Wrap returns an *Error of the kind whose internal cause is err. The message
+// is what the client sees; err is never shown to it.
+func Wrap(kind Kind, err error, message string) *Error {
+	return &Error{Kind: kind, Message: message, Err: err}
+}
+
+// Invalid returns an InvalidRequest error listing the fields that failed.
+func Invalid(message string, fields ...FieldError) *Error {
+	return &Error{Kind: InvalidRequest, Message: message, Fields: fields}
+}
+
+// Error implements error. The text holds the kind and the message and, when
+// there is one, the cause; it is for logs, not for clients.
+func (e *Error) Error() string {
+	msg := e.Message
+	if msg == "" {
+		msg = e.Kind.String()
+	} else {
+		msg = e.Kind.String() + ": " + msg
+	}
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+// Unwrap returns the internal cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is reports whether target is an *Error whose set fields all match e: a
+// target with only a Kind matches any error of that kind, so
+// errors.Is(err, &errresp.Error{Kind: errresp.NotFound}) reads as "is a not
+// found". Message and Code are compared when the target sets them.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	if !ok || t == nil {
+		return false
+	}
+	if t.Kind != Unknown && t.Kind != e.effectiveKind() {
+		return false
+	}
+	if t.Message != "" && t.Message != e.Message {
+		return false
+	}
+	if t.Code != "" && t.Code != e.Code {
+		return false
+	}
+	return true
+}
+
+// effectiveKind takes the inner kind where e's own is unset, so that wrapping
+// a kinded error in an unkinded one keeps the reason.
+func (e *Error) effectiveKind() Kind {
+	if e.Kind != Unknown {
+		return e.Kind
+	}
+	var inner *Error
+	if e.Err != nil && errors.As(e.Err, &inner) {
+		return inner.effectiveKind()
+	}
+	return Unknown
+}
+
+// With adds one Info entry and returns e, for chaining at the call site:
+//
+//	errresp.New(errresp.TwoFactorRequired, "2FA needed").With("totpConfigured", true)
+func (e *Error) With(key string, value any) *Error {
+	if e.Info == nil {
+		e.Info = make(map[string]any, 4)
+	}
+	e.Info[key] = value
+	return e
+}
+
+// WithHeader adds a response header and returns e.
+func (e *Error) WithHeader(key, value string) *Error {
+	if e.Header == nil {
+		e.Header = make(http.Header, 2)
+	}
+	e.Header.Add(key, value)
+	return e
+}
+
+// Status returns the HTTP status the error is written with in style s (nil
+// means the default style).
+func (e *Error) Status(s *Style) int {
+	if s == nil {
+		s = Default
+	}
+	return s.code(e.kindOrInternal()).Status
+}
+
+func (e *Error) kindOrInternal() Kind {
+	if k := e.effectiveKind(); k != Unknown {
+		return k
+	}
+	return Internal
+}
+
+// KindOf returns the kind of the first *Error in err's chain, Internal for any
+// other non-nil error, and Unknown for nil.
+func KindOf(err error) Kind {
+	if err == nil {
+		return Unknown
+	}
+	return From(err).Kind
+}
+
+// Messages used by From for errors that carry no client-facing text.
+const (
+	msgInternal = "An internal error occurred."
+	msgTimeout  = "The request took too long to complete."
+	msgCanceled = "The request was canceled by the client."
+)
+
+// From turns any error into an *Error. The first *Error in err's chain is
+// returned as it is (with the kind taken from an inner error where its own is
+// unset); context.DeadlineExceeded becomes Timeout, context.Canceled becomes
+// Canceled, *http.MaxBytesError becomes PayloadTooLarge naming the limit;
+// anything else becomes Internal with a generic message and err as its cause,
+// so nothing of its text reaches a client. From(nil) returns nil.
+func From(err error) *Error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		if e.Kind == Unknown {
+			if k := e.effectiveKind(); k != Unknown {
+				c := *e
+				c.Kind = k
+				return &c
+			}
+		}
+		return e
+	}
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return &Error{Kind: PayloadTooLarge, Message: "The request body is larger than the limit of " + strconv.FormatInt(mbe.Limit, 10) + " bytes.", Err: err}
+	case errors.Is(err, context.DeadlineExceeded):
+		return &Error{Kind: Timeout, Message: msgTimeout, Err: err}
+	case errors.Is(err, context.Canceled):
+		return &Error{Kind: Canceled, Message: msgCanceled, Err: err}
+	}
+	return &Error{Kind: Internal, Message: msgInternal, Err: err}
+}

@@ -1,0 +1,349 @@
+package errresp
+
+// The five built-in styles. Codes and statuses that a provider's error page
+// names are used verbatim; the others follow the page's own convention and are
+// listed by the style's generated reference page (see Reference).
+
+var fieldNames = FieldNames{Field: "field", Pointer: "pointer", In: "in", Rule: "rule", Param: "param", Message: "message"}
+
+// Problem is RFC 9457 problem details, served as application/problem+json:
+//
+//	{"type":"about:blank","title":"Bad Request","status":400,"detail":"...",
+//	 "code":"invalid_request","request_id":"...","errors":[{"detail":"...","pointer":"#/name",...}]}
+//
+// The type is about:blank, so the title is the status phrase; the "code"
+// extension member carries the kind's name for programmatic matching, Info
+// entries are extension members, and field errors follow the RFC's example
+// ("errors" with "detail" and a "#"-prefixed JSON pointer). For a style whose
+// type is a URI per kind, use NewProblem.
+var Problem = NewProblem("")
+
+var problemFields = FieldNames{Field: "field", Pointer: "pointer", PointerPrefix: "#", In: "in", Rule: "rule", Param: "param", Message: "detail"}
+
+var problemReserved = []string{"type", "title", "status", "detail", "instance", "code", "request_id", "errors"}
+
+// NewProblem returns an RFC 9457 style whose "type" member is typeBase
+// followed by the kind's name with hyphens ("https://example.com/problems/"
+// gives "https://example.com/problems/rate-limited") and whose title is the
+// kind's summary. An empty typeBase gives the Problem style: "about:blank"
+// with the status phrase as title. The style is named "problem" either way.
+func NewProblem(typeBase string) *Style {
+	codes := map[Kind]Code{}
+	for k := Unknown + 1; k < kindEnd; k++ {
+		c := Code{Code: k.String(), Status: k.Status(), Title: statusText(k.Status())}
+		if typeBase != "" {
+			c.Title = kindTitles[k]
+		}
+		codes[k] = c
+	}
+	s := &Style{Name: "problem", ContentType: "application/problem+json", Codes: codes}
+	s.Encode = func(o *Object, env *Envelope) {
+		if typeBase == "" {
+			o.String("type", "about:blank")
+		} else {
+			o.key("type")
+			o.buf = append(o.buf, '"')
+			o.buf = appendStringBody(o.buf, typeBase)
+			o.buf = appendKebab(o.buf, env.Kind)
+			o.buf = append(o.buf, '"')
+		}
+		o.String("title", env.Title)
+		o.Int("status", int64(env.Status))
+		o.String("detail", env.Message)
+		o.String("code", env.Code)
+		o.StringIf("request_id", env.RequestID)
+		o.Fields("errors", env.Fields, problemFields)
+		o.Info(env.Info, problemReserved...)
+	}
+	s.Parse = func(body map[string]any) (*Error, bool) {
+		status, ok := body["status"].(float64)
+		if !ok {
+			return nil, false
+		}
+		if _, ok := body["title"]; !ok {
+			if _, ok := body["type"]; !ok {
+				return nil, false
+			}
+		}
+		e := &Error{Message: str(body["detail"]), RequestID: str(body["request_id"])}
+		e.Kind = s.kindOf(str(body["code"]), "")
+		if e.Kind == Unknown {
+			e.Kind = kindForStatus(int(status))
+		}
+		if e.Kind != Unknown && s.code(e.Kind).Code != str(body["code"]) {
+			e.Code = str(body["code"])
+		}
+		e.Fields = parseFields(body["errors"], problemFields)
+		e.Info = rest(body, problemReserved)
+		return e, true
+	}
+	return s
+}
+
+func appendKebab(b []byte, k Kind) []byte {
+	for _, c := range []byte(k.String()) {
+		if c == '_' {
+			c = '-'
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
+var gpcnReserved = []string{"success", "error", "message", "requestId", "fields"}
+
+// GPCN is the style of the GPCN API's error reference:
+//
+//	{"success":false,"error":"RATE_LIMIT_EXCEEDED","message":"...","requestId":"...","fields":[...]}
+//
+// Codes are UPPER_SNAKE; Info entries are top-level members (the page asks
+// clients to read "totpConfigured" from the response).
+var GPCN = &Style{
+	Name:        "gpcn",
+	ContentType: "application/json",
+	Codes: map[Kind]Code{
+		InvalidRequest:       {"INVALID_REQUEST", 400, "Validation error in request"},
+		InvalidCredentials:   {"INVALID_CREDENTIALS", 401, "Wrong email or password"},
+		TwoFactorRequired:    {"TWO_FACTOR_REQUIRED", 400, "2FA verification needed"},
+		InvalidOTP:           {"INVALID_OTP", 400, "Wrong or expired 2FA code"},
+		NotAuthenticated:     {"NOT_AUTHENTICATED", 401, "No auth credentials provided"},
+		SessionExpired:       {"SESSION_EXPIRED", 401, "Session timed out"},
+		CredentialInvalid:    {"API_KEY_INVALID", 401, "API key doesn't exist or was revoked"},
+		CredentialExpired:    {"API_KEY_EXPIRED", 401, "API key past its expiration date"},
+		CredentialMalformed:  {"API_KEY_MALFORMED", 401, "API key is malformed or truncated"},
+		WrongAuthScheme:      {"UNSUPPORTED_AUTH_SCHEME", 401, "Authorization scheme not accepted"},
+		PermissionDenied:     {"INSUFFICIENT_PERMISSIONS", 403, "Role lacks required permission"},
+		InsufficientScope:    {"INSUFFICIENT_SCOPE", 403, "Token lacks required scope"},
+		NotFound:             {"NOT_FOUND", 404, "Resource or route not found"},
+		MethodNotAllowed:     {"METHOD_NOT_ALLOWED", 405, "HTTP method not allowed on this route"},
+		Conflict:             {"CONFLICT", 409, "Conflicts with the resource's current state"},
+		PreconditionFailed:   {"PRECONDITION_FAILED", 412, "If-Match does not match the current ETag"},
+		PreconditionRequired: {"PRECONDITION_REQUIRED", 428, "If-Match header required"},
+		PayloadTooLarge:      {"PAYLOAD_TOO_LARGE", 413, "Request body too large"},
+		UnsupportedMediaType: {"UNSUPPORTED_MEDIA_TYPE", 415, "Content-Type not supported"},
+		QuotaExceeded:        {"QUOTA_EXCEEDED", 403, "Account quota would be exceeded"},
+		CapacityUnavailable:  {"CAPACITY_UNAVAILABLE", 503, "No capacity for this resource now"},
+		RateLimited:          {"RATE_LIMIT_EXCEEDED", 429, "Too many requests"},
+		Internal:             {"SERVER_ERROR", 500, "Internal server error"},
+		Unavailable:          {"SERVICE_UNAVAILABLE", 503, "Service temporarily unavailable"},
+		Timeout:              {"TIMEOUT", 504, "Request timed out"},
+		Canceled:             {"REQUEST_CANCELED", 499, "Client closed the request"},
+	},
+	Encode: func(o *Object, env *Envelope) {
+		o.Bool("success", false)
+		o.String("error", env.Code)
+		o.String("message", env.Message)
+		o.StringIf("requestId", env.RequestID)
+		o.Fields("fields", env.Fields, fieldNames)
+		o.Info(env.Info, gpcnReserved...)
+	},
+}
+
+var devdocsReserved = []string{"code", "title", "message", "reason", "request_id", "errors", "info"}
+
+// DevDocs is the style of the Developer Documentation error reference, whose
+// codes are CATEGORY-STATUS and come with a title:
+//
+//	{"code":"AUTH-401","title":"Authentication Failed","message":"...","reason":"session_expired",
+//	 "request_id":"...","errors":[...],"info":{...}}
+//
+// The page answers every authentication failure with AUTH-401 and every
+// permission failure with AUTH-403, so "reason" (the kind's name) tells them
+// apart.
+var DevDocs = &Style{
+	Name:        "devdocs",
+	ContentType: "application/json",
+	Codes: map[Kind]Code{
+		InvalidRequest:       {"BADREQUEST-400", 400, "Bad Request"},
+		InvalidCredentials:   {"AUTH-401", 401, "Authentication Failed"},
+		TwoFactorRequired:    {"TWOFACTOR-400", 400, "Two-Factor Authentication Required"},
+		InvalidOTP:           {"OTP-400", 400, "Invalid One-Time Code"},
+		NotAuthenticated:     {"AUTH-401", 401, "Authentication Failed"},
+		SessionExpired:       {"AUTH-401", 401, "Authentication Failed"},
+		CredentialInvalid:    {"AUTH-401", 401, "Authentication Failed"},
+		CredentialExpired:    {"AUTH-401", 401, "Authentication Failed"},
+		CredentialMalformed:  {"AUTH-401", 401, "Authentication Failed"},
+		WrongAuthScheme:      {"AUTH-401", 401, "Authentication Failed"},
+		PermissionDenied:     {"AUTH-403", 403, "Permission Denied"},
+		InsufficientScope:    {"AUTH-403", 403, "Permission Denied"},
+		NotFound:             {"NOTFOUND-404", 404, "Resource Not Found"},
+		MethodNotAllowed:     {"METHOD-405", 405, "Method Not Allowed"},
+		Conflict:             {"CONFLICT-409", 409, "Conflict"},
+		PreconditionFailed:   {"PRECONDITION-412", 412, "Precondition Failed"},
+		PreconditionRequired: {"PRECONDITION-428", 428, "Precondition Required"},
+		PayloadTooLarge:      {"TOOLARGE-413", 413, "Payload Too Large"},
+		UnsupportedMediaType: {"MEDIATYPE-415", 415, "Unsupported Media Type"},
+		QuotaExceeded:        {"QUOTA-403", 403, "Quota Exceeded"},
+		CapacityUnavailable:  {"CAPACITY-503", 503, "Capacity Unavailable"},
+		RateLimited:          {"TOOLIMITED-429", 429, "Too Many Requests"},
+		Internal:             {"SERVER-500", 500, "Internal Server Error"},
+		Unavailable:          {"UNAVAILABLE-503", 503, "Service Unavailable"},
+		Timeout:              {"TIMEOUT-504", 504, "Gateway Timeout"},
+		Canceled:             {"CANCELED-499", 499, "Client Closed Request"},
+	},
+	Encode: func(o *Object, env *Envelope) {
+		o.String("code", env.Code)
+		o.String("title", env.Title)
+		o.String("message", env.Message)
+		o.String("reason", env.Kind.String())
+		o.StringIf("request_id", env.RequestID)
+		o.Fields("errors", env.Fields, fieldNames)
+		if len(env.Info) > 0 {
+			in := o.Open("info")
+			in.Info(env.Info)
+			o.Close(in)
+		}
+	},
+}
+
+// Gcore is the style of the Gcore API's error reference:
+//
+//	{"exception_class":"ValidationError","message":"...","request_id":"...",
+//	 "info":{...},"invalid_fields":[...]}
+//
+// Classes are CamelCase, except the authentication ones the page gives in
+// snake_case (not_authenticated, token_not_valid). Where several kinds share a
+// class (token_not_valid, permission_denied), "info" carries "reason", the
+// kind's name.
+var Gcore = &Style{
+	Name:        "gcore",
+	ContentType: "application/json",
+	Codes: map[Kind]Code{
+		InvalidRequest:       {"ValidationError", 400, "The request body is missing required fields or contains invalid values."},
+		InvalidCredentials:   {"authentication_failed", 401, "Incorrect authentication credentials."},
+		TwoFactorRequired:    {"TwoFactorRequired", 400, "Two-factor verification is required."},
+		InvalidOTP:           {"InvalidOTPError", 400, "The one-time code is incorrect or expired."},
+		NotAuthenticated:     {"not_authenticated", 401, "Authentication credentials were not provided."},
+		SessionExpired:       {"session_expired", 401, "Session has expired."},
+		CredentialInvalid:    {"token_not_valid", 401, "Token is invalid or expired"},
+		CredentialExpired:    {"token_not_valid", 401, "Token is invalid or expired"},
+		CredentialMalformed:  {"token_not_valid", 401, "Bad permanent token"},
+		WrongAuthScheme:      {"token_not_valid", 401, "Given token not valid for any token type"},
+		PermissionDenied:     {"permission_denied", 403, "You do not have permission to perform this action."},
+		InsufficientScope:    {"permission_denied", 403, "You do not have permission to perform this action."},
+		NotFound:             {"NotFoundError", 404, "The requested resource does not exist."},
+		MethodNotAllowed:     {"HTTPError", 405, "Method Not Allowed"},
+		Conflict:             {"ConflictError", 409, "Resource already exists."},
+		PreconditionFailed:   {"PreconditionFailedError", 412, "Precondition failed."},
+		PreconditionRequired: {"PreconditionRequiredError", 428, "Precondition required."},
+		PayloadTooLarge:      {"PayloadTooLargeError", 413, "Request body too large."},
+		UnsupportedMediaType: {"UnsupportedMediaTypeError", 415, "Unsupported media type."},
+		QuotaExceeded:        {"QuotaLimitExceed", 403, "The request would exceed a project or account quota."},
+		CapacityUnavailable:  {"ForbiddenError", 403, "The resource is temporarily unavailable; try a different region or flavor."},
+		RateLimited:          {"RateLimitExceeded", 429, "Rate limit exceeded"},
+		Internal:             {"InternalServerError", 500, "Internal server error"},
+		Unavailable:          {"ServiceUnavailableError", 503, "Service temporarily unavailable."},
+		Timeout:              {"TimeoutError", 504, "Request timed out."},
+		Canceled:             {"ClientClosedRequest", 499, "Client closed the request."},
+	},
+}
+
+var gcoreReserved = []string{"exception_class", "message", "request_id", "info", "invalid_fields"}
+
+func init() {
+	Gcore.Encode = func(o *Object, env *Envelope) {
+		o.String("exception_class", env.Code)
+		o.String("message", env.Message)
+		o.String("request_id", env.RequestID)
+		if shared := Gcore.shared(env.Kind); shared || len(env.Info) > 0 {
+			in := o.Open("info")
+			if shared {
+				in.String("reason", env.Kind.String())
+				in.Info(env.Info, "reason")
+			} else {
+				in.Info(env.Info)
+			}
+			o.Close(in)
+		}
+		o.Fields("invalid_fields", env.Fields, fieldNames)
+	}
+}
+
+var authpiReserved = []string{"error", "error_description", "request_id", "fields"}
+
+// AuthPI is the style of the AuthPI error reference, OAuth 2 flavoured:
+//
+//	{"error":"usage_limit_exceeded","error_description":"...","request_id":"...","fields":[...]}
+//
+// Codes are lower_snake; where the page is silent they follow OAuth's own
+// registry (invalid_token, unsupported_token_type, temporarily_unavailable).
+// Info entries are top-level members.
+var AuthPI = &Style{
+	Name:        "authpi",
+	ContentType: "application/json",
+	Codes: map[Kind]Code{
+		InvalidRequest:       {"invalid_request", 400, "Missing or malformed parameter"},
+		InvalidCredentials:   {"invalid_credentials", 401, "Wrong email or password"},
+		TwoFactorRequired:    {"two_factor_required", 400, "A second factor is required"},
+		InvalidOTP:           {"invalid_otp", 400, "Wrong or expired one-time code"},
+		NotAuthenticated:     {"authentication_required", 401, "No credentials provided"},
+		SessionExpired:       {"session_expired", 401, "Session has expired"},
+		CredentialInvalid:    {"unauthorized_client", 401, "Client credentials not recognised"},
+		CredentialExpired:    {"expired_token", 401, "Token has expired"},
+		CredentialMalformed:  {"invalid_token", 401, "Token is malformed"},
+		WrongAuthScheme:      {"unsupported_token_type", 401, "Token type not accepted"},
+		PermissionDenied:     {"access_denied", 403, "Permission denied"},
+		InsufficientScope:    {"insufficient_scope", 403, "Token lacks the required scope"},
+		NotFound:             {"not_found", 404, "Resource or page not found"},
+		MethodNotAllowed:     {"method_not_allowed", 405, "Method not allowed"},
+		Conflict:             {"conflict", 409, "Conflicts with the resource's current state"},
+		PreconditionFailed:   {"precondition_failed", 412, "If-Match does not match the current ETag"},
+		PreconditionRequired: {"precondition_required", 428, "If-Match header required"},
+		PayloadTooLarge:      {"payload_too_large", 413, "Request body too large"},
+		UnsupportedMediaType: {"invalid_content_type", 415, "Content-Type not supported"},
+		QuotaExceeded:        {"quota_exceeded", 403, "Quota would be exceeded"},
+		CapacityUnavailable:  {"capacity_unavailable", 503, "No capacity available now"},
+		RateLimited:          {"usage_limit_exceeded", 429, "Usage limit exceeded"},
+		Internal:             {"server_error", 500, "Internal server error"},
+		Unavailable:          {"temporarily_unavailable", 503, "Service temporarily unavailable"},
+		Timeout:              {"request_timeout", 504, "Request timed out"},
+		Canceled:             {"request_canceled", 499, "Client closed the request"},
+	},
+	Encode: func(o *Object, env *Envelope) {
+		o.String("error", env.Code)
+		o.String("error_description", env.Message)
+		o.StringIf("request_id", env.RequestID)
+		o.Fields("fields", env.Fields, fieldNames)
+		o.Info(env.Info, authpiReserved...)
+	},
+}
+
+// kindTitles are the catalogue's one-line summaries, used as problem titles
+// by NewProblem and in reference pages.
+var kindTitles = [kindEnd]string{
+	Unknown:              "Unknown error",
+	InvalidRequest:       "The request is malformed or fails validation",
+	InvalidCredentials:   "Wrong email or password",
+	TwoFactorRequired:    "A second factor is required to complete sign-in",
+	InvalidOTP:           "The one-time code is wrong or expired",
+	NotAuthenticated:     "No credentials were provided",
+	SessionExpired:       "The session has expired",
+	CredentialInvalid:    "The API key or token does not exist or was revoked",
+	CredentialExpired:    "The API key or token has expired",
+	CredentialMalformed:  "The credential is malformed or truncated",
+	WrongAuthScheme:      "The authorization scheme is not accepted",
+	PermissionDenied:     "The caller lacks a required permission",
+	InsufficientScope:    "The token lacks a required scope",
+	NotFound:             "No such resource or route",
+	MethodNotAllowed:     "The method is not allowed on this route",
+	Conflict:             "The request conflicts with the resource's state",
+	PreconditionFailed:   "A precondition (If-Match) did not hold",
+	PreconditionRequired: "The route requires a conditional request",
+	PayloadTooLarge:      "The request body is too large",
+	UnsupportedMediaType: "The Content-Type is not supported",
+	QuotaExceeded:        "The request would exceed a quota",
+	CapacityUnavailable:  "No capacity for this resource now",
+	RateLimited:          "Too many requests",
+	Internal:             "Internal server error",
+	Unavailable:          "The service is temporarily unavailable",
+	Timeout:              "The request timed out",
+	Canceled:             "The client closed the request",
+}
+
+// Summary returns the kind's one-line summary.
+func (k Kind) Summary() string {
+	if k < kindEnd {
+		return kindTitles[k]
+	}
+	return ""
+}

@@ -1,0 +1,135 @@
+package errresp
+
+import (
+	"errors"
+	"net/http"
+	"net/textproto"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// ErrResponseStarted is returned by Write when the response had already
+// started (a status or body byte was sent), so no envelope could be written.
+var ErrResponseStarted = errors.New("errresp: response already started; error envelope not written")
+
+// Header values shared by every response; net/http never modifies a header
+// value slice in place, so they are safe to share.
+var (
+	nosniffHeader = []string{"nosniff"}
+	noStoreHeader = []string{"no-store"}
+)
+
+type scratch struct {
+	env Envelope
+	obj Object
+}
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{obj: Object{buf: make([]byte, 0, 1024)}} }}
+
+// Write sends err as one envelope in the style r's context selects (see
+// WithStyle; Default otherwise), and is the only function in the module that
+// writes an error body. err goes through From first, so any error may be
+// passed; a nil err writes nothing.
+//
+// Write sets the status, Content-Type, X-Content-Type-Options: nosniff,
+// Cache-Control: no-store, X-Request-ID (when the request has an id),
+// Retry-After (when the error has one) and the error's extra headers, and
+// removes Content-Length. The body is valid JSON whatever bytes the message
+// or fields hold, and holds nothing of the error's cause. It calls the
+// request's Observer, if any, before writing.
+//
+// When the response has already started (on a writer from Begin), Write
+// writes nothing and returns ErrResponseStarted. Otherwise it returns the
+// error from writing the body, if any.
+func Write(w http.ResponseWriter, r *http.Request, err error) error {
+	if err == nil {
+		return nil
+	}
+	e := From(err)
+	var st *state
+	if r != nil {
+		st = stateFrom(r.Context())
+	}
+	style := Default
+	if st != nil {
+		if st.status != 0 {
+			return ErrResponseStarted
+		}
+		if st.style != nil {
+			style = st.style
+		}
+	}
+	kind := e.kindOrInternal()
+	c := style.code(kind)
+
+	h := w.Header()
+	delete(h, "Content-Length")
+	h["Content-Type"] = style.ctHeader
+	h["X-Content-Type-Options"] = nosniffHeader
+	h["Cache-Control"] = noStoreHeader
+	var id string
+	if st != nil && st.id != "" {
+		id = st.id
+		if v := h[HeaderRequestID]; len(v) != 1 || v[0] != id {
+			st.idHeader[0] = id
+			h[HeaderRequestID] = st.idHeader[:]
+		}
+	} else if v := h[HeaderRequestID]; len(v) > 0 {
+		id = v[0]
+	}
+	for k, vs := range e.Header {
+		h[textproto.CanonicalMIMEHeaderKey(k)] = vs
+	}
+	if e.RetryAfter > 0 {
+		h["Retry-After"] = []string{strconv.FormatInt(int64((e.RetryAfter+time.Second-1)/time.Second), 10)}
+	}
+	if st != nil && st.observer != nil {
+		st.observer(r, e, c.Status)
+	}
+
+	sc := scratchPool.Get().(*scratch)
+	sc.env = envelope(e, kind, c, id)
+	sc.obj = Object{buf: append(sc.obj.buf[:0], '{')}
+	style.Encode(&sc.obj, &sc.env)
+	sc.obj.buf = append(sc.obj.buf, '}', '\n')
+	w.WriteHeader(c.Status)
+	_, werr := w.Write(sc.obj.buf)
+	if cap(sc.obj.buf) <= 64<<10 {
+		sc.env = Envelope{}
+		scratchPool.Put(sc)
+	}
+	return werr
+}
+
+// Render returns the body Write would send for err in style s (nil means
+// Default) with the given request id, and the status. It is for tests,
+// documentation and non-HTTP transports.
+func Render(s *Style, err error, requestID string) ([]byte, int) {
+	if s == nil {
+		s = Default
+	}
+	e := From(err)
+	if e == nil {
+		return nil, 0
+	}
+	kind := e.kindOrInternal()
+	c := s.code(kind)
+	env := envelope(e, kind, c, requestID)
+	o := Object{buf: []byte{'{'}}
+	s.Encode(&o, &env)
+	return append(o.buf, '}', '\n'), c.Status
+}
+
+// envelope resolves e against the style's code c.
+func envelope(e *Error, kind Kind, c Code, requestID string) Envelope {
+	env := Envelope{Kind: kind, Code: c.Code, Status: c.Status, Title: c.Title, Message: e.Message,
+		RequestID: requestID, Fields: e.Fields, Info: e.Info, RetryAfter: e.RetryAfter}
+	if e.Code != "" {
+		env.Code = e.Code
+	}
+	if env.Message == "" {
+		env.Message = c.Title
+	}
+	return env
+}
