@@ -1,0 +1,72 @@
+// Package ratelimit limits requests per route, per client, with token-bucket
+// semantics identical to golang.org/x/time/rate, and answers a refused request
+// with an errresp envelope of kind RateLimited and exact rate-limit headers.
+package ratelimit
+
+import (
+	"context"
+	"time"
+)
+
+// Limit is one token bucket: Events tokens are added every Period, evenly
+// (one every Period/Events), and the bucket holds at most Burst. A request of
+// cost n passes when n tokens are in the bucket and takes them. A zero Burst
+// means Burst = Events.
+type Limit struct {
+	// Events is how many requests (of cost 1) the limit allows per Period.
+	Events int
+	// Period is the window Events is counted over.
+	Period time.Duration
+	// Burst is the bucket's capacity; 0 means Events.
+	Burst int
+	// Name names the limit in the RateLimit-Policy header; empty means a name
+	// derived from Events and Period (such as "60-per-1m0s").
+	Name string
+}
+
+// Interval is the time one token takes to come back: Period / Events.
+func (l Limit) Interval() time.Duration {
+	if l.Events <= 0 {
+		return 0
+	}
+	return l.Period / time.Duration(l.Events)
+}
+
+// Capacity is the bucket's size: Burst, or Events when Burst is 0.
+func (l Limit) Capacity() int {
+	if l.Burst > 0 {
+		return l.Burst
+	}
+	return l.Events
+}
+
+// Decision is a store's answer for one request. When several limits apply, it
+// describes the binding one: the limit that refused the request, or, when all
+// allowed it, the one with the fewest requests left.
+type Decision struct {
+	// Allowed reports whether the request passed every limit. A refused
+	// request takes no tokens from any of them.
+	Allowed bool
+	// Limit is the binding limit.
+	Limit Limit
+	// Remaining is how many requests of cost 1 the binding limit would allow
+	// right after this one.
+	Remaining int
+	// ResetAfter is how long until the binding limit's bucket is full again.
+	ResetAfter time.Duration
+	// RetryAfter, when the request was refused, is how long until the same
+	// request would pass; 0 when it was allowed.
+	RetryAfter time.Duration
+}
+
+// Store keeps the buckets. Take decides one request against every limit for
+// key atomically: either every limit has the tokens and all are taken, or
+// none is. "Limit reached" is a Decision with Allowed false and a nil error;
+// an error means the store itself failed and says nothing about the limit.
+//
+// Implementations must be safe for concurrent use.
+type Store interface {
+	Take(ctx context.Context, key string, limits []Limit, cost int) (Decision, error)
+	// Close releases the store's resources; it is idempotent.
+	Close() error
+}
