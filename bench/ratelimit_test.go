@@ -1,0 +1,191 @@
+package bench
+
+import (
+	"context"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/go-chi/httprate"
+	sethvargo "github.com/sethvargo/go-limiter/memorystore"
+	"github.com/throttled/throttled/v2"
+	"github.com/throttled/throttled/v2/store/memstore"
+	"github.com/ulule/limiter/v3"
+	ulmemory "github.com/ulule/limiter/v3/drivers/store/memory"
+	"golang.org/x/time/rate"
+)
+
+// benchRate is the limit every rate limiter is given: so high that every
+// decision in a benchmark is an allowed one, the path a service takes on
+// almost every request.
+const benchRate = 1_000_000_000
+
+// decider makes one rate-limit decision for key and reports whether the
+// request may pass; an error means the limiter could not decide.
+type decider func(ctx context.Context, key string) (bool, error)
+
+// limiterImpl builds a fresh limiter; keys is how many distinct keys the
+// benchmark will use.
+type limiterImpl struct {
+	name string
+	make func(tb testing.TB, keys []string) decider
+}
+
+// memoryLimiters are the in-memory limiters compared, ours first.
+func memoryLimiters() []limiterImpl {
+	impls := oursMemoryLimiters()
+	return append(impls,
+		limiterImpl{"httprate", func(tb testing.TB, keys []string) decider {
+			l := httprate.NewRateLimiter(benchRate, time.Second, httprate.WithResponseHeaders(httprate.ResponseHeaders{}))
+			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			w := newDiscardWriter()
+			// OnLimit is httprate's decision; with no header names configured
+			// it sets no headers, so w is never written to and may be shared.
+			return func(_ context.Context, key string) (bool, error) { return !l.OnLimit(w, r, key), nil }
+		}},
+		limiterImpl{"ulule", func(tb testing.TB, keys []string) decider {
+			l := limiter.New(ulmemory.NewStore(), limiter.Rate{Period: time.Second, Limit: benchRate})
+			return func(ctx context.Context, key string) (bool, error) {
+				c, err := l.Get(ctx, key)
+				return !c.Reached, err
+			}
+		}},
+		limiterImpl{"golimiter", func(tb testing.TB, keys []string) decider {
+			// go-limiter refills a bucket with Interval/Tokens tokens a tick, so
+			// a bucket of 1e9 tokens a second would be left with one token after
+			// its first second. An interval of about 31 years keeps every
+			// decision in the first tick, on the same code path.
+			s, err := sethvargo.New(&sethvargo.Config{Tokens: benchRate, Interval: 1e18, InitialAlloc: len(keys)})
+			if err != nil {
+				tb.Fatal(err)
+			}
+			tb.Cleanup(func() { _ = s.Close(context.Background()) })
+			return func(ctx context.Context, key string) (bool, error) {
+				_, _, _, ok, err := s.Take(ctx, key)
+				return ok, err
+			}
+		}},
+		limiterImpl{"throttled", func(tb testing.TB, keys []string) decider {
+			st, err := memstore.NewCtx(2 * len(keys))
+			if err != nil {
+				tb.Fatal(err)
+			}
+			l, err := throttled.NewGCRARateLimiterCtx(st, throttled.RateQuota{MaxRate: throttled.PerSec(benchRate), MaxBurst: benchRate})
+			if err != nil {
+				tb.Fatal(err)
+			}
+			return func(ctx context.Context, key string) (bool, error) {
+				limited, _, err := l.RateLimitCtx(ctx, key, 1)
+				return !limited, err
+			}
+		}},
+		limiterImpl{"xrate", func(tb testing.TB, keys []string) decider {
+			// The floor: x/time/rate's Allow on one limiter per key, found
+			// in a map built up front (read-only afterwards, so no lock).
+			m := make(map[string]*rate.Limiter, len(keys))
+			for _, k := range keys {
+				m[k] = rate.NewLimiter(benchRate, benchRate)
+			}
+			return func(_ context.Context, key string) (bool, error) { return m[key].Allow(), nil }
+		}},
+	)
+}
+
+// BenchmarkRateLimitMemory makes one allowed decision per operation, on one
+// hot key and across 100,000 distinct keys (every key seen once before the
+// clock starts, so the figures are a known client's), serially and from
+// GOMAXPROCS goroutines.
+func BenchmarkRateLimitMemory(b *testing.B) {
+	benchLimiters(b, memoryLimiters(), []int{1, 100_000})
+}
+
+// benchLimiters runs every implementation on each key count, serially and in
+// parallel. One limiter per implementation and key count serves both runs; it
+// is built, and every key given its first request, before the clock starts.
+// A refusal fails the benchmark (the limit is set so that none should
+// happen); a decision the limiter could not make (throttled gives up after
+// ten lost compare-and-swap rounds on a contended key) is counted and
+// reported as errors/op.
+func benchLimiters(b *testing.B, impls []limiterImpl, keyCounts []int) {
+	ctx := context.Background()
+	top := b
+	for _, n := range keyCounts {
+		keys := keyList(n)
+		built := make(map[string]decider, len(impls))
+		get := func(b *testing.B, im limiterImpl) decider {
+			if d, ok := built[im.name]; ok {
+				return d
+			}
+			d := im.make(top, keys)
+			for _, k := range keys {
+				if ok, err := d(ctx, k); !ok || err != nil {
+					b.Fatalf("%s refused the first request for %s (err %v)", im.name, k, err)
+				}
+			}
+			built[im.name] = d
+			return d
+		}
+		b.Run("keys="+itoa(n), func(b *testing.B) {
+			b.Run("par=serial", func(b *testing.B) {
+				for _, im := range impls {
+					b.Run("impl="+im.name, func(b *testing.B) {
+						d := get(b, im)
+						var errs atomic.Int64
+						i := 0
+						b.ReportAllocs()
+						for b.Loop() {
+							decide(b, d, ctx, keys[i], &errs)
+							if i++; i == len(keys) {
+								i = 0
+							}
+						}
+						reportErrors(b, &errs)
+					})
+				}
+			})
+			b.Run("par=parallel", func(b *testing.B) {
+				for _, im := range impls {
+					b.Run("impl="+im.name, func(b *testing.B) {
+						d := get(b, im)
+						var errs atomic.Int64
+						b.ReportAllocs()
+						b.ResetTimer()
+						b.RunParallel(func(pb *testing.PB) {
+							i := rand.IntN(len(keys))
+							for pb.Next() {
+								decide(b, d, ctx, keys[i], &errs)
+								if i++; i == len(keys) {
+									i = 0
+								}
+							}
+						})
+						reportErrors(b, &errs)
+					})
+				}
+			})
+		})
+	}
+}
+
+// decide makes one decision, failing the benchmark on a refusal and counting
+// an error.
+func decide(b *testing.B, d decider, ctx context.Context, key string, errs *atomic.Int64) {
+	ok, err := d(ctx, key)
+	switch {
+	case err != nil:
+		errs.Add(1)
+	case !ok:
+		b.Error("refused: the benchmark's limit is too low for this limiter")
+		b.FailNow()
+	}
+}
+
+// reportErrors reports the share of decisions that failed, when any did.
+func reportErrors(b *testing.B, errs *atomic.Int64) {
+	if n := errs.Load(); n > 0 {
+		b.ReportMetric(float64(n)/float64(b.N), "errors/op")
+	}
+}
