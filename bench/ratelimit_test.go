@@ -99,7 +99,7 @@ func memoryLimiters() []limiterImpl {
 // clock starts, so the figures are a known client's), serially and from
 // GOMAXPROCS goroutines.
 func BenchmarkRateLimitMemory(b *testing.B) {
-	benchLimiters(b, memoryLimiters(), []int{1, 100_000})
+	benchLimiters(b, memoryLimiters(), []int{1, 100_000}, 1)
 }
 
 // benchLimiters runs every implementation on each key count, serially and in
@@ -108,8 +108,9 @@ func BenchmarkRateLimitMemory(b *testing.B) {
 // A refusal fails the benchmark (the limit is set so that none should
 // happen); a decision the limiter could not make (throttled gives up after
 // ten lost compare-and-swap rounds on a contended key) is counted and
-// reported as errors/op.
-func benchLimiters(b *testing.B, impls []limiterImpl, keyCounts []int) {
+// reported as errors/op. The parallel runs use parallelism goroutines per
+// GOMAXPROCS (see testing.B.SetParallelism).
+func benchLimiters(b *testing.B, impls []limiterImpl, keyCounts []int, parallelism int) {
 	ctx := context.Background()
 	top := b
 	for _, n := range keyCounts {
@@ -152,6 +153,7 @@ func benchLimiters(b *testing.B, impls []limiterImpl, keyCounts []int) {
 						d := get(b, im)
 						var errs atomic.Int64
 						b.ReportAllocs()
+						b.SetParallelism(parallelism)
 						b.ResetTimer()
 						b.RunParallel(func(pb *testing.PB) {
 							i := rand.IntN(len(keys))
