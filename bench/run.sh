@@ -5,6 +5,7 @@
 #   bench/run.sh                 # -count 5, 500ms a benchmark: about 5 minutes on 2 cores
 #   COUNT=10 BENCHTIME=1s bench/run.sh
 #   BENCH_GROUPS="ErrorPath Success" bench/run.sh
+#   E2E=0 bench/run.sh           # without the end-to-end load run
 #
 # Raw results, the paired file and the tables go to bench/results/ (ignored
 # by git). Each group is one invocation of the test binary with -benchmem, so
@@ -45,3 +46,9 @@ go run ./cmd/benchpair "$raw" >"$OUT/pairs.txt"
 go tool benchstat -col '/side@(peer ours)' "$OUT/pairs.txt" >"$OUT/benchstat.txt"
 echo
 echo "benchstat, each of ours against each peer: $OUT/benchstat.txt"
+
+if [ "${E2E:-1}" != 0 ]; then
+  echo
+  echo "== end-to-end load, full stack against bare chi (loopback)" >&2
+  go run ./cmd/e2e -rounds "${E2E_ROUNDS:-3}" -d "${E2E_DURATION:-5s}" | tee "$OUT/e2e.txt"
+fi
