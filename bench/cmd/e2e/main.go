@@ -29,18 +29,9 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-)
 
-// loadResult is cmd/loadgen's -json output.
-type loadResult struct {
-	Requests int64            `json:"requests"`
-	Seconds  float64          `json:"seconds"`
-	RPS      float64          `json:"rps"`
-	P50us    float64          `json:"p50_us"`
-	P99us    float64          `json:"p99_us"`
-	Statuses map[string]int64 `json:"statuses"`
-	Errors   int64            `json:"errors"`
-}
+	"github.com/apierror/apierror/bench/internal/load"
+)
 
 // The request mix: mostly reads that succeed, and one in five a failure
 // (an invalid body, a malformed id, an unknown route).
@@ -80,7 +71,7 @@ func main() {
 	}
 
 	stacks := []string{"bare", "full"}
-	got := map[string][]loadResult{}
+	got := map[string][]load.Result{}
 	for round := range *rounds {
 		order := slices.Clone(stacks)
 		if round%2 == 1 {
@@ -116,8 +107,8 @@ func freePort() (int, error) {
 
 // loadOnce starts the server with stack, waits until it answers, loads it
 // and stops it.
-func loadOnce(server, loadgen, stack string, conc int, dur, warm time.Duration, maxN int64, procs int) (loadResult, error) {
-	var res loadResult
+func loadOnce(server, loadgen, stack string, conc int, dur, warm time.Duration, maxN int64, procs int) (load.Result, error) {
+	var res load.Result
 	port, err := freePort()
 	if err != nil {
 		return res, err
@@ -182,7 +173,7 @@ func waitReady(url string) error {
 	}
 }
 
-func median(rs []loadResult, f func(loadResult) float64) float64 {
+func median(rs []load.Result, f func(load.Result) float64) float64 {
 	vs := make([]float64, len(rs))
 	for i, r := range rs {
 		vs[i] = f(r)
@@ -196,14 +187,14 @@ func median(rs []loadResult, f func(loadResult) float64) float64 {
 
 // printTable prints the medians over the rounds for each stack and the ratio
 // full / bare.
-func printTable(w *os.File, got map[string][]loadResult, md bool, conc int, dur time.Duration, rounds int) {
+func printTable(w *os.File, got map[string][]load.Result, md bool, conc int, dur time.Duration, rounds int) {
 	fields := []struct {
 		name string
-		f    func(loadResult) float64
+		f    func(load.Result) float64
 	}{
-		{"req/s", func(r loadResult) float64 { return r.RPS }},
-		{"p50 µs", func(r loadResult) float64 { return r.P50us }},
-		{"p99 µs", func(r loadResult) float64 { return r.P99us }},
+		{"req/s", func(r load.Result) float64 { return r.RPS }},
+		{"p50 µs", func(r load.Result) float64 { return r.P50us }},
+		{"p99 µs", func(r load.Result) float64 { return r.P99us }},
 	}
 	sep := "\t"
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

@@ -1,4 +1,4 @@
-package main
+package load
 
 import (
 	"net/http"
@@ -74,7 +74,7 @@ func TestRun(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	res, err := run(srv.URL, []string{"GET /ok", "GET /missing"}, []string{"X-Test: 1"}, 2, time.Minute, 0, 100)
+	res, err := Run(srv.URL, []string{"GET /ok", "GET /missing"}, []string{"X-Test: 1"}, 2, time.Minute, 0, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
