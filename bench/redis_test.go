@@ -98,7 +98,7 @@ func TestMain(m *testing.M) {
 // redisClient returns a client of the package's redis-server whose pool fits
 // the parallel benchmarks.
 func redisClient(tb testing.TB) *redis.Client {
-	c := redis.NewClient(&redis.Options{Addr: needRedis(tb), PoolSize: 64})
+	c := redis.NewClient(&redis.Options{Addr: needRedis(tb), PoolSize: 64, ContextTimeoutEnabled: true})
 	tb.Cleanup(func() { _ = c.Close() })
 	return c
 }
