@@ -11,6 +11,10 @@ import (
 // HeaderRequestID is the header that carries the request id on every response.
 const HeaderRequestID = "X-Request-ID"
 
+// headerRequestIDKey is HeaderRequestID in the canonical form http.Header
+// keys take.
+const headerRequestIDKey = "X-Request-Id"
+
 // Observer is called once for every failure Write sends, whoever produced it,
 // with the request, the error as written and the status it was written with.
 // It runs before the body is written and must not write to the response.

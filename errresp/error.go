@@ -186,6 +186,18 @@ const (
 	msgCanceled = "The request was canceled by the client."
 )
 
+// asError is errors.As for *Error, kept out of From so that the common case
+// (err is an *Error) does not allocate.
+//
+//go:noinline
+func asError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return nil
+}
+
 // From turns any error into an *Error. The first *Error in err's chain is
 // returned as it is (with the kind taken from an inner error where its own is
 // unset); context.DeadlineExceeded becomes Timeout, context.Canceled becomes
@@ -196,8 +208,11 @@ func From(err error) *Error {
 	if err == nil {
 		return nil
 	}
-	var e *Error
-	if errors.As(err, &e) {
+	e, ok := err.(*Error)
+	if !ok {
+		e = asError(err)
+	}
+	if e != nil {
 		if e.Kind == Unknown {
 			if k := e.effectiveKind(); k != Unknown {
 				c := *e
