@@ -108,7 +108,6 @@ func BenchmarkDecodeBody(b *testing.B) {
 	}
 }
 
-
 func BenchmarkAppendString(b *testing.B) {
 	for _, tc := range []struct{ name, s string }{
 		{"ascii", "name must be at least 3 characters long"},
