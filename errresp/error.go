@@ -170,6 +170,10 @@ func (e *Error) kindOrInternal() Kind {
 	return Internal
 }
 
+// Retryable reports whether the request that failed with e may succeed if
+// sent again unchanged (after RetryAfter, when set); see Kind.Retryable.
+func (e *Error) Retryable() bool { return e.kindOrInternal().Retryable() }
+
 // KindOf returns the kind of the first *Error in err's chain, Internal for any
 // other non-nil error, and Unknown for nil.
 func KindOf(err error) Kind {

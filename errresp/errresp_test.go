@@ -399,6 +399,17 @@ func TestContextHelpers(t *testing.T) {
 	if RequestID(r.Context()) != "one" || StyleOf(r) != GPCN || ObserverOf(r) == nil {
 		t.Fatalf("without Begin: id %q style %s", RequestID(r.Context()), StyleOf(r).Name)
 	}
+	// Begin after WithStyle keeps the state and starts tracking.
+	tw, r2 := Begin(httptest.NewRecorder(), r)
+	if r2 != r || StyleOf(r2) != GPCN {
+		t.Error("Begin replaced existing state")
+	}
+	_, _ = tw.Write([]byte("x"))
+	if ok, _ := Started(r2); !ok {
+		t.Error("Begin after WithStyle does not track the response")
+	}
+	r = WithObserver(httptest.NewRequest("GET", "/", nil), ObserverOf(r))
+	r = WithStyle(WithRequestID(r, "one"), GPCN)
 	ctx := ContextWithRequestID(context.Background(), "job-1")
 	if RequestID(ctx) != "job-1" {
 		t.Error("ContextWithRequestID")
@@ -516,6 +527,9 @@ func TestFrom(t *testing.T) {
 	}
 	if From(nil) != nil || KindOf(nil) != Unknown || KindOf(errors.New("x")) != Internal {
 		t.Error("From(nil) / KindOf")
+	}
+	if !New(RateLimited, "").Retryable() || New(NotFound, "").Retryable() || !(&Error{}).Retryable() {
+		t.Error("(*Error).Retryable")
 	}
 	if KindOf(fmt.Errorf("a: %w", fmt.Errorf("b: %w", notFound))) != NotFound {
 		t.Error("KindOf through two wrappers")
