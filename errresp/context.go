@@ -11,6 +11,10 @@ import (
 // HeaderRequestID is the header that carries the request id on every response.
 const HeaderRequestID = "X-Request-ID"
 
+// headerRequestIDKey is HeaderRequestID in the canonical form http.Header
+// keys take.
+const headerRequestIDKey = "X-Request-Id"
+
 // Observer is called once for every failure Write sends, whoever produced it,
 // with the request, the error as written and the status it was written with.
 // It runs before the body is written and must not write to the response.
@@ -43,7 +47,13 @@ func stateFrom(ctx context.Context) *state {
 // that has been through Begin is returned as it is. The middleware calls it;
 // a service calls it only when it mounts none of the middleware.
 func Begin(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request) {
-	if stateFrom(r.Context()) != nil {
+	if st := stateFrom(r.Context()); st != nil {
+		if st.ResponseWriter == nil {
+			// State made by WithStyle or WithRequestID before Begin: start
+			// tracking now.
+			st.ResponseWriter = w
+			return st, r
+		}
 		return w, r
 	}
 	st := &state{ResponseWriter: w}

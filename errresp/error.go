@@ -170,6 +170,10 @@ func (e *Error) kindOrInternal() Kind {
 	return Internal
 }
 
+// Retryable reports whether the request that failed with e may succeed if
+// sent again unchanged (after RetryAfter, when set); see Kind.Retryable.
+func (e *Error) Retryable() bool { return e.kindOrInternal().Retryable() }
+
 // KindOf returns the kind of the first *Error in err's chain, Internal for any
 // other non-nil error, and Unknown for nil.
 func KindOf(err error) Kind {
@@ -186,6 +190,18 @@ const (
 	msgCanceled = "The request was canceled by the client."
 )
 
+// asError is errors.As for *Error, kept out of From so that the common case
+// (err is an *Error) does not allocate.
+//
+//go:noinline
+func asError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return nil
+}
+
 // From turns any error into an *Error. The first *Error in err's chain is
 // returned as it is (with the kind taken from an inner error where its own is
 // unset); context.DeadlineExceeded becomes Timeout, context.Canceled becomes
@@ -196,8 +212,11 @@ func From(err error) *Error {
 	if err == nil {
 		return nil
 	}
-	var e *Error
-	if errors.As(err, &e) {
+	e, ok := err.(*Error)
+	if !ok {
+		e = asError(err)
+	}
+	if e != nil {
 		if e.Kind == Unknown {
 			if k := e.effectiveKind(); k != Unknown {
 				c := *e

@@ -56,6 +56,7 @@ type Style struct {
 	once     sync.Once
 	codes    [kindEnd]Code     // Codes, as an array, defaulted
 	byCode   map[string][]Kind // reverse lookup for Parse
+	isShared [kindEnd]bool     // the kind's code is another kind's too
 	ctHeader []string          // ContentType, as a header value
 }
 
@@ -77,6 +78,9 @@ func (s *Style) init() {
 			s.byCode[c.Code] = append(s.byCode[c.Code], k)
 		}
 		s.codes[Unknown] = s.codes[Internal]
+		for k := Unknown + 1; k < kindEnd; k++ {
+			s.isShared[k] = len(s.byCode[s.codes[k].Code]) > 1
+		}
 		ct := s.ContentType
 		if ct == "" {
 			ct = "application/json"
@@ -126,7 +130,8 @@ func (s *Style) kindOf(code, reason string) Kind {
 
 // shared reports whether the style answers k with a code another kind uses.
 func (s *Style) shared(k Kind) bool {
-	return len(s.KindsOf(s.code(k).Code)) > 1
+	s.init()
+	return k < kindEnd && s.isShared[k]
 }
 
 // Default is the style Write uses for requests that set none. It is Problem.

@@ -71,11 +71,11 @@ func Write(w http.ResponseWriter, r *http.Request, err error) error {
 	var id string
 	if st != nil && st.id != "" {
 		id = st.id
-		if v := h[HeaderRequestID]; len(v) != 1 || v[0] != id {
+		if v := h[headerRequestIDKey]; len(v) != 1 || v[0] != id {
 			st.idHeader[0] = id
-			h[HeaderRequestID] = st.idHeader[:]
+			h[headerRequestIDKey] = st.idHeader[:]
 		}
-	} else if v := h[HeaderRequestID]; len(v) > 0 {
+	} else if v := h[headerRequestIDKey]; len(v) > 0 {
 		id = v[0]
 	}
 	for k, vs := range e.Header {

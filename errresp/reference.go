@@ -1,0 +1,228 @@
+package errresp
+
+import (
+	"bytes"
+	"encoding/json"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Entry is one row of a style's error reference.
+type Entry struct {
+	Kind      Kind   `json:"kind"`
+	Code      string `json:"code"`
+	Status    int    `json:"status"`
+	Summary   string `json:"summary"`
+	Retryable bool   `json:"retryable"`
+}
+
+// Reference returns the style's error reference: one entry per kind, in
+// catalogue order, with the code and status the style answers it with, the
+// style's summary, and whether a client may retry.
+func (s *Style) Reference() []Entry {
+	out := make([]Entry, 0, kindEnd-1)
+	for k := Unknown + 1; k < kindEnd; k++ {
+		c := s.code(k)
+		out = append(out, Entry{Kind: k, Code: c.Code, Status: c.Status, Summary: c.Title, Retryable: k.Retryable()})
+	}
+	return out
+}
+
+// sampleError is the failure the reference pages show as an example.
+var sampleError = Invalid("The request body failed validation.",
+	FieldError{Field: "name", Pointer: "/name", Rule: "min", Param: "3", Message: "name must be at least 3 characters long"})
+
+// ReferenceMarkdown returns the style's error reference as a Markdown page: the
+// envelope with an example, then a quick reference table of every code with
+// its status and summary, then the retry advice.
+func (s *Style) ReferenceMarkdown() []byte {
+	var b bytes.Buffer
+	ct := s.ContentType
+	if ct == "" {
+		ct = "application/json"
+	}
+	b.WriteString("# Error reference: " + s.Name + "\n\n")
+	b.WriteString("Every error response has the Content-Type `" + ct + "`, an `X-Request-ID` header, " +
+		"and a JSON body of this shape:\n\n```json\n")
+	body, _ := Render(s, sampleError, "req_01HZX3Q9")
+	var pretty bytes.Buffer
+	if json.Indent(&pretty, body, "", "  ") == nil {
+		b.Write(bytes.TrimSpace(pretty.Bytes()))
+	} else {
+		b.Write(bytes.TrimSpace(body))
+	}
+	b.WriteString("\n```\n\n## Quick Reference Table\n\n")
+	b.WriteString("| Error Code | Status | Summary | Kind | Retry |\n|---|---|---|---|---|\n")
+	for _, e := range s.Reference() {
+		retry := "no"
+		if e.Retryable {
+			retry = "yes"
+		}
+		b.WriteString("| " + mdCell(e.Code) + " | " + strconv.Itoa(e.Status) + " | " + mdCell(e.Summary) +
+			" | " + e.Kind.String() + " | " + retry + " |\n")
+	}
+	b.WriteString("\n## Retrying\n\n" +
+		"Retry 429 after the `Retry-After` header's seconds; retry 5xx with exponential backoff " +
+		"(for example 1 to 5 seconds, up to 3 times). Do not retry other 4xx answers: fix the " +
+		"request first. A capacity failure may succeed with another region or size.\n")
+	return b.Bytes()
+}
+
+func mdCell(s string) string {
+	s = strings.ReplaceAll(s, "|", `\|`)
+	return strings.ReplaceAll(s, "\n", " ")
+}
+
+// ReferenceJSON returns the style's error reference as JSON:
+// {"style":..., "content_type":..., "errors":[{"kind","code","status","summary","retryable"}...]}.
+func (s *Style) ReferenceJSON() []byte {
+	b, _ := json.Marshal(struct {
+		Style       string  `json:"style"`
+		ContentType string  `json:"content_type"`
+		Errors      []Entry `json:"errors"`
+	}{s.Name, s.ContentType, s.Reference()})
+	return b
+}
+
+// Schema returns an OpenAPI 3.1 (JSON Schema 2020-12) schema of the style's
+// envelope, with the style's codes as an enum. Built-in styles describe every
+// member; a style of the service's own gets a schema whose members are those
+// of an example envelope.
+func (s *Style) Schema() map[string]any {
+	props := map[string]any{}
+	var required []string
+	var codeMember string
+	switch s {
+	case Problem:
+		props = map[string]any{
+			"type":       strSchema("A URI reference identifying the problem type."),
+			"title":      strSchema("A short summary of the problem type."),
+			"status":     map[string]any{"type": "integer", "description": "The HTTP status code."},
+			"detail":     strSchema("An explanation specific to this occurrence."),
+			"code":       strSchema("The machine-readable error code."),
+			"request_id": strSchema("The request's id; quote it to support."),
+			"errors":     fieldsSchema("detail", "#"),
+		}
+		required = []string{"type", "title", "status", "detail", "code"}
+		codeMember = "code"
+	case GPCN:
+		props = map[string]any{
+			"success":   map[string]any{"type": "boolean", "const": false},
+			"error":     strSchema("The error code, for programmatic matching."),
+			"message":   strSchema("A human-readable description, for logs."),
+			"requestId": strSchema("The request's id; quote it to support."),
+			"fields":    fieldsSchema("message", ""),
+		}
+		required = []string{"success", "error", "message"}
+		codeMember = "error"
+	case DevDocs:
+		props = map[string]any{
+			"code":       strSchema("The CATEGORY-STATUS error code."),
+			"title":      strSchema("The code's title."),
+			"message":    strSchema("A description of this occurrence."),
+			"reason":     strSchema("The precise cause within the code's category."),
+			"request_id": strSchema("The request's id; quote it to support."),
+			"errors":     fieldsSchema("message", ""),
+			"info":       map[string]any{"type": "object", "description": "Extra structured data."},
+		}
+		required = []string{"code", "title", "message", "reason"}
+		codeMember = "code"
+	case Gcore:
+		props = map[string]any{
+			"exception_class": strSchema("Machine-readable error type."),
+			"message":         strSchema("Human-readable description."),
+			"request_id":      strSchema("Unique ID for this request; include when contacting support."),
+			"info":            map[string]any{"type": "object", "description": "Extra structured data for specific error types (quotas, reasons)."},
+			"invalid_fields":  fieldsSchema("message", ""),
+		}
+		required = []string{"exception_class", "message", "request_id"}
+		codeMember = "exception_class"
+	case AuthPI:
+		props = map[string]any{
+			"error":             strSchema("The error code."),
+			"error_description": strSchema("A human-readable description."),
+			"request_id":        strSchema("The request's id; quote it to support."),
+			"fields":            fieldsSchema("message", ""),
+		}
+		required = []string{"error", "error_description"}
+		codeMember = "error"
+	default:
+		var m map[string]any
+		body, _ := Render(s, sampleError, "req")
+		_ = json.Unmarshal(body, &m)
+		for k, v := range m {
+			props[k] = map[string]any{"type": jsonType(v)}
+		}
+	}
+	if codeMember != "" {
+		p := props[codeMember].(map[string]any)
+		p["enum"] = s.codeList()
+	}
+	schema := map[string]any{
+		"title":                s.Name + " error",
+		"type":                 "object",
+		"properties":           props,
+		"additionalProperties": true,
+	}
+	if len(required) > 0 {
+		schema["required"] = required
+	}
+	return schema
+}
+
+func (s *Style) codeList() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, e := range s.Reference() {
+		if !seen[e.Code] {
+			seen[e.Code] = true
+			out = append(out, e.Code)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func strSchema(desc string) map[string]any {
+	return map[string]any{"type": "string", "description": desc}
+}
+
+func fieldsSchema(messageName, pointerPrefix string) map[string]any {
+	ptr := "RFC 6901 JSON pointer to the field"
+	if pointerPrefix != "" {
+		ptr += ", as a URI fragment (" + pointerPrefix + "/items/0/name)"
+	}
+	return map[string]any{
+		"type":        "array",
+		"description": "Each field that failed validation.",
+		"items": map[string]any{
+			"type": "object",
+			"properties": map[string]any{
+				"field":     strSchema("JSON path of the field, such as items[0].name, or the parameter name."),
+				"pointer":   strSchema(ptr + "."),
+				"in":        map[string]any{"type": "string", "enum": []string{"body", "query", "path", "header"}},
+				"rule":      strSchema("The rule that failed, such as required or min."),
+				"param":     strSchema("The rule's parameter."),
+				messageName: strSchema("What is wrong, in English."),
+			},
+			"required": []string{"field", messageName},
+		},
+	}
+}
+
+func jsonType(v any) string {
+	switch v.(type) {
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case float64:
+		return "number"
+	case []any:
+		return "array"
+	case nil:
+		return "null"
+	}
+	return "object"
+}
