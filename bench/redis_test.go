@@ -7,7 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -96,11 +98,43 @@ func TestMain(m *testing.M) {
 }
 
 // redisClient returns a client of the package's redis-server whose pool fits
-// the parallel benchmarks.
-func redisClient(tb testing.TB) *redis.Client {
+// the parallel benchmarks, and which counts its round trips in trips (a
+// command or a pipeline is one) when trips is not nil.
+func redisClient(tb testing.TB, trips *atomic.Int64) *redis.Client {
 	c := redis.NewClient(&redis.Options{Addr: needRedis(tb), PoolSize: 64, ContextTimeoutEnabled: true})
+	if trips != nil {
+		c.AddHook(tripCounter{trips})
+	}
 	tb.Cleanup(func() { _ = c.Close() })
 	return c
+}
+
+// tripCounter is a go-redis hook that counts round trips.
+type tripCounter struct{ n *atomic.Int64 }
+
+func (tripCounter) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (h tripCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		h.n.Add(1)
+		return next(ctx, cmd)
+	}
+}
+
+func (h tripCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		h.n.Add(1)
+		return next(ctx, cmds)
+	}
+}
+
+// redisTrips counts the round trips of the clients the Redis limiters were
+// built with, by implementation name; TestRedisRoundTrips reads it.
+var redisTrips sync.Map // string -> *atomic.Int64
+
+func tripsOf(name string) *atomic.Int64 {
+	n, _ := redisTrips.LoadOrStore(name, new(atomic.Int64))
+	return n.(*atomic.Int64)
 }
 
 // redisLimiters are the Redis-backed limiters compared, ours first. Each
@@ -109,7 +143,7 @@ func redisLimiters() []limiterImpl {
 	impls := oursRedisLimiters()
 	return append(impls,
 		limiterImpl{"redis_rate", func(tb testing.TB, keys []string) decider {
-			l := redis_rate.NewLimiter(redisClient(tb))
+			l := redis_rate.NewLimiter(redisClient(tb, tripsOf("redis_rate")))
 			lim := redis_rate.Limit{Rate: benchRate, Burst: benchRate, Period: time.Second}
 			return func(ctx context.Context, key string) (bool, error) {
 				res, err := l.Allow(ctx, key, lim)
@@ -141,6 +175,35 @@ func TestRedisLimiters(t *testing.T) {
 			ok, err := d(context.Background(), "bench-test-"+im.name+"-"+strconv.FormatInt(time.Now().UnixNano(), 36))
 			if err != nil || !ok {
 				t.Fatalf("first request: allowed %v, err %v", ok, err)
+			}
+		})
+	}
+}
+
+// TestRedisRoundTrips counts the round trips each Redis limiter makes for
+// 100 decisions on a key it has seen: the library's store promises one a
+// decision; the peers' counts are logged.
+func TestRedisRoundTrips(t *testing.T) {
+	needRedis(t)
+	ctx := context.Background()
+	for _, im := range redisLimiters() {
+		t.Run(im.name, func(t *testing.T) {
+			key := "trips-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+			d := im.make(t, []string{key})
+			if ok, err := d(ctx, key); !ok || err != nil {
+				t.Fatalf("first request: allowed %v, err %v", ok, err)
+			}
+			trips := tripsOf(im.name)
+			before := trips.Load()
+			for range 100 {
+				if ok, err := d(ctx, key); !ok || err != nil {
+					t.Fatalf("allowed %v, err %v", ok, err)
+				}
+			}
+			n := trips.Load() - before
+			t.Logf("%s: %d round trips for 100 decisions", im.name, n)
+			if strings.HasPrefix(im.name, "ours") && n != 100 {
+				t.Errorf("%d round trips for 100 decisions, want 100", n)
 			}
 		})
 	}
