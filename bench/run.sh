@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# Runs every side-by-side benchmark group of the bench module and prints one
-# table of ratios, ours / peer, then benchstat's comparison of each pair.
+# Runs every side-by-side benchmark group of the bench module, prints one
+# table of ratios, ours / peer, writes benchstat's comparison of each pair,
+# then runs the end-to-end load test.
 #
-#   bench/run.sh                 # -count 5, 500ms a benchmark: about 5 minutes on 2 cores
+#   bench/run.sh                 # COUNT=5 rounds, 500ms a benchmark: about 8 minutes on 2 cores
 #   COUNT=10 BENCHTIME=1s bench/run.sh
-#   BENCH_GROUPS="ErrorPath Success" bench/run.sh
-#   E2E=0 bench/run.sh           # without the end-to-end load run
+#   BENCH_GROUPS="ErrorPath Success" E2E=0 bench/run.sh
 #
 # Raw results, the paired file and the tables go to bench/results/ (ignored
-# by git). Each group is one invocation of the test binary with -benchmem, so
-# every implementation of a group is measured in the same process, in turn,
-# COUNT times over.
+# by git). Each group runs in one invocation of the test binary with
+# -benchmem, so every implementation of a group is measured in the same
+# process, one after the other; the invocations are repeated COUNT times,
+# round by round, so that a slow spell of the machine falls on every
+# implementation alike rather than on one.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -30,13 +32,15 @@ go test -c -o "$OUT/bench.test" .
   echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$OUT/machine.txt"
 
-for g in $BENCH_GROUPS; do
-  bt=$BENCHTIME
-  # A Redis decision is a network round trip; fewer iterations say as much.
-  [ "$g" = RateLimitRedis ] && bt=${REDIS_BENCHTIME:-200ms}
-  echo "== $g (-count $COUNT -benchtime $bt)" >&2
-  "./$OUT/bench.test" -test.run '^$' -test.bench "^Benchmark$g\$" -test.benchmem \
-    -test.count "$COUNT" -test.benchtime "$bt" -test.timeout 30m | tee -a "$raw" >&2
+for round in $(seq "$COUNT"); do
+  for g in $BENCH_GROUPS; do
+    bt=$BENCHTIME
+    # A Redis decision is a network round trip; fewer iterations say as much.
+    [ "$g" = RateLimitRedis ] && bt=${REDIS_BENCHTIME:-200ms}
+    echo "== round $round/$COUNT: $g (-benchtime $bt)" >&2
+    "./$OUT/bench.test" -test.run '^$' -test.bench "^Benchmark$g\$" -test.benchmem \
+      -test.count 1 -test.benchtime "$bt" -test.timeout 30m | tee -a "$raw" >&2
+  done
 done
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/machine.txt"
 
@@ -50,5 +54,5 @@ echo "benchstat, each of ours against each peer: $OUT/benchstat.txt"
 if [ "${E2E:-1}" != 0 ]; then
   echo
   echo "== end-to-end load, full stack against bare chi (loopback)" >&2
-  go run ./cmd/e2e -rounds "${E2E_ROUNDS:-3}" -d "${E2E_DURATION:-5s}" | tee "$OUT/e2e.txt"
+  go run ./cmd/e2e -rounds "${E2E_ROUNDS:-3}" -d "${E2E_DURATION:-5s}" -mdout "$OUT/e2e.md" | tee "$OUT/e2e.txt"
 fi

@@ -55,7 +55,7 @@ func main() {
 	conc := flag.Int("c", 32, "concurrent connections")
 	maxN := flag.Int64("n", 2_000_000, "the most requests per stack and round")
 	procs := flag.Int("procs", 1, "GOMAXPROCS of the server and of the load generator")
-	md := flag.Bool("md", false, "print the table as Markdown")
+	mdOut := flag.String("mdout", "", "also write the table as Markdown to this file")
 	flag.Parse()
 
 	tmp, err := os.MkdirTemp("", "apierror-e2e-")
@@ -87,7 +87,17 @@ func main() {
 			got[stack] = append(got[stack], res)
 		}
 	}
-	printTable(os.Stdout, got, *md, *conc, *dur, *rounds)
+	printTable(os.Stdout, got, false, *conc, *dur, *rounds)
+	if *mdOut != "" {
+		f, err := os.Create(*mdOut)
+		if err != nil {
+			fatal(err)
+		}
+		printTable(f, got, true, *conc, *dur, *rounds)
+		if err := f.Close(); err != nil {
+			fatal(err)
+		}
+	}
 }
 
 func fatal(err error) {
@@ -206,6 +216,9 @@ func printTable(w *os.File, got map[string][]load.Result, md bool, conc int, dur
 		fmt.Fprintln(tw, strings.Join(cells, sep))
 	}
 	fmt.Fprintf(w, "median of %d rounds, %d connections, %s each\n", rounds, conc, dur)
+	if md {
+		fmt.Fprintln(w)
+	}
 	row("stack", "req/s", "p50 µs", "p99 µs")
 	if md {
 		row("---", "---", "---", "---")
