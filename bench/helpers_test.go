@@ -3,8 +3,10 @@ package bench
 import (
 	"bytes"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"testing"
 )
 
 // discardWriter is the smallest http.ResponseWriter: it keeps the header map
@@ -69,4 +71,61 @@ func keyList(n int) []string {
 		keys[i] = "10." + strconv.Itoa(i>>16&255) + "." + strconv.Itoa(i>>8&255) + "." + strconv.Itoa(i&255)
 	}
 	return keys
+}
+
+// keyedRun is one implementation's part in a benchmark over many keys:
+// worker returns, for each goroutine, a function that does one operation on
+// key number i; check, if set, runs after the clock stops.
+type keyedRun struct {
+	worker func() func(i int)
+	check  func()
+}
+
+// benchKeyed runs, for every implementation name, the operation prepare
+// sets up, cycling over n keys: serially (par=serial), then from
+// parallelism goroutines per GOMAXPROCS (par=parallel), each starting at a
+// random key.
+func benchKeyed(b *testing.B, names []string, n, parallelism int, prepare func(b *testing.B, name string) keyedRun) {
+	b.Run("par=serial", func(b *testing.B) {
+		for _, name := range names {
+			b.Run("impl="+name, func(b *testing.B) {
+				run := prepare(b, name)
+				op := run.worker()
+				i := 0
+				b.ReportAllocs()
+				for b.Loop() {
+					op(i)
+					if i++; i == n {
+						i = 0
+					}
+				}
+				if run.check != nil {
+					run.check()
+				}
+			})
+		}
+	})
+	b.Run("par=parallel", func(b *testing.B) {
+		for _, name := range names {
+			b.Run("impl="+name, func(b *testing.B) {
+				run := prepare(b, name)
+				b.ReportAllocs()
+				b.SetParallelism(parallelism)
+				b.ResetTimer()
+				b.RunParallel(func(pb *testing.PB) {
+					op := run.worker()
+					i := rand.IntN(n)
+					for pb.Next() {
+						op(i)
+						if i++; i == n {
+							i = 0
+						}
+					}
+				})
+				if run.check != nil {
+					run.check()
+				}
+			})
+		}
+	})
 }

@@ -12,3 +12,7 @@ func oursRedisLimiters() []limiterImpl { return nil }
 
 // oursDecoders returns the library's validation.Decode, once it exists.
 func oursDecoders() []decodeImpl { return nil }
+
+// oursLimiterMiddlewares returns the library's rate-limiting middleware,
+// once it exists.
+func oursLimiterMiddlewares() []mwImpl { return nil }

@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -112,82 +111,55 @@ func BenchmarkRateLimitMemory(b *testing.B) {
 // GOMAXPROCS (see testing.B.SetParallelism).
 func benchLimiters(b *testing.B, impls []limiterImpl, keyCounts []int, parallelism int) {
 	ctx := context.Background()
-	top := b
+	top := b // owns the limiters' cleanups: a sub-benchmark runs its own after each of its rounds
+	names := make([]string, len(impls))
+	byName := make(map[string]limiterImpl, len(impls))
+	for i, im := range impls {
+		names[i] = im.name
+		byName[im.name] = im
+	}
 	for _, n := range keyCounts {
 		keys := keyList(n)
 		built := make(map[string]decider, len(impls))
-		get := func(b *testing.B, im limiterImpl) decider {
-			if d, ok := built[im.name]; ok {
+		get := func(b *testing.B, name string) decider {
+			if d, ok := built[name]; ok {
 				return d
 			}
-			d := im.make(top, keys)
+			d := byName[name].make(top, keys)
 			for _, k := range keys {
 				if ok, err := d(ctx, k); !ok || err != nil {
-					b.Fatalf("%s refused the first request for %s (err %v)", im.name, k, err)
+					b.Fatalf("%s refused the first request for %s (err %v)", name, k, err)
 				}
 			}
-			built[im.name] = d
+			built[name] = d
 			return d
 		}
 		b.Run("keys="+itoa(n), func(b *testing.B) {
-			b.Run("par=serial", func(b *testing.B) {
-				for _, im := range impls {
-					b.Run("impl="+im.name, func(b *testing.B) {
-						d := get(b, im)
-						var errs atomic.Int64
-						i := 0
-						b.ReportAllocs()
-						for b.Loop() {
-							decide(b, d, ctx, keys[i], &errs)
-							if i++; i == len(keys) {
-								i = 0
+			benchKeyed(b, names, n, parallelism, func(b *testing.B, name string) keyedRun {
+				d := get(b, name)
+				var errs, refused atomic.Int64
+				return keyedRun{
+					worker: func() func(int) {
+						return func(i int) {
+							ok, err := d(ctx, keys[i])
+							switch {
+							case err != nil:
+								errs.Add(1)
+							case !ok:
+								refused.Add(1)
 							}
 						}
-						reportErrors(b, &errs)
-					})
-				}
-			})
-			b.Run("par=parallel", func(b *testing.B) {
-				for _, im := range impls {
-					b.Run("impl="+im.name, func(b *testing.B) {
-						d := get(b, im)
-						var errs atomic.Int64
-						b.ReportAllocs()
-						b.SetParallelism(parallelism)
-						b.ResetTimer()
-						b.RunParallel(func(pb *testing.PB) {
-							i := rand.IntN(len(keys))
-							for pb.Next() {
-								decide(b, d, ctx, keys[i], &errs)
-								if i++; i == len(keys) {
-									i = 0
-								}
-							}
-						})
-						reportErrors(b, &errs)
-					})
+					},
+					check: func() {
+						if n := refused.Load(); n > 0 {
+							b.Fatalf("%d refusals: the benchmark's limit is too low for this limiter", n)
+						}
+						if n := errs.Load(); n > 0 {
+							b.ReportMetric(float64(n)/float64(b.N), "errors/op")
+						}
+					},
 				}
 			})
 		})
-	}
-}
-
-// decide makes one decision, failing the benchmark on a refusal and counting
-// an error.
-func decide(b *testing.B, d decider, ctx context.Context, key string, errs *atomic.Int64) {
-	ok, err := d(ctx, key)
-	switch {
-	case err != nil:
-		errs.Add(1)
-	case !ok:
-		b.Error("refused: the benchmark's limit is too low for this limiter")
-		b.FailNow()
-	}
-}
-
-// reportErrors reports the share of decisions that failed, when any did.
-func reportErrors(b *testing.B, errs *atomic.Int64) {
-	if n := errs.Load(); n > 0 {
-		b.ReportMetric(float64(n)/float64(b.N), "errors/op")
 	}
 }

@@ -18,7 +18,7 @@ cd "$(dirname "$0")"
 
 COUNT=${COUNT:-5}
 BENCHTIME=${BENCHTIME:-500ms}
-BENCH_GROUPS=${BENCH_GROUPS:-Success ErrorPath RateLimitMemory RateLimitRedis Validation}
+BENCH_GROUPS=${BENCH_GROUPS:-Success ErrorPath RateLimitMemory RateLimitMiddleware RateLimitRedis Validation}
 OUT=${OUT:-results}
 mkdir -p "$OUT"
 raw=$OUT/raw.txt
