@@ -955,6 +955,6 @@ func BenchmarkAuthenticated(b *testing.B) {
 // measures the middleware, not a recorder.
 type benchWriter struct{ h http.Header }
 
-func (w *benchWriter) Header() http.Header       { return w.h }
+func (w *benchWriter) Header() http.Header         { return w.h }
 func (w *benchWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (w *benchWriter) WriteHeader(int)             {}
