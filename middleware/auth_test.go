@@ -162,6 +162,13 @@ type want struct {
 	code   string
 }
 
+// codes is one failure's answer in the five styles, which all give it the
+// same status.
+func codes(status int, problem, gpcn, devdocs, gcore, authpi string) map[string]want {
+	return map[string]want{"problem": {status, problem}, "gpcn": {status, gpcn}, "devdocs": {status, devdocs},
+		"gcore": {status, gcore}, "authpi": {status, authpi}}
+}
+
 // codeMember is the member each style keeps its code in.
 var codeMember = map[string]string{"problem": "code", "gpcn": "error", "devdocs": "code", "gcore": "exception_class", "authpi": "error"}
 
@@ -182,9 +189,8 @@ func TestFailuresInEveryStyle(t *testing.T) {
 	f := newFixture()
 	wrongScheme := f.auth.errWrongScheme()
 
-	// Codes and statuses per style: problem, gpcn, devdocs, gcore, authpi.
 	unauth := func(problem, gpcn, gcore, authpi string) map[string]want {
-		return map[string]want{"problem": {401, problem}, "gpcn": {401, gpcn}, "devdocs": {401, "AUTH-401"}, "gcore": {401, gcore}, "authpi": {401, authpi}}
+		return codes(401, problem, gpcn, "AUTH-401", gcore, authpi)
 	}
 	cases := []struct {
 		name      string
@@ -226,30 +232,24 @@ func TestFailuresInEveryStyle(t *testing.T) {
 		{"two factor required", func() *http.Request {
 			return req("POST", "/auth/sign-in/email", `{"email":"demo@example.com","password":"correct-horse"}`)
 		},
-			ErrTwoFactorRequired(true), map[string]want{"problem": {400, "two_factor_required"}, "gpcn": {400, "TWO_FACTOR_REQUIRED"},
-				"devdocs": {400, "TWOFACTOR-400"}, "gcore": {400, "TwoFactorRequired"}, "authpi": {400, "two_factor_required"}},
+			ErrTwoFactorRequired(true), codes(400, "two_factor_required", "TWO_FACTOR_REQUIRED", "TWOFACTOR-400", "TwoFactorRequired", "two_factor_required"),
 			nil, ""},
 		{"wrong one-time code", func() *http.Request {
 			return req("POST", "/auth/two-factor/verify-totp", `{"code":"654321"}`, "Cookie", "pending_2fa="+pendingTok)
 		},
-			ErrInvalidOTP(), map[string]want{"problem": {400, "invalid_otp"}, "gpcn": {400, "INVALID_OTP"},
-				"devdocs": {400, "OTP-400"}, "gcore": {400, "InvalidOTPError"}, "authpi": {400, "invalid_otp"}},
+			ErrInvalidOTP(), codes(400, "invalid_otp", "INVALID_OTP", "OTP-400", "InvalidOTPError", "invalid_otp"),
 			nil, ""},
 		{"reader deleting", func() *http.Request { return req("DELETE", "/v1/vms", "", "X-API-Key", readerKey) },
-			ErrPermissionDenied("vms:write"), map[string]want{"problem": {403, "permission_denied"}, "gpcn": {403, "INSUFFICIENT_PERMISSIONS"},
-				"devdocs": {403, "AUTH-403"}, "gcore": {403, "permission_denied"}, "authpi": {403, "access_denied"}},
+			ErrPermissionDenied("vms:write"), codes(403, "permission_denied", "INSUFFICIENT_PERMISSIONS", "AUTH-403", "permission_denied", "access_denied"),
 			nil, ""},
 		{"scope missing, bearer", func() *http.Request { return req("GET", "/v1/scoped", "", "Authorization", "Bearer "+adminKey) },
-			ErrInsufficientScope("vms:write"), map[string]want{"problem": {403, "insufficient_scope"}, "gpcn": {403, "INSUFFICIENT_SCOPE"},
-				"devdocs": {403, "AUTH-403"}, "gcore": {403, "permission_denied"}, "authpi": {403, "insufficient_scope"}},
+			ErrInsufficientScope("vms:write"), codes(403, "insufficient_scope", "INSUFFICIENT_SCOPE", "AUTH-403", "permission_denied", "insufficient_scope"),
 			[]string{`Bearer realm="api", error="insufficient_scope", scope="vms:write"`}, ""},
 		{"scope missing, X-API-Key", func() *http.Request { return req("GET", "/v1/scoped", "", "X-API-Key", adminKey) },
-			ErrInsufficientScope("vms:write"), map[string]want{"problem": {403, "insufficient_scope"}, "gpcn": {403, "INSUFFICIENT_SCOPE"},
-				"devdocs": {403, "AUTH-403"}, "gcore": {403, "permission_denied"}, "authpi": {403, "insufficient_scope"}},
+			ErrInsufficientScope("vms:write"), codes(403, "insufficient_scope", "INSUFFICIENT_SCOPE", "AUTH-403", "permission_denied", "insufficient_scope"),
 			nil, ""},
 		{"resource in another tenant", func() *http.Request { return req("GET", "/v1/other-tenant", "", "X-API-Key", adminKey) },
-			ErrResourceNotFound(), map[string]want{"problem": {404, "not_found"}, "gpcn": {404, "NOT_FOUND"},
-				"devdocs": {404, "NOTFOUND-404"}, "gcore": {404, "NotFoundError"}, "authpi": {404, "not_found"}},
+			ErrResourceNotFound(), codes(404, "not_found", "NOT_FOUND", "NOTFOUND-404", "NotFoundError", "not_found"),
 			nil, ""},
 	}
 	for _, tc := range cases {
