@@ -17,7 +17,7 @@ import (
 	"github.com/go-chi/chi/v5"
 )
 
-// The fixture: a small service with every authentication failure on a route.
+// The authFixture: a small service with every authentication failure on a route.
 
 const (
 	adminKey   = "admin-key-0123456789"
@@ -39,10 +39,10 @@ var (
 	// testPasswords is cheap so that tests are quick; the work is the same
 	// for every path whatever the count.
 	testPasswords = Passwords{Iterations: 1000}
-	demoHash      = mustHash(demoPass)
+	demoHash      = authMustHash(demoPass)
 )
 
-func mustHash(pw string) string {
+func authMustHash(pw string) string {
 	h, err := testPasswords.Hash(pw)
 	if err != nil {
 		panic(err)
@@ -50,21 +50,21 @@ func mustHash(pw string) string {
 	return h
 }
 
-type fixture struct {
+type authFixture struct {
 	auth, pending *Authenticator
 	keys, pend    *KeyRing
 	mux           http.Handler
 }
 
-// quiet keeps the tests' expected failures out of the test output.
-var quiet = AuthLogger(slog.New(slog.DiscardHandler))
+// authQuiet keeps the tests' expected failures out of the test output.
+var authQuiet = AuthLogger(slog.New(slog.DiscardHandler))
 
-// keyShape is the service's own shape check: its keys are at least 16 bytes,
+// authKeyShape is the service's own shape check: its keys are at least 16 bytes,
 // so a shorter one was cut short.
-func keyShape(c Credential) bool { return c.Source == FromCookie || len(c.Secret) >= 16 }
+func authKeyShape(c Credential) bool { return c.Source == FromCookie || len(c.Secret) >= 16 }
 
-func newFixture(opts ...AuthOption) *fixture {
-	f := &fixture{keys: new(KeyRing), pend: new(KeyRing)}
+func newAuthFixture(opts ...AuthOption) *authFixture {
+	f := &authFixture{keys: new(KeyRing), pend: new(KeyRing)}
 	f.keys.AddKey(adminKey, admin, time.Time{})
 	f.keys.AddKey(readerKey, reader, time.Time{})
 	f.keys.AddKey(expiredKey, reader, past)
@@ -74,9 +74,9 @@ func newFixture(opts ...AuthOption) *fixture {
 	f.keys.AddSession(oldSess, admin, past)
 	f.pend.AddSession(pendingTok, admin, time.Time{})
 
-	base := []AuthOption{quiet, AuthSources(FromAPIKeyHeader, FromBearer, FromAPIKeyScheme, FromCookie), AuthWellFormed(keyShape)}
+	base := []AuthOption{authQuiet, AuthSources(FromAPIKeyHeader, FromBearer, FromAPIKeyScheme, FromCookie), AuthWellFormed(authKeyShape)}
 	f.auth = NewAuthenticator(f.keys, append(base, opts...)...)
-	f.pending = NewAuthenticator(f.pend, quiet, AuthSources(FromCookie), AuthCookie("pending_2fa"))
+	f.pending = NewAuthenticator(f.pend, authQuiet, AuthSources(FromCookie), AuthCookie("pending_2fa"))
 
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "hello %s", PrincipalFrom(r.Context()).ID)
@@ -108,7 +108,7 @@ func newFixture(opts ...AuthOption) *fixture {
 }
 
 // signIn is the sign-in handler a service writes with the library's pieces.
-func (f *fixture) signIn(w http.ResponseWriter, r *http.Request) {
+func (f *authFixture) signIn(w http.ResponseWriter, r *http.Request) {
 	var body struct{ Email, Password string }
 	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
 		_ = errresp.Write(w, r, errresp.Invalid("The body is not valid JSON."))
@@ -126,7 +126,7 @@ func (f *fixture) signIn(w http.ResponseWriter, r *http.Request) {
 	_ = errresp.Write(w, r, ErrTwoFactorRequired(true))
 }
 
-func (f *fixture) verifyTOTP(w http.ResponseWriter, r *http.Request) {
+func (f *authFixture) verifyTOTP(w http.ResponseWriter, r *http.Request) {
 	var body struct{ Code string }
 	_ = json.NewDecoder(r.Body).Decode(&body)
 	if !EqualSecret(body.Code, demoCode) {
@@ -137,17 +137,17 @@ func (f *fixture) verifyTOTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// serve runs req through h with style s and request id id, as the RequestID
+// authServe runs req through h with style s and request id id, as the RequestID
 // and Style middleware would set them up.
-func serve(h http.Handler, s *errresp.Style, id string, req *http.Request) *httptest.ResponseRecorder {
+func authServe(h http.Handler, s *errresp.Style, id string, authReq *http.Request) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
-	w, r := errresp.Begin(rec, req)
+	w, r := errresp.Begin(rec, authReq)
 	r = errresp.WithRequestID(errresp.WithStyle(r, s), id)
 	h.ServeHTTP(w, r)
 	return rec
 }
 
-func req(method, target, body string, header ...string) *http.Request {
+func authReq(method, target, body string, header ...string) *http.Request {
 	r := httptest.NewRequest(method, target, strings.NewReader(body))
 	for i := 0; i+1 < len(header); i += 2 {
 		r.Header.Add(header[i], header[i+1])
@@ -162,15 +162,15 @@ type want struct {
 	code   string
 }
 
-// codes is one failure's answer in the five styles, which all give it the
+// authCodes is one failure's answer in the five styles, which all give it the
 // same status.
-func codes(status int, problem, gpcn, devdocs, gcore, authpi string) map[string]want {
+func authCodes(status int, problem, gpcn, devdocs, gcore, authpi string) map[string]want {
 	return map[string]want{"problem": {status, problem}, "gpcn": {status, gpcn}, "devdocs": {status, devdocs},
 		"gcore": {status, gcore}, "authpi": {status, authpi}}
 }
 
-// codeMember is the member each style keeps its code in.
-var codeMember = map[string]string{"problem": "code", "gpcn": "error", "devdocs": "code", "gcore": "exception_class", "authpi": "error"}
+// authCodeMember is the member each style keeps its code in.
+var authCodeMember = map[string]string{"problem": "code", "gpcn": "error", "devdocs": "code", "gcore": "exception_class", "authpi": "error"}
 
 const (
 	chBearer    = `Bearer realm="api"`
@@ -186,70 +186,70 @@ var (
 
 func TestFailuresInEveryStyle(t *testing.T) {
 	t.Parallel()
-	f := newFixture()
+	f := newAuthFixture()
 	wrongScheme := f.auth.errWrongScheme()
 
 	unauth := func(problem, gpcn, gcore, authpi string) map[string]want {
-		return codes(401, problem, gpcn, "AUTH-401", gcore, authpi)
+		return authCodes(401, problem, gpcn, "AUTH-401", gcore, authpi)
 	}
 	cases := []struct {
 		name      string
-		req       func() *http.Request
+		authReq   func() *http.Request
 		err       *errresp.Error // the failure, as the test expects it to be built
 		want      map[string]want
 		challenge []string
 		message   string // Gcore's wording, where its page gives one (prefix)
 	}{
-		{"no credentials", func() *http.Request { return req("GET", "/v1/vms", "") },
+		{"no credentials", func() *http.Request { return authReq("GET", "/v1/vms", "") },
 			ErrNotAuthenticated(), unauth("not_authenticated", "NOT_AUTHENTICATED", "not_authenticated", "authentication_required"),
 			challengePlain, "Authentication credentials were not provided."},
-		{"basic is the wrong scheme", func() *http.Request { return req("GET", "/v1/vms", "", "Authorization", "Basic ZGVtbzpkZW1v") },
+		{"basic is the wrong scheme", func() *http.Request { return authReq("GET", "/v1/vms", "", "Authorization", "Basic ZGVtbzpkZW1v") },
 			wrongScheme, unauth("wrong_auth_scheme", "UNSUPPORTED_AUTH_SCHEME", "token_not_valid", "unsupported_token_type"),
 			challengePlain, "Given token not valid for any token type"},
-		{"bearer token cut short", func() *http.Request { return req("GET", "/v1/vms", "", "Authorization", "Bearer admin-key-01") },
+		{"bearer token cut short", func() *http.Request { return authReq("GET", "/v1/vms", "", "Authorization", "Bearer admin-key-01") },
 			ErrKeyMalformed("admin-key-01"), unauth("credential_malformed", "API_KEY_MALFORMED", "token_not_valid", "invalid_token"),
 			challengeBad, "Bad permanent token: admi..."},
-		{"unknown key in X-API-Key", func() *http.Request { return req("GET", "/v1/vms", "", "X-API-Key", "nobody-key-0123456789") },
+		{"unknown key in X-API-Key", func() *http.Request { return authReq("GET", "/v1/vms", "", "X-API-Key", "nobody-key-0123456789") },
 			ErrKeyInvalid(), unauth("credential_invalid", "API_KEY_INVALID", "token_not_valid", "unauthorized_client"),
 			challengePlain, ""},
-		{"revoked key as bearer", func() *http.Request { return req("GET", "/v1/vms", "", "Authorization", "Bearer "+revokedKey) },
+		{"revoked key as bearer", func() *http.Request { return authReq("GET", "/v1/vms", "", "Authorization", "Bearer "+revokedKey) },
 			ErrKeyInvalid(), unauth("credential_invalid", "API_KEY_INVALID", "token_not_valid", "unauthorized_client"),
 			challengeBad, ""},
-		{"expired key in APIKey scheme", func() *http.Request { return req("GET", "/v1/vms", "", "Authorization", "APIKey "+expiredKey) },
+		{"expired key in APIKey scheme", func() *http.Request { return authReq("GET", "/v1/vms", "", "Authorization", "APIKey "+expiredKey) },
 			ErrKeyExpired(), unauth("credential_expired", "API_KEY_EXPIRED", "token_not_valid", "expired_token"),
 			challengePlain, ""},
-		{"expired key as bearer", func() *http.Request { return req("GET", "/v1/vms", "", "Authorization", "bearer "+expiredKey) },
+		{"expired key as bearer", func() *http.Request { return authReq("GET", "/v1/vms", "", "Authorization", "bearer "+expiredKey) },
 			ErrKeyExpired(), unauth("credential_expired", "API_KEY_EXPIRED", "token_not_valid", "expired_token"),
 			challengeBad, ""},
-		{"expired session", func() *http.Request { return req("GET", "/v1/vms", "", "Cookie", "session="+oldSess) },
+		{"expired session", func() *http.Request { return authReq("GET", "/v1/vms", "", "Cookie", "session="+oldSess) },
 			ErrSessionExpired(), unauth("session_expired", "SESSION_EXPIRED", "session_expired", "session_expired"),
 			challengePlain, ""},
 		{"wrong password", func() *http.Request {
-			return req("POST", "/auth/sign-in/email", `{"email":"demo@example.com","password":"battery-staple"}`)
+			return authReq("POST", "/auth/sign-in/email", `{"email":"demo@example.com","password":"battery-staple"}`)
 		},
 			ErrInvalidCredentials(), unauth("invalid_credentials", "INVALID_CREDENTIALS", "authentication_failed", "invalid_credentials"),
 			challengePlain, ""},
 		{"two factor required", func() *http.Request {
-			return req("POST", "/auth/sign-in/email", `{"email":"demo@example.com","password":"correct-horse"}`)
+			return authReq("POST", "/auth/sign-in/email", `{"email":"demo@example.com","password":"correct-horse"}`)
 		},
-			ErrTwoFactorRequired(true), codes(400, "two_factor_required", "TWO_FACTOR_REQUIRED", "TWOFACTOR-400", "TwoFactorRequired", "two_factor_required"),
+			ErrTwoFactorRequired(true), authCodes(400, "two_factor_required", "TWO_FACTOR_REQUIRED", "TWOFACTOR-400", "TwoFactorRequired", "two_factor_required"),
 			nil, ""},
 		{"wrong one-time code", func() *http.Request {
-			return req("POST", "/auth/two-factor/verify-totp", `{"code":"654321"}`, "Cookie", "pending_2fa="+pendingTok)
+			return authReq("POST", "/auth/two-factor/verify-totp", `{"code":"654321"}`, "Cookie", "pending_2fa="+pendingTok)
 		},
-			ErrInvalidOTP(), codes(400, "invalid_otp", "INVALID_OTP", "OTP-400", "InvalidOTPError", "invalid_otp"),
+			ErrInvalidOTP(), authCodes(400, "invalid_otp", "INVALID_OTP", "OTP-400", "InvalidOTPError", "invalid_otp"),
 			nil, ""},
-		{"reader deleting", func() *http.Request { return req("DELETE", "/v1/vms", "", "X-API-Key", readerKey) },
-			ErrPermissionDenied("vms:write"), codes(403, "permission_denied", "INSUFFICIENT_PERMISSIONS", "AUTH-403", "permission_denied", "access_denied"),
+		{"reader deleting", func() *http.Request { return authReq("DELETE", "/v1/vms", "", "X-API-Key", readerKey) },
+			ErrPermissionDenied("vms:write"), authCodes(403, "permission_denied", "INSUFFICIENT_PERMISSIONS", "AUTH-403", "permission_denied", "access_denied"),
 			nil, ""},
-		{"scope missing, bearer", func() *http.Request { return req("GET", "/v1/scoped", "", "Authorization", "Bearer "+adminKey) },
-			ErrInsufficientScope("vms:write"), codes(403, "insufficient_scope", "INSUFFICIENT_SCOPE", "AUTH-403", "permission_denied", "insufficient_scope"),
+		{"scope missing, bearer", func() *http.Request { return authReq("GET", "/v1/scoped", "", "Authorization", "Bearer "+adminKey) },
+			ErrInsufficientScope("vms:write"), authCodes(403, "insufficient_scope", "INSUFFICIENT_SCOPE", "AUTH-403", "permission_denied", "insufficient_scope"),
 			[]string{`Bearer realm="api", error="insufficient_scope", scope="vms:write"`}, ""},
-		{"scope missing, X-API-Key", func() *http.Request { return req("GET", "/v1/scoped", "", "X-API-Key", adminKey) },
-			ErrInsufficientScope("vms:write"), codes(403, "insufficient_scope", "INSUFFICIENT_SCOPE", "AUTH-403", "permission_denied", "insufficient_scope"),
+		{"scope missing, X-API-Key", func() *http.Request { return authReq("GET", "/v1/scoped", "", "X-API-Key", adminKey) },
+			ErrInsufficientScope("vms:write"), authCodes(403, "insufficient_scope", "INSUFFICIENT_SCOPE", "AUTH-403", "permission_denied", "insufficient_scope"),
 			nil, ""},
-		{"resource in another tenant", func() *http.Request { return req("GET", "/v1/other-tenant", "", "X-API-Key", adminKey) },
-			ErrResourceNotFound(), codes(404, "not_found", "NOT_FOUND", "NOTFOUND-404", "NotFoundError", "not_found"),
+		{"resource in another tenant", func() *http.Request { return authReq("GET", "/v1/other-tenant", "", "X-API-Key", adminKey) },
+			ErrResourceNotFound(), authCodes(404, "not_found", "NOT_FOUND", "NOTFOUND-404", "NotFoundError", "not_found"),
 			nil, ""},
 	}
 	for _, tc := range cases {
@@ -260,7 +260,7 @@ func TestFailuresInEveryStyle(t *testing.T) {
 				if !ok {
 					t.Fatalf("no expectation for style %s", s.Name)
 				}
-				rec := serve(f.mux, s, "req-1", tc.req())
+				rec := authServe(f.mux, s, "req-1", tc.authReq())
 				body := rec.Body.Bytes()
 				if rec.Code != w.status {
 					t.Errorf("status = %d, want %d; body %s", rec.Code, w.status, body)
@@ -269,7 +269,7 @@ func TestFailuresInEveryStyle(t *testing.T) {
 				if err := json.Unmarshal(body, &m); err != nil {
 					t.Fatalf("body is not JSON: %v: %s", err, body)
 				}
-				if got := m[codeMember[s.Name]]; got != w.code {
+				if got := m[authCodeMember[s.Name]]; got != w.code {
 					t.Errorf("code = %v, want %s", got, w.code)
 				}
 				wantBody, wantStatus := errresp.Render(s, tc.err, "req-1")
@@ -322,12 +322,12 @@ func TestStylesCovered(t *testing.T) {
 
 func TestSignInSameAnswerForUnknownAccount(t *testing.T) {
 	t.Parallel()
-	f := newFixture()
+	f := newAuthFixture()
 	for _, s := range errresp.Styles()[:5] {
 		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
-			wrong := serve(f.mux, s, "req-wrong-password", req("POST", "/auth/sign-in/email", `{"email":"demo@example.com","password":"nope"}`))
-			unknown := serve(f.mux, s, "req-unknown-account", req("POST", "/auth/sign-in/email", `{"email":"nobody@example.com","password":"nope"}`))
+			wrong := authServe(f.mux, s, "req-wrong-password", authReq("POST", "/auth/sign-in/email", `{"email":"demo@example.com","password":"nope"}`))
+			unknown := authServe(f.mux, s, "req-unknown-account", authReq("POST", "/auth/sign-in/email", `{"email":"nobody@example.com","password":"nope"}`))
 			a := bytes.ReplaceAll(wrong.Body.Bytes(), []byte("req-wrong-password"), []byte("ID"))
 			b := bytes.ReplaceAll(unknown.Body.Bytes(), []byte("req-unknown-account"), []byte("ID"))
 			if !bytes.Equal(a, b) || wrong.Code != unknown.Code {
@@ -344,13 +344,13 @@ func TestSignInSameAnswerForUnknownAccount(t *testing.T) {
 
 func TestSignInFlow(t *testing.T) {
 	t.Parallel()
-	f := newFixture()
-	rec := serve(f.mux, errresp.GPCN, "r1", req("POST", "/auth/sign-in/email", `{"email":"demo@example.com","password":"correct-horse"}`))
+	f := newAuthFixture()
+	rec := authServe(f.mux, errresp.GPCN, "r1", authReq("POST", "/auth/sign-in/email", `{"email":"demo@example.com","password":"correct-horse"}`))
 	if rec.Code != 400 {
 		t.Fatalf("sign-in: %d %s", rec.Code, rec.Body)
 	}
 	pending := rec.Result().Cookies()[0]
-	rec = serve(f.mux, errresp.GPCN, "r2", req("POST", "/auth/two-factor/verify-totp", `{"code":"123456"}`, "Cookie", pending.String()))
+	rec = authServe(f.mux, errresp.GPCN, "r2", authReq("POST", "/auth/two-factor/verify-totp", `{"code":"123456"}`, "Cookie", pending.String()))
 	if rec.Code != http.StatusNoContent {
 		t.Fatalf("verify: %d %s", rec.Code, rec.Body)
 	}
@@ -358,12 +358,12 @@ func TestSignInFlow(t *testing.T) {
 	if len(cookies) != 1 || cookies[0].Name != "session" || cookies[0].MaxAge != 3600 || !cookies[0].HttpOnly {
 		t.Fatalf("verify cookies = %v", cookies)
 	}
-	rec = serve(f.mux, errresp.GPCN, "r3", req("GET", "/v1/vms", "", "Cookie", "session="+cookies[0].Value))
+	rec = authServe(f.mux, errresp.GPCN, "r3", authReq("GET", "/v1/vms", "", "Cookie", "session="+cookies[0].Value))
 	if rec.Code != 200 || rec.Body.String() != "hello u-admin" {
 		t.Fatalf("with session: %d %s", rec.Code, rec.Body)
 	}
 	// Without the pending cookie, the second step is not authenticated.
-	rec = serve(f.mux, errresp.GPCN, "r4", req("POST", "/auth/two-factor/verify-totp", `{"code":"123456"}`))
+	rec = authServe(f.mux, errresp.GPCN, "r4", authReq("POST", "/auth/two-factor/verify-totp", `{"code":"123456"}`))
 	if rec.Code != 401 || !slices.Equal(rec.Header().Values("WWW-Authenticate"), []string{`Cookie realm="api", cookie="pending_2fa"`}) {
 		t.Fatalf("verify without cookie: %d %v %s", rec.Code, rec.Header(), rec.Body)
 	}
@@ -371,30 +371,30 @@ func TestSignInFlow(t *testing.T) {
 
 func TestAdmitted(t *testing.T) {
 	t.Parallel()
-	f := newFixture()
+	f := newAuthFixture()
 	cases := []struct {
-		name   string
-		req    *http.Request
-		status int
-		body   string
+		name    string
+		authReq *http.Request
+		status  int
+		body    string
 	}{
-		{"X-API-Key", req("GET", "/v1/vms", "", "X-API-Key", readerKey), 200, "hello u-reader"},
-		{"Bearer", req("GET", "/v1/vms", "", "Authorization", "Bearer "+adminKey), 200, "hello u-admin"},
-		{"bearer, lower case, spaces", req("GET", "/v1/vms", "", "Authorization", "  bearer   "+adminKey+" "), 200, "hello u-admin"},
-		{"APIKey", req("GET", "/v1/vms", "", "Authorization", "APIKey "+adminKey), 200, "hello u-admin"},
-		{"session cookie", req("GET", "/v1/vms", "", "Cookie", "theme=dark; session="+liveSess), 200, "hello u-admin"},
-		{"header wins over cookie", req("GET", "/v1/vms", "", "X-API-Key", readerKey, "Cookie", "session="+liveSess), 200, "hello u-reader"},
-		{"writer deleting", req("DELETE", "/v1/vms", "", "X-API-Key", adminKey), 200, "hello u-admin"},
-		{"optional, anonymous", req("GET", "/v1/maybe", ""), 200, "hello anonymous"},
-		{"optional, empty Authorization", req("GET", "/v1/maybe", "", "Authorization", " "), 200, "hello anonymous"},
-		{"optional, bad key still fails", req("GET", "/v1/maybe", "", "X-API-Key", "nobody-key-0123456789"), 401, ""},
-		{"optional, wrong scheme still fails", req("GET", "/v1/maybe", "", "Authorization", "Basic eDp5"), 401, ""},
-		{"optional, scheme without token fails", req("GET", "/v1/maybe", "", "Authorization", "Bearer"), 401, ""},
+		{"X-API-Key", authReq("GET", "/v1/vms", "", "X-API-Key", readerKey), 200, "hello u-reader"},
+		{"Bearer", authReq("GET", "/v1/vms", "", "Authorization", "Bearer "+adminKey), 200, "hello u-admin"},
+		{"bearer, lower case, spaces", authReq("GET", "/v1/vms", "", "Authorization", "  bearer   "+adminKey+" "), 200, "hello u-admin"},
+		{"APIKey", authReq("GET", "/v1/vms", "", "Authorization", "APIKey "+adminKey), 200, "hello u-admin"},
+		{"session cookie", authReq("GET", "/v1/vms", "", "Cookie", "theme=dark; session="+liveSess), 200, "hello u-admin"},
+		{"header wins over cookie", authReq("GET", "/v1/vms", "", "X-API-Key", readerKey, "Cookie", "session="+liveSess), 200, "hello u-reader"},
+		{"writer deleting", authReq("DELETE", "/v1/vms", "", "X-API-Key", adminKey), 200, "hello u-admin"},
+		{"optional, anonymous", authReq("GET", "/v1/maybe", ""), 200, "hello anonymous"},
+		{"optional, empty Authorization", authReq("GET", "/v1/maybe", "", "Authorization", " "), 200, "hello anonymous"},
+		{"optional, bad key still fails", authReq("GET", "/v1/maybe", "", "X-API-Key", "nobody-key-0123456789"), 401, ""},
+		{"optional, wrong scheme still fails", authReq("GET", "/v1/maybe", "", "Authorization", "Basic eDp5"), 401, ""},
+		{"optional, scheme without token fails", authReq("GET", "/v1/maybe", "", "Authorization", "Bearer"), 401, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			rec := serve(f.mux, errresp.Problem, "id", tc.req)
+			rec := authServe(f.mux, errresp.Problem, "id", tc.authReq)
 			if rec.Code != tc.status || tc.body != "" && rec.Body.String() != tc.body {
 				t.Errorf("got %d %q, want %d %q", rec.Code, rec.Body, tc.status, tc.body)
 			}
@@ -404,8 +404,8 @@ func TestAdmitted(t *testing.T) {
 
 func TestOptionalThenRequirePermission(t *testing.T) {
 	t.Parallel()
-	f := newFixture()
-	rec := serve(f.mux, errresp.GPCN, "id", req("GET", "/v1/optional-guarded", ""))
+	f := newAuthFixture()
+	rec := authServe(f.mux, errresp.GPCN, "id", authReq("GET", "/v1/optional-guarded", ""))
 	d := errresp.DecodeBody(rec.Code, "", rec.Body.Bytes())
 	if rec.Code != 401 || d.Kind != errresp.NotAuthenticated || !slices.Equal(rec.Header().Values("WWW-Authenticate"), challengePlain) {
 		t.Errorf("got %d %v %v", rec.Code, d.Kind, rec.Header().Values("WWW-Authenticate"))
@@ -443,13 +443,13 @@ func TestExtract(t *testing.T) {
 		{"cookie empty", []AuthOption{AuthCookie("sid")}, []string{"Cookie", "sid="}, errresp.NotAuthenticated, FromCookie, ""},
 		{"cookie of another name", []AuthOption{AuthCookie("sid")}, []string{"Cookie", "session=abc"}, errresp.NotAuthenticated, 0, ""},
 		{"APIKey scheme", nil, []string{"Authorization", "apikey abc"}, errresp.Unknown, FromAPIKeyScheme, "abc"},
-		{"refused by the shape check", []AuthOption{AuthWellFormed(keyShape)}, []string{"X-API-Key", "short"}, errresp.CredentialMalformed, FromAPIKeyHeader, "short"},
+		{"refused by the shape check", []AuthOption{AuthWellFormed(authKeyShape)}, []string{"X-API-Key", "short"}, errresp.CredentialMalformed, FromAPIKeyHeader, "short"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			a := NewAuthenticator(new(KeyRing), tc.opts...)
-			c, err := a.Extract(req("GET", "/", "", tc.header...))
+			c, err := a.Extract(authReq("GET", "/", "", tc.header...))
 			if got := errresp.KindOf(err); got != tc.kind {
 				t.Errorf("kind = %v (%v), want %v", got, err, tc.kind)
 			}
@@ -498,8 +498,8 @@ func TestChallenges(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			a := NewAuthenticator(new(KeyRing), append(tc.opts, quiet)...)
-			rec := serve(a.Require(http.NotFoundHandler()), errresp.Gcore, "x", req("GET", "/", ""))
+			a := NewAuthenticator(new(KeyRing), append(tc.opts, authQuiet)...)
+			rec := authServe(a.Require(http.NotFoundHandler()), errresp.Gcore, "x", authReq("GET", "/", ""))
 			if got := rec.Header().Values("WWW-Authenticate"); rec.Code != 401 || !slices.Equal(got, tc.want) {
 				t.Errorf("got %d %q, want %q", rec.Code, got, tc.want)
 			}
@@ -509,7 +509,7 @@ func TestChallenges(t *testing.T) {
 
 func TestFail(t *testing.T) {
 	t.Parallel()
-	a := NewAuthenticator(new(KeyRing), quiet)
+	a := NewAuthenticator(new(KeyRing), authQuiet)
 	shared := ErrInvalidCredentials()
 	cases := []struct {
 		name      string
@@ -527,7 +527,7 @@ func TestFail(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			rec := httptest.NewRecorder()
-			a.Fail(rec, req("POST", "/", ""), tc.err)
+			a.Fail(rec, authReq("POST", "/", ""), tc.err)
 			if rec.Code != tc.status || len(rec.Header().Values("WWW-Authenticate")) != tc.challenge {
 				t.Errorf("got %d %v", rec.Code, rec.Header())
 			}
@@ -537,7 +537,7 @@ func TestFail(t *testing.T) {
 		t.Errorf("Fail modified the error: %v", shared.Header)
 	}
 	rec := httptest.NewRecorder()
-	a.Fail(rec, req("GET", "/", ""), nil)
+	a.Fail(rec, authReq("GET", "/", ""), nil)
 	if rec.Body.Len() != 0 {
 		t.Errorf("nil error wrote %q", rec.Body)
 	}
@@ -563,8 +563,8 @@ func TestVerifierAnswers(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			h := Authenticate(tc.verify, quiet)(http.NotFoundHandler())
-			rec := serve(h, errresp.Problem, "id", req("GET", "/", "", "X-API-Key", "k"))
+			h := Authenticate(tc.verify, authQuiet)(http.NotFoundHandler())
+			rec := authServe(h, errresp.Problem, "id", authReq("GET", "/", "", "X-API-Key", "k"))
 			d := errresp.DecodeBody(rec.Code, "", rec.Body.Bytes())
 			if rec.Code != tc.status || d.Kind != tc.kind {
 				t.Errorf("got %d %v %s", rec.Code, d.Kind, rec.Body)
@@ -580,13 +580,13 @@ func TestLogging(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
 	l := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	f := newFixture(AuthLogger(l))
+	f := newAuthFixture(AuthLogger(l))
 	for _, r := range []*http.Request{
-		req("GET", "/v1/vms", "", "X-API-Key", "nobody-key-0123456789"),
-		req("GET", "/v1/vms", "", "Authorization", "Bearer short-secret"),
-		req("DELETE", "/v1/vms", "", "Authorization", "Bearer "+readerKey),
+		authReq("GET", "/v1/vms", "", "X-API-Key", "nobody-key-0123456789"),
+		authReq("GET", "/v1/vms", "", "Authorization", "Bearer short-secret"),
+		authReq("DELETE", "/v1/vms", "", "Authorization", "Bearer "+readerKey),
 	} {
-		serve(f.mux, errresp.GPCN, "req-log", r)
+		authServe(f.mux, errresp.GPCN, "req-log", r)
 	}
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
 	if len(lines) != 3 {
@@ -647,7 +647,7 @@ func TestEqualSecret(t *testing.T) {
 
 func TestPasswords(t *testing.T) {
 	t.Parallel()
-	h1, h2 := mustHash("pw"), mustHash("pw")
+	h1, h2 := authMustHash("pw"), authMustHash("pw")
 	if h1 == h2 {
 		t.Errorf("two hashes of one password are equal; the salt is not random")
 	}
@@ -826,7 +826,7 @@ func TestConstructionPanics(t *testing.T) {
 func TestPrincipalContext(t *testing.T) {
 	t.Parallel()
 	type k struct{}
-	r := req("GET", "/", "")
+	r := authReq("GET", "/", "")
 	r = r.WithContext(context.WithValue(r.Context(), k{}, "parent value"))
 	r = errresp.WithRequestID(r, "rid")
 	if PrincipalFrom(r.Context()) != nil {
@@ -847,7 +847,7 @@ func TestPrincipalContext(t *testing.T) {
 
 func TestChiRouter(t *testing.T) {
 	t.Parallel()
-	f := newFixture()
+	f := newAuthFixture()
 	r := chi.NewRouter()
 	r.Use(f.auth.Require)
 	r.With(RequirePermission("vms:write")).Delete("/vms/{id}", func(w http.ResponseWriter, r *http.Request) {
@@ -865,11 +865,11 @@ func TestChiRouter(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			rq := req("DELETE", "/vms/7", "")
+			rq := authReq("DELETE", "/vms/7", "")
 			if tc.key != "" {
 				rq.Header.Set("X-API-Key", tc.key)
 			}
-			rec := serve(r, errresp.AuthPI, "id", rq)
+			rec := authServe(r, errresp.AuthPI, "id", rq)
 			if rec.Code != tc.status || tc.body != "" && rec.Body.String() != tc.body {
 				t.Errorf("got %d %s", rec.Code, rec.Body)
 			}
@@ -888,9 +888,9 @@ func FuzzAuthenticate(f *testing.F) {
 	f.Add("APIKey", "k", "session=x")
 	f.Add("", "", "session="+oldSess)
 	f.Add("bearer \x00\xff", "", "session=\"\"")
-	fx := newFixture()
+	fx := newAuthFixture()
 	f.Fuzz(func(t *testing.T, authz, key, cookie string) {
-		rq := req("GET", "/v1/optional", "")
+		rq := authReq("GET", "/v1/optional", "")
 		if authz != "" {
 			rq.Header["Authorization"] = []string{authz}
 		}
@@ -901,7 +901,7 @@ func FuzzAuthenticate(f *testing.F) {
 			rq.Header["Cookie"] = []string{cookie}
 		}
 		c, extractErr := fx.auth.Extract(rq)
-		rec := serve(fx.mux, errresp.Gcore, "fz", rq)
+		rec := authServe(fx.mux, errresp.Gcore, "fz", rq)
 		if rec.Code == 200 {
 			return
 		}
@@ -922,7 +922,7 @@ func FuzzAuthenticate(f *testing.F) {
 }
 
 func BenchmarkAuthenticated(b *testing.B) {
-	f := newFixture()
+	f := newAuthFixture()
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) })
 	h := f.auth.Require(RequirePermission("vms:read")(ok))
 	cases := []struct {
@@ -940,8 +940,8 @@ func BenchmarkAuthenticated(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			b.RunParallel(func(pb *testing.PB) {
-				rq := req("GET", "/v1/vms", "", bc.header...)
-				w := &benchWriter{h: http.Header{}}
+				rq := authReq("GET", "/v1/vms", "", bc.header...)
+				w := &authBenchWriter{h: http.Header{}}
 				for pb.Next() {
 					clear(w.h)
 					bc.handler.ServeHTTP(w, rq)
@@ -951,10 +951,10 @@ func BenchmarkAuthenticated(b *testing.B) {
 	}
 }
 
-// benchWriter is a ResponseWriter that keeps nothing, so the benchmark
+// authBenchWriter is a ResponseWriter that keeps nothing, so the benchmark
 // measures the middleware, not a recorder.
-type benchWriter struct{ h http.Header }
+type authBenchWriter struct{ h http.Header }
 
-func (w *benchWriter) Header() http.Header         { return w.h }
-func (w *benchWriter) Write(b []byte) (int, error) { return len(b), nil }
-func (w *benchWriter) WriteHeader(int)             {}
+func (w *authBenchWriter) Header() http.Header         { return w.h }
+func (w *authBenchWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (w *authBenchWriter) WriteHeader(int)             {}

@@ -13,17 +13,17 @@ import (
 	"github.com/apierror/apierror/middleware"
 )
 
-// gpcn makes every failure below h answer in the GPCN style, as the Style
+// authGPCN makes every failure below h answer in the GPCN style, as the Style
 // middleware does in a real service.
-func gpcn(h http.Handler) http.Handler {
+func authGPCN(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w, r = errresp.Begin(w, r)
 		h.ServeHTTP(w, errresp.WithStyle(r, errresp.GPCN))
 	})
 }
 
-// show sends one request and prints the status, the challenges and the body.
-func show(h http.Handler, method, target string, header ...string) {
+// authShow sends one request and prints the status, the challenges and the body.
+func authShow(h http.Handler, method, target string, header ...string) {
 	r := httptest.NewRequest(method, target, nil)
 	for i := 0; i+1 < len(header); i += 2 {
 		r.Header.Set(header[i], header[i+1])
@@ -34,7 +34,7 @@ func show(h http.Handler, method, target string, header ...string) {
 	fmt.Print(rec.Body.String())
 }
 
-var quiet = middleware.AuthLogger(slog.New(slog.DiscardHandler))
+var authQuiet = middleware.AuthLogger(slog.New(slog.DiscardHandler))
 
 // An API that takes keys as X-API-Key, Authorization: Bearer and
 // Authorization: APIKey, checked against an in-memory KeyRing, with a
@@ -45,20 +45,20 @@ func ExampleAuthenticator() {
 	keys.AddKey("demo-reader-key", &middleware.Principal{ID: "reader", Permissions: []string{"vms:read"}}, time.Time{})
 	keys.AddKey("demo-expired-key", &middleware.Principal{ID: "old"}, time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC))
 
-	auth := middleware.NewAuthenticator(&keys, quiet)
+	auth := middleware.NewAuthenticator(&keys, authQuiet)
 	list := func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "vms for", middleware.PrincipalFrom(r.Context()).ID)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /v1/vms", auth.Require(middleware.RequirePermission("vms:read")(http.HandlerFunc(list))))
 	mux.Handle("DELETE /v1/vms/{id}", auth.Require(middleware.RequirePermission("vms:write")(http.HandlerFunc(list))))
-	h := gpcn(mux)
+	h := authGPCN(mux)
 
-	show(h, "GET", "/v1/vms", "Authorization", "APIKey demo-reader-key")
-	show(h, "GET", "/v1/vms")
-	show(h, "GET", "/v1/vms", "Authorization", "Basic ZGVtbzpkZW1v")
-	show(h, "GET", "/v1/vms", "Authorization", "Bearer demo-expired-key")
-	show(h, "DELETE", "/v1/vms/1", "X-API-Key", "demo-reader-key")
+	authShow(h, "GET", "/v1/vms", "Authorization", "APIKey demo-reader-key")
+	authShow(h, "GET", "/v1/vms")
+	authShow(h, "GET", "/v1/vms", "Authorization", "Basic ZGVtbzpkZW1v")
+	authShow(h, "GET", "/v1/vms", "Authorization", "Bearer demo-expired-key")
+	authShow(h, "DELETE", "/v1/vms/1", "X-API-Key", "demo-reader-key")
 	// Output:
 	// 200 []
 	// vms for reader
@@ -78,13 +78,13 @@ func ExampleAuthenticator() {
 func ExampleAuthWellFormed() {
 	var keys middleware.KeyRing
 	keys.AddKey("gk_7Hq2$9xQ4rT8vW1zP3mK6", &middleware.Principal{ID: "ci"}, time.Time{})
-	auth := middleware.NewAuthenticator(&keys, quiet, middleware.AuthWellFormed(func(c middleware.Credential) bool {
+	auth := middleware.NewAuthenticator(&keys, authQuiet, middleware.AuthWellFormed(func(c middleware.Credential) bool {
 		return strings.HasPrefix(c.Secret, "gk_") && len(c.Secret) == 24
 	}))
-	h := gpcn(auth.Require(http.NotFoundHandler()))
+	h := authGPCN(auth.Require(http.NotFoundHandler()))
 
 	// curl -H "X-API-Key: gk_7Hq2$9xQ4rT8vW1zP3mK6" sends "gk_7Hq2".
-	show(h, "GET", "/", "X-API-Key", "gk_7Hq2")
+	authShow(h, "GET", "/", "X-API-Key", "gk_7Hq2")
 	// Output:
 	// 401 [Bearer realm="api" APIKey realm="api", header="X-API-Key"]
 	// {"success":false,"error":"API_KEY_MALFORMED","message":"Bad permanent token: gk..."}
@@ -102,8 +102,8 @@ func ExamplePasswords() {
 	user := &middleware.Principal{ID: "u-demo"}
 
 	var keys, pending middleware.KeyRing
-	auth := middleware.NewAuthenticator(&keys, quiet)
-	twoFactor := middleware.NewAuthenticator(&pending, quiet, middleware.AuthSources(middleware.FromCookie),
+	auth := middleware.NewAuthenticator(&keys, authQuiet)
+	twoFactor := middleware.NewAuthenticator(&pending, authQuiet, middleware.AuthSources(middleware.FromCookie),
 		middleware.AuthCookie("pending_2fa"))
 
 	signIn := func(w http.ResponseWriter, r *http.Request) {
@@ -115,11 +115,11 @@ func ExamplePasswords() {
 		http.SetCookie(w, twoFactor.SessionCookie(pending.IssueSession(user, 5*time.Minute), 5*time.Minute))
 		_ = errresp.Write(w, r, middleware.ErrTwoFactorRequired(true))
 	}
-	h := gpcn(http.HandlerFunc(signIn))
+	h := authGPCN(http.HandlerFunc(signIn))
 
-	show(h, "POST", "/auth/sign-in/email?email=nobody@example.com&password=x")
-	show(h, "POST", "/auth/sign-in/email?email=demo@example.com&password=x")
-	show(h, "POST", "/auth/sign-in/email?email=demo@example.com&password=correct-horse")
+	authShow(h, "POST", "/auth/sign-in/email?email=nobody@example.com&password=x")
+	authShow(h, "POST", "/auth/sign-in/email?email=demo@example.com&password=x")
+	authShow(h, "POST", "/auth/sign-in/email?email=demo@example.com&password=correct-horse")
 	// Output:
 	// 401 [Bearer realm="api" APIKey realm="api", header="X-API-Key"]
 	// {"success":false,"error":"INVALID_CREDENTIALS","message":"The email or password provided is incorrect."}
@@ -163,7 +163,7 @@ func ExampleCheckTenant() {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /vms/{id}", get)
-	h := gpcn(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := authGPCN(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mux.ServeHTTP(w, middleware.WithPrincipal(r, &middleware.Principal{ID: "u1", Tenant: "acme"}))
 	}))
 

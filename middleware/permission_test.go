@@ -12,14 +12,14 @@ import (
 	"github.com/apierror/apierror/errresp"
 )
 
-func okHandler(w http.ResponseWriter, r *http.Request) {
+func permOK(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprint(w, "ok ", PrincipalFrom(r.Context()).ID)
 }
 
 func TestRequirePermission(t *testing.T) {
 	t.Parallel()
 	ops := &Principal{ID: "u-ops", Permissions: []string{"vms:read", "vms:reboot"}}
-	h := RequirePermission("vms:read", "vms:write", "vms:reboot")(http.HandlerFunc(okHandler))
+	h := RequirePermission("vms:read", "vms:write", "vms:reboot")(http.HandlerFunc(permOK))
 	cases := []struct {
 		name       string
 		principal  *Principal
@@ -34,11 +34,11 @@ func TestRequirePermission(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := req("POST", "/v1/tenants/t9/vms/42/reboot", "")
+			r := authReq("POST", "/v1/tenants/t9/vms/42/reboot", "")
 			if tc.principal != nil {
 				r = WithPrincipal(r, tc.principal)
 			}
-			rec := serve(h, errresp.GPCN, "id", r)
+			rec := authServe(h, errresp.GPCN, "id", r)
 			if rec.Code != tc.status {
 				t.Fatalf("status %d: %s", rec.Code, rec.Body)
 			}
@@ -73,8 +73,8 @@ func TestRequirePermission(t *testing.T) {
 
 func TestRequireScope(t *testing.T) {
 	t.Parallel()
-	f := newFixture()
-	h := f.auth.Require(RequireScope("vms:read", "vms:write")(http.HandlerFunc(okHandler)))
+	f := newAuthFixture()
+	h := f.auth.Require(RequireScope("vms:read", "vms:write")(http.HandlerFunc(permOK)))
 	cases := []struct {
 		name      string
 		header    []string
@@ -90,7 +90,7 @@ func TestRequireScope(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			rec := serve(h, errresp.AuthPI, "id", req("GET", "/", "", tc.header...))
+			rec := authServe(h, errresp.AuthPI, "id", authReq("GET", "/", "", tc.header...))
 			if got := rec.Header().Values("WWW-Authenticate"); rec.Code != tc.status || !slices.Equal(got, tc.challenge) {
 				t.Errorf("got %d %q, want %d %q", rec.Code, got, tc.status, tc.challenge)
 			}
@@ -103,8 +103,8 @@ func TestRequireScope(t *testing.T) {
 		})
 	}
 	// Granted every scope: through.
-	granted := RequireScope("a", "b")(http.HandlerFunc(okHandler))
-	rec := serve(granted, errresp.AuthPI, "id", WithPrincipal(req("GET", "/", ""), &Principal{ID: "svc", Scopes: []string{"b", "a"}}))
+	granted := RequireScope("a", "b")(http.HandlerFunc(permOK))
+	rec := authServe(granted, errresp.AuthPI, "id", WithPrincipal(authReq("GET", "/", ""), &Principal{ID: "svc", Scopes: []string{"b", "a"}}))
 	if rec.Code != 200 || rec.Body.String() != "ok svc" {
 		t.Errorf("granted: %d %s", rec.Code, rec.Body)
 	}
@@ -129,7 +129,7 @@ func TestCheckTenant(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			if tc.principal != nil {
-				ctx = WithPrincipal(req("GET", "/", ""), tc.principal).Context()
+				ctx = WithPrincipal(authReq("GET", "/", ""), tc.principal).Context()
 			}
 			err := CheckTenant(ctx, tc.tenant)
 			if (err == nil) != tc.ok {
@@ -163,7 +163,7 @@ func TestOtherTenantLooksAbsent(t *testing.T) {
 		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
 			as := func(id string) []byte {
-				rec := serve(h, s, "same-id", WithPrincipal(req("GET", "/?id="+id, ""), admin))
+				rec := authServe(h, s, "same-id", WithPrincipal(authReq("GET", "/?id="+id, ""), admin))
 				return rec.Body.Bytes()
 			}
 			other, absent := as("vm-2"), as("vm-404")
