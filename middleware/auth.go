@@ -378,11 +378,11 @@ func (a *Authenticator) extract(r *http.Request) (Credential, *errresp.Error) {
 			return c, a.errWrongScheme()
 		}
 	case a.sources&FromCookie != 0:
-		ck, err := r.Cookie(a.cookie)
-		if err != nil {
+		v, ok := authCookie(r.Header["Cookie"], a.cookie)
+		if !ok {
 			return Credential{}, ErrNotAuthenticated()
 		}
-		c = Credential{Source: FromCookie, Secret: ck.Value}
+		c = Credential{Source: FromCookie, Secret: v}
 	default:
 		return Credential{}, ErrNotAuthenticated()
 	}
@@ -393,6 +393,28 @@ func (a *Authenticator) extract(r *http.Request) (Credential, *errresp.Error) {
 		return c, ErrKeyMalformed(c.Secret)
 	}
 	return c, nil
+}
+
+// authCookie returns the value of the first cookie called name in the Cookie
+// header lines (RFC 6265 §4.2.1: "name=value" pairs separated by ";"), with
+// the optional double quotes removed. Unlike http.Request.Cookie it does not
+// allocate; the value's bytes are checked by the caller.
+func authCookie(lines []string, name string) (string, bool) {
+	for _, line := range lines {
+		for len(line) > 0 {
+			var part string
+			part, line, _ = strings.Cut(line, ";")
+			k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+			if !ok || k != name {
+				continue
+			}
+			if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+				v = v[1 : len(v)-1]
+			}
+			return v, true
+		}
+	}
+	return "", false
 }
 
 func (a *Authenticator) errWrongScheme() *errresp.Error {
