@@ -102,7 +102,7 @@ type authConfig struct {
 	wellForm  func(Credential) bool
 	maxLen    int
 	insecure  bool
-	setSource bool
+	cookieOn  bool // AuthCookie was given
 }
 
 // AuthSources sets where credentials are accepted from. The default is
@@ -111,7 +111,6 @@ type authConfig struct {
 // listed is the wrong-scheme failure.
 func AuthSources(sources ...CredentialSource) AuthOption {
 	return func(c *authConfig) {
-		c.setSource = true
 		c.sources = 0
 		for _, s := range sources {
 			c.sources |= s
@@ -119,12 +118,13 @@ func AuthSources(sources ...CredentialSource) AuthOption {
 	}
 }
 
-// AuthCookie names the session cookie and accepts credentials from it.
-// The default name, when FromCookie is listed in AuthSources, is "session".
+// AuthCookie names the session cookie and accepts credentials from it,
+// whatever AuthSources says. The default name, when FromCookie is listed in
+// AuthSources, is "session".
 func AuthCookie(name string) AuthOption {
 	return func(c *authConfig) {
 		c.cookie = name
-		c.sources |= FromCookie
+		c.cookieOn = true
 	}
 }
 
@@ -198,11 +198,11 @@ func NewAuthenticator(v Verifier, opts ...AuthOption) *Authenticator {
 	for _, o := range opts {
 		o(&c)
 	}
+	if c.cookieOn {
+		c.sources |= FromCookie
+	}
 	if c.sources == 0 || c.sources&^(FromAPIKeyHeader|FromBearer|FromAPIKeyScheme|FromCookie) != 0 {
 		panic("apierror/middleware: AuthSources needs at least one valid CredentialSource")
-	}
-	if c.sources&FromCookie != 0 && c.cookie == "" {
-		c.cookie = "session"
 	}
 	if c.cookie == "" {
 		c.cookie = "session"
@@ -336,7 +336,8 @@ func (a *Authenticator) middleware(next http.Handler, optional bool) http.Handle
 
 // Extract returns the one credential r carries in the sources a accepts, or
 // the *errresp.Error saying why there is none usable: NotAuthenticated,
-// WrongAuthScheme or CredentialMalformed. It does not call the Verifier. A
+// WrongAuthScheme or CredentialMalformed; the Credential then tells which
+// source was tried. It does not call the Verifier. A
 // header credential (Authorization or X-API-Key) takes precedence over the
 // cookie; sending both headers, or either twice, is malformed.
 func (a *Authenticator) Extract(r *http.Request) (Credential, error) {

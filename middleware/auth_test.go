@@ -500,6 +500,8 @@ func TestChallenges(t *testing.T) {
 		{"APIKey scheme only", []AuthOption{AuthSources(FromAPIKeyScheme)}, []string{`APIKey realm="api"`}},
 		{"cookie only", []AuthOption{AuthSources(FromCookie)}, []string{`Cookie realm="api", cookie="session"`}},
 		{"named cookie only", []AuthOption{AuthSources(FromCookie), AuthCookie("sid")}, []string{`Cookie realm="api", cookie="sid"`}},
+		{"cookie named before the sources", []AuthOption{AuthCookie("sid"), AuthSources(FromBearer)}, []string{`Bearer realm="api"`, `Cookie realm="api", cookie="sid"`}},
+		{"default sources and a cookie", []AuthOption{AuthCookie("sid")}, []string{`Bearer realm="api"`, `APIKey realm="api", header="X-API-Key"`, `Cookie realm="api", cookie="sid"`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
