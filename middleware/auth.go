@@ -95,14 +95,14 @@ func (f VerifierFunc) Verify(ctx context.Context, c Credential) (*Principal, err
 type AuthOption func(*authConfig)
 
 type authConfig struct {
-	sources   CredentialSource
-	cookie    string
-	realm     string
-	logger    *slog.Logger
-	wellForm  func(Credential) bool
-	maxLen    int
-	insecure  bool
-	cookieOn  bool // AuthCookie was given
+	sources  CredentialSource
+	cookie   string
+	realm    string
+	logger   *slog.Logger
+	wellForm func(Credential) bool
+	maxLen   int
+	insecure bool
+	cookieOn bool // AuthCookie was given
 }
 
 // AuthSources sets where credentials are accepted from. The default is
