@@ -80,7 +80,8 @@ func (c Credential) LogValue() slog.Value { return slog.StringValue(c.Source.Str
 // ErrSessionExpired, ErrKeyMalformed, or any other kind) so the client is told
 // the right reason; any other error (a database down) is answered as Internal
 // and logged with its cause. A nil principal with a nil error is answered as
-// ErrKeyInvalid. A Verifier must be safe for concurrent use.
+// ErrKeyInvalid (ErrSessionExpired for a cookie). A Verifier must be safe for
+// concurrent use.
 type Verifier interface {
 	Verify(ctx context.Context, c Credential) (*Principal, error)
 }
@@ -325,6 +326,9 @@ func (a *Authenticator) middleware(next http.Handler, optional bool) http.Handle
 		p, err := a.verify.Verify(r.Context(), c)
 		if err == nil && p == nil {
 			err = ErrKeyInvalid()
+			if c.Source == FromCookie {
+				err = ErrSessionExpired()
+			}
 		}
 		if err != nil {
 			a.fail(w, r, errresp.From(err), c.Source)

@@ -553,26 +553,30 @@ func TestFail(t *testing.T) {
 
 func TestVerifierAnswers(t *testing.T) {
 	t.Parallel()
+	nothing := func(context.Context, Credential) (*Principal, error) { return nil, nil }
+	key := []string{"X-API-Key", "k"}
 	cases := []struct {
 		name   string
 		verify VerifierFunc
+		header []string
 		status int
 		kind   errresp.Kind
 	}{
-		{"nil principal, nil error", func(context.Context, Credential) (*Principal, error) { return nil, nil }, 401, errresp.CredentialInvalid},
-		{"plain error", func(context.Context, Credential) (*Principal, error) { return nil, fmt.Errorf("db: %s", "down") }, 500, errresp.Internal},
+		{"nil principal, nil error", nothing, key, 401, errresp.CredentialInvalid},
+		{"nil principal, nil error, cookie", nothing, []string{"Cookie", "sid=s"}, 401, errresp.SessionExpired},
+		{"plain error", func(context.Context, Credential) (*Principal, error) { return nil, fmt.Errorf("db: %s", "down") }, key, 500, errresp.Internal},
 		{"wrapped kind", func(context.Context, Credential) (*Principal, error) {
 			return nil, fmt.Errorf("lookup: %w", ErrKeyExpired())
-		}, 401, errresp.CredentialExpired},
+		}, key, 401, errresp.CredentialExpired},
 		{"unavailable", func(context.Context, Credential) (*Principal, error) {
 			return nil, errresp.New(errresp.Unavailable, "The key store is down.")
-		}, 503, errresp.Unavailable},
+		}, key, 503, errresp.Unavailable},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			h := Authenticate(tc.verify, authQuiet)(http.NotFoundHandler())
-			rec := authServe(h, errresp.Problem, "id", authReq("GET", "/", "", "X-API-Key", "k"))
+			h := Authenticate(tc.verify, authQuiet, AuthCookie("sid"))(http.NotFoundHandler())
+			rec := authServe(h, errresp.Problem, "id", authReq("GET", "/", "", tc.header...))
 			d := errresp.DecodeBody(rec.Code, "", rec.Body.Bytes())
 			if rec.Code != tc.status || d.Kind != tc.kind {
 				t.Errorf("got %d %v %s", rec.Code, d.Kind, rec.Body)
