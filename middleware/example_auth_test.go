@@ -178,3 +178,17 @@ func ExampleCheckTenant() {
 	// 404 {"success":false,"error":"NOT_FOUND","message":"The requested resource does not exist."}
 	// 404 {"success":false,"error":"NOT_FOUND","message":"The requested resource does not exist."}
 }
+
+// Authenticator-app codes (RFC 6238) are checked against the shared secret
+// at an explicit instant; a wrong one is INVALID_OTP.
+func ExampleTOTP() {
+	totp := middleware.TOTP{Secret: []byte("12345678901234567890")}
+	at := time.Unix(1111111109, 0)
+	fmt.Println(totp.Code(at))
+	fmt.Println(totp.Check("081804", at))
+	fmt.Println(totp.Check("000000", at))
+	// Output:
+	// 081804
+	// <nil>
+	// invalid_otp: The 2FA code provided is incorrect or expired.
+}
