@@ -59,10 +59,10 @@ type step struct {
 }
 
 var (
-	perMinute5 = ratelimit.Limit{Events: 60, Period: time.Minute, Burst: 5}    // one token a second, bucket of 5
-	tenPerSec  = ratelimit.Limit{Events: 10, Period: time.Second}              // one token each 100ms, bucket of 10
-	oneBurst3  = ratelimit.Limit{Events: 1, Period: time.Second, Burst: 3}     // one token a second, bucket of 3
-	threePerS  = ratelimit.Limit{Events: 3, Period: time.Second}               // interval 333333333ns
+	perMinute5 = ratelimit.Limit{Events: 60, Period: time.Minute, Burst: 5} // one token a second, bucket of 5
+	tenPerSec  = ratelimit.Limit{Events: 10, Period: time.Second}           // one token each 100ms, bucket of 10
+	oneBurst3  = ratelimit.Limit{Events: 1, Period: time.Second, Burst: 3}  // one token a second, bucket of 3
+	threePerS  = ratelimit.Limit{Events: 3, Period: time.Second}            // interval 333333333ns
 	burst2     = ratelimit.Limit{Events: 10, Period: time.Second, Burst: 2, Name: "burst"}
 	daily3     = ratelimit.Limit{Events: 3, Period: 24 * time.Hour, Name: "daily"} // one token each 8h
 	hourly100  = ratelimit.Limit{Events: 1, Period: time.Hour, Burst: 100}
