@@ -1,6 +1,3 @@
-// Package ratelimit limits requests per route, per client, with token-bucket
-// semantics identical to golang.org/x/time/rate, and answers a refused request
-// with an errresp envelope of kind RateLimited and exact rate-limit headers.
 package ratelimit
 
 import (
