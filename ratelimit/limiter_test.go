@@ -356,7 +356,9 @@ func TestStoreFailure(t *testing.T) {
 
 func TestKeyFuncError(t *testing.T) {
 	t.Parallel()
-	deny := func(*http.Request) (string, error) { return "", errresp.New(errresp.NotAuthenticated, "Sign in first.") }
+	deny := func(*http.Request) (string, error) {
+		return "", errresp.New(errresp.NotAuthenticated, "Sign in first.")
+	}
 	h := ratelimit.PerSecond(5, ratelimit.WithKey(deny))(ok)
 	w := serve(h, request("192.0.2.1:1"))
 	if e, _ := errresp.Decode(w.Result()); w.Code != http.StatusUnauthorized || e.Kind != errresp.NotAuthenticated {
