@@ -74,8 +74,37 @@ type shard struct {
 
 type entry struct {
 	key    string
-	fullAt int64   // the instant every bucket is full again
-	tats   []int64 // theoretical arrival time per limit
+	fullAt int64    // the instant every bucket is full again
+	n      int32    // how many limits the entry has buckets for
+	inline [2]int64 // theoretical arrival time per limit, for up to two
+	more   []int64  // the same, when there are more than two
+}
+
+// tats returns the entry's theoretical arrival times, one per limit.
+func (e *entry) tats() []int64 {
+	if e.more != nil {
+		return e.more
+	}
+	return e.inline[:e.n]
+}
+
+// reset gives the entry full buckets for n limits at now.
+func (e *entry) reset(n int, now int64) {
+	e.n, e.more = int32(n), nil
+	if n > len(e.inline) {
+		e.more = make([]int64, n)
+	}
+	tats := e.tats()
+	for i := range tats {
+		tats[i] = now
+	}
+}
+
+// grow extends e's buckets to n limits, the new ones full at now.
+func (e *entry) grow(n int, now int64) {
+	old := e.tats()
+	e.reset(n, now)
+	copy(e.tats(), old)
 }
 
 // MemoryOption configures a MemoryStore.
@@ -167,12 +196,13 @@ func (s *MemoryStore) TakeAt(key string, limits []Limit, cost int, now time.Time
 
 	if i, ok := sh.index[key]; ok {
 		e := &sh.entries[i]
-		if len(e.tats) < len(limits) {
+		if int(e.n) < len(limits) {
 			e.grow(len(limits), t)
 		}
-		d := decide(limits, e.tats, t, cost)
+		tats := e.tats()
+		d := decide(limits, tats, t, cost)
 		if d.Allowed && cost > 0 {
-			e.fullAt = commit(limits, e.tats, t, cost)
+			e.fullAt = commit(limits, tats, t, cost)
 		}
 		return d, nil
 	}
@@ -197,8 +227,8 @@ func (s *MemoryStore) TakeAt(key string, limits []Limit, cost int, now time.Time
 	}
 	e := &sh.entries[i]
 	e.key = strings.Clone(key)
-	e.tats = append(e.tats[:0], fresh[:len(limits)]...)
-	e.fullAt = commit(limits, e.tats, t, cost)
+	e.reset(len(limits), t)
+	e.fullAt = commit(limits, e.tats(), t, cost)
 	sh.index[e.key] = int32(i)
 	return d, nil
 }
@@ -222,13 +252,6 @@ func (sh *shard) slot(now int64) int {
 		}
 	}
 	return -1
-}
-
-// grow extends e's buckets to n limits, the new ones full at now.
-func (e *entry) grow(n int, now int64) {
-	for len(e.tats) < n {
-		e.tats = append(e.tats, now)
-	}
 }
 
 // Len returns how many keys the store holds.
