@@ -200,16 +200,29 @@ func parseHostAddr(s string) (netip.Addr, bool) {
 	if len(s) == 0 || len(s) > 64 {
 		return netip.Addr{}, false
 	}
-	a, err := netip.ParseAddr(s)
-	if err != nil {
-		ap, perr := netip.ParseAddrPort(s)
-		if perr != nil {
-			if len(s) > 2 && s[0] == '[' && s[len(s)-1] == ']' {
-				return parseHostAddr(s[1 : len(s)-1])
-			}
+	var a netip.Addr
+	if hasPort(s) {
+		ap, err := netip.ParseAddrPort(s)
+		if err != nil {
 			return netip.Addr{}, false
 		}
 		a = ap.Addr()
+	} else if len(s) > 2 && s[0] == '[' && s[len(s)-1] == ']' {
+		return parseHostAddr(s[1 : len(s)-1])
+	} else {
+		var err error
+		if a, err = netip.ParseAddr(s); err != nil {
+			return netip.Addr{}, false
+		}
 	}
 	return a.WithZone("").Unmap(), true
+}
+
+// hasPort reports whether s looks like "host:port": "[v6]:port", or one
+// colon. Trying that parse first spares the error a failed one allocates.
+func hasPort(s string) bool {
+	if s[0] == '[' {
+		return strings.Contains(s, "]:")
+	}
+	return strings.Count(s, ":") == 1
 }

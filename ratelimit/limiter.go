@@ -206,7 +206,7 @@ type limiter struct {
 	config
 	limits  []Limit
 	minCap  int
-	prefix  string   // name + ":"
+	prefix  string   // name + ":", for a store the limiter may share
 	limitHV []string // X-RateLimit-Limit value per limit
 	policyV []string // RateLimit-Policy value, for all limits
 	ietfPre []string // `"name";r=` per limit
@@ -249,9 +249,11 @@ func newLimiter(limits []Limit, opts []Option) *limiter {
 	if l.name == "" {
 		l.name = strings.Join(names, "+")
 	}
-	l.prefix = l.name + ":"
 	if l.store == nil {
+		// A store of its own needs no prefix to keep its keys apart.
 		l.store = NewMemoryStore()
+	} else {
+		l.prefix = l.name + ":"
 	}
 	if l.key == nil {
 		l.key = ByIP()
@@ -271,7 +273,10 @@ func (l *limiter) serve(w http.ResponseWriter, r *http.Request, next http.Handle
 			cost = 1
 		}
 	}
-	d, err := l.store.Take(r.Context(), l.prefix+key, l.limits, cost)
+	if l.prefix != "" {
+		key = l.prefix + key
+	}
+	d, err := l.store.Take(r.Context(), key, l.limits, cost)
 	if err != nil {
 		if l.storeFailed(r, err) {
 			next.ServeHTTP(w, r)

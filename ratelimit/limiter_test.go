@@ -400,3 +400,31 @@ func TestConstructionPanics(t *testing.T) {
 		})
 	}
 }
+
+// TestSharedStoreNames: limiters sharing a store share buckets exactly when
+// they share a name.
+func TestSharedStoreNames(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name         string
+		nameA, nameB string
+		second       int // status of the first request through B, after one through A
+	}{
+		{"same name shares", "search", "search", http.StatusTooManyRequests},
+		{"different names do not", "search", "export", http.StatusNoContent},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, opts := clocked()
+			a := ratelimit.PerMinute(1, append(opts, ratelimit.WithName(tc.nameA))...)(ok)
+			b := ratelimit.PerMinute(1, append(opts, ratelimit.WithName(tc.nameB))...)(ok)
+			if c := serve(a, request("192.0.2.1:1")).Code; c != http.StatusNoContent {
+				t.Fatalf("first request: %d", c)
+			}
+			if c := serve(b, request("192.0.2.1:1")).Code; c != tc.second {
+				t.Fatalf("request through the other limiter: %d, want %d", c, tc.second)
+			}
+		})
+	}
+}

@@ -200,3 +200,33 @@ func TestMemoryStoreClosed(t *testing.T) {
 		t.Fatalf("Take after Close: %v, want ErrStoreClosed", err)
 	}
 }
+
+// TestMemoryStoreAllocations: a decision on a key the store holds allocates
+// nothing, allowed or refused, with one limit or several.
+func TestMemoryStoreAllocations(t *testing.T) {
+	s := ratelimit.NewMemoryStore()
+	t0 := storetest.Epoch
+	tests := []struct {
+		name   string
+		limits []ratelimit.Limit
+	}{
+		{"one limit", []ratelimit.Limit{{Events: 1000, Period: time.Second}}},
+		{"two limits", []ratelimit.Limit{{Events: 1000, Period: time.Second}, {Events: 5000, Period: time.Hour}}},
+		{"three limits", []ratelimit.Limit{{Events: 1000, Period: time.Second}, {Events: 5000, Period: time.Hour}, {Events: 9000, Period: 24 * time.Hour}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := s.TakeAt(tc.name, tc.limits, 1, t0); err != nil {
+				t.Fatal(err)
+			}
+			i := 0
+			allocs := testing.AllocsPerRun(5000, func() {
+				i++
+				_, _ = s.TakeAt(tc.name, tc.limits, 1, t0.Add(time.Duration(i)*time.Microsecond))
+			})
+			if allocs != 0 {
+				t.Fatalf("%v allocations per decision, want 0", allocs)
+			}
+		})
+	}
+}
