@@ -32,8 +32,14 @@ func (l *limiter) setHeaders(h http.Header, d *Decision, now time.Time) {
 	if l.headers&IETFHeaders != 0 {
 		b = append(b, l.ietfPre[i]...)
 		b = strconv.AppendInt(b, int64(d.Remaining), 10)
+		// On a refusal t is the wait, so that Retry-After does not point
+		// earlier than the reset, as the draft asks.
+		t := d.ResetAfter
+		if !d.Allowed && d.RetryAfter > 0 {
+			t = d.RetryAfter
+		}
 		b = append(b, ";t="...)
-		b = strconv.AppendInt(b, ceilSeconds(d.ResetAfter), 10)
+		b = strconv.AppendInt(b, ceilSeconds(t), 10)
 	}
 	s := string(b)
 	vals := make([]string, 3)

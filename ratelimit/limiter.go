@@ -36,7 +36,11 @@ const (
 	// X-RateLimit-Reset, the fields most clients read. The default.
 	XRateLimitHeaders Headers = 1 << iota
 	// IETFHeaders are RateLimit-Policy and RateLimit, in the syntax of
-	// draft-ietf-httpapi-ratelimit-headers (draft 09 and later).
+	// draft-ietf-httpapi-ratelimit-headers (draft 09 and later): the policy
+	// lists every limit as `"name";q=capacity;w=seconds to refill`, and
+	// RateLimit gives the binding one as `"name";r=remaining;t=seconds`,
+	// where t is the time until the bucket is full, or on a refusal the
+	// wait, equal to Retry-After.
 	IETFHeaders
 	// NoHeaders sends no rate-limit fields (Retry-After is still sent with
 	// a refusal).

@@ -105,7 +105,7 @@ func TestHeadersOnFixedInstants(t *testing.T) {
 				{0, 204, "2", "0", "1", "", `"burst";r=0;t=1`},
 				{0, 429, "2", "0", "1", "1", `"burst";r=0;t=1`},
 				{time.Second, 204, "3", "0", "86399", "", `"daily";r=0;t=86399`},
-				{time.Second, 429, "3", "0", "86398", "28798", `"daily";r=0;t=86398`},
+				{time.Second, 429, "3", "0", "86398", "28798", `"daily";r=0;t=28798`},
 			},
 		},
 		{
