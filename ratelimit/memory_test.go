@@ -230,3 +230,22 @@ func TestMemoryStoreAllocations(t *testing.T) {
 		})
 	}
 }
+
+// TestMemoryStoreClockBackwards: an instant earlier than one already seen
+// finds fewer tokens, never more.
+func TestMemoryStoreClockBackwards(t *testing.T) {
+	t.Parallel()
+	s := ratelimit.NewMemoryStore()
+	limits := []ratelimit.Limit{{Events: 1, Period: time.Second, Burst: 3}}
+	t0 := storetest.Epoch.Add(time.Hour)
+	if d, _ := s.TakeAt("k", limits, 1, t0); !d.Allowed || d.Remaining != 2 {
+		t.Fatalf("first: %+v", d)
+	}
+	d, _ := s.TakeAt("k", limits, 1, t0.Add(-time.Minute))
+	if d.Allowed || d.RetryAfter != time.Minute-time.Second {
+		t.Fatalf("a minute earlier: %+v, want refused for 59s", d)
+	}
+	if d, _ := s.TakeAt("k", limits, 1, t0); !d.Allowed || d.Remaining != 1 {
+		t.Fatalf("back at t0: %+v, want allowed with 1 left", d)
+	}
+}
