@@ -183,7 +183,8 @@ func (s *MemoryStore) Take(_ context.Context, key string, limits []Limit, cost i
 // should not go backwards for one key; when they do, the earlier instant
 // sees fewer tokens, never more.
 func (s *MemoryStore) TakeAt(key string, limits []Limit, cost int, now time.Time) (Decision, error) {
-	if err := checkArgs(limits, cost); err != nil {
+	var p buckets
+	if err := checkArgs(&p, limits, cost); err != nil {
 		return Decision{}, err
 	}
 	t := int64(now.Sub(s.base))
@@ -200,9 +201,9 @@ func (s *MemoryStore) TakeAt(key string, limits []Limit, cost int, now time.Time
 			e.grow(len(limits), t)
 		}
 		tats := e.tats()
-		d := decide(limits, tats, t, cost)
+		d := decide(&p, limits, tats, t, cost)
 		if d.Allowed && cost > 0 {
-			e.fullAt = commit(limits, tats, t, cost)
+			e.fullAt = commit(&p, len(limits), tats, t, cost)
 		}
 		return d, nil
 	}
@@ -212,23 +213,23 @@ func (s *MemoryStore) TakeAt(key string, limits []Limit, cost int, now time.Time
 	for i := range limits {
 		fresh[i] = t
 	}
-	d := decide(limits, fresh[:], t, cost)
+	d := decide(&p, limits, fresh[:], t, cost)
 	if !d.Allowed || cost == 0 {
 		return d, nil
 	}
 	i := sh.slot(t)
 	if i < 0 {
 		// Full of keys that have not refilled: share the overflow bucket.
-		d = decide(limits, sh.overflow[:], t, cost)
+		d = decide(&p, limits, sh.overflow[:], t, cost)
 		if d.Allowed {
-			commit(limits, sh.overflow[:len(limits)], t, cost)
+			commit(&p, len(limits), sh.overflow[:len(limits)], t, cost)
 		}
 		return d, nil
 	}
 	e := &sh.entries[i]
 	e.key = strings.Clone(key)
 	e.reset(len(limits), t)
-	e.fullAt = commit(limits, e.tats(), t, cost)
+	e.fullAt = commit(&p, len(limits), e.tats(), t, cost)
 	sh.index[e.key] = int32(i)
 	return d, nil
 }
