@@ -41,6 +41,12 @@ type Decoder struct {
 	trans          *ut.UniversalTranslator
 	messages       map[string]string // tag -> message template, overriding the built-in English text
 	rulesMu        sync.RWMutex      // guards messages after New, for RegisterRule
+	rules          []rule            // from WithRule, registered by New
+}
+
+type rule struct {
+	tag, message string
+	fn           validator.Func
 }
 
 // Option configures a Decoder built by New.
@@ -139,20 +145,23 @@ func WithMessage(tag, message string) Option {
 }
 
 // WithRule registers a custom validation tag with its English message (a
-// template as for WithMessage) in one step.
+// template as for WithMessage) in one step. A Decoder with rules and no
+// WithValidator gets a validator of its own, so that its rules do not leak
+// into the shared one.
 func WithRule(tag string, fn validator.Func, message string) Option {
-	return func(d *Decoder) {
-		if err := d.RegisterRule(tag, fn, message); err != nil {
-			panic("apierror/validation: " + err.Error())
-		}
+	if tag == "" || fn == nil {
+		panic("apierror/validation: WithRule needs a tag and a function")
 	}
+	return func(d *Decoder) { d.rules = append(d.rules, rule{tag, message, fn}) }
 }
 
-var sharedValidate = sync.OnceValue(func() *validator.Validate {
+func newValidate() *validator.Validate {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	v.RegisterTagNameFunc(TagName)
 	return v
-})
+}
+
+var sharedValidate = sync.OnceValue(newValidate)
 
 // Validator returns the shared *validator.Validate that Decoders use unless
 // given their own: created once, with required-struct checking and TagName
@@ -172,7 +181,16 @@ func New(opts ...Option) *Decoder {
 		o(d)
 	}
 	if d.validate == nil {
-		d.validate = Validator()
+		if len(d.rules) > 0 {
+			d.validate = newValidate()
+		} else {
+			d.validate = Validator()
+		}
+	}
+	for _, r := range d.rules {
+		if err := d.RegisterRule(r.tag, r.fn, r.message); err != nil {
+			panic("apierror/validation: " + err.Error())
+		}
 	}
 	return d
 }

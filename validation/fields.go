@@ -2,6 +2,7 @@ package validation
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"reflect"
 	"slices"
@@ -55,14 +56,7 @@ func (d *Decoder) validateStruct(r *http.Request, v any, in string) error {
 // path segment; prior are failures found before validation, whose fields are
 // not reported twice.
 func (d *Decoder) validateWith(r *http.Request, v any, locate func(string) string, prior []errresp.FieldError) error {
-	t := reflect.TypeOf(v)
-	for t != nil && t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	var err error
-	if t != nil && t.Kind() == reflect.Struct {
-		err = d.validate.StructCtx(r.Context(), v)
-	}
+	err := d.run(r, v)
 	if err == nil {
 		if len(prior) > 0 {
 			return invalid(prior, 0)
@@ -71,7 +65,7 @@ func (d *Decoder) validateWith(r *http.Request, v any, locate func(string) strin
 	}
 	var ves validator.ValidationErrors
 	if !errors.As(err, &ves) {
-		return errresp.Wrap(errresp.Internal, err, "")
+		return errresp.From(errresp.Wrap(errresp.Internal, err, ""))
 	}
 	trans := d.translator(r)
 	fs := prior
@@ -95,6 +89,25 @@ func (d *Decoder) validateWith(r *http.Request, v any, locate func(string) strin
 			Message: d.message(fe, f, trans)})
 	}
 	return invalid(fs, more)
+}
+
+// run calls the validator on v when v is a struct or a pointer to one. A
+// panic in it (an undefined tag, a bad parameter: mistakes in the struct's
+// tags) becomes an Internal error rather than a crashed request.
+func (d *Decoder) run(r *http.Request, v any) (err error) {
+	t := reflect.TypeOf(v)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = errresp.Wrap(errresp.Internal, fmt.Errorf("validation: validating %s: %v", t, p), "")
+		}
+	}()
+	return d.validate.StructCtx(r.Context(), v)
 }
 
 func firstName(p []seg) string {
