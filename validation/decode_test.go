@@ -224,8 +224,10 @@ func TestDecodeNested(t *testing.T) {
 			fields:   []string{"id required", "items[1].name min", "items[1].qty gte", "labels max", "ship.country iso3166_1_alpha2", "ship.city required", "note max"},
 			pointers: []string{"/id", "/items/1/name", "/items/1/qty", "/labels", "/ship/country", "/ship/city", "/note"},
 			msg:      "7 fields are invalid: id, items[1].name, items[1].qty, labels, ship.country and 2 more."},
-		{name: "map key and value rules", body: `{"id":"o1","items":[{"name":"bolt","qty":1}],"labels":{"":"x","k":"01234567890"},"ship":{"country":"FR","city":"P"}}`,
-			fields: []string{"labels[] min", "labels[k] max"}, pointers: []string{"/labels/", "/labels/k"}},
+		{name: "map key rule", body: `{"id":"o1","items":[{"name":"bolt","qty":1}],"labels":{"":"x"},"ship":{"country":"FR","city":"P"}}`,
+			fields: []string{"labels[] min"}, pointers: []string{"/labels/"}},
+		{name: "map value rule", body: `{"id":"o1","items":[{"name":"bolt","qty":1}],"labels":{"k":"01234567890"},"ship":{"country":"FR","city":"P"}}`,
+			fields: []string{"labels[k] max"}, pointers: []string{"/labels/k"}},
 		{name: "required struct pointer", body: `{"id":"o1","items":[{"name":"bolt","qty":1}]}`, fields: []string{"ship required"}},
 	}
 	for _, tc := range tests {

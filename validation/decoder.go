@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -206,7 +207,12 @@ func Default() *Decoder { return defaultDecoder() }
 // WithMessage). Call it before serving: the validator's registrations are not
 // safe to make while it is in use. On Default it changes the shared
 // validator, so every Decoder using it sees the rule.
-func (d *Decoder) RegisterRule(tag string, fn validator.Func, message string) error {
+func (d *Decoder) RegisterRule(tag string, fn validator.Func, message string) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("rule %q: %v", tag, p)
+		}
+	}()
 	if err := d.validate.RegisterValidation(tag, fn); err != nil {
 		return err
 	}
