@@ -3,6 +3,7 @@ package validation
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -279,6 +280,33 @@ func TestDecodeMessages(t *testing.T) {
 	}
 	if strings.Contains(e.Fields[3].Message, `"x"`) {
 		t.Errorf("the rejected value is echoed: %q", e.Fields[3].Message)
+	}
+}
+
+func TestDecodeNoBody(t *testing.T) {
+	t.Parallel()
+	for _, ct := range []string{"", "application/json", "text/plain"} {
+		r := httptest.NewRequest(http.MethodPost, "/v1/vms", nil)
+		if ct != "" {
+			r.Header.Set("Content-Type", ct)
+		}
+		err := Default().Decode(r, &plainVM{})
+		checkStyles(t, err, 400, "The request body is empty")
+	}
+}
+
+func TestValidate(t *testing.T) {
+	t.Parallel()
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	if err := Validate(r, plainVM{Name: "web", Size: 1, Region: "us-east", ImageID: vmID}); err != nil {
+		t.Errorf("valid value: %v", err)
+	}
+	e := asError(t, Validate(r, &plainVM{Name: "web", Size: 100, Region: "us-east", ImageID: vmID}))
+	if got := fieldsOf(e); !slices.Equal(got, []string{"size max"}) || e.Fields[0].Pointer != "/size" {
+		t.Errorf("fields %+v", e.Fields)
+	}
+	if err := Validate(r, map[string]int{"a": 1}); err != nil {
+		t.Errorf("a map is not validated, got %v", err)
 	}
 }
 

@@ -245,6 +245,9 @@ func (d *Decoder) Decode(r *http.Request, dst any) error {
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return errresp.Wrap(errresp.Internal, errors.New("validation: Decode needs a non-nil pointer, got "+reflect.TypeOf(dst).String()), "")
 	}
+	if r.Body == nil || r.Body == http.NoBody {
+		return errEmpty()
+	}
 	if e := d.checkMediaType(r.Header.Get("Content-Type")); e != nil {
 		return e
 	}
@@ -271,7 +274,7 @@ func (d *Decoder) Decode(r *http.Request, dst any) error {
 // its failures into a 400 InvalidRequest listing each field, located "body".
 // It returns nil when v is valid. Use it for values decoded some other way.
 func (d *Decoder) Validate(r *http.Request, v any) error {
-	return d.validateStruct(r, reflect.ValueOf(v), "body")
+	return d.validateStruct(r, v, "body")
 }
 
 // Decode decodes and validates the JSON body of r into dst with Default.

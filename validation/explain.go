@@ -14,6 +14,11 @@ import (
 	"github.com/apierror/apierror/errresp"
 )
 
+// errEmpty is the answer to a request without a body.
+func errEmpty() *errresp.Error {
+	return errresp.New(errresp.InvalidRequest, "The request body is empty; send a JSON object.")
+}
+
 // scan checks the body's syntax, depth, top-level shape and keys, and turns
 // the first problem into a 400.
 func (d *Decoder) scan(b *body) *errresp.Error {
@@ -23,7 +28,7 @@ func (d *Decoder) scan(b *body) *errresp.Error {
 		first++
 	}
 	if first == len(buf) {
-		return errresp.New(errresp.InvalidRequest, "The request body is empty; send a JSON object.")
+		return errEmpty()
 	}
 	if p := b.scan.scan(buf, d.maxDepth, !d.allowDuplicate); p.kind != probNone {
 		return problemError(buf, p, d.maxDepth)
