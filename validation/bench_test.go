@@ -6,7 +6,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
+	"time"
 )
 
 // benchBody is a typical request of about 1 KB.
@@ -177,3 +179,40 @@ func BenchmarkParams(b *testing.B) {
 }
 
 var _ io.ReadCloser = (*resettable)(nil)
+
+// BenchmarkDecodeVersusBaseline runs Decode and the standard-library baseline
+// in alternating batches of the same loop, so that a noisy machine slows both
+// alike, and reports the median of the per-batch ratios as
+// "validation/baseline". Its ns/op and allocs/op are for eight of each.
+func BenchmarkDecodeVersusBaseline(b *testing.B) {
+	v := Validator()
+	rb, resetB := benchRequest(b, benchOK)
+	rv, resetV := benchRequest(b, benchOK)
+	const batch = 8
+	var ratios []float64
+	b.ReportAllocs()
+	for b.Loop() {
+		start := time.Now()
+		for range batch {
+			resetB()
+			var dst benchBody
+			if err := json.NewDecoder(rb.Body).Decode(&dst); err != nil {
+				b.Fatal(err)
+			}
+			if err := v.Struct(&dst); err != nil {
+				b.Fatal(err)
+			}
+		}
+		mid := time.Now()
+		for range batch {
+			resetV()
+			var dst benchBody
+			if err := Decode(rv, &dst); err != nil {
+				b.Fatal(err)
+			}
+		}
+		ratios = append(ratios, float64(time.Since(mid))/float64(mid.Sub(start)))
+	}
+	slices.Sort(ratios)
+	b.ReportMetric(ratios[len(ratios)/2], "validation/baseline")
+}

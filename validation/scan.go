@@ -343,6 +343,10 @@ func scanString(buf []byte, i int) (int, problem) {
 	j := i + 1
 	for j < len(buf) {
 		c := buf[j]
+		if plainStringByte[c] {
+			j++
+			continue
+		}
 		switch {
 		case c == '"':
 			return j + 1, problem{}
@@ -374,6 +378,14 @@ func scanString(buf []byte, i int) (int, problem) {
 	}
 	return 0, problem{kind: probEOF, off: len(buf), expect: "the closing quote of a string"}
 }
+
+// plainStringByte[c] is true for bytes that stand for themselves in a string.
+var plainStringByte = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
