@@ -246,11 +246,7 @@ func TestDecodeNested(t *testing.T) {
 				}
 				return
 			}
-			e := asError(t, err)
-			checkStyles(t, err, 400, tc.msg)
-			if got := fieldsOf(e); !slices.Equal(got, tc.fields) {
-				t.Errorf("fields %q, want %q", got, tc.fields)
-			}
+			e := checkFailure(t, err, tc.msg, tc.fields)
 			for i, p := range tc.pointers {
 				if e.Fields[i].Pointer != p {
 					t.Errorf("field %d pointer %q, want %q", i, e.Fields[i].Pointer, p)
@@ -428,11 +424,7 @@ func TestDecodeShapes(t *testing.T) {
 				}
 				return
 			}
-			e := asError(t, err)
-			checkStyles(t, err, 400, tc.msg)
-			if got := fieldsOf(e); !slices.Equal(got, tc.fields) {
-				t.Errorf("fields %q, want %q", got, tc.fields)
-			}
+			e := checkFailure(t, err, tc.msg, tc.fields)
 			if strings.Contains(e.Message, "internal detail") {
 				t.Errorf("message leaks the cause: %q", e.Message)
 			}
