@@ -253,14 +253,7 @@ func (w *walker) value(t reflect.Type, quoted bool) {
 		return
 	}
 	switch t.Kind() {
-	case reflect.Struct:
-		if c != '{' {
-			w.skip()
-			w.fail("type", "object", "must be an object.")
-			return
-		}
-		w.object(t)
-	case reflect.Map:
+	case reflect.Struct, reflect.Map:
 		if c != '{' {
 			w.skip()
 			w.fail("type", "object", "must be an object.")
