@@ -138,17 +138,23 @@ func BenchmarkDecodeParallel(b *testing.B) {
 // BenchmarkScan measures the pass that checks syntax, depth and duplicate
 // keys, against json.Valid.
 func BenchmarkScan(b *testing.B) {
-	b.Run("scan", func(b *testing.B) {
-		var s scanner
-		b.ReportAllocs()
-		b.SetBytes(int64(len(benchOK)))
-		for b.Loop() {
-			s.reset()
-			if p := s.scan(benchOK, DefaultMaxDepth, true); p.kind != probNone {
-				b.Fatal(p)
-			}
+	for _, dups := range []bool{true, false} {
+		name := "scan"
+		if !dups {
+			name = "scan-without-duplicate-check"
 		}
-	})
+		b.Run(name, func(b *testing.B) {
+			var s scanner
+			b.ReportAllocs()
+			b.SetBytes(int64(len(benchOK)))
+			for b.Loop() {
+				s.reset()
+				if p := s.scan(benchOK, DefaultMaxDepth, dups); p.kind != probNone {
+					b.Fatal(p)
+				}
+			}
+		})
+	}
 	b.Run("json.Valid", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(benchOK)))
