@@ -14,7 +14,7 @@ import (
 type scanner struct {
 	stack []frame
 	keys  []key // keys of the open objects, innermost last
-	dups  []int    // offsets of duplicate keys found
+	dups  []int // offsets of duplicate keys found
 }
 
 // key is an object key as it was compared: raw when plain ASCII, else
