@@ -322,7 +322,7 @@ func TestDecodeUndefinedRule(t *testing.T) {
 func TestDecodeBadDestination(t *testing.T) {
 	t.Parallel()
 	var v createVM
-	for name, dst := range map[string]any{"non-pointer": v, "nil pointer": (*createVM)(nil)} {
+	for name, dst := range map[string]any{"non-pointer": v, "nil pointer": (*createVM)(nil), "nil": nil} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			e := asError(t, Default().Decode(jsonRequest(goodVM), dst))
