@@ -397,6 +397,7 @@ func TestDecodeShapes(t *testing.T) {
 		{name: "custom unmarshaler of the whole body", dst: &wholeBody{}, body: `{"v":2}`, fields: []string{" format"}, msg: "The request body is not in a valid format."},
 		{name: "named embedded struct is not promoted", dst: &named{}, body: `{"country":"FR"}`, fields: []string{"country unknown"}},
 		{name: "named embedded struct as an object", dst: &named{}, body: `{"base":{"country":"FR","x":1},"inner":{"country":"FR"}}`, fields: []string{"base.x unknown"}},
+		{name: "long unknown name is clipped", dst: &plainVM{}, body: `{"` + strings.Repeat("é", 100) + `":1}`, fields: []string{strings.Repeat("é", 32) + "… unknown"}},
 		{name: "case-insensitive field match", dst: &plainVM{}, body: `{"NAME":"web","Size":1,"region":"eu-west","image_id":"` + vmID + `"}`},
 		{name: "map with integer keys", dst: &map[int]string{}, body: `{"1":"a","x":"b"}`, fields: []string{"[x] key"}},
 		{name: "bytes as base64", dst: &struct {
