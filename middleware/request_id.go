@@ -17,7 +17,8 @@ import (
 type RequestIDOption func(*requestIDConfig)
 
 type requestIDConfig struct {
-	header   string
+	header   string // canonical, for reading the request
+	respKey  string // the response header map key
 	maxLen   int
 	trust    bool
 	generate func() string
@@ -30,7 +31,13 @@ func RequestIDHeader(name string) RequestIDOption {
 	if name == "" || strings.Trim(name, "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") != "" {
 		panic("apierror/middleware: RequestIDHeader needs a header name of letters, digits and hyphens")
 	}
-	return func(c *requestIDConfig) { c.header = textproto.CanonicalMIMEHeaderKey(name) }
+	return func(c *requestIDConfig) {
+		c.header = textproto.CanonicalMIMEHeaderKey(name)
+		c.respKey = c.header
+		if c.header == textproto.CanonicalMIMEHeaderKey(errresp.HeaderRequestID) {
+			c.respKey = errresp.HeaderRequestID
+		}
+	}
 }
 
 // RequestIDMaxLength sets the longest incoming id that is kept (default 64
@@ -71,7 +78,10 @@ func RequestIDGenerator(fn func() string) RequestIDOption {
 // bits from a ChaCha8 generator seeded from crypto/rand: unguessable,
 // unique in practice, and cheap (no system call per request, no hostname).
 func RequestID(opts ...RequestIDOption) func(http.Handler) http.Handler {
-	c := requestIDConfig{header: errresp.HeaderRequestID, maxLen: 64, trust: true, generate: NewRequestID}
+	// The response key for X-Request-ID is errresp's own spelling, so that
+	// errresp.Write finds and keeps the value rather than adding a second.
+	c := requestIDConfig{header: textproto.CanonicalMIMEHeaderKey(errresp.HeaderRequestID),
+		respKey: errresp.HeaderRequestID, maxLen: 64, trust: true, generate: NewRequestID}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -92,7 +102,7 @@ func RequestID(opts ...RequestIDOption) func(http.Handler) http.Handler {
 				}
 			}
 			r = errresp.WithRequestID(r, id)
-			w.Header()[c.header] = []string{id}
+			w.Header()[c.respKey] = []string{id}
 			next.ServeHTTP(w, r)
 		})
 	}
