@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/apierror/apierror/errresp"
 )
@@ -23,11 +24,12 @@ type logRecord struct {
 // logStore captures every line the package logs, keyed by request id, so
 // that parallel tests each read their own lines.
 type logStore struct {
-	mu   sync.Mutex
-	recs map[string][]logRecord
+	mu      sync.Mutex
+	recs    map[string][]logRecord
+	changed chan struct{} // closed and replaced on every new line
 }
 
-var testLogs = &logStore{recs: map[string][]logRecord{}}
+var testLogs = &logStore{recs: map[string][]logRecord{}, changed: make(chan struct{})}
 
 func (s *logStore) Enabled(context.Context, slog.Level) bool { return true }
 func (s *logStore) WithAttrs(as []slog.Attr) slog.Handler {
@@ -51,6 +53,8 @@ func (s *logStore) handle(r slog.Record, pre []slog.Attr) error {
 	defer s.mu.Unlock()
 	id := rec.attrs[LogKeyRequestID]
 	s.recs[id] = append(s.recs[id], rec)
+	close(s.changed)
+	s.changed = make(chan struct{})
 	return nil
 }
 
@@ -135,6 +139,26 @@ func chain(h http.Handler, mws ...func(http.Handler) http.Handler) http.Handler 
 		h = mws[i](h)
 	}
 	return h
+}
+
+// waitLog waits for a line with the message prefix to be logged for id,
+// for code that logs from another goroutine. It gives up after a minute,
+// a bound on a hang rather than a timing assumption.
+func waitLog(id, prefix string) (logRecord, bool) {
+	give := time.After(time.Minute)
+	for {
+		testLogs.mu.Lock()
+		changed := testLogs.changed
+		testLogs.mu.Unlock()
+		if l, ok := hasLog(id, prefix); ok {
+			return l, true
+		}
+		select {
+		case <-changed:
+		case <-give:
+			return logRecord{}, false
+		}
+	}
 }
 
 // hasLog reports whether a line with the message prefix was logged for id.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -18,6 +19,9 @@ type TimeoutOption func(*timeoutConfig)
 
 type timeoutConfig struct {
 	err *errresp.Error
+	// withTimeout derives the handler's context; tests replace it with one
+	// whose deadline they trigger.
+	withTimeout func(context.Context, time.Duration) (context.Context, context.CancelFunc)
 }
 
 // TimeoutError sets the failure a timed-out request is answered with. The
@@ -50,23 +54,24 @@ func TimeoutError(e *errresp.Error) TimeoutOption {
 // response. Timeout panics when d is not positive.
 func Timeout(d time.Duration, opts ...TimeoutOption) func(http.Handler) http.Handler {
 	mustPositive("Timeout duration", d)
-	c := timeoutConfig{err: errresp.New(errresp.Timeout, "The request took too long to complete.")}
+	c := timeoutConfig{err: errresp.New(errresp.Timeout, "The request took too long to complete."),
+		withTimeout: context.WithTimeout}
 	for _, o := range opts {
 		o(&c)
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w, r = errresp.Begin(w, r)
-			ctx, cancel := context.WithTimeout(r.Context(), d)
+			ctx, cancel := c.withTimeout(r.Context(), d)
 			defer cancel()
-			tw := &timeoutWriter{h: make(http.Header)}
+			tw := &timeoutWriter{ctx: ctx, h: make(http.Header)}
 			iw, ir := timeoutInner(ctx, tw, r)
 			done := make(chan struct{})
 			panicked := make(chan *timeoutPanic, 1)
 			go func() {
 				defer func() {
 					if v := recover(); v != nil {
-						panicked <- &timeoutPanic{value: v, stack: debug.Stack()}
+						tw.panicked(ir, &timeoutPanic{value: v, stack: debug.Stack()}, panicked)
 						return
 					}
 					close(done)
@@ -83,6 +88,10 @@ func Timeout(d time.Duration, opts ...TimeoutOption) func(http.Handler) http.Han
 			case <-done:
 				tw.mu.Lock()
 				defer tw.mu.Unlock()
+				if tw.timedOut { // a write was refused: the buffer is not the whole response
+					c.expired(w, r, d, ctx.Err())
+					return
+				}
 				dst := w.Header()
 				for k, v := range tw.h {
 					dst[k] = v
@@ -94,17 +103,27 @@ func Timeout(d time.Duration, opts ...TimeoutOption) func(http.Handler) http.Han
 				_, _ = w.Write(tw.buf.Bytes())
 			case <-ctx.Done():
 				tw.stop()
-				err := ctx.Err()
-				if errors.Is(err, context.DeadlineExceeded) {
-					logFailure(r, slog.LevelWarn, "handler timed out", slog.Duration("timeout", d))
-					_ = errresp.Write(w, r, c.err)
-					return
+				select {
+				case p := <-panicked: // panicked as the deadline passed
+					timeoutLogPanic(r, p)
+				default:
 				}
-				logFailure(r, slog.LevelDebug, "client went away before the handler answered", slog.String("error", err.Error()))
-				_ = errresp.Write(w, r, err)
+				c.expired(w, r, d, ctx.Err())
 			}
 		})
 	}
+}
+
+// expired answers a request whose context ended (err) before the handler
+// finished.
+func (c *timeoutConfig) expired(w http.ResponseWriter, r *http.Request, d time.Duration, err error) {
+	if errors.Is(err, context.Canceled) {
+		logFailure(r, slog.LevelDebug, "client went away before the handler answered", slog.String("error", err.Error()))
+		_ = errresp.Write(w, r, err)
+		return
+	}
+	logFailure(r, slog.LevelWarn, "handler timed out", slog.Duration("timeout", d))
+	_ = errresp.Write(w, r, c.err)
 }
 
 // timeoutInner returns the writer and request the handler below Timeout
@@ -150,8 +169,30 @@ type timeoutPanic struct {
 	stack []byte
 }
 
+// panicked hands p to Timeout's goroutine, or logs it when Timeout has
+// already answered (no one would see it otherwise).
+func (tw *timeoutWriter) panicked(r *http.Request, p *timeoutPanic, to chan<- *timeoutPanic) {
+	tw.mu.Lock()
+	defer tw.mu.Unlock()
+	if tw.timedOut {
+		timeoutLogPanic(r, p)
+		return
+	}
+	to <- p // buffered: never blocks
+}
+
+// timeoutLogPanic logs a panic of a handler that Timeout gave up on.
+func timeoutLogPanic(r *http.Request, p *timeoutPanic) {
+	if p.value == http.ErrAbortHandler {
+		return
+	}
+	logFailure(r, slog.LevelError, "panic recovered after the request timed out",
+		slog.String("panic", fmt.Sprint(p.value)), slog.String("stack", string(p.stack)))
+}
+
 // timeoutWriter buffers the handler's response until it returns in time.
 type timeoutWriter struct {
+	ctx      context.Context // the handler's; once it ends, writes fail
 	mu       sync.Mutex
 	h        http.Header
 	buf      bytes.Buffer
@@ -166,12 +207,21 @@ func (tw *timeoutWriter) stop() {
 	tw.mu.Unlock()
 }
 
+// refuse reports whether writes must fail, marking the writer timed out
+// once the handler's context has ended. The caller holds tw.mu.
+func (tw *timeoutWriter) refuse() bool {
+	if !tw.timedOut && tw.ctx.Err() != nil {
+		tw.timedOut = true
+	}
+	return tw.timedOut
+}
+
 func (tw *timeoutWriter) Header() http.Header { return tw.h }
 
 func (tw *timeoutWriter) WriteHeader(code int) {
 	tw.mu.Lock()
 	defer tw.mu.Unlock()
-	if tw.timedOut || tw.status != 0 || code < 200 {
+	if tw.refuse() || tw.status != 0 || code < 200 {
 		return // interim responses cannot be buffered; drop them
 	}
 	tw.status = code
@@ -180,7 +230,7 @@ func (tw *timeoutWriter) WriteHeader(code int) {
 func (tw *timeoutWriter) Write(b []byte) (int, error) {
 	tw.mu.Lock()
 	defer tw.mu.Unlock()
-	if tw.timedOut {
+	if tw.refuse() {
 		return 0, http.ErrHandlerTimeout
 	}
 	if tw.status == 0 {
