@@ -88,21 +88,23 @@ func RequestID(opts ...RequestIDOption) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w, r = errresp.Begin(w, r)
-			id := ""
+			var hv []string // the response header value
 			if c.trust {
 				if v := chimw.GetReqID(r.Context()); requestIDSafe(v, c.maxLen) {
-					id = v
+					hv = []string{v}
 				} else if v := r.Header[c.header]; len(v) == 1 && requestIDSafe(v[0], c.maxLen) {
-					id = v[0]
+					hv = v[:1:1] // shared with the request, read-only; an append copies
 				}
 			}
-			if id == "" {
-				if id = c.generate(); !requestIDSafe(id, 256) {
+			if hv == nil {
+				id := c.generate()
+				if !requestIDSafe(id, 256) {
 					id = NewRequestID()
 				}
+				hv = []string{id}
 			}
-			r = errresp.WithRequestID(r, id)
-			w.Header()[c.respKey] = []string{id}
+			r = errresp.WithRequestID(r, hv[0])
+			w.Header()[c.respKey] = hv
 			next.ServeHTTP(w, r)
 		})
 	}
