@@ -1,6 +1,7 @@
 package middleware
 
 import (
+	"context"
 	crand "crypto/rand"
 	"math/rand/v2"
 	"net/http"
@@ -21,6 +22,7 @@ type requestIDConfig struct {
 	respKey  string // the response header map key
 	maxLen   int
 	trust    bool
+	setChi   bool
 	generate func() string
 }
 
@@ -52,6 +54,13 @@ func RequestIDMaxLength(n int) RequestIDOption {
 // trusted to name requests at all.
 func RequestIDIgnoreIncoming() RequestIDOption {
 	return func(c *requestIDConfig) { c.trust = false }
+}
+
+// RequestIDSetChi also stores the id where chi's middleware.GetReqID finds
+// it, so chi's Logger and other code reading chi's request id agree with
+// the library. It costs one more context value per request.
+func RequestIDSetChi() RequestIDOption {
+	return func(c *requestIDConfig) { c.setChi = true }
 }
 
 // RequestIDGenerator replaces the id generator. fn must be safe for
@@ -104,6 +113,9 @@ func RequestID(opts ...RequestIDOption) func(http.Handler) http.Handler {
 				hv = []string{id}
 			}
 			r = errresp.WithRequestID(r, hv[0])
+			if c.setChi && chimw.GetReqID(r.Context()) != hv[0] {
+				r = r.WithContext(context.WithValue(r.Context(), chimw.RequestIDKey, hv[0]))
+			}
 			w.Header()[c.respKey] = hv
 			next.ServeHTTP(w, r)
 		})

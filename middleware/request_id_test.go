@@ -150,6 +150,34 @@ func TestRequestIDAfterChi(t *testing.T) {
 	}
 }
 
+func TestRequestIDSetChi(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, sent, chiID string
+	}{
+		{"incoming", "abc-1", ""},
+		{"generated", "", ""},
+		{"unsafe chi id replaced", "", "bad id"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var ours, chis string
+			h := RequestID(RequestIDSetChi())(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				ours, chis = errresp.RequestID(r.Context()), chimw.GetReqID(r.Context())
+			}))
+			r := request("GET", "/", tc.sent)
+			if tc.chiID != "" {
+				r = r.WithContext(context.WithValue(r.Context(), chimw.RequestIDKey, tc.chiID))
+			}
+			serve(h, r)
+			if ours == "" || chis != ours || tc.sent != "" && ours != tc.sent {
+				t.Fatalf("library id %q, chi id %q, sent %q", ours, chis, tc.sent)
+			}
+		})
+	}
+}
+
 func TestRequestIDConfigPanics(t *testing.T) {
 	t.Parallel()
 	cases := map[string]func(){

@@ -163,10 +163,19 @@ func (p timeoutKeyProbe) Value(k any) any {
 }
 
 // timeoutPanic carries a panic from the handler's goroutine to Timeout's,
-// with the handler's stack; Recoverer unwraps it.
+// with the handler's stack; Recoverer unwraps it. As an error it prints the
+// value and the stack, for net/http's or another recoverer's log.
 type timeoutPanic struct {
 	value any
 	stack []byte
+}
+
+func (p *timeoutPanic) Error() string { return fmt.Sprintf("%v\n\n%s", p.value, p.stack) }
+
+// Unwrap returns the panic value when it is an error.
+func (p *timeoutPanic) Unwrap() error {
+	err, _ := p.value.(error)
+	return err
 }
 
 // panicked hands p to Timeout's goroutine, or logs it when Timeout has

@@ -238,3 +238,14 @@ func TestTimeoutPanicAfterDeadline(t *testing.T) {
 		t.Fatalf("log line %+v", l.attrs)
 	}
 }
+
+func TestTimeoutPanicValueOutsideRecoverer(t *testing.T) {
+	t.Parallel()
+	errBoom := errors.New("boom")
+	h := Timeout(time.Hour)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic(errBoom) }))
+	v := catchPanic(func() { serve(h, request("GET", "/", "")) })
+	err, ok := v.(error)
+	if !ok || !errors.Is(err, errBoom) || !strings.Contains(err.Error(), "timeout_test.go") {
+		t.Fatalf("panic value %v does not carry the cause and the handler's stack", v)
+	}
+}
