@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/apierror/apierror/errresp"
@@ -68,6 +70,20 @@ func TestHandlerSuccessAndLateError(t *testing.T) {
 		}), mwRequest("GET", "/", ""))
 		if rec.Code != 200 || rec.Body.String() != "fine" {
 			t.Fatalf("%d %q", rec.Code, rec.Body)
+		}
+	})
+	t.Run("client gone", func(t *testing.T) {
+		t.Parallel()
+		id := mwNewID(t)
+		h := mwChain(Handler(func(w http.ResponseWriter, r *http.Request) error {
+			return fmt.Errorf("copy: %w", syscall.EPIPE)
+		}), RequestID())
+		rec := mwServe(h, mwRequest("GET", "/", id))
+		if rec.Body.Len() != 0 {
+			t.Fatalf("answered a client that is gone: %q", rec.Body)
+		}
+		if l, ok := mwHasLog(id, "client went away"); !ok || l.level != slog.LevelDebug {
+			t.Fatalf("want one debug line, got %+v", mwLogsFor(id))
 		}
 	})
 	t.Run("error after write", func(t *testing.T) {
