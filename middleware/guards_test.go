@@ -10,7 +10,7 @@ import (
 	"github.com/apierror/apierror/errresp"
 )
 
-// bodyRequest returns a request with body; length -1 sends it chunked.
+// mwBodyRequest returns a request with body; length -1 sends it chunked.
 func mwBodyRequest(method, contentType, body string, length int64) *http.Request {
 	r := httptest.NewRequest(method, "/", strings.NewReader(body))
 	r.ContentLength = length

@@ -2,6 +2,7 @@ package middleware
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -71,7 +72,7 @@ func (l *mwLogWith) Handle(_ context.Context, r slog.Record) error {
 	return l.s.handle(r, l.attrs)
 }
 
-// logsFor returns the lines logged for the request id.
+// mwLogsFor returns the lines logged for the request id.
 func mwLogsFor(id string) []mwLogRecord {
 	mwTestLogs.mu.Lock()
 	defer mwTestLogs.mu.Unlock()
@@ -83,14 +84,14 @@ var mwLogsOnce sync.Once
 // mwUseTestLogs routes the package's log lines to mwTestLogs.
 func mwUseTestLogs() { mwLogsOnce.Do(func() { SetLogger(slog.New(mwTestLogs)) }) }
 
-// newID returns a request id unique to the calling test case.
+// mwNewID returns a request id unique to the calling test case.
 func mwNewID(t *testing.T) string {
 	t.Helper()
 	mwUseTestLogs()
 	return "t-" + NewRequestID()
 }
 
-// request returns a request carrying the request id id (kept by RequestID).
+// mwRequest returns a request carrying the request id id (kept by RequestID).
 func mwRequest(method, target, id string) *http.Request {
 	mwUseTestLogs()
 	r := httptest.NewRequest(method, target, nil)
@@ -100,14 +101,14 @@ func mwRequest(method, target, id string) *http.Request {
 	return r
 }
 
-// serve runs h on r and returns the recorded response.
+// mwServe runs h on r and returns the recorded response.
 func mwServe(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, r)
 	return rec
 }
 
-// envelope decodes the recorded error response, failing the test unless it
+// mwEnvelope decodes the recorded error response, failing the test unless it
 // is a well-formed envelope in style s with the given status.
 func mwEnvelope(t *testing.T, rec *httptest.ResponseRecorder, s *errresp.Style, status int) *errresp.Error {
 	t.Helper()
@@ -117,14 +118,17 @@ func mwEnvelope(t *testing.T, rec *httptest.ResponseRecorder, s *errresp.Style, 
 	if ct := rec.Header().Get("Content-Type"); ct != styleContentType(s) {
 		t.Fatalf("Content-Type = %q, want %q (style %s)", ct, styleContentType(s), s.Name)
 	}
-	body, want := rec.Body.Bytes(), errresp.DecodeBody(rec.Code, rec.Header().Get("Content-Type"), rec.Body.Bytes())
-	if len(body) == 0 || body[0] != '{' {
+	body := rec.Body.Bytes()
+	if !json.Valid(body) || len(body) == 0 || body[0] != '{' {
 		t.Fatalf("body is not a JSON object: %q", body)
 	}
-	return want
+	if rec.Header().Get("X-Content-Type-Options") != "nosniff" {
+		t.Fatal("envelope without X-Content-Type-Options: nosniff")
+	}
+	return errresp.DecodeBody(rec.Code, rec.Header().Get("Content-Type"), body)
 }
 
-// assertNotContains fails when the body holds any of the secrets.
+// mwAssertNotContains fails when the body holds any of the secrets.
 func mwAssertNotContains(t *testing.T, body string, secrets ...string) {
 	t.Helper()
 	for _, s := range secrets {
@@ -134,7 +138,7 @@ func mwAssertNotContains(t *testing.T, body string, secrets ...string) {
 	}
 }
 
-// chain applies middleware outermost first.
+// mwChain applies middleware outermost first.
 func mwChain(h http.Handler, mws ...func(http.Handler) http.Handler) http.Handler {
 	for i := len(mws) - 1; i >= 0; i-- {
 		h = mws[i](h)
@@ -142,7 +146,7 @@ func mwChain(h http.Handler, mws ...func(http.Handler) http.Handler) http.Handle
 	return h
 }
 
-// waitLog waits for a line with the message prefix to be logged for id,
+// mwWaitLog waits for a line with the message prefix to be logged for id,
 // for code that logs from another goroutine. It gives up after a minute,
 // a bound on a hang rather than a timing assumption.
 func mwWaitLog(id, prefix string) (mwLogRecord, bool) {
@@ -162,7 +166,7 @@ func mwWaitLog(id, prefix string) (mwLogRecord, bool) {
 	}
 }
 
-// hasLog reports whether a line with the message prefix was logged for id.
+// mwHasLog reports whether a line with the message prefix was logged for id.
 func mwHasLog(id, prefix string) (mwLogRecord, bool) {
 	for _, r := range mwLogsFor(id) {
 		if strings.HasPrefix(r.msg, prefix) {
@@ -190,7 +194,7 @@ func TestSetLoggerNilUsesDefault(t *testing.T) {
 	}
 }
 
-// respID returns the request id the response carries, failing the test
+// mwRespID returns the request id the response carries, failing the test
 // when it is sent under two spellings of the header name (which would put
 // two X-Request-ID lines on the wire).
 func mwRespID(t *testing.T, rec *httptest.ResponseRecorder) string {

@@ -84,7 +84,7 @@ func TestRecovererAbortHandler(t *testing.T) {
 	}
 }
 
-// catchPanic runs fn and returns what it panicked with.
+// mwCatchPanic runs fn and returns what it panicked with.
 func mwCatchPanic(fn func()) (v any) {
 	defer func() { v = recover() }()
 	fn()

@@ -13,7 +13,7 @@ import (
 	"github.com/apierror/apierror/errresp"
 )
 
-// idEcho records the request id the handler sees and fails with NotFound,
+// mwIdEcho records the request id the handler sees and fails with NotFound,
 // so the envelope's id can be checked too.
 func mwIdEcho(seen *string) http.Handler {
 	return Handler(func(w http.ResponseWriter, r *http.Request) error {
@@ -50,37 +50,39 @@ func TestRequestIDIncoming(t *testing.T) {
 		{"empty", []string{""}, false},
 		{"two values", []string{"a1", "b2"}, false},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			r := mwRequest("GET", "/x", "")
-			for _, v := range tc.values {
-				r.Header.Add(errresp.HeaderRequestID, v)
-			}
-			var seen string
-			rec := mwServe(RequestID()(mwIdEcho(&seen)), r)
-			got := mwRespID(t, rec)
-			if got != seen {
-				t.Fatalf("response header id %q, handler saw %q", got, seen)
-			}
-			e := mwEnvelope(t, rec, errresp.Default, 404)
-			if e.RequestID != seen {
-				t.Fatalf("envelope id %q, want %q", e.RequestID, seen)
-			}
-			if tc.keep {
-				if seen != tc.values[0] {
-					t.Fatalf("id %q replaced by %q", tc.values[0], seen)
+	for _, st := range errresp.Styles() {
+		for _, tc := range cases {
+			t.Run(st.Name+"/"+tc.name, func(t *testing.T) {
+				t.Parallel()
+				r := mwRequest("GET", "/x", "")
+				for _, v := range tc.values {
+					r.Header.Add(errresp.HeaderRequestID, v)
 				}
-				return
-			}
-			if !mwIsGeneratedID(seen) {
-				t.Fatalf("unsafe id not replaced by a generated one: %q", seen)
-			}
-		})
+				var seen string
+				rec := mwServe(RequestID()(Style(st)(mwIdEcho(&seen))), r)
+				got := mwRespID(t, rec)
+				if got != seen {
+					t.Fatalf("response header id %q, handler saw %q", got, seen)
+				}
+				e := mwEnvelope(t, rec, st, st.Code(errresp.NotFound).Status)
+				if e.RequestID != seen {
+					t.Fatalf("envelope id %q, want %q", e.RequestID, seen)
+				}
+				if tc.keep {
+					if seen != tc.values[0] {
+						t.Fatalf("id %q replaced by %q", tc.values[0], seen)
+					}
+					return
+				}
+				if !mwIsGeneratedID(seen) {
+					t.Fatalf("unsafe id not replaced by a generated one: %q", seen)
+				}
+			})
+		}
 	}
 }
 
-// isGeneratedID reports whether id has NewRequestID's form.
+// mwIsGeneratedID reports whether id has NewRequestID's form.
 func mwIsGeneratedID(id string) bool {
 	if len(id) != 26 {
 		return false
@@ -195,7 +197,7 @@ func TestRequestIDConfigPanics(t *testing.T) {
 	}
 }
 
-// assertPanics fails unless fn panics with the package's prefix.
+// mwAssertPanics fails unless fn panics with the package's prefix.
 func mwAssertPanics(t *testing.T, fn func()) {
 	t.Helper()
 	defer func() {
