@@ -180,6 +180,22 @@ func TestRequestIDSetChi(t *testing.T) {
 	}
 }
 
+func TestRequestIDTwice(t *testing.T) {
+	t.Parallel()
+	var outer, inner string
+	between := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			outer = errresp.RequestID(r.Context())
+			next.ServeHTTP(w, r)
+		})
+	}
+	h := mwChain(mwIdEcho(&inner), RequestID(), between, RequestID(RequestIDIgnoreIncoming()))
+	rec := mwServe(h, mwRequest("GET", "/", ""))
+	if got := mwRespID(t, rec); outer == "" || inner != outer || got != outer {
+		t.Fatalf("inner RequestID replaced the id: outer %q, inner %q, header %q", outer, inner, got)
+	}
+}
+
 func TestRequestIDConfigPanics(t *testing.T) {
 	t.Parallel()
 	cases := map[string]func(){
