@@ -1,0 +1,111 @@
+// Package middleware mounts the library around a service's handlers so that
+// every failure leaves as one envelope in the service's style, written by
+// errresp.Write and carrying the request id.
+//
+// Everything here is a func(http.Handler) http.Handler, or a factory that
+// returns one, and works with chi v5, http.ServeMux and any other net/http
+// router:
+//
+//   - RequestID gives each request a safe id (kept from X-Request-ID or chi
+//     when it is safe, generated otherwise); Recoverer turns panics into 500
+//     envelopes; Style picks the envelope style for a router or route group,
+//     with opt-in Accept negotiation (StyleNegotiate).
+//   - Handler and JSON adapt handlers that return an error (and a value);
+//     OnError installs the hook that sees every failure, for metrics.
+//   - NotFound and MethodNotAllowed answer chi's router misses (405 with
+//     Allow); ServeMux does the same for an http.ServeMux.
+//   - ContentType (415), LimitBody (413), Timeout (503/504, never half a
+//     body) and IfMatch (412, 428) guard requests.
+//
+// A typical chi stack:
+//
+//	r := chi.NewRouter()
+//	r.Use(middleware.RequestID(), middleware.Recoverer(),
+//		middleware.Style(errresp.GPCN, middleware.StyleNegotiate()))
+//	r.NotFound(middleware.NotFound)
+//	r.MethodNotAllowed(middleware.MethodNotAllowed)
+//	r.Method("GET", "/items/{id}", middleware.JSON(getItem))
+//
+// The per-request state (request id, style, error hook and whether the
+// response has started) is the one value errresp.Begin puts in the request's
+// context. RequestID, Recoverer and Style each call errresp.Begin when it has
+// not run, so each works alone; mounted together, Begin runs once and the
+// others update its state in place, allocating nothing more.
+//
+// Logging goes through log/slog (see SetLogger); every line carries the
+// request id under the key "request_id". Nothing the package writes to a
+// response body holds a panic value, a stack or an error's internal cause.
+//
+// Configuration mistakes (a nil style, a non-positive limit, an empty list
+// of content types) panic when the middleware is built, with an
+// "apierror/middleware: " prefix, never while serving a request.
+package middleware
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"syscall"
+
+	"github.com/apierror/apierror/errresp"
+)
+
+// LogKeyRequestID is the attribute key under which every line the package
+// logs carries the request id.
+const LogKeyRequestID = "request_id"
+
+var baseLogger atomic.Pointer[slog.Logger]
+
+// SetLogger sets the logger the package's middleware log through. nil (the
+// initial value) means slog.Default() at the time of each line. It is safe
+// to call at any time, though services usually call it once at start-up.
+func SetLogger(l *slog.Logger) { baseLogger.Store(l) }
+
+func loggerBase() *slog.Logger {
+	if l := baseLogger.Load(); l != nil {
+		return l
+	}
+	return slog.Default()
+}
+
+// logFailure logs msg at level with the request's id, method and path
+// followed by attrs. It costs nothing when the logger discards the level.
+func logFailure(r *http.Request, level slog.Level, msg string, attrs ...slog.Attr) {
+	logTo(loggerBase(), r, level, msg, attrs...)
+}
+
+// logTo is logFailure on a given logger (nil means the package's). The
+// authenticated principal's id (never its credential) is added when there
+// is one.
+func logTo(l *slog.Logger, r *http.Request, level slog.Level, msg string, attrs ...slog.Attr) {
+	if l == nil {
+		l = loggerBase()
+	}
+	ctx := context.WithoutCancel(r.Context())
+	if !l.Enabled(ctx, level) {
+		return
+	}
+	all := make([]slog.Attr, 0, 4+len(attrs))
+	all = append(all, slog.String(LogKeyRequestID, errresp.RequestID(ctx)),
+		slog.String("method", r.Method), slog.String("path", r.URL.Path))
+	if p := PrincipalFrom(ctx); p != nil {
+		all = append(all, slog.String("principal_id", p.ID))
+	}
+	l.LogAttrs(ctx, level, msg, append(all, attrs...)...)
+}
+
+// mustPositive panics with the package prefix when n is not positive.
+func mustPositive[N ~int | ~int64](what string, n N) {
+	if n <= 0 {
+		panic("apierror/middleware: " + what + " must be positive")
+	}
+}
+
+// clientGone reports whether err says the client closed the connection
+// (broken pipe, reset, closed): a non-event, logged at Debug level at most.
+func clientGone(err error) bool {
+	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, net.ErrClosed)
+}
