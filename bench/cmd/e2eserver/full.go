@@ -4,43 +4,48 @@ import (
 	"net/http"
 
 	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/middleware"
+	"github.com/apierror/apierror/ratelimit"
+	"github.com/apierror/apierror/validation"
 	"github.com/go-chi/chi/v5"
 )
 
 // fullStack is the same routes behind the library's full stack: request
-// ids, panic recovery, the GPCN style, API-key authentication and a rate
-// limit per principal (set high enough never to refuse during a run), with
-// every failure written by errresp.Write.
+// ids, panic recovery, the GPCN style, API-key authentication, a rate limit
+// per principal (set high enough never to refuse during a run), strict body
+// decoding and parameter validation, every failure written by errresp.Write,
+// and chi's unknown routes answered with the envelope too.
 func fullStack() http.Handler {
 	r := chi.NewRouter()
-	r.Use(fullMiddleware()...)
-	r.NotFound(notFound)
+	r.Use(middleware.RequestID(), middleware.Recoverer(), middleware.Style(errresp.GPCN))
+	r.NotFound(middleware.NotFound)
+	r.MethodNotAllowed(middleware.MethodNotAllowed)
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, okBody) })
 	r.Group(func(r chi.Router) {
-		r.Use(v1Middleware()...)
+		r.Use(authenticate())
+		r.Use(ratelimit.PerSecond(1_000_000_000, ratelimit.WithKey(ratelimit.ByPrincipal())))
 		r.Get("/v1/vms", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, listBody) })
-		r.Get("/v1/vms/{id}", func(w http.ResponseWriter, r *http.Request) {
-			id, err := vmID(r)
-			switch {
-			case err != nil:
-				_ = errresp.Write(w, r, err)
-			case id != knownID:
-				_ = errresp.Write(w, r, errresp.New(errresp.NotFound, "No VM has this id."))
-			default:
-				writeJSON(w, http.StatusOK, vmBody)
+		r.Method(http.MethodGet, "/v1/vms/{id}", middleware.Handler(func(w http.ResponseWriter, r *http.Request) error {
+			var p struct {
+				ID string `path:"id" validate:"uuid"`
 			}
-		})
-		r.Post("/v1/vms", func(w http.ResponseWriter, r *http.Request) {
+			if err := validation.Params(r, &p); err != nil {
+				return err
+			}
+			if p.ID != knownID {
+				return errresp.New(errresp.NotFound, "No VM has this id.")
+			}
+			writeJSON(w, http.StatusOK, vmBody)
+			return nil
+		}))
+		r.Method(http.MethodPost, "/v1/vms", middleware.Handler(func(w http.ResponseWriter, r *http.Request) error {
 			var in createVM
-			if err := decodeVM(r, &in); err != nil {
-				_ = errresp.Write(w, r, err)
-				return
+			if err := validation.Decode(r, &in); err != nil {
+				return err
 			}
 			writeJSON(w, http.StatusCreated, vmBody)
-		})
+			return nil
+		}))
 	})
 	return r
 }
-
-// chiParam is chi.URLParam, for the parameter helpers.
-var chiParam = chi.URLParam
