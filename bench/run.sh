@@ -53,6 +53,9 @@ echo "benchstat, each of ours against each peer: $OUT/benchstat.txt"
 
 if [ "${E2E:-1}" != 0 ]; then
   echo
-  echo "== end-to-end load, full stack against bare chi (loopback)" >&2
-  go run ./cmd/e2e -rounds "${E2E_ROUNDS:-3}" -d "${E2E_DURATION:-5s}" -mdout "$OUT/e2e.md" | tee "$OUT/e2e.txt"
+  echo "== end-to-end load against bare chi (loopback)" >&2
+  example=()
+  # The example service, once the module has it, is loaded too.
+  [ -f ../example/main.go ] && example=(-example ../example)
+  go run ./cmd/e2e -rounds "${E2E_ROUNDS:-3}" -d "${E2E_DURATION:-5s}" "${example[@]}" -mdout "$OUT/e2e.md" | tee "$OUT/e2e.txt"
 fi
