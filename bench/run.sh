@@ -3,7 +3,8 @@
 # table of ratios, ours / peer, writes benchstat's comparison of each pair,
 # then runs the end-to-end load test.
 #
-#   bench/run.sh                 # COUNT=5 rounds, 500ms a benchmark: about 8 minutes on 2 cores
+#   bench/run.sh                 # COUNT=6 rounds (the fewest for which benchstat gives a confidence
+#                                # interval), 400ms a benchmark: about 9 minutes on 2 cores
 #   COUNT=10 BENCHTIME=1s bench/run.sh
 #   BENCH_GROUPS="ErrorPath Success" E2E=0 bench/run.sh
 #
@@ -16,8 +17,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-COUNT=${COUNT:-5}
-BENCHTIME=${BENCHTIME:-500ms}
+COUNT=${COUNT:-6}
+BENCHTIME=${BENCHTIME:-400ms}
 BENCH_GROUPS=${BENCH_GROUPS:-Success ErrorPath RateLimitMemory RateLimitMiddleware RateLimitRedis Validation}
 OUT=${OUT:-results}
 mkdir -p "$OUT"
