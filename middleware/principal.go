@@ -35,14 +35,46 @@ func (p *Principal) HasScope(scope string) bool {
 
 type principalKey struct{}
 
-// WithPrincipal returns a copy of r whose context carries p.
+// authContext carries the principal (nil for an anonymous request that went
+// through Authenticator.Optional), the Authenticator that admitted the
+// request and the credential's source, in one allocation. It answers
+// principalKey itself and forwards every other key to its parent.
+type authContext struct {
+	context.Context
+	principal *Principal
+	auth      *Authenticator
+	source    CredentialSource
+}
+
+// Value implements context.Context.
+func (c *authContext) Value(key any) any {
+	if key == (principalKey{}) {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
+func authContextFrom(ctx context.Context) *authContext {
+	c, _ := ctx.Value(principalKey{}).(*authContext)
+	return c
+}
+
+// WithPrincipal returns a copy of r whose context carries p, as if an
+// Authenticator had admitted it (for tests and for services that
+// authenticate by their own means).
 func WithPrincipal(r *http.Request, p *Principal) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
+	var a *Authenticator
+	if c := authContextFrom(r.Context()); c != nil {
+		a = c.auth
+	}
+	return r.WithContext(&authContext{Context: r.Context(), principal: p, auth: a})
 }
 
 // PrincipalFrom returns the principal the authentication middleware stored in
 // ctx, or nil.
 func PrincipalFrom(ctx context.Context) *Principal {
-	p, _ := ctx.Value(principalKey{}).(*Principal)
-	return p
+	if c := authContextFrom(ctx); c != nil {
+		return c.principal
+	}
+	return nil
 }

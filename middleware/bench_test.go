@@ -1,0 +1,101 @@
+package middleware
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+	chimw "github.com/go-chi/chi/v5/middleware"
+
+	"github.com/apierror/apierror/errresp"
+)
+
+// discardWriter is a ResponseWriter that keeps nothing, so benchmarks
+// measure the middleware rather than a recorder.
+type discardWriter struct{ h http.Header }
+
+func (d *discardWriter) Header() http.Header         { return d.h }
+func (d *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (d *discardWriter) WriteHeader(int)             {}
+
+var benchOK = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusOK)
+})
+
+func benchRouter(mws ...func(http.Handler) http.Handler) http.Handler {
+	r := chi.NewRouter()
+	r.Use(mws...)
+	r.Get("/items/{id}", benchOK)
+	r.Get("/fail", notFoundHandler.ServeHTTP)
+	return r
+}
+
+// BenchmarkStack compares, in one run, a request through this package's
+// RequestID + Recoverer + Style on chi with the same request through chi's
+// own middleware.RequestID + middleware.Recoverer.
+func BenchmarkStack(b *testing.B) {
+	stacks := []struct {
+		name string
+		h    http.Handler
+	}{
+		{"chi", benchRouter(chimw.RequestID, chimw.Recoverer)},
+		{"apierror", benchRouter(RequestID(), Recoverer(), Style(errresp.GPCN))},
+	}
+	paths := []struct {
+		name, path, id string
+	}{
+		{"generated-id", "/items/42", ""},
+		{"incoming-id", "/items/42", "3f1c2a9e-8b7d-4c1e-9f00-1234567890ab"},
+	}
+	for _, p := range paths {
+		for _, s := range stacks {
+			b.Run(p.name+"/"+s.name, func(b *testing.B) {
+				b.ReportAllocs()
+				b.RunParallel(func(pb *testing.PB) {
+					r := httptest.NewRequest("GET", p.path, nil)
+					if p.id != "" {
+						r.Header.Set("X-Request-Id", p.id)
+					}
+					w := &discardWriter{h: make(http.Header, 4)}
+					for pb.Next() {
+						clear(w.h)
+						s.h.ServeHTTP(w, r)
+					}
+				})
+			})
+		}
+	}
+}
+
+// BenchmarkFailure measures a handler's returned error written as an
+// envelope through the full stack.
+func BenchmarkFailure(b *testing.B) {
+	h := benchRouter(RequestID(), Recoverer(), Style(errresp.GPCN))
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		r := httptest.NewRequest("GET", "/fail", nil)
+		w := &discardWriter{h: make(http.Header, 8)}
+		for pb.Next() {
+			clear(w.h)
+			h.ServeHTTP(w, r)
+		}
+	})
+}
+
+func BenchmarkNewRequestID(b *testing.B) {
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			_ = NewRequestID()
+		}
+	})
+}
+
+func BenchmarkAcceptQuality(b *testing.B) {
+	accept := []string{"text/html,application/xhtml+xml,application/xml;q=0.9,application/problem+json;q=0.8,*/*;q=0.5"}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = acceptQuality(accept, "application/problem+json")
+	}
+}

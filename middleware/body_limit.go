@@ -1,0 +1,33 @@
+package middleware
+
+import (
+	"net/http"
+
+	"github.com/apierror/apierror/errresp"
+)
+
+// LimitBody caps request bodies at n bytes. A request whose Content-Length
+// is larger is answered at once with a PayloadTooLarge (413) envelope; any
+// other body is wrapped in http.MaxBytesReader, so a handler reading past
+// the limit gets an *http.MaxBytesError, which errresp.From (and so a
+// HandlerFunc returning it) turns into the same 413 naming the limit. The
+// server also closes the connection after the response, as
+// http.MaxBytesReader does, rather than read the rest of an oversized body.
+// LimitBody panics when n is not positive.
+func LimitBody(n int64) func(http.Handler) http.Handler {
+	mustPositive("LimitBody limit", n)
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.ContentLength > n {
+				_ = errresp.Write(w, r, &http.MaxBytesError{Limit: n})
+				return
+			}
+			if r.Body != nil && r.Body != http.NoBody {
+				r2 := *r
+				r2.Body = http.MaxBytesReader(w, r.Body, n)
+				r = &r2
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}

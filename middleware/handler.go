@@ -1,0 +1,108 @@
+package middleware
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/apierror/apierror/errresp"
+)
+
+// HandlerFunc is a handler that returns its failure instead of writing it.
+// A non-nil error goes through errresp.From and errresp.Write, in the
+// request's style; a 5xx one has its cause logged once with the request id,
+// and never reaches the body.
+//
+// Returning an error after the handler has written part of the response
+// cannot change what the client got: nothing more is written and the error
+// is logged.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// ServeHTTP implements http.Handler.
+func (f HandlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w, r = errresp.Begin(w, r)
+	if err := f(w, r); err != nil {
+		handlerFail(w, r, err)
+	}
+}
+
+// Handler adapts a function that returns an error to an http.Handler; see
+// HandlerFunc.
+func Handler(fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
+	if fn == nil {
+		panic("apierror/middleware: Handler needs a function")
+	}
+	return HandlerFunc(fn)
+}
+
+// JSON adapts a function that returns a value and an error to an
+// http.Handler. On success the value is encoded as JSON and sent with 200 OK
+// and Content-Type: application/json; a value that cannot be encoded is an
+// Internal failure, answered with an envelope rather than half a body. An
+// error is handled as HandlerFunc handles it.
+func JSON[T any](fn func(r *http.Request) (T, error)) http.Handler {
+	if fn == nil {
+		panic("apierror/middleware: JSON needs a function")
+	}
+	return HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		v, err := fn(r)
+		if err != nil {
+			return err
+		}
+		body, err := json.Marshal(v)
+		if err != nil {
+			return errresp.Wrap(errresp.Internal, err, "")
+		}
+		h := w.Header()
+		h["Content-Type"] = handlerJSONType
+		w.WriteHeader(http.StatusOK)
+		_, err = w.Write(append(body, '\n'))
+		return err
+	})
+}
+
+var handlerJSONType = []string{"application/json"}
+
+// handlerFail writes err for r and logs what must be logged: the cause of a
+// 5xx, and an error that came too late to be written.
+func handlerFail(w http.ResponseWriter, r *http.Request, err error) {
+	e := errresp.From(err)
+	status := e.Status(errresp.StyleOf(r))
+	werr := errresp.Write(w, r, e)
+	switch {
+	case errors.Is(werr, errresp.ErrResponseStarted):
+		_, sent := errresp.Started(r)
+		logFailure(r, slog.LevelError, "handler failed after the response started; no envelope written",
+			slog.Int("status", sent), slog.String("kind", e.Kind.String()), slog.String("error", err.Error()))
+	case status >= 500:
+		logFailure(r, slog.LevelError, "request failed", slog.Int("status", status),
+			slog.String("kind", e.Kind.String()), slog.String("error", err.Error()))
+	}
+}
+
+// OnError installs fn as the error hook (errresp.WithObserver) for every
+// request below it: fn sees every failure errresp.Write sends, whoever
+// produced it (a returned error, a recovered panic, a router miss, a guard,
+// authentication, rate limiting), with the request, the error and the
+// status, just before the body is written. It is the place for metrics and
+// access logs. fn must not write to the response and must be safe for
+// concurrent use. A hook installed further up is called first.
+func OnError(fn errresp.Observer) func(http.Handler) http.Handler {
+	if fn == nil {
+		panic("apierror/middleware: OnError needs a function")
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w, r = errresp.Begin(w, r)
+			obs := fn
+			if prev := errresp.ObserverOf(r); prev != nil {
+				obs = func(r *http.Request, e *errresp.Error, status int) {
+					prev(r, e, status)
+					fn(r, e, status)
+				}
+			}
+			next.ServeHTTP(w, errresp.WithObserver(r, obs))
+		})
+	}
+}

@@ -1,0 +1,204 @@
+package middleware
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/apierror/apierror/errresp"
+)
+
+func TestHandlerErrors(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		err    error
+		kind   errresp.Kind
+		logged bool // a 5xx: cause logged
+	}{
+		{"not found", errresp.New(errresp.NotFound, "no such item"), errresp.NotFound, false},
+		{"wrapped kinded", fmt.Errorf("repo: %w", errresp.New(errresp.Conflict, "taken")), errresp.Conflict, false},
+		{"plain error", fmt.Errorf("query failed: %s", secret), errresp.Internal, true},
+		{"max bytes", &http.MaxBytesError{Limit: 10}, errresp.PayloadTooLarge, false},
+		{"deadline", fmt.Errorf("db: %w", context.DeadlineExceeded), errresp.Timeout, true},
+		{"canceled", context.Canceled, errresp.Canceled, false},
+		{"unavailable with cause", errresp.Wrap(errresp.Unavailable, errors.New(secret), "Try later."), errresp.Unavailable, true},
+	}
+	for _, s := range errresp.Styles() {
+		for _, tc := range cases {
+			t.Run(s.Name+"/"+tc.name, func(t *testing.T) {
+				t.Parallel()
+				id := newID(t)
+				h := chain(Handler(func(w http.ResponseWriter, r *http.Request) error { return tc.err }), RequestID(), Style(s))
+				rec := serve(h, request("POST", "/items", id))
+				status := s.Code(tc.kind).Status
+				e := envelope(t, rec, s, status)
+				if e.Kind != tc.kind {
+					t.Fatalf("kind %v, want %v", e.Kind, tc.kind)
+				}
+				assertNotContains(t, rec.Body.String(), secret, "query failed")
+				l, ok := hasLog(id, "request failed")
+				if ok != tc.logged {
+					t.Fatalf("logged = %v, want %v: %+v", ok, tc.logged, logsFor(id))
+				}
+				if ok && (l.attrs["status"] != fmt.Sprint(status) || l.attrs["error"] != tc.err.Error() || l.attrs["kind"] != tc.kind.String()) {
+					t.Fatalf("log line %+v", l.attrs)
+				}
+				if len(logsFor(id)) > 1 {
+					t.Fatalf("logged more than once: %+v", logsFor(id))
+				}
+			})
+		}
+	}
+}
+
+func TestHandlerSuccessAndLateError(t *testing.T) {
+	t.Parallel()
+	t.Run("nil error", func(t *testing.T) {
+		t.Parallel()
+		rec := serve(Handler(func(w http.ResponseWriter, r *http.Request) error {
+			w.Write([]byte("fine"))
+			return nil
+		}), request("GET", "/", ""))
+		if rec.Code != 200 || rec.Body.String() != "fine" {
+			t.Fatalf("%d %q", rec.Code, rec.Body)
+		}
+	})
+	t.Run("error after write", func(t *testing.T) {
+		t.Parallel()
+		id := newID(t)
+		h := chain(Handler(func(w http.ResponseWriter, r *http.Request) error {
+			w.Write([]byte(`{"partial":`))
+			return errors.New(secret)
+		}), RequestID())
+		rec := serve(h, request("GET", "/", id))
+		if rec.Code != 200 || rec.Body.String() != `{"partial":` {
+			t.Fatalf("late error changed the response: %d %q", rec.Code, rec.Body)
+		}
+		if _, ok := hasLog(id, "handler failed after the response started"); !ok {
+			t.Fatalf("late error not logged: %+v", logsFor(id))
+		}
+	})
+	t.Run("nil func panics", func(t *testing.T) {
+		t.Parallel()
+		assertPanics(t, func() { Handler(nil) })
+		assertPanics(t, func() { JSON[int](nil) })
+		assertPanics(t, func() { OnError(nil) })
+	})
+}
+
+type item struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+func TestJSON(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		fn     http.Handler
+		status int
+		body   string
+	}{
+		{"value", JSON(func(r *http.Request) (item, error) { return item{"1", "<b>"}, nil }), 200, `{"id":"1","name":"\u003cb\u003e"}` + "\n"},
+		{"pointer nil", JSON(func(r *http.Request) (*item, error) { return nil, nil }), 200, "null\n"},
+		{"slice", JSON(func(r *http.Request) ([]int, error) { return []int{1, 2}, nil }), 200, "[1,2]\n"},
+		{"error", JSON(func(r *http.Request) (item, error) { return item{}, errresp.New(errresp.NotFound, "") }), 404, ""},
+		{"unencodable", JSON(func(r *http.Request) (chan int, error) { return make(chan int), nil }), 500, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			rec := serve(Style(errresp.GPCN)(tc.fn), request("GET", "/", ""))
+			if tc.status >= 400 {
+				envelope(t, rec, errresp.GPCN, tc.status)
+				assertNotContains(t, rec.Body.String(), "chan")
+				return
+			}
+			if rec.Code != tc.status || rec.Body.String() != tc.body || rec.Header().Get("Content-Type") != "application/json" {
+				t.Fatalf("%d %q %q", rec.Code, rec.Body, rec.Header().Get("Content-Type"))
+			}
+			var v any
+			if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// observed is one failure the error hook saw.
+type observed struct {
+	kind   errresp.Kind
+	status int
+	path   string
+}
+
+type observations struct {
+	mu  sync.Mutex
+	got []observed
+}
+
+func (o *observations) hook(r *http.Request, e *errresp.Error, status int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.got = append(o.got, observed{e.Kind, status, r.URL.Path})
+}
+
+func TestOnErrorSeesEveryFailure(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		handler http.Handler
+		mws     []func(http.Handler) http.Handler
+		method  string
+		body    string
+		want    observed
+	}{
+		{"returned error", notFoundHandler, nil, "GET", "", observed{errresp.NotFound, 404, "/x"}},
+		{"panic", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic(secret) }), nil, "GET", "", observed{errresp.Internal, 500, "/x"}},
+		{"router miss", http.HandlerFunc(NotFound), nil, "GET", "", observed{errresp.NotFound, 404, "/x"}},
+		{"content type guard", okHandler, []func(http.Handler) http.Handler{ContentType("application/json")}, "POST", "a=b", observed{errresp.UnsupportedMediaType, 415, "/x"}},
+		{"body limit guard", okHandler, []func(http.Handler) http.Handler{LimitBody(1)}, "POST", "too long", observed{errresp.PayloadTooLarge, 413, "/x"}},
+		{"direct errresp.Write", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			errresp.Write(w, r, errresp.New(errresp.RateLimited, ""))
+		}), nil, "GET", "", observed{errresp.RateLimited, 429, "/x"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var obs observations
+			mws := append([]func(http.Handler) http.Handler{RequestID(), OnError(obs.hook), Recoverer(), Style(errresp.GPCN)}, tc.mws...)
+			r := request(tc.method, "/x", "")
+			if tc.body != "" {
+				r = request(tc.method, "/x", "")
+				r.Body = io.NopCloser(strings.NewReader(tc.body))
+				r.ContentLength = int64(len(tc.body))
+				r.Header.Set("Content-Type", "text/plain")
+			}
+			serve(chain(tc.handler, mws...), r)
+			if len(obs.got) != 1 || obs.got[0] != tc.want {
+				t.Fatalf("hook saw %+v, want [%+v]", obs.got, tc.want)
+			}
+		})
+	}
+}
+
+func TestOnErrorChains(t *testing.T) {
+	t.Parallel()
+	var outer, inner observations
+	h := chain(notFoundHandler, OnError(outer.hook), OnError(inner.hook))
+	serve(h, request("GET", "/y", ""))
+	if len(outer.got) != 1 || len(inner.got) != 1 {
+		t.Fatalf("outer saw %v, inner saw %v; want one each", outer.got, inner.got)
+	}
+	serve(h, request("GET", "/y", ""))
+	if len(outer.got) != 2 || len(inner.got) != 2 {
+		t.Fatalf("second request: outer saw %v, inner saw %v", outer.got, inner.got)
+	}
+}

@@ -1,0 +1,119 @@
+package middleware
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"syscall"
+
+	"github.com/apierror/apierror/errresp"
+)
+
+// RecovererOption configures Recoverer.
+type RecovererOption func(*recovererConfig)
+
+type recovererConfig struct {
+	mapper func(r *http.Request, v any) *errresp.Error
+}
+
+// RecovererMap lets fn choose the error a recovered panic value is answered
+// with; a nil result means the default (Internal, generic message). The
+// error's Message reaches the client, so fn must not copy the panic value
+// into it.
+func RecovererMap(fn func(r *http.Request, v any) *errresp.Error) RecovererOption {
+	if fn == nil {
+		panic("apierror/middleware: RecovererMap needs a function")
+	}
+	return func(c *recovererConfig) { c.mapper = fn }
+}
+
+// recovererMessage is the client-facing text of a recovered panic.
+const recovererMessage = "An internal error occurred."
+
+// Recoverer turns a panic below it into a 500 envelope in the request's
+// style (or the error RecovererMap chooses). The body never holds the panic
+// value or the stack; both are logged once through log/slog at Error level,
+// with the request id.
+//
+//   - A panic with http.ErrAbortHandler is re-panicked, so net/http aborts the
+//     response as the handler asked.
+//   - A panic caused by a client that went away (broken pipe, connection
+//     reset, closed connection) is logged at Debug level and answered with
+//     nothing: there is no one to answer.
+//   - When the response had already started (a status or body byte was sent)
+//     or the connection was hijacked (an upgrade), nothing more is written:
+//     the panic is logged with a note that no envelope could be sent, and a
+//     started response is then aborted with http.ErrAbortHandler, so the
+//     client sees a broken response rather than a truncated one that looks
+//     complete.
+//
+// Recoverer calls errresp.Begin when no middleware above it has, so it works
+// alone. Mount it below RequestID so its log lines carry the request id.
+func Recoverer(opts ...RecovererOption) func(http.Handler) http.Handler {
+	var c recovererConfig
+	for _, o := range opts {
+		o(&c)
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w, r = errresp.Begin(w, r)
+			defer func() {
+				if v := recover(); v != nil {
+					c.recovered(w, r, v)
+				}
+			}()
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// recovered answers a recovered panic value v.
+func (c *recovererConfig) recovered(w http.ResponseWriter, r *http.Request, v any) {
+	var stack []byte
+	if tp, ok := v.(*timeoutPanic); ok { // from the handler's goroutine under Timeout
+		v, stack = tp.value, tp.stack
+	} else {
+		stack = debug.Stack()
+	}
+	err, isErr := v.(error)
+	if isErr && errors.Is(err, http.ErrAbortHandler) {
+		panic(v)
+	}
+	if isErr && recovererClientGone(err) {
+		logFailure(r, slog.LevelDebug, "client went away; handler panicked writing to it", slog.String("error", err.Error()))
+		return
+	}
+	panicAttrs := []slog.Attr{slog.String("panic", fmt.Sprint(v)), slog.String("stack", string(stack))}
+	if started, status := errresp.Started(r); started {
+		logFailure(r, slog.LevelError, "panic recovered after the response started; no envelope written",
+			append(panicAttrs, slog.Int("status", status))...)
+		if status == http.StatusSwitchingProtocols {
+			return // hijacked: the connection belongs to the handler
+		}
+		panic(http.ErrAbortHandler)
+	}
+	logFailure(r, slog.LevelError, "panic recovered", panicAttrs...)
+	var e *errresp.Error
+	if c.mapper != nil {
+		e = c.mapper(r, v)
+	}
+	if e == nil {
+		cause := err
+		if !isErr {
+			cause = fmt.Errorf("panic: %v", v)
+		}
+		e = errresp.Wrap(errresp.Internal, cause, recovererMessage)
+	}
+	if werr := errresp.Write(w, r, e); werr != nil && !errors.Is(werr, errresp.ErrResponseStarted) {
+		logFailure(r, slog.LevelDebug, "writing the panic envelope failed", slog.String("error", werr.Error()))
+	}
+}
+
+// recovererClientGone reports whether err says the peer closed the
+// connection.
+func recovererClientGone(err error) bool {
+	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, net.ErrClosed)
+}

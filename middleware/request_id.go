@@ -1,0 +1,181 @@
+package middleware
+
+import (
+	"context"
+	crand "crypto/rand"
+	"math/rand/v2"
+	"net/http"
+	"net/textproto"
+	"strings"
+	"sync"
+
+	chimw "github.com/go-chi/chi/v5/middleware"
+
+	"github.com/apierror/apierror/errresp"
+)
+
+// RequestIDOption configures RequestID.
+type RequestIDOption func(*requestIDConfig)
+
+type requestIDConfig struct {
+	header   string // canonical, for reading the request
+	respKey  string // the response header map key
+	maxLen   int
+	trust    bool
+	setChi   bool
+	generate func() string
+}
+
+// RequestIDHeader sets the header the incoming id is read from and the
+// response header it is sent back in. The default is errresp.HeaderRequestID
+// (X-Request-ID). Envelopes carry the id in X-Request-ID whatever this is.
+func RequestIDHeader(name string) RequestIDOption {
+	if name == "" || strings.Trim(name, "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") != "" {
+		panic("apierror/middleware: RequestIDHeader needs a header name of letters, digits and hyphens")
+	}
+	return func(c *requestIDConfig) {
+		c.header = textproto.CanonicalMIMEHeaderKey(name)
+		c.respKey = c.header
+		if c.header == textproto.CanonicalMIMEHeaderKey(errresp.HeaderRequestID) {
+			c.respKey = errresp.HeaderRequestID
+		}
+	}
+}
+
+// RequestIDMaxLength sets the longest incoming id that is kept (default 64
+// bytes); a longer one is replaced by a generated id.
+func RequestIDMaxLength(n int) RequestIDOption {
+	mustPositive("RequestIDMaxLength", n)
+	return func(c *requestIDConfig) { c.maxLen = n }
+}
+
+// RequestIDIgnoreIncoming makes RequestID always generate an id, ignoring
+// the request's header and chi's RequestID. Use it where clients are not
+// trusted to name requests at all.
+func RequestIDIgnoreIncoming() RequestIDOption {
+	return func(c *requestIDConfig) { c.trust = false }
+}
+
+// RequestIDSetChi also stores the id where chi's middleware.GetReqID finds
+// it, so chi's Logger and other code reading chi's request id agree with
+// the library. It costs one more context value per request.
+func RequestIDSetChi() RequestIDOption {
+	return func(c *requestIDConfig) { c.setChi = true }
+}
+
+// RequestIDGenerator replaces the id generator. fn must be safe for
+// concurrent use; an id it returns that fails the safety check (see
+// RequestID) is replaced by a generated one.
+func RequestIDGenerator(fn func() string) RequestIDOption {
+	if fn == nil {
+		panic("apierror/middleware: RequestIDGenerator needs a function")
+	}
+	return func(c *requestIDConfig) { c.generate = fn }
+}
+
+// RequestID gives every request an id, records it with errresp.WithRequestID
+// (so every envelope and every line the library logs carries it) and sends
+// it in the response header.
+//
+// An id arriving in the X-Request-ID header (see RequestIDHeader), or set in
+// the context by chi's middleware.RequestID mounted earlier, is kept when it
+// is safe to echo into headers, JSON, HTML and log lines: 1 to 64 bytes (see
+// RequestIDMaxLength) of ASCII letters, digits and - _ . : / + =. UUIDs,
+// ULIDs, W3C trace ids and chi's own ids pass; anything else (spaces, CR or
+// LF, quotes, angle brackets, control or non-ASCII bytes) is replaced, not
+// repaired. A generated id is 26 lowercase base32 characters holding 128
+// bits from a ChaCha8 generator seeded from crypto/rand: unguessable,
+// unique in practice, and cheap (no system call per request, no hostname).
+func RequestID(opts ...RequestIDOption) func(http.Handler) http.Handler {
+	// The response key for X-Request-ID is errresp's own spelling, so that
+	// errresp.Write finds and keeps the value rather than adding a second.
+	c := requestIDConfig{header: textproto.CanonicalMIMEHeaderKey(errresp.HeaderRequestID),
+		respKey: errresp.HeaderRequestID, maxLen: 64, trust: true, generate: NewRequestID}
+	for _, o := range opts {
+		o(&c)
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w, r = errresp.Begin(w, r)
+			var hv []string // the response header value
+			if c.trust {
+				if v := chimw.GetReqID(r.Context()); requestIDSafe(v, c.maxLen) {
+					hv = []string{v}
+				} else if v := r.Header[c.header]; len(v) == 1 && requestIDSafe(v[0], c.maxLen) {
+					hv = v[:1:1] // shared with the request, read-only; an append copies
+				}
+			}
+			if hv == nil {
+				id := c.generate()
+				if !requestIDSafe(id, 256) {
+					id = NewRequestID()
+				}
+				hv = []string{id}
+			}
+			r = errresp.WithRequestID(r, hv[0])
+			if c.setChi && chimw.GetReqID(r.Context()) != hv[0] {
+				r = r.WithContext(context.WithValue(r.Context(), chimw.RequestIDKey, hv[0]))
+			}
+			w.Header()[c.respKey] = hv
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// requestIDSafe reports whether id is 1 to max bytes of the conservative
+// set RequestID keeps.
+func requestIDSafe(id string, max int) bool {
+	if len(id) == 0 || len(id) > max {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if !requestIDChars[id[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+var requestIDChars = func() (t [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+		t[c-'a'+'A'] = true
+	}
+	for _, c := range "-_.:/+=" {
+		t[c] = true
+	}
+	return t
+}()
+
+// requestIDRand holds ChaCha8 generators, each seeded from crypto/rand, so
+// that an id costs no system call and no lock.
+var requestIDRand = sync.Pool{New: func() any {
+	var seed [32]byte
+	crand.Read(seed[:])
+	return rand.NewChaCha8(seed)
+}}
+
+const requestIDAlphabet = "abcdefghijklmnopqrstuvwxyz234567"
+
+// NewRequestID returns a new random request id: 26 lowercase base32
+// characters holding 128 random bits. It is safe for concurrent use.
+func NewRequestID() string {
+	g := requestIDRand.Get().(*rand.ChaCha8)
+	hi, lo := g.Uint64(), g.Uint64()
+	requestIDRand.Put(g)
+	var b [26]byte
+	// 26 characters of 5 bits: 12 from lo (60 bits), 12 from hi (60 bits)
+	// and 2 from the 8 bits left over (4 + 4), 128 bits in all.
+	for i := range 12 {
+		b[i] = requestIDAlphabet[lo&31]
+		lo >>= 5
+		b[12+i] = requestIDAlphabet[hi&31]
+		hi >>= 5
+	}
+	b[24] = requestIDAlphabet[lo&31]
+	b[25] = requestIDAlphabet[hi&31]
+	return string(b[:])
+}

@@ -1,0 +1,251 @@
+package middleware
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/apierror/apierror/errresp"
+)
+
+// manualDeadline is a context whose deadline passes when the test says so.
+type manualDeadline struct {
+	context.Context
+	done chan struct{}
+	once sync.Once
+	mu   sync.Mutex
+	err  error
+}
+
+func (m *manualDeadline) Done() <-chan struct{} { return m.done }
+func (m *manualDeadline) Err() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.err
+}
+func (m *manualDeadline) end(err error) {
+	m.once.Do(func() {
+		m.mu.Lock()
+		m.err = err
+		m.mu.Unlock()
+		close(m.done)
+	})
+}
+
+// manualTimeout returns Timeout(time.Hour) whose deadline the returned
+// function triggers, before or while the handler runs.
+func manualTimeout(opts ...TimeoutOption) (func(http.Handler) http.Handler, chan *manualDeadline) {
+	ctxs := make(chan *manualDeadline, 1)
+	set := func(c *timeoutConfig) {
+		c.withTimeout = func(parent context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+			m := &manualDeadline{Context: parent, done: make(chan struct{})}
+			ctxs <- m
+			return m, func() { m.end(context.Canceled) }
+		}
+	}
+	return Timeout(time.Hour, append(opts, set)...), ctxs
+}
+
+func TestTimeoutDeadline(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		opts   []TimeoutOption
+		kind   errresp.Kind
+		status func(*errresp.Style) int
+	}{
+		{"default 504", nil, errresp.Timeout, func(s *errresp.Style) int { return s.Code(errresp.Timeout).Status }},
+		{"503", []TimeoutOption{TimeoutError(errresp.New(errresp.Unavailable, "Busy."))}, errresp.Unavailable, func(s *errresp.Style) int { return s.Code(errresp.Unavailable).Status }},
+	}
+	for _, s := range errresp.Styles() {
+		for _, tc := range cases {
+			t.Run(s.Name+"/"+tc.name, func(t *testing.T) {
+				t.Parallel()
+				id := newID(t)
+				mw, ctxs := manualTimeout(tc.opts...)
+				lateWrite := make(chan error, 1)
+				h := chain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					w.Header().Set("X-Partial", "1")
+					w.Write([]byte(`{"half":`))
+					(<-ctxs).end(context.DeadlineExceeded) // the deadline passes mid-response
+					<-r.Context().Done()
+					_, err := w.Write([]byte(`"written late"}`))
+					lateWrite <- err
+				}), RequestID(), Recoverer(), Style(s), mw)
+				rec := serve(h, request("GET", "/slow", id))
+				e := envelope(t, rec, s, tc.status(s))
+				if e.Kind != tc.kind || e.RequestID != id {
+					t.Fatalf("decoded %+v", e)
+				}
+				assertNotContains(t, rec.Body.String(), "half", "late")
+				if rec.Header().Get("X-Partial") != "" {
+					t.Fatal("the timed-out handler's headers leaked")
+				}
+				if err := <-lateWrite; !errors.Is(err, http.ErrHandlerTimeout) {
+					t.Fatalf("late write returned %v, want http.ErrHandlerTimeout", err)
+				}
+				if _, ok := hasLog(id, "handler timed out"); !ok {
+					t.Fatalf("timeout not logged: %+v", logsFor(id))
+				}
+			})
+		}
+	}
+}
+
+func TestTimeoutInTime(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		handler http.Handler
+		status  int
+		body    string
+	}{
+		{"body", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Item", "1")
+			w.WriteHeader(http.StatusCreated)
+			w.Write([]byte("created"))
+		}), 201, "created"},
+		{"implicit 200", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}), 200, ""},
+		{"interim dropped", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusEarlyHints)
+			w.Write([]byte("x"))
+		}), 200, "x"},
+		{"returned error", notFoundHandler, 404, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			id := newID(t)
+			h := chain(tc.handler, RequestID(), Style(errresp.GPCN), Timeout(time.Hour))
+			rec := serve(h, request("GET", "/", id))
+			if tc.status >= 400 {
+				e := envelope(t, rec, errresp.GPCN, tc.status)
+				if e.RequestID != id || respID(t, rec) != id {
+					t.Fatalf("request id lost below Timeout: %q %q", e.RequestID, respID(t, rec))
+				}
+				return
+			}
+			if rec.Code != tc.status || rec.Body.String() != tc.body {
+				t.Fatalf("%d %q", rec.Code, rec.Body)
+			}
+			if respID(t, rec) != id {
+				t.Fatal("request id header lost")
+			}
+		})
+	}
+}
+
+func TestTimeoutInnerState(t *testing.T) {
+	t.Parallel()
+	// Below Timeout, errresp.Started describes the buffered response, so a
+	// late error is not appended to a partial body.
+	id := newID(t)
+	var started bool
+	var seenID string
+	h := chain(Handler(func(w http.ResponseWriter, r *http.Request) error {
+		w.Write([]byte("partial"))
+		started, _ = errresp.Started(r)
+		seenID = errresp.RequestID(r.Context())
+		return errors.New("late")
+	}), RequestID(), Timeout(time.Hour))
+	rec := serve(h, request("GET", "/", id))
+	if !started || seenID != id {
+		t.Fatalf("inner state: started %v, id %q", started, seenID)
+	}
+	if rec.Code != 200 || rec.Body.String() != "partial" {
+		t.Fatalf("%d %q", rec.Code, rec.Body)
+	}
+}
+
+func TestTimeoutClientGone(t *testing.T) {
+	t.Parallel()
+	mw, ctxs := manualTimeout()
+	handlerDone := make(chan struct{})
+	h := chain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer close(handlerDone)
+		(<-ctxs).end(context.Canceled)
+		<-r.Context().Done()
+	}), Style(errresp.GPCN), mw)
+	rec := serve(h, request("GET", "/", ""))
+	<-handlerDone
+	if e := envelope(t, rec, errresp.GPCN, 499); e.Kind != errresp.Canceled {
+		t.Fatalf("kind %v", e.Kind)
+	}
+}
+
+func TestTimeoutPanics(t *testing.T) {
+	t.Parallel()
+	t.Run("recovered above", func(t *testing.T) {
+		t.Parallel()
+		id := newID(t)
+		h := chain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte("half"))
+			panic(secret)
+		}), RequestID(), Recoverer(), Timeout(time.Hour))
+		rec := serve(h, request("GET", "/", id))
+		envelope(t, rec, errresp.Default, 500)
+		assertNotContains(t, rec.Body.String(), secret, "half")
+		l, ok := hasLog(id, "panic recovered")
+		if !ok || !strings.Contains(l.attrs["stack"], "timeout_test.go") || l.attrs["panic"] != secret {
+			t.Fatalf("panic log lacks the handler's stack or value: %+v", logsFor(id))
+		}
+	})
+	t.Run("abort handler", func(t *testing.T) {
+		t.Parallel()
+		h := Timeout(time.Hour)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic(http.ErrAbortHandler) }))
+		if v := catchPanic(func() { serve(h, request("GET", "/", "")) }); v != http.ErrAbortHandler {
+			t.Fatalf("panic %v, want http.ErrAbortHandler", v)
+		}
+	})
+	t.Run("config", func(t *testing.T) {
+		t.Parallel()
+		assertPanics(t, func() { Timeout(0) })
+		assertPanics(t, func() { TimeoutError(nil) })
+	})
+}
+
+func TestTimeoutStateKey(t *testing.T) {
+	t.Parallel()
+	if timeoutStateKey == nil {
+		t.Fatal("errresp's state key was not found; Timeout cannot isolate the handler")
+	}
+}
+
+func TestTimeoutPanicAfterDeadline(t *testing.T) {
+	t.Parallel()
+	id := newID(t)
+	mw, ctxs := manualTimeout()
+	release, finished := make(chan struct{}), make(chan struct{})
+	h := chain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer close(finished)
+		(<-ctxs).end(context.DeadlineExceeded)
+		<-release
+		panic(secret)
+	}), RequestID(), Recoverer(), mw)
+	rec := serve(h, request("GET", "/", id))
+	envelope(t, rec, errresp.Default, 504)
+	close(release)
+	<-finished
+	// The goroutine logs after the handler's own defers ran; wait for it.
+	if _, ok := waitLog(id, "panic recovered after the request timed out"); !ok {
+		t.Fatalf("late panic not logged: %+v", logsFor(id))
+	}
+	if l, _ := hasLog(id, "panic recovered after the request timed out"); l.attrs["panic"] != secret || !strings.Contains(l.attrs["stack"], "timeout_test.go") {
+		t.Fatalf("log line %+v", l.attrs)
+	}
+}
+
+func TestTimeoutPanicValueOutsideRecoverer(t *testing.T) {
+	t.Parallel()
+	errBoom := errors.New("boom")
+	h := Timeout(time.Hour)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic(errBoom) }))
+	v := catchPanic(func() { serve(h, request("GET", "/", "")) })
+	err, ok := v.(error)
+	if !ok || !errors.Is(err, errBoom) || !strings.Contains(err.Error(), "timeout_test.go") {
+		t.Fatalf("panic value %v does not carry the cause and the handler's stack", v)
+	}
+}

@@ -1,0 +1,57 @@
+package redisstore
+
+import (
+	"bytes"
+	"log/slog"
+	"sync"
+	"testing"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/apierror/apierror/internal/redistest"
+)
+
+// startRedis starts a redis-server for the test and returns it with a client
+// that bounds its I/O by the context, as the package recommends.
+func startRedis(t testing.TB) (*redistest.Server, *redis.Client) {
+	t.Helper()
+	srv := redistest.Start(t)
+	return srv, newClient(t, srv.Addr(), true)
+}
+
+// newClient returns a client of addr, closed when the test ends.
+func newClient(t testing.TB, addr string, contextTimeout bool) *redis.Client {
+	t.Helper()
+	c := redis.NewClient(&redis.Options{
+		Addr:                  addr,
+		ContextTimeoutEnabled: contextTimeout,
+		DisableIdentity:       true,
+		Protocol:              2,
+	})
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// logBuffer is a concurrency-safe buffer for a test logger.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// logger returns a text logger writing into a fresh buffer.
+func logger() (*slog.Logger, *logBuffer) {
+	b := &logBuffer{}
+	return slog.New(slog.NewTextHandler(b, nil)), b
+}

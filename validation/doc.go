@@ -1,0 +1,53 @@
+// Package validation decodes request bodies strictly and validates them, and
+// path and query parameters, with github.com/go-playground/validator/v10,
+// turning every failure into an *errresp.Error for errresp.Write. It never
+// writes a response itself.
+//
+// A handler decodes and validates in one call:
+//
+//	type CreateVM struct {
+//		Name    string `json:"name" validate:"required,min=3,max=63,hostname_rfc1123,lowercase"`
+//		Size    int    `json:"size" validate:"required,min=1,max=64"`
+//		Region  string `json:"region" validate:"required,oneof=eu-west us-east ap-south"`
+//		ImageID string `json:"image_id" validate:"required,uuid"`
+//	}
+//
+//	var req CreateVM
+//	if err := validation.Decode(r, &req); err != nil {
+//		errresp.Write(w, r, err)
+//		return
+//	}
+//
+// Decode refuses, each with its own status and a message a person can act on:
+// a Content-Type that is not JSON (415, naming the accepted types), a body
+// larger than the limit (413, naming the limit; the body is not read past
+// it), and with 400 InvalidRequest an empty body, null, a top-level value
+// that is not an object, a syntax error or truncated body (with line, column
+// and byte offset), nesting deeper than the limit, data after the object,
+// duplicate keys, unknown fields and values of the wrong type, then every
+// validator/v10 rule that fails.
+//
+// Each failing field becomes an errresp.FieldError with the field's JSON path
+// ("items[1].name", no root type name), its JSON pointer ("/items/1/name"),
+// where it is ("body", "path" or "query"), the rule and its parameter, and an
+// English message ("items[1].name must be at least 3 characters long."). The
+// rejected value is never echoed. Messages may be replaced per tag
+// (WithMessage), custom rules come with their message (WithRule,
+// RegisterRule), and validator's universal-translator translations are used
+// when the request's Accept-Language asks for a locale the service supplies
+// (WithTranslator).
+//
+// Duplicate keys: encoding/json keeps the last of several equal keys, and
+// matches struct fields without regard to case, so {"name":"a","NAME":"b"}
+// decodes as "b". A proxy or another parser may see "a". Decode refuses both,
+// in the single pass that also checks syntax and depth before decoding, at a
+// cost of a few per cent (see BenchmarkDecode). AllowDuplicateKeys turns the
+// check off, for services whose maps hold keys that differ only in case.
+//
+// Params does the same for path parameters (chi's URL parameters or
+// http.Request.PathValue) and query parameters, named by `path` and `query`
+// struct tags.
+//
+// One *validator.Validate, created on first use and cached, is shared by
+// default (see Validator); a service may bring its own with WithValidator.
+package validation

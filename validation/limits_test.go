@@ -1,0 +1,177 @@
+package validation
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/apierror/apierror/errresp"
+)
+
+// endless yields '{"a":"aaaa…' for as long as it is read, counting the bytes.
+type endless struct{ n int64 }
+
+func (e *endless) Read(p []byte) (int, error) {
+	for i := range p {
+		switch e.n + int64(i) {
+		case 0:
+			p[i] = '{'
+		case 1, 3, 5:
+			p[i] = '"'
+		case 2:
+			p[i] = 'a'
+		case 4:
+			p[i] = ':'
+		default:
+			p[i] = 'a'
+		}
+	}
+	e.n += int64(len(p))
+	return len(p), nil
+}
+
+func TestDecodeHugeBodyIsRefusedAtTheLimit(t *testing.T) {
+	t.Parallel()
+	const hundredMB = 100 << 20
+	tests := []struct {
+		name          string
+		contentLength int64 // as declared; -1 is unknown (chunked)
+		maxRead       int64
+	}{
+		{name: "declared length", contentLength: hundredMB, maxRead: 0},
+		{name: "unknown length", contentLength: -1, maxRead: DefaultMaxBytes + 1},
+		{name: "understated length", contentLength: 10, maxRead: DefaultMaxBytes + 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			src := &endless{}
+			r := jsonRequest("")
+			r.Body = io.NopCloser(io.LimitReader(src, hundredMB))
+			r.ContentLength = tc.contentLength
+			err := Default().Decode(r, &createVM{})
+			checkStyles(t, err, http.StatusRequestEntityTooLarge, "limit of 1048576 bytes")
+			if e := asError(t, err); e.Kind != errresp.PayloadTooLarge {
+				t.Errorf("kind %v", e.Kind)
+			}
+			if src.n > tc.maxRead {
+				t.Errorf("read %d bytes of a 100 MB body, want at most %d", src.n, tc.maxRead)
+			}
+		})
+	}
+}
+
+func TestDecodeDeepNesting(t *testing.T) {
+	t.Parallel()
+	const depth = 100_000
+	tests := []struct {
+		name string
+		body string
+	}{
+		{name: "arrays", body: `{"a":` + strings.Repeat("[", depth) + strings.Repeat("]", depth) + `}`},
+		{name: "objects", body: strings.Repeat(`{"a":`, depth) + "1" + strings.Repeat("}", depth)},
+		{name: "unclosed", body: `{"a":` + strings.Repeat("[", depth)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			for _, d := range []*Decoder{New(MaxBytes(1 << 20)), New(MaxBytes(1<<20), MaxDepth(10000))} {
+				err := d.Decode(jsonRequest(tc.body), &map[string]any{})
+				checkStyles(t, err, http.StatusBadRequest, "levels")
+				if !strings.Contains(asError(t, err).Message, "deeper than") {
+					t.Errorf("message %q", asError(t, err).Message)
+				}
+			}
+		})
+	}
+}
+
+func TestScanAgreesWithEncodingJSON(t *testing.T) {
+	t.Parallel()
+	tests := []string{
+		`{}`, `{"a":1}`, `{"a":[1,2,{"b":null}],"c":"\u00e9\n"}`, `[]`, `[1,]`, `{"a":1,}`, `{,}`,
+		`-`, `-0`, `-01`, `0.`, `0.5`, `1e`, `1e+`, `1E-7`, `.5`, `+1`, `1.5e3`, `00`,
+		`"\u12"`, `"\uZZZZ"`, `"\x"`, "\"\t\"", `"\/"`, "\"\xff\"", `tru`, `true`, `nul`, `null `,
+		`{"a" :1}`, `{"a":1 "b":2}`, `{1:2}`, `[1 2]`, `{"a":{"b":[]}}`, "\ufeff{}", ` `, ``, `{}}`, `[[]`, `"`,
+	}
+	for _, in := range tests {
+		t.Run(in, func(t *testing.T) {
+			t.Parallel()
+			var s scanner
+			p := s.scan([]byte(in), maxDepthLimit, true)
+			if got, want := p.kind == probNone, json.Valid([]byte(in)); got != want {
+				t.Errorf("scan valid=%v (problem %+v), json.Valid=%v", got, p, want)
+			}
+		})
+	}
+}
+
+func TestScanDuplicates(t *testing.T) {
+	t.Parallel()
+	many := func(n int, extra string) string {
+		var b strings.Builder
+		b.WriteString("{")
+		for i := range n {
+			b.WriteString(`"k` + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + string(rune('a'+i/26%26)) + string(rune('a'+i/676)) + `":1,`)
+		}
+		b.WriteString(extra + "}")
+		return b.String()
+	}
+	tests := []struct {
+		name string
+		body string
+		dups int
+	}{
+		{name: "none", body: `{"a":1,"b":{"a":2},"c":[{"a":1},{"a":1}]}`},
+		{name: "same object", body: `{"a":1,"b":2,"a":3}`, dups: 1},
+		{name: "nested", body: `{"a":{"x":1,"x":2},"x":3}`, dups: 1},
+		{name: "case", body: `{"Name":1,"nAME":2}`, dups: 1},
+		{name: "kelvin sign folds to k", body: `{"k":1,"\u212a":2}`, dups: 1},
+		{name: "escaped", body: `{"ab":1,"a\u0062":2}`, dups: 1},
+		{name: "many keys, no duplicate", body: many(500, `"last":1`)},
+		{name: "many keys, duplicate at the end", body: many(500, `"KAAA":1`), dups: 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var s scanner
+			if p := s.scan([]byte(tc.body), 64, true); p.kind != probNone {
+				t.Fatalf("problem %+v", p)
+			}
+			if len(s.dups) != tc.dups {
+				t.Errorf("%d duplicates, want %d", len(s.dups), tc.dups)
+			}
+		})
+	}
+}
+
+func TestConfigurationPanics(t *testing.T) {
+	t.Parallel()
+	tests := map[string]func(){
+		"MaxBytes zero":       func() { MaxBytes(0) },
+		"MaxDepth too deep":   func() { MaxDepth(10001) },
+		"MaxDepth zero":       func() { MaxDepth(0) },
+		"MediaTypes none":     func() { MediaTypes() },
+		"MediaTypes invalid":  func() { MediaTypes("json") },
+		"WithValidator nil":   func() { WithValidator(nil) },
+		"WithTranslator nil":  func() { WithTranslator(nil) },
+		"WithRule no func":    func() { WithRule("x", nil, "") },
+		"WithRule bad tag":    func() { New(WithRule("a,b", Match("x"), "")) },
+		"Match bad pattern":   func() { Match("(") },
+		"WithRule empty name": func() { WithRule("", Match("x"), "") },
+	}
+	for name, fn := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			defer func() {
+				p := recover()
+				if s, _ := p.(string); !strings.HasPrefix(s, "apierror/validation: ") {
+					t.Errorf("panic %v, want an apierror/validation: message", p)
+				}
+			}()
+			fn()
+		})
+	}
+}
