@@ -2,7 +2,9 @@ package redisstore
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
+	"os"
 	"sync"
 	"testing"
 
@@ -54,4 +56,15 @@ func (b *logBuffer) String() string {
 func logger() (*slog.Logger, *logBuffer) {
 	b := &logBuffer{}
 	return slog.New(slog.NewTextHandler(b, nil)), b
+}
+
+// quietRedis drops go-redis's own log lines (a failed dial each, during the
+// outage tests), which would only bury the test's output.
+type quietRedis struct{}
+
+func (quietRedis) Printf(context.Context, string, ...any) {}
+
+func TestMain(m *testing.M) {
+	redis.SetLogger(quietRedis{})
+	os.Exit(m.Run())
 }

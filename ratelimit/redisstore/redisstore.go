@@ -230,12 +230,13 @@ func (s *Store) Take(ctx context.Context, key string, limits []ratelimit.Limit, 
 	if s.closed.Load() {
 		return ratelimit.Decision{}, errClosed
 	}
-	if !s.health.try(s.retry) {
+	gen, ask := s.health.try(s.retry)
+	if !ask {
 		return s.degraded(ctx, key, limits, cost, nil)
 	}
 	d, err := s.take(ctx, key, limits, cost)
 	if err == nil {
-		if outage, ended := s.health.up(); ended {
+		if outage, ended := s.health.up(gen); ended {
 			s.logger.LogAttrs(ctx, slog.LevelInfo, "apierror/ratelimit/redisstore: Redis is back",
 				slog.Duration("outage", outage),
 				slog.String("request_id", errresp.RequestID(ctx)))
@@ -247,7 +248,7 @@ func (s *Store) Take(ctx context.Context, key string, limits []ratelimit.Limit, 
 		// nothing about Redis.
 		return ratelimit.Decision{}, fmt.Errorf("apierror/ratelimit/redisstore: %w", err)
 	}
-	if s.health.down(s.retry) {
+	if s.health.down(gen, s.retry) {
 		s.logger.LogAttrs(ctx, slog.LevelWarn, "apierror/ratelimit/redisstore: Redis is unavailable",
 			slog.String("policy", s.policy.String()),
 			slog.Any("error", err),
