@@ -1,6 +1,3 @@
-// Package ratelimit limits requests per route, per client, with token-bucket
-// semantics identical to golang.org/x/time/rate, and answers a refused request
-// with an errresp envelope of kind RateLimited and exact rate-limit headers.
 package ratelimit
 
 import (
@@ -41,8 +38,10 @@ func (l Limit) Capacity() int {
 }
 
 // Decision is a store's answer for one request. When several limits apply, it
-// describes the binding one: the limit that refused the request, or, when all
-// allowed it, the one with the fewest requests left.
+// describes the binding one: the limit that refused the request (of several,
+// the one with the longest wait), or, when all allowed it, the one with the
+// fewest requests left; ties go to the bucket that takes longer to fill, then
+// to the earlier limit in the list.
 type Decision struct {
 	// Allowed reports whether the request passed every limit. A refused
 	// request takes no tokens from any of them.
@@ -55,7 +54,8 @@ type Decision struct {
 	// ResetAfter is how long until the binding limit's bucket is full again.
 	ResetAfter time.Duration
 	// RetryAfter, when the request was refused, is how long until the same
-	// request would pass; 0 when it was allowed.
+	// request would pass; 0 when it was allowed, and 0 on a refusal when the
+	// cost exceeds the limit's capacity, so that no wait makes it pass.
 	RetryAfter time.Duration
 }
 
@@ -63,6 +63,10 @@ type Decision struct {
 // key atomically: either every limit has the tokens and all are taken, or
 // none is. "Limit reached" is a Decision with Allowed false and a nil error;
 // an error means the store itself failed and says nothing about the limit.
+// A cost of 0 reads the buckets without taking from them. Buckets are kept
+// per key and position in limits, so one key is meant to be used with one
+// list of limits. The package storetest holds the behaviour table every
+// Store must pass.
 //
 // Implementations must be safe for concurrent use.
 type Store interface {

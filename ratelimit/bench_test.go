@@ -1,0 +1,154 @@
+package ratelimit_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/apierror/apierror/ratelimit"
+)
+
+// benchLimit allows far more than a benchmark sends, so every decision is
+// an allowance, as on a healthy service.
+var benchLimit = ratelimit.Limit{Events: 1_000_000_000, Period: time.Second, Burst: 1_000_000}
+
+// BenchmarkDecision compares one decision of the memory store, on one hot
+// key and across 100,000 keys, with x/time/rate's Allow on a single
+// limiter, serially and in parallel.
+func BenchmarkDecision(b *testing.B) {
+	ctx := context.Background()
+	limits := []ratelimit.Limit{benchLimit}
+	keys := make([]string, 100_000)
+	for i := range keys {
+		keys[i] = "ip:198.51." + strconv.Itoa(i/256%256) + "." + strconv.Itoa(i%256) + "/" + strconv.Itoa(i)
+	}
+	newStore := func(b *testing.B) *ratelimit.MemoryStore {
+		s := ratelimit.NewMemoryStore(ratelimit.MemoryMaxKeys(len(keys) + 1))
+		for _, k := range append(keys, "hot") {
+			if _, err := s.Take(ctx, k, limits, 1); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.Cleanup(func() { _ = s.Close() })
+		b.ResetTimer()
+		return s
+	}
+
+	b.Run("rate.Limiter.Allow/serial", func(b *testing.B) {
+		lim := rate.NewLimiter(rate.Every(benchLimit.Interval()), benchLimit.Capacity())
+		b.ReportAllocs()
+		for b.Loop() {
+			lim.Allow()
+		}
+	})
+	b.Run("rate.Limiter.Allow/parallel", func(b *testing.B) {
+		lim := rate.NewLimiter(rate.Every(benchLimit.Interval()), benchLimit.Capacity())
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				lim.Allow()
+			}
+		})
+	})
+	b.Run("memory/hot-key/serial", func(b *testing.B) {
+		s := newStore(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			_, _ = s.Take(ctx, "hot", limits, 1)
+		}
+	})
+	b.Run("memory/hot-key/parallel", func(b *testing.B) {
+		s := newStore(b)
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				_, _ = s.Take(ctx, "hot", limits, 1)
+			}
+		})
+	})
+	b.Run("memory/100k-keys/serial", func(b *testing.B) {
+		s := newStore(b)
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			_, _ = s.Take(ctx, keys[i], limits, 1)
+			if i++; i == len(keys) {
+				i = 0
+			}
+		}
+	})
+	b.Run("memory/100k-keys/parallel", func(b *testing.B) {
+		s := newStore(b)
+		var seed atomic.Uint64
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			i := rand.New(rand.NewPCG(seed.Add(1), 0)).IntN(len(keys))
+			for pb.Next() {
+				_, _ = s.Take(ctx, keys[i], limits, 1)
+				if i++; i == len(keys) {
+					i = 0
+				}
+			}
+		})
+	})
+}
+
+// BenchmarkMiddleware measures a whole allowed request through the
+// limiter: key by IP, decision, headers.
+func BenchmarkMiddleware(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		opts []ratelimit.Option
+	}{
+		{"x-ratelimit", nil},
+		{"x-ratelimit+ietf", []ratelimit.Option{ratelimit.WithHeaders(ratelimit.XRateLimitHeaders | ratelimit.IETFHeaders)}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			h := ratelimit.New([]ratelimit.Limit{benchLimit}, tc.opts...)(ok)
+			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			r.RemoteAddr = "198.51.100.20:5555"
+			w := &discardWriter{h: http.Header{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.h)
+				h.ServeHTTP(w, r)
+			}
+		})
+	}
+}
+
+type discardWriter struct{ h http.Header }
+
+func (w *discardWriter) Header() http.Header         { return w.h }
+func (w *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (w *discardWriter) WriteHeader(int)             {}
+
+// BenchmarkDecisionAt is BenchmarkDecision's hot key on a fixed instant, so
+// that the clock's cost (large on some virtual machines) is left out of
+// both sides.
+func BenchmarkDecisionAt(b *testing.B) {
+	limits := []ratelimit.Limit{benchLimit}
+	now := time.Now()
+	b.Run("rate.Limiter.AllowN", func(b *testing.B) {
+		lim := rate.NewLimiter(rate.Every(benchLimit.Interval()), benchLimit.Capacity())
+		b.ReportAllocs()
+		for b.Loop() {
+			lim.AllowN(now, 0)
+		}
+	})
+	b.Run("memory.TakeAt", func(b *testing.B) {
+		s := ratelimit.NewMemoryStore()
+		_, _ = s.TakeAt("hot", limits, 1, now)
+		b.ReportAllocs()
+		for b.Loop() {
+			_, _ = s.TakeAt("hot", limits, 1, now)
+		}
+	})
+}

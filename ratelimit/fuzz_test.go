@@ -1,0 +1,49 @@
+package ratelimit_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/apierror/apierror/ratelimit"
+)
+
+// FuzzClientKey feeds arbitrary peer addresses, X-Forwarded-For values and
+// API keys to the key functions: none may panic, every IP key is an "ip:"
+// key, the forwarded-for field never changes the key unless the peer is a
+// trusted proxy, and an API key never appears in its key.
+func FuzzClientKey(f *testing.F) {
+	f.Add("203.0.113.5:4000", "1.2.3.4", "secret")
+	f.Add("10.0.0.1:80", "198.51.100.2, 10.2.2.2", "Bearer x")
+	f.Add("[2001:db8::1]:443", "[2001:db8:ffff::1]:80,,, ,", "")
+	f.Add("[fe80::1%eth0]:1", "::ffff:1.2.3.4", "k")
+	f.Add("pipe", "[[[::1]]]", " ")
+	f.Add("10.0.0.1:80", strings.Repeat("1.1.1.1,", 100), "x")
+	open := ratelimit.ByIP()
+	proxied := ratelimit.ByIP(ratelimit.TrustProxies("10.0.0.0/8", "2001:db8::/32"))
+	hops := ratelimit.ByIP(ratelimit.TrustHops(2))
+	apiKey := ratelimit.ByAPIKey("")
+	f.Fuzz(func(t *testing.T, remote, xff, key string) {
+		plain := request("")
+		plain.RemoteAddr = remote
+		want, _ := open(plain)
+		r := request("", "X-Forwarded-For", xff, "X-Api-Key", key)
+		r.RemoteAddr = remote
+		got, err := open(r)
+		if err != nil || got != want {
+			t.Fatalf("no trusted proxies: key %q with X-Forwarded-For, %q without", got, want)
+		}
+		for _, kf := range []ratelimit.KeyFunc{proxied, hops} {
+			k, err := kf(r)
+			if err != nil || !strings.HasPrefix(k, "ip:") || len(k) > 3+len(remote)+64 {
+				t.Fatalf("key %q, %v", k, err)
+			}
+		}
+		k, err := apiKey(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := strings.TrimSpace(key); k != "" && len(s) > 3 && strings.Contains(k, s) {
+			t.Fatalf("API key %q appears in its key %q", s, k)
+		}
+	})
+}

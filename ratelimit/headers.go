@@ -1,0 +1,90 @@
+package ratelimit
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Canonical header keys, set on the map directly.
+const (
+	hLimit     = "X-Ratelimit-Limit"
+	hRemaining = "X-Ratelimit-Remaining"
+	hReset     = "X-Ratelimit-Reset"
+	hPolicy    = "Ratelimit-Policy"
+	hRateLimit = "Ratelimit"
+)
+
+// setHeaders writes the rate-limit fields for d. The values of the dynamic
+// fields share one string and one backing array, so the whole set costs two
+// allocations.
+func (l *limiter) setHeaders(h http.Header, d *Decision, now time.Time) {
+	if l.headers == NoHeaders {
+		return
+	}
+	i := l.index(d)
+	var buf [96]byte
+	b := strconv.AppendInt(buf[:0], int64(d.Remaining), 10)
+	nRem := len(b)
+	b = strconv.AppendInt(b, l.reset(d, now), 10)
+	nReset := len(b)
+	if l.headers&IETFHeaders != 0 {
+		b = append(b, l.ietfPre[i]...)
+		b = strconv.AppendInt(b, int64(d.Remaining), 10)
+		// On a refusal t is the wait, so that Retry-After does not point
+		// earlier than the reset, as the draft asks.
+		t := d.ResetAfter
+		if !d.Allowed && d.RetryAfter > 0 {
+			t = d.RetryAfter
+		}
+		b = append(b, ";t="...)
+		b = strconv.AppendInt(b, ceilSeconds(t), 10)
+	}
+	s := string(b)
+	vals := make([]string, 3)
+	vals[0], vals[1], vals[2] = s[:nRem], s[nRem:nReset], s[nReset:]
+	if l.headers&XRateLimitHeaders != 0 {
+		h[hLimit] = l.limitHV[i : i+1 : i+1]
+		h[hRemaining] = vals[0:1:1]
+		h[hReset] = vals[1:2:2]
+	}
+	if l.headers&IETFHeaders != 0 {
+		h[hPolicy] = l.policyV
+		h[hRateLimit] = vals[2:3:3]
+	}
+}
+
+// policyField formats the RateLimit-Policy field for limits: one item per
+// limit, named by its String, with its capacity as the quota (q) and the
+// time the whole quota takes to come back as the window (w, in seconds,
+// rounded up): `"60-per-1m0s";q=60;w=60`.
+func policyField(limits []Limit, names []string) string {
+	var b strings.Builder
+	for i, l := range limits {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(sfString(names[i]))
+		b.WriteString(";q=")
+		b.WriteString(strconv.Itoa(l.Capacity()))
+		b.WriteString(";w=")
+		b.WriteString(strconv.FormatInt(max(1, ceilSeconds(time.Duration(l.Capacity())*l.Interval())), 10))
+	}
+	return b.String()
+}
+
+// sfString quotes s as a structured-field String (RFC 9651): s is printable
+// ASCII (Limit.Validate), so only '"' and '\' need escaping.
+func sfString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' || s[i] == '\\' {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(s[i])
+	}
+	b.WriteByte('"')
+	return b.String()
+}
