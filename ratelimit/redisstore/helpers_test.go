@@ -7,6 +7,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -32,6 +33,13 @@ func newClient(t testing.TB, addr string, contextTimeout bool) *redis.Client {
 	})
 	t.Cleanup(func() { _ = c.Close() })
 	return c
+}
+
+// testStore is a store for tests of behaviour rather than of outages: a
+// timeout that a busy machine under the race detector cannot reach, and
+// FailClosed, so that a failure shows as an error.
+func testStore(client redis.UniversalClient, opts ...Option) *Store {
+	return New(client, append([]Option{WithTimeout(10 * time.Second), WithPolicy(FailClosed)}, opts...)...)
 }
 
 // logBuffer is a concurrency-safe buffer for a test logger.
