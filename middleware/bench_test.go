@@ -11,23 +11,23 @@ import (
 	"github.com/apierror/apierror/errresp"
 )
 
-// discardWriter is a ResponseWriter that keeps nothing, so benchmarks
+// mwDiscardWriter is a ResponseWriter that keeps nothing, so benchmarks
 // measure the middleware rather than a recorder.
-type discardWriter struct{ h http.Header }
+type mwDiscardWriter struct{ h http.Header }
 
-func (d *discardWriter) Header() http.Header         { return d.h }
-func (d *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
-func (d *discardWriter) WriteHeader(int)             {}
+func (d *mwDiscardWriter) Header() http.Header         { return d.h }
+func (d *mwDiscardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (d *mwDiscardWriter) WriteHeader(int)             {}
 
-var benchOK = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+var mwBenchOK = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 })
 
-func benchRouter(mws ...func(http.Handler) http.Handler) http.Handler {
+func mwBenchRouter(mws ...func(http.Handler) http.Handler) http.Handler {
 	r := chi.NewRouter()
 	r.Use(mws...)
-	r.Get("/items/{id}", benchOK)
-	r.Get("/fail", notFoundHandler.ServeHTTP)
+	r.Get("/items/{id}", mwBenchOK)
+	r.Get("/fail", mwNotFoundHandler.ServeHTTP)
 	return r
 }
 
@@ -39,8 +39,8 @@ func BenchmarkStack(b *testing.B) {
 		name string
 		h    http.Handler
 	}{
-		{"chi", benchRouter(chimw.RequestID, chimw.Recoverer)},
-		{"apierror", benchRouter(RequestID(), Recoverer(), Style(errresp.GPCN))},
+		{"chi", mwBenchRouter(chimw.RequestID, chimw.Recoverer)},
+		{"apierror", mwBenchRouter(RequestID(), Recoverer(), Style(errresp.GPCN))},
 	}
 	paths := []struct {
 		name, path, id string
@@ -57,7 +57,7 @@ func BenchmarkStack(b *testing.B) {
 					if p.id != "" {
 						r.Header.Set("X-Request-Id", p.id)
 					}
-					w := &discardWriter{h: make(http.Header, 4)}
+					w := &mwDiscardWriter{h: make(http.Header, 4)}
 					for pb.Next() {
 						clear(w.h)
 						s.h.ServeHTTP(w, r)
@@ -68,14 +68,14 @@ func BenchmarkStack(b *testing.B) {
 	}
 }
 
-// BenchmarkFailure measures a handler's returned error written as an
+// BenchmarkStackFailure measures a handler's returned error written as an
 // envelope through the full stack.
-func BenchmarkFailure(b *testing.B) {
-	h := benchRouter(RequestID(), Recoverer(), Style(errresp.GPCN))
+func BenchmarkStackFailure(b *testing.B) {
+	h := mwBenchRouter(RequestID(), Recoverer(), Style(errresp.GPCN))
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		r := httptest.NewRequest("GET", "/fail", nil)
-		w := &discardWriter{h: make(http.Header, 8)}
+		w := &mwDiscardWriter{h: make(http.Header, 8)}
 		for pb.Next() {
 			clear(w.h)
 			h.ServeHTTP(w, r)

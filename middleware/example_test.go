@@ -13,22 +13,22 @@ import (
 	"github.com/apierror/apierror/middleware"
 )
 
-type item struct {
+type exampleItem struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
 }
 
-func getItem(r *http.Request) (item, error) {
+func exampleGetItem(r *http.Request) (exampleItem, error) {
 	id := chi.URLParam(r, "id")
 	if id != "42" {
-		return item{}, errresp.Newf(errresp.NotFound, "Item %s does not exist.", id)
+		return exampleItem{}, errresp.Newf(errresp.NotFound, "Item %s does not exist.", id)
 	}
-	return item{ID: id, Name: "towel"}, nil
+	return exampleItem{ID: id, Name: "towel"}, nil
 }
 
 // show prints the status, the request id header and the body of a request
 // served by h.
-func show(h http.Handler, method, target string, header ...string) {
+func exampleShow(h http.Handler, method, target string, header ...string) {
 	r := httptest.NewRequest(method, target, nil)
 	for i := 0; i+1 < len(header); i += 2 {
 		r.Header.Set(header[i], header[i+1])
@@ -49,14 +49,14 @@ func Example() {
 	r.Use(middleware.RequestID(), middleware.Recoverer(), middleware.Style(errresp.GPCN))
 	r.NotFound(middleware.NotFound)
 	r.MethodNotAllowed(middleware.MethodNotAllowed)
-	r.Method("GET", "/items/{id}", middleware.JSON(getItem))
+	r.Method("GET", "/items/{id}", middleware.JSON(exampleGetItem))
 	r.Get("/panic", func(w http.ResponseWriter, r *http.Request) { panic("db password in here") })
 
-	show(r, "GET", "/items/42", "X-Request-ID", "req-1")
-	show(r, "GET", "/items/7", "X-Request-ID", "req-2")
-	show(r, "DELETE", "/items/42", "X-Request-ID", "req-3")
-	show(r, "GET", "/nowhere", "X-Request-ID", "req-4")
-	show(r, "GET", "/panic", "X-Request-ID", "req-5")
+	exampleShow(r, "GET", "/items/42", "X-Request-ID", "req-1")
+	exampleShow(r, "GET", "/items/7", "X-Request-ID", "req-2")
+	exampleShow(r, "DELETE", "/items/42", "X-Request-ID", "req-3")
+	exampleShow(r, "GET", "/nowhere", "X-Request-ID", "req-4")
+	exampleShow(r, "GET", "/panic", "X-Request-ID", "req-5")
 	// Output:
 	// 200 {"id":"42","name":"towel"}
 	// 404 {"success":false,"error":"NOT_FOUND","message":"Item 7 does not exist.","requestId":"req-2"}
@@ -79,9 +79,9 @@ func ExampleStyle() {
 		r.Method("POST", "/items", fail)
 	})
 
-	show(r, "POST", "/v1/items", "X-Request-ID", "a1")
-	show(r, "POST", "/v2/items", "X-Request-ID", "a2")
-	show(r, "POST", "/v1/items", "X-Request-ID", "a3", "Accept", "application/problem+json")
+	exampleShow(r, "POST", "/v1/items", "X-Request-ID", "a1")
+	exampleShow(r, "POST", "/v2/items", "X-Request-ID", "a2")
+	exampleShow(r, "POST", "/v1/items", "X-Request-ID", "a3", "Accept", "application/problem+json")
 	// Output:
 	// 409 {"success":false,"error":"CONFLICT","message":"The name is taken.","requestId":"a1"}
 	// 409 {"error":"conflict","error_description":"The name is taken.","request_id":"a2"}
@@ -96,9 +96,9 @@ func ExampleServeMux() {
 	})
 	h := middleware.RequestID()(middleware.Style(errresp.Gcore)(middleware.ServeMux(mux)))
 
-	show(h, "GET", "/items/9", "X-Request-ID", "m1")
-	show(h, "GET", "/users", "X-Request-ID", "m2")
-	show(h, "PUT", "/items/9", "X-Request-ID", "m3")
+	exampleShow(h, "GET", "/items/9", "X-Request-ID", "m1")
+	exampleShow(h, "GET", "/users", "X-Request-ID", "m2")
+	exampleShow(h, "PUT", "/items/9", "X-Request-ID", "m3")
 	// Output:
 	// 200 item 9
 	// 404 {"exception_class":"NotFoundError","message":"No route matches the request's path.","request_id":"m2"}
@@ -113,7 +113,7 @@ func ExampleOnError() {
 	h := middleware.OnError(hook)(middleware.Handler(func(w http.ResponseWriter, r *http.Request) error {
 		return fmt.Errorf("loading: %w", errors.New("connection refused"))
 	}))
-	show(h, "GET", "/report")
+	exampleShow(h, "GET", "/report")
 	// Output:
 	// hook: GET /report internal 500
 	// 500 {"type":"about:blank","title":"Internal Server Error","status":500,"detail":"An internal error occurred.","code":"internal"}
@@ -125,9 +125,9 @@ func ExampleIfMatch() {
 	h := middleware.Style(errresp.GPCN)(middleware.IfMatch(etag, middleware.IfMatchRequired())(
 		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "updated") })))
 
-	show(h, "PUT", "/items/1", "If-Match", `"v7"`)
-	show(h, "PUT", "/items/1", "If-Match", `"v6"`)
-	show(h, "PUT", "/items/1")
+	exampleShow(h, "PUT", "/items/1", "If-Match", `"v7"`)
+	exampleShow(h, "PUT", "/items/1", "If-Match", `"v6"`)
+	exampleShow(h, "PUT", "/items/1")
 	// Output:
 	// 200 updated
 	// 412 {"success":false,"error":"PRECONDITION_FAILED","message":"If-Match does not match the resource's current ETag."}

@@ -10,8 +10,8 @@ import (
 	"github.com/apierror/apierror/errresp"
 )
 
-// bodyRequest returns a request with body; length -1 sends it chunked.
-func bodyRequest(method, contentType, body string, length int64) *http.Request {
+// mwBodyRequest returns a request with body; length -1 sends it chunked.
+func mwBodyRequest(method, contentType, body string, length int64) *http.Request {
 	r := httptest.NewRequest(method, "/", strings.NewReader(body))
 	r.ContentLength = length
 	if contentType != "" {
@@ -46,15 +46,15 @@ func TestContentType(t *testing.T) {
 		for _, tc := range cases {
 			t.Run(s.Name+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
-				h := chain(okHandler, Style(s), ContentType("application/json", "text/*"))
-				rec := serve(h, bodyRequest("POST", tc.ct, tc.body, tc.length))
+				h := mwChain(mwOkHandler, Style(s), ContentType("application/json", "text/*"))
+				rec := mwServe(h, mwBodyRequest("POST", tc.ct, tc.body, tc.length))
 				if tc.pass {
 					if rec.Code != 200 {
 						t.Fatalf("rejected: %d %s", rec.Code, rec.Body)
 					}
 					return
 				}
-				e := envelope(t, rec, s, s.Code(errresp.UnsupportedMediaType).Status)
+				e := mwEnvelope(t, rec, s, s.Code(errresp.UnsupportedMediaType).Status)
 				if e.Kind != errresp.UnsupportedMediaType || !strings.Contains(e.Message, "application/json, text/*") {
 					t.Fatalf("decoded %+v", e)
 				}
@@ -67,7 +67,7 @@ func TestContentType(t *testing.T) {
 	for name, types := range map[string][]string{"none": nil, "no slash": {"json"}, "star type": {"*/json"}, "space": {"a b/c"}} {
 		t.Run("panics/"+name, func(t *testing.T) {
 			t.Parallel()
-			assertPanics(t, func() { ContentType(types...) })
+			mwAssertPanics(t, func() { ContentType(types...) })
 		})
 	}
 }
@@ -76,11 +76,11 @@ func FuzzContentType(f *testing.F) {
 	for _, s := range []string{"application/json", "text/plain; charset=\"a;b\"", "a/b/c", "", ";", "/"} {
 		f.Add(s)
 	}
-	h := ContentType("application/json")(okHandler)
+	h := ContentType("application/json")(mwOkHandler)
 	f.Fuzz(func(t *testing.T, ct string) {
-		r := bodyRequest("POST", "", "{}", 2)
+		r := mwBodyRequest("POST", "", "{}", 2)
 		r.Header["Content-Type"] = []string{ct}
-		rec := serve(h, r)
+		rec := mwServe(h, r)
 		if rec.Code != 200 && rec.Code != 415 {
 			t.Fatalf("status %d for %q", rec.Code, ct)
 		}
@@ -114,20 +114,20 @@ func TestLimitBody(t *testing.T) {
 		for _, tc := range cases {
 			t.Run(s.Name+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
-				h := chain(readAll, Style(s), LimitBody(10))
-				rec := serve(h, bodyRequest("POST", "application/json", tc.body, tc.length))
+				h := mwChain(readAll, Style(s), LimitBody(10))
+				rec := mwServe(h, mwBodyRequest("POST", "application/json", tc.body, tc.length))
 				if tc.pass {
 					if rec.Code != 200 {
 						t.Fatalf("rejected: %d %s", rec.Code, rec.Body)
 					}
 					return
 				}
-				e := envelope(t, rec, s, s.Code(errresp.PayloadTooLarge).Status)
+				e := mwEnvelope(t, rec, s, s.Code(errresp.PayloadTooLarge).Status)
 				if e.Kind != errresp.PayloadTooLarge || !strings.Contains(e.Message, "10 bytes") {
 					t.Fatalf("decoded %+v", e)
 				}
 			})
 		}
 	}
-	assertPanics(t, func() { LimitBody(0) })
+	mwAssertPanics(t, func() { LimitBody(0) })
 }

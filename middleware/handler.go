@@ -14,6 +14,8 @@ import (
 // request's style; a 5xx one has its cause logged once with the request id,
 // and never reaches the body.
 //
+// An error saying the client went away (broken pipe, connection reset) is
+// logged at Debug level and not answered: there is no one to answer.
 // Returning an error after the handler has written part of the response
 // cannot change what the client got: nothing more is written and the error
 // is logged.
@@ -67,6 +69,10 @@ var handlerJSONType = []string{"application/json"}
 // handlerFail writes err for r and logs what must be logged: the cause of a
 // 5xx, and an error that came too late to be written.
 func handlerFail(w http.ResponseWriter, r *http.Request, err error) {
+	if clientGone(err) {
+		logFailure(r, slog.LevelDebug, "client went away", slog.String("error", err.Error()))
+		return
+	}
 	e := errresp.From(err)
 	status := e.Status(errresp.StyleOf(r))
 	werr := errresp.Write(w, r, e)

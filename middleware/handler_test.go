@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/apierror/apierror/errresp"
@@ -24,34 +26,34 @@ func TestHandlerErrors(t *testing.T) {
 	}{
 		{"not found", errresp.New(errresp.NotFound, "no such item"), errresp.NotFound, false},
 		{"wrapped kinded", fmt.Errorf("repo: %w", errresp.New(errresp.Conflict, "taken")), errresp.Conflict, false},
-		{"plain error", fmt.Errorf("query failed: %s", secret), errresp.Internal, true},
+		{"plain error", fmt.Errorf("query failed: %s", mwSecret), errresp.Internal, true},
 		{"max bytes", &http.MaxBytesError{Limit: 10}, errresp.PayloadTooLarge, false},
 		{"deadline", fmt.Errorf("db: %w", context.DeadlineExceeded), errresp.Timeout, true},
 		{"canceled", context.Canceled, errresp.Canceled, false},
-		{"unavailable with cause", errresp.Wrap(errresp.Unavailable, errors.New(secret), "Try later."), errresp.Unavailable, true},
+		{"unavailable with cause", errresp.Wrap(errresp.Unavailable, errors.New(mwSecret), "Try later."), errresp.Unavailable, true},
 	}
 	for _, s := range errresp.Styles() {
 		for _, tc := range cases {
 			t.Run(s.Name+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
-				id := newID(t)
-				h := chain(Handler(func(w http.ResponseWriter, r *http.Request) error { return tc.err }), RequestID(), Style(s))
-				rec := serve(h, request("POST", "/items", id))
+				id := mwNewID(t)
+				h := mwChain(Handler(func(w http.ResponseWriter, r *http.Request) error { return tc.err }), RequestID(), Style(s))
+				rec := mwServe(h, mwRequest("POST", "/items", id))
 				status := s.Code(tc.kind).Status
-				e := envelope(t, rec, s, status)
+				e := mwEnvelope(t, rec, s, status)
 				if e.Kind != tc.kind {
 					t.Fatalf("kind %v, want %v", e.Kind, tc.kind)
 				}
-				assertNotContains(t, rec.Body.String(), secret, "query failed")
-				l, ok := hasLog(id, "request failed")
+				mwAssertNotContains(t, rec.Body.String(), mwSecret, "query failed")
+				l, ok := mwHasLog(id, "request failed")
 				if ok != tc.logged {
-					t.Fatalf("logged = %v, want %v: %+v", ok, tc.logged, logsFor(id))
+					t.Fatalf("logged = %v, want %v: %+v", ok, tc.logged, mwLogsFor(id))
 				}
 				if ok && (l.attrs["status"] != fmt.Sprint(status) || l.attrs["error"] != tc.err.Error() || l.attrs["kind"] != tc.kind.String()) {
 					t.Fatalf("log line %+v", l.attrs)
 				}
-				if len(logsFor(id)) > 1 {
-					t.Fatalf("logged more than once: %+v", logsFor(id))
+				if len(mwLogsFor(id)) > 1 {
+					t.Fatalf("logged more than once: %+v", mwLogsFor(id))
 				}
 			})
 		}
@@ -62,38 +64,52 @@ func TestHandlerSuccessAndLateError(t *testing.T) {
 	t.Parallel()
 	t.Run("nil error", func(t *testing.T) {
 		t.Parallel()
-		rec := serve(Handler(func(w http.ResponseWriter, r *http.Request) error {
+		rec := mwServe(Handler(func(w http.ResponseWriter, r *http.Request) error {
 			w.Write([]byte("fine"))
 			return nil
-		}), request("GET", "/", ""))
+		}), mwRequest("GET", "/", ""))
 		if rec.Code != 200 || rec.Body.String() != "fine" {
 			t.Fatalf("%d %q", rec.Code, rec.Body)
 		}
 	})
+	t.Run("client gone", func(t *testing.T) {
+		t.Parallel()
+		id := mwNewID(t)
+		h := mwChain(Handler(func(w http.ResponseWriter, r *http.Request) error {
+			return fmt.Errorf("copy: %w", syscall.EPIPE)
+		}), RequestID())
+		rec := mwServe(h, mwRequest("GET", "/", id))
+		if rec.Body.Len() != 0 {
+			t.Fatalf("answered a client that is gone: %q", rec.Body)
+		}
+		if l, ok := mwHasLog(id, "client went away"); !ok || l.level != slog.LevelDebug {
+			t.Fatalf("want one debug line, got %+v", mwLogsFor(id))
+		}
+	})
 	t.Run("error after write", func(t *testing.T) {
 		t.Parallel()
-		id := newID(t)
-		h := chain(Handler(func(w http.ResponseWriter, r *http.Request) error {
+		id := mwNewID(t)
+		h := mwChain(Handler(func(w http.ResponseWriter, r *http.Request) error {
 			w.Write([]byte(`{"partial":`))
-			return errors.New(secret)
+			return errors.New(mwSecret)
 		}), RequestID())
-		rec := serve(h, request("GET", "/", id))
+		rec := mwServe(h, mwRequest("GET", "/", id))
 		if rec.Code != 200 || rec.Body.String() != `{"partial":` {
 			t.Fatalf("late error changed the response: %d %q", rec.Code, rec.Body)
 		}
-		if _, ok := hasLog(id, "handler failed after the response started"); !ok {
-			t.Fatalf("late error not logged: %+v", logsFor(id))
+		if _, ok := mwHasLog(id, "handler failed after the response started"); !ok {
+			t.Fatalf("late error not logged: %+v", mwLogsFor(id))
 		}
 	})
 	t.Run("nil func panics", func(t *testing.T) {
 		t.Parallel()
-		assertPanics(t, func() { Handler(nil) })
-		assertPanics(t, func() { JSON[int](nil) })
-		assertPanics(t, func() { OnError(nil) })
+		mwAssertPanics(t, func() { Handler(nil) })
+		mwAssertPanics(t, func() { JSON[int](nil) })
+		mwAssertPanics(t, func() { OnError(nil) })
 	})
 }
 
-type item struct {
+type mwItem struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
 }
@@ -106,19 +122,19 @@ func TestJSON(t *testing.T) {
 		status int
 		body   string
 	}{
-		{"value", JSON(func(r *http.Request) (item, error) { return item{"1", "<b>"}, nil }), 200, `{"id":"1","name":"\u003cb\u003e"}` + "\n"},
-		{"pointer nil", JSON(func(r *http.Request) (*item, error) { return nil, nil }), 200, "null\n"},
+		{"value", JSON(func(r *http.Request) (mwItem, error) { return mwItem{"1", "<b>"}, nil }), 200, `{"id":"1","name":"\u003cb\u003e"}` + "\n"},
+		{"pointer nil", JSON(func(r *http.Request) (*mwItem, error) { return nil, nil }), 200, "null\n"},
 		{"slice", JSON(func(r *http.Request) ([]int, error) { return []int{1, 2}, nil }), 200, "[1,2]\n"},
-		{"error", JSON(func(r *http.Request) (item, error) { return item{}, errresp.New(errresp.NotFound, "") }), 404, ""},
+		{"error", JSON(func(r *http.Request) (mwItem, error) { return mwItem{}, errresp.New(errresp.NotFound, "") }), 404, ""},
 		{"unencodable", JSON(func(r *http.Request) (chan int, error) { return make(chan int), nil }), 500, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			rec := serve(Style(errresp.GPCN)(tc.fn), request("GET", "/", ""))
+			rec := mwServe(Style(errresp.GPCN)(tc.fn), mwRequest("GET", "/", ""))
 			if tc.status >= 400 {
-				envelope(t, rec, errresp.GPCN, tc.status)
-				assertNotContains(t, rec.Body.String(), "chan")
+				mwEnvelope(t, rec, errresp.GPCN, tc.status)
+				mwAssertNotContains(t, rec.Body.String(), "chan")
 				return
 			}
 			if rec.Code != tc.status || rec.Body.String() != tc.body || rec.Header().Get("Content-Type") != "application/json" {
@@ -132,22 +148,22 @@ func TestJSON(t *testing.T) {
 	}
 }
 
-// observed is one failure the error hook saw.
-type observed struct {
+// mwObserved is one failure the error hook saw.
+type mwObserved struct {
 	kind   errresp.Kind
 	status int
 	path   string
 }
 
-type observations struct {
+type mwObservations struct {
 	mu  sync.Mutex
-	got []observed
+	got []mwObserved
 }
 
-func (o *observations) hook(r *http.Request, e *errresp.Error, status int) {
+func (o *mwObservations) hook(r *http.Request, e *errresp.Error, status int) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.got = append(o.got, observed{e.Kind, status, r.URL.Path})
+	o.got = append(o.got, mwObserved{e.Kind, status, r.URL.Path})
 }
 
 func TestOnErrorSeesEveryFailure(t *testing.T) {
@@ -158,30 +174,30 @@ func TestOnErrorSeesEveryFailure(t *testing.T) {
 		mws     []func(http.Handler) http.Handler
 		method  string
 		body    string
-		want    observed
+		want    mwObserved
 	}{
-		{"returned error", notFoundHandler, nil, "GET", "", observed{errresp.NotFound, 404, "/x"}},
-		{"panic", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic(secret) }), nil, "GET", "", observed{errresp.Internal, 500, "/x"}},
-		{"router miss", http.HandlerFunc(NotFound), nil, "GET", "", observed{errresp.NotFound, 404, "/x"}},
-		{"content type guard", okHandler, []func(http.Handler) http.Handler{ContentType("application/json")}, "POST", "a=b", observed{errresp.UnsupportedMediaType, 415, "/x"}},
-		{"body limit guard", okHandler, []func(http.Handler) http.Handler{LimitBody(1)}, "POST", "too long", observed{errresp.PayloadTooLarge, 413, "/x"}},
+		{"returned error", mwNotFoundHandler, nil, "GET", "", mwObserved{errresp.NotFound, 404, "/x"}},
+		{"panic", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic(mwSecret) }), nil, "GET", "", mwObserved{errresp.Internal, 500, "/x"}},
+		{"router miss", http.HandlerFunc(NotFound), nil, "GET", "", mwObserved{errresp.NotFound, 404, "/x"}},
+		{"content type guard", mwOkHandler, []func(http.Handler) http.Handler{ContentType("application/json")}, "POST", "a=b", mwObserved{errresp.UnsupportedMediaType, 415, "/x"}},
+		{"body limit guard", mwOkHandler, []func(http.Handler) http.Handler{LimitBody(1)}, "POST", "too long", mwObserved{errresp.PayloadTooLarge, 413, "/x"}},
 		{"direct errresp.Write", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			errresp.Write(w, r, errresp.New(errresp.RateLimited, ""))
-		}), nil, "GET", "", observed{errresp.RateLimited, 429, "/x"}},
+		}), nil, "GET", "", mwObserved{errresp.RateLimited, 429, "/x"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			var obs observations
+			var obs mwObservations
 			mws := append([]func(http.Handler) http.Handler{RequestID(), OnError(obs.hook), Recoverer(), Style(errresp.GPCN)}, tc.mws...)
-			r := request(tc.method, "/x", "")
+			r := mwRequest(tc.method, "/x", "")
 			if tc.body != "" {
-				r = request(tc.method, "/x", "")
+				r = mwRequest(tc.method, "/x", "")
 				r.Body = io.NopCloser(strings.NewReader(tc.body))
 				r.ContentLength = int64(len(tc.body))
 				r.Header.Set("Content-Type", "text/plain")
 			}
-			serve(chain(tc.handler, mws...), r)
+			mwServe(mwChain(tc.handler, mws...), r)
 			if len(obs.got) != 1 || obs.got[0] != tc.want {
 				t.Fatalf("hook saw %+v, want [%+v]", obs.got, tc.want)
 			}
@@ -191,13 +207,13 @@ func TestOnErrorSeesEveryFailure(t *testing.T) {
 
 func TestOnErrorChains(t *testing.T) {
 	t.Parallel()
-	var outer, inner observations
-	h := chain(notFoundHandler, OnError(outer.hook), OnError(inner.hook))
-	serve(h, request("GET", "/y", ""))
+	var outer, inner mwObservations
+	h := mwChain(mwNotFoundHandler, OnError(outer.hook), OnError(inner.hook))
+	mwServe(h, mwRequest("GET", "/y", ""))
 	if len(outer.got) != 1 || len(inner.got) != 1 {
 		t.Fatalf("outer saw %v, inner saw %v; want one each", outer.got, inner.got)
 	}
-	serve(h, request("GET", "/y", ""))
+	mwServe(h, mwRequest("GET", "/y", ""))
 	if len(outer.got) != 2 || len(inner.got) != 2 {
 		t.Fatalf("second request: outer saw %v, inner saw %v", outer.got, inner.got)
 	}

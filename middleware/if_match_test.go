@@ -58,12 +58,12 @@ func TestIfMatch(t *testing.T) {
 					calls++
 					return tc.current, nil
 				}
-				h := chain(okHandler, Style(s), IfMatch(current, opts...))
-				r := request(tc.method, "/items/1", "")
+				h := mwChain(mwOkHandler, Style(s), IfMatch(current, opts...))
+				r := mwRequest(tc.method, "/items/1", "")
 				for _, v := range tc.ifMatch {
 					r.Header.Add("If-Match", v)
 				}
-				rec := serve(h, r)
+				rec := mwServe(h, r)
 				if tc.ifMatch == nil && calls != 0 {
 					t.Fatalf("current called without If-Match")
 				}
@@ -74,7 +74,7 @@ func TestIfMatch(t *testing.T) {
 					return
 				}
 				kind := map[int]errresp.Kind{400: errresp.InvalidRequest, 412: errresp.PreconditionFailed, 428: errresp.PreconditionRequired}[tc.status]
-				if e := envelope(t, rec, s, s.Code(kind).Status); e.Kind != kind {
+				if e := mwEnvelope(t, rec, s, s.Code(kind).Status); e.Kind != kind {
 					t.Fatalf("kind %v, want %v", e.Kind, kind)
 				}
 			})
@@ -91,24 +91,24 @@ func TestIfMatchCurrentError(t *testing.T) {
 		logged bool
 	}{
 		{"not found", errresp.New(errresp.NotFound, "no such item"), 404, false},
-		{"store down", errors.New("db down: " + secret), 500, true},
+		{"store down", errors.New("db down: " + mwSecret), 500, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			id := newID(t)
-			h := chain(okHandler, RequestID(), IfMatch(func(r *http.Request) (string, error) { return "", tc.err }))
-			r := request("PUT", "/", id)
+			id := mwNewID(t)
+			h := mwChain(mwOkHandler, RequestID(), IfMatch(func(r *http.Request) (string, error) { return "", tc.err }))
+			r := mwRequest("PUT", "/", id)
 			r.Header.Set("If-Match", `"a"`)
-			rec := serve(h, r)
-			envelope(t, rec, errresp.Default, tc.status)
-			assertNotContains(t, rec.Body.String(), secret)
-			if _, ok := hasLog(id, "request failed"); ok != tc.logged {
+			rec := mwServe(h, r)
+			mwEnvelope(t, rec, errresp.Default, tc.status)
+			mwAssertNotContains(t, rec.Body.String(), mwSecret)
+			if _, ok := mwHasLog(id, "request failed"); ok != tc.logged {
 				t.Fatalf("logged = %v, want %v", ok, tc.logged)
 			}
 		})
 	}
-	assertPanics(t, func() { IfMatch(nil) })
+	mwAssertPanics(t, func() { IfMatch(nil) })
 }
 
 func FuzzIfMatch(f *testing.F) {

@@ -1,12 +1,23 @@
-// Package middleware mounts the library around a service's handlers: it
-// gives every request an id, selects the envelope style, turns panics,
-// returned errors, router misses and failed request guards into one
-// envelope written by errresp.Write, and tells an error hook about each
-// failure.
+// Package middleware mounts the library around a service's handlers so that
+// every failure leaves as one envelope in the service's style, written by
+// errresp.Write and carrying the request id.
 //
 // Everything here is a func(http.Handler) http.Handler, or a factory that
 // returns one, and works with chi v5, http.ServeMux and any other net/http
-// router. A typical stack:
+// router:
+//
+//   - RequestID gives each request a safe id (kept from X-Request-ID or chi
+//     when it is safe, generated otherwise); Recoverer turns panics into 500
+//     envelopes; Style picks the envelope style for a router or route group,
+//     with opt-in Accept negotiation (StyleNegotiate).
+//   - Handler and JSON adapt handlers that return an error (and a value);
+//     OnError installs the hook that sees every failure, for metrics.
+//   - NotFound and MethodNotAllowed answer chi's router misses (405 with
+//     Allow); ServeMux does the same for an http.ServeMux.
+//   - ContentType (415), LimitBody (413), Timeout (503/504, never half a
+//     body) and IfMatch (412, 428) guard requests.
+//
+// A typical chi stack:
 //
 //	r := chi.NewRouter()
 //	r.Use(middleware.RequestID(), middleware.Recoverer(),
@@ -18,8 +29,8 @@
 // The per-request state (request id, style, error hook and whether the
 // response has started) is the one value errresp.Begin puts in the request's
 // context. RequestID, Recoverer and Style each call errresp.Begin when it has
-// not run, so each works alone, and together they cost no more than the one
-// allocation Begin makes for the state and its context.
+// not run, so each works alone; mounted together, Begin runs once and the
+// others update its state in place, allocating nothing more.
 //
 // Logging goes through log/slog (see SetLogger); every line carries the
 // request id under the key "request_id". Nothing the package writes to a
@@ -32,9 +43,12 @@ package middleware
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/apierror/apierror/errresp"
 )
@@ -82,4 +96,10 @@ func mustPositive[N ~int | ~int64](what string, n N) {
 	if n <= 0 {
 		panic("apierror/middleware: " + what + " must be positive")
 	}
+}
+
+// clientGone reports whether err says the client closed the connection
+// (broken pipe, reset, closed): a non-event, logged at Debug level at most.
+func clientGone(err error) bool {
+	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, net.ErrClosed)
 }

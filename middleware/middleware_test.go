@@ -2,10 +2,10 @@ package middleware
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -14,34 +14,34 @@ import (
 	"github.com/apierror/apierror/errresp"
 )
 
-// logRecord is one captured log line.
-type logRecord struct {
+// mwLogRecord is one captured log line.
+type mwLogRecord struct {
 	level slog.Level
 	msg   string
 	attrs map[string]string
 }
 
-// logStore captures every line the package logs, keyed by request id, so
+// mwLogStore captures every line the package logs, keyed by request id, so
 // that parallel tests each read their own lines.
-type logStore struct {
+type mwLogStore struct {
 	mu      sync.Mutex
-	recs    map[string][]logRecord
+	recs    map[string][]mwLogRecord
 	changed chan struct{} // closed and replaced on every new line
 }
 
-var testLogs = &logStore{recs: map[string][]logRecord{}, changed: make(chan struct{})}
+var mwTestLogs = &mwLogStore{recs: map[string][]mwLogRecord{}, changed: make(chan struct{})}
 
-func (s *logStore) Enabled(context.Context, slog.Level) bool { return true }
-func (s *logStore) WithAttrs(as []slog.Attr) slog.Handler {
-	return &logWith{s: s, attrs: as}
+func (s *mwLogStore) Enabled(context.Context, slog.Level) bool { return true }
+func (s *mwLogStore) WithAttrs(as []slog.Attr) slog.Handler {
+	return &mwLogWith{s: s, attrs: as}
 }
-func (s *logStore) WithGroup(string) slog.Handler { return s }
-func (s *logStore) Handle(_ context.Context, r slog.Record) error {
+func (s *mwLogStore) WithGroup(string) slog.Handler { return s }
+func (s *mwLogStore) Handle(_ context.Context, r slog.Record) error {
 	return s.handle(r, nil)
 }
 
-func (s *logStore) handle(r slog.Record, pre []slog.Attr) error {
-	rec := logRecord{level: r.Level, msg: r.Message, attrs: map[string]string{}}
+func (s *mwLogStore) handle(r slog.Record, pre []slog.Attr) error {
+	rec := mwLogRecord{level: r.Level, msg: r.Message, attrs: map[string]string{}}
 	for _, a := range pre {
 		rec.attrs[a.Key] = a.Value.String()
 	}
@@ -58,40 +58,42 @@ func (s *logStore) handle(r slog.Record, pre []slog.Attr) error {
 	return nil
 }
 
-type logWith struct {
-	s     *logStore
+type mwLogWith struct {
+	s     *mwLogStore
 	attrs []slog.Attr
 }
 
-func (l *logWith) Enabled(context.Context, slog.Level) bool { return true }
-func (l *logWith) WithAttrs(as []slog.Attr) slog.Handler {
-	return &logWith{s: l.s, attrs: append(append([]slog.Attr(nil), l.attrs...), as...)}
+func (l *mwLogWith) Enabled(context.Context, slog.Level) bool { return true }
+func (l *mwLogWith) WithAttrs(as []slog.Attr) slog.Handler {
+	return &mwLogWith{s: l.s, attrs: append(append([]slog.Attr(nil), l.attrs...), as...)}
 }
-func (l *logWith) WithGroup(string) slog.Handler { return l }
-func (l *logWith) Handle(_ context.Context, r slog.Record) error {
+func (l *mwLogWith) WithGroup(string) slog.Handler { return l }
+func (l *mwLogWith) Handle(_ context.Context, r slog.Record) error {
 	return l.s.handle(r, l.attrs)
 }
 
-// logsFor returns the lines logged for the request id.
-func logsFor(id string) []logRecord {
-	testLogs.mu.Lock()
-	defer testLogs.mu.Unlock()
-	return append([]logRecord(nil), testLogs.recs[id]...)
+// mwLogsFor returns the lines logged for the request id.
+func mwLogsFor(id string) []mwLogRecord {
+	mwTestLogs.mu.Lock()
+	defer mwTestLogs.mu.Unlock()
+	return append([]mwLogRecord(nil), mwTestLogs.recs[id]...)
 }
 
-func TestMain(m *testing.M) {
-	SetLogger(slog.New(testLogs))
-	os.Exit(m.Run())
-}
+var mwLogsOnce sync.Once
 
-// newID returns a request id unique to the calling test case.
-func newID(t *testing.T) string {
+// mwUseTestLogs routes the package's log lines to mwTestLogs.
+func mwUseTestLogs() { mwLogsOnce.Do(func() { SetLogger(slog.New(mwTestLogs)) }) }
+
+// mwNewID returns a request id unique to the calling test case.
+func mwNewID(t *testing.T) string {
 	t.Helper()
+	mwUseTestLogs()
 	return "t-" + NewRequestID()
 }
 
-// request returns a request carrying the request id id (kept by RequestID).
-func request(method, target, id string) *http.Request {
+// mwRequest returns a request carrying the request id id (kept by RequestID).
+func mwRequest(method, target, id string) *http.Request {
+	mwUseTestLogs()
 	r := httptest.NewRequest(method, target, nil)
 	if id != "" {
 		r.Header.Set(errresp.HeaderRequestID, id)
@@ -99,16 +101,16 @@ func request(method, target, id string) *http.Request {
 	return r
 }
 
-// serve runs h on r and returns the recorded response.
-func serve(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
+// mwServe runs h on r and returns the recorded response.
+func mwServe(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, r)
 	return rec
 }
 
-// envelope decodes the recorded error response, failing the test unless it
+// mwEnvelope decodes the recorded error response, failing the test unless it
 // is a well-formed envelope in style s with the given status.
-func envelope(t *testing.T, rec *httptest.ResponseRecorder, s *errresp.Style, status int) *errresp.Error {
+func mwEnvelope(t *testing.T, rec *httptest.ResponseRecorder, s *errresp.Style, status int) *errresp.Error {
 	t.Helper()
 	if rec.Code != status {
 		t.Fatalf("status = %d, want %d; body %s", rec.Code, status, rec.Body)
@@ -116,15 +118,18 @@ func envelope(t *testing.T, rec *httptest.ResponseRecorder, s *errresp.Style, st
 	if ct := rec.Header().Get("Content-Type"); ct != styleContentType(s) {
 		t.Fatalf("Content-Type = %q, want %q (style %s)", ct, styleContentType(s), s.Name)
 	}
-	body, want := rec.Body.Bytes(), errresp.DecodeBody(rec.Code, rec.Header().Get("Content-Type"), rec.Body.Bytes())
-	if len(body) == 0 || body[0] != '{' {
+	body := rec.Body.Bytes()
+	if !json.Valid(body) || len(body) == 0 || body[0] != '{' {
 		t.Fatalf("body is not a JSON object: %q", body)
 	}
-	return want
+	if rec.Header().Get("X-Content-Type-Options") != "nosniff" {
+		t.Fatal("envelope without X-Content-Type-Options: nosniff")
+	}
+	return errresp.DecodeBody(rec.Code, rec.Header().Get("Content-Type"), body)
 }
 
-// assertNotContains fails when the body holds any of the secrets.
-func assertNotContains(t *testing.T, body string, secrets ...string) {
+// mwAssertNotContains fails when the body holds any of the secrets.
+func mwAssertNotContains(t *testing.T, body string, secrets ...string) {
 	t.Helper()
 	for _, s := range secrets {
 		if strings.Contains(body, s) {
@@ -133,65 +138,66 @@ func assertNotContains(t *testing.T, body string, secrets ...string) {
 	}
 }
 
-// chain applies middleware outermost first.
-func chain(h http.Handler, mws ...func(http.Handler) http.Handler) http.Handler {
+// mwChain applies middleware outermost first.
+func mwChain(h http.Handler, mws ...func(http.Handler) http.Handler) http.Handler {
 	for i := len(mws) - 1; i >= 0; i-- {
 		h = mws[i](h)
 	}
 	return h
 }
 
-// waitLog waits for a line with the message prefix to be logged for id,
+// mwWaitLog waits for a line with the message prefix to be logged for id,
 // for code that logs from another goroutine. It gives up after a minute,
 // a bound on a hang rather than a timing assumption.
-func waitLog(id, prefix string) (logRecord, bool) {
+func mwWaitLog(id, prefix string) (mwLogRecord, bool) {
 	give := time.After(time.Minute)
 	for {
-		testLogs.mu.Lock()
-		changed := testLogs.changed
-		testLogs.mu.Unlock()
-		if l, ok := hasLog(id, prefix); ok {
+		mwTestLogs.mu.Lock()
+		changed := mwTestLogs.changed
+		mwTestLogs.mu.Unlock()
+		if l, ok := mwHasLog(id, prefix); ok {
 			return l, true
 		}
 		select {
 		case <-changed:
 		case <-give:
-			return logRecord{}, false
+			return mwLogRecord{}, false
 		}
 	}
 }
 
-// hasLog reports whether a line with the message prefix was logged for id.
-func hasLog(id, prefix string) (logRecord, bool) {
-	for _, r := range logsFor(id) {
+// mwHasLog reports whether a line with the message prefix was logged for id.
+func mwHasLog(id, prefix string) (mwLogRecord, bool) {
+	for _, r := range mwLogsFor(id) {
 		if strings.HasPrefix(r.msg, prefix) {
 			return r, true
 		}
 	}
-	return logRecord{}, false
+	return mwLogRecord{}, false
 }
 
-var okHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+var mwOkHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ok"))
 })
 
 func TestSetLoggerNilUsesDefault(t *testing.T) {
 	// Not parallel: it swaps the package logger.
+	mwUseTestLogs()
 	SetLogger(nil)
-	defer SetLogger(slog.New(testLogs))
+	defer SetLogger(slog.New(mwTestLogs))
 	if loggerBase() != slog.Default() {
 		t.Fatal("SetLogger(nil) does not fall back to slog.Default")
 	}
-	r := errresp.WithRequestID(request("GET", "/", ""), "abc")
+	r := errresp.WithRequestID(mwRequest("GET", "/", ""), "abc")
 	if requestLogger(r) == nil {
 		t.Fatal("requestLogger returned nil")
 	}
 }
 
-// respID returns the request id the response carries, failing the test
+// mwRespID returns the request id the response carries, failing the test
 // when it is sent under two spellings of the header name (which would put
 // two X-Request-ID lines on the wire).
-func respID(t *testing.T, rec *httptest.ResponseRecorder) string {
+func mwRespID(t *testing.T, rec *httptest.ResponseRecorder) string {
 	t.Helper()
 	n := 0
 	var id string

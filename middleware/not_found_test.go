@@ -10,34 +10,34 @@ import (
 	"github.com/apierror/apierror/errresp"
 )
 
-func chiRouter(s *errresp.Style) http.Handler {
+func mwChiRouter(s *errresp.Style) http.Handler {
 	r := chi.NewRouter()
 	r.Use(RequestID(), Recoverer(), Style(s))
 	r.NotFound(NotFound)
 	r.MethodNotAllowed(MethodNotAllowed)
-	r.Get("/items", okHandler)
-	r.Post("/items", okHandler)
-	r.Get("/items/{id}", okHandler)
-	r.Delete("/items/{id}", okHandler)
+	r.Get("/items", mwOkHandler)
+	r.Post("/items", mwOkHandler)
+	r.Get("/items/{id}", mwOkHandler)
+	r.Delete("/items/{id}", mwOkHandler)
 	r.Route("/admin", func(r chi.Router) {
-		r.Put("/settings", okHandler)
+		r.Put("/settings", mwOkHandler)
 	})
 	sub := chi.NewRouter()
-	sub.Patch("/thing", okHandler)
+	sub.Patch("/thing", mwOkHandler)
 	r.Mount("/mounted", sub)
 	return r
 }
 
-func stdMux(s *errresp.Style) http.Handler {
+func mwStdMux(s *errresp.Style) http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /items", okHandler)
-	mux.HandleFunc("POST /items", okHandler)
+	mux.HandleFunc("GET /items", mwOkHandler)
+	mux.HandleFunc("POST /items", mwOkHandler)
 	mux.HandleFunc("GET /items/{id}", func(w http.ResponseWriter, r *http.Request) {
-		w.Write([]byte("item " + r.PathValue("id")))
+		w.Write([]byte("mwItem " + r.PathValue("id")))
 	})
 	mux.HandleFunc("GET /own404", http.NotFound)
-	mux.HandleFunc("/dir/", okHandler)
-	return chain(ServeMux(mux), RequestID(), Recoverer(), Style(s))
+	mux.HandleFunc("/dir/", mwOkHandler)
+	return mwChain(ServeMux(mux), RequestID(), Recoverer(), Style(s))
 }
 
 func TestRouterFailures(t *testing.T) {
@@ -64,15 +64,15 @@ func TestRouterFailures(t *testing.T) {
 		for _, tc := range cases {
 			t.Run(s.Name+"/"+tc.router+"/"+tc.method+tc.path, func(t *testing.T) {
 				t.Parallel()
-				h := chiRouter(s)
+				h := mwChiRouter(s)
 				if tc.router == "mux" {
-					h = stdMux(s)
+					h = mwStdMux(s)
 				}
-				id := newID(t)
-				rec := serve(h, request(tc.method, tc.path, id))
-				e := envelope(t, rec, s, s.Code(map[int]errresp.Kind{404: errresp.NotFound, 405: errresp.MethodNotAllowed}[tc.status]).Status)
-				if e.RequestID != id || respID(t, rec) != id {
-					t.Fatalf("request id %q / %q, want %q", e.RequestID, respID(t, rec), id)
+				id := mwNewID(t)
+				rec := mwServe(h, mwRequest(tc.method, tc.path, id))
+				e := mwEnvelope(t, rec, s, s.Code(map[int]errresp.Kind{404: errresp.NotFound, 405: errresp.MethodNotAllowed}[tc.status]).Status)
+				if e.RequestID != id || mwRespID(t, rec) != id {
+					t.Fatalf("request id %q / %q, want %q", e.RequestID, mwRespID(t, rec), id)
 				}
 				if got := rec.Header().Get("Allow"); got != tc.allow {
 					t.Fatalf("Allow = %q, want %q", got, tc.allow)
@@ -99,7 +99,7 @@ func TestServeMuxPassesThrough(t *testing.T) {
 		location string
 	}{
 		{"route", "GET", "/items", 200, "ok", ""},
-		{"path value", "GET", "/items/42", 200, "item 42", ""},
+		{"path value", "GET", "/items/42", 200, "mwItem 42", ""},
 		{"head of get", "HEAD", "/items", 200, "", ""},
 		{"handler's own 404 untouched", "GET", "/own404", 404, "404 page not found\n", ""},
 		{"subtree redirect", "GET", "/dir", 3, "", "/dir/"},
@@ -108,7 +108,7 @@ func TestServeMuxPassesThrough(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			rec := serve(stdMux(errresp.GPCN), request(tc.method, tc.path, ""))
+			rec := mwServe(mwStdMux(errresp.GPCN), mwRequest(tc.method, tc.path, ""))
 			code := rec.Code
 			if tc.status < 10 {
 				code /= 100
@@ -121,13 +121,13 @@ func TestServeMuxPassesThrough(t *testing.T) {
 			}
 		})
 	}
-	assertPanics(t, func() { ServeMux(nil) })
+	mwAssertPanics(t, func() { ServeMux(nil) })
 }
 
 func TestMethodNotAllowedOutsideChi(t *testing.T) {
 	t.Parallel()
-	rec := serve(http.HandlerFunc(MethodNotAllowed), request("PUT", "/", ""))
-	envelope(t, rec, errresp.Default, 405)
+	rec := mwServe(http.HandlerFunc(MethodNotAllowed), mwRequest("PUT", "/", ""))
+	mwEnvelope(t, rec, errresp.Default, 405)
 	if rec.Header().Get("Allow") != "" {
 		t.Fatalf("Allow invented outside chi: %q", rec.Header().Get("Allow"))
 	}

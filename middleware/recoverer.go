@@ -4,10 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"runtime/debug"
-	"syscall"
 
 	"github.com/apierror/apierror/errresp"
 )
@@ -82,7 +80,7 @@ func (c *recovererConfig) recovered(w http.ResponseWriter, r *http.Request, v an
 	if isErr && errors.Is(err, http.ErrAbortHandler) {
 		panic(v)
 	}
-	if isErr && recovererClientGone(err) {
+	if isErr && clientGone(err) {
 		logFailure(r, slog.LevelDebug, "client went away; handler panicked writing to it", slog.String("error", err.Error()))
 		return
 	}
@@ -110,10 +108,4 @@ func (c *recovererConfig) recovered(w http.ResponseWriter, r *http.Request, v an
 	if werr := errresp.Write(w, r, e); werr != nil && !errors.Is(werr, errresp.ErrResponseStarted) {
 		logFailure(r, slog.LevelDebug, "writing the panic envelope failed", slog.String("error", werr.Error()))
 	}
-}
-
-// recovererClientGone reports whether err says the peer closed the
-// connection.
-func recovererClientGone(err error) bool {
-	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, net.ErrClosed)
 }

@@ -86,6 +86,9 @@ func RequestIDGenerator(fn func() string) RequestIDOption {
 // repaired. A generated id is 26 lowercase base32 characters holding 128
 // bits from a ChaCha8 generator seeded from crypto/rand: unguessable,
 // unique in practice, and cheap (no system call per request, no hostname).
+//
+// A request that already has an id (from a RequestID mounted above, say on
+// the router when this one is on a route group) keeps it.
 func RequestID(opts ...RequestIDOption) func(http.Handler) http.Handler {
 	// The response key for X-Request-ID is errresp's own spelling, so that
 	// errresp.Write finds and keeps the value rather than adding a second.
@@ -97,6 +100,10 @@ func RequestID(opts ...RequestIDOption) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w, r = errresp.Begin(w, r)
+			if errresp.RequestID(r.Context()) != "" { // a RequestID above has run
+				next.ServeHTTP(w, r)
+				return
+			}
 			var hv []string // the response header value
 			if c.trust {
 				if v := chimw.GetReqID(r.Context()); requestIDSafe(v, c.maxLen) {

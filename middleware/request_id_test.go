@@ -13,9 +13,9 @@ import (
 	"github.com/apierror/apierror/errresp"
 )
 
-// idEcho records the request id the handler sees and fails with NotFound,
+// mwIdEcho records the request id the handler sees and fails with NotFound,
 // so the envelope's id can be checked too.
-func idEcho(seen *string) http.Handler {
+func mwIdEcho(seen *string) http.Handler {
 	return Handler(func(w http.ResponseWriter, r *http.Request) error {
 		*seen = errresp.RequestID(r.Context())
 		return errresp.New(errresp.NotFound, "nothing here")
@@ -50,38 +50,40 @@ func TestRequestIDIncoming(t *testing.T) {
 		{"empty", []string{""}, false},
 		{"two values", []string{"a1", "b2"}, false},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			r := request("GET", "/x", "")
-			for _, v := range tc.values {
-				r.Header.Add(errresp.HeaderRequestID, v)
-			}
-			var seen string
-			rec := serve(RequestID()(idEcho(&seen)), r)
-			got := respID(t, rec)
-			if got != seen {
-				t.Fatalf("response header id %q, handler saw %q", got, seen)
-			}
-			e := envelope(t, rec, errresp.Default, 404)
-			if e.RequestID != seen {
-				t.Fatalf("envelope id %q, want %q", e.RequestID, seen)
-			}
-			if tc.keep {
-				if seen != tc.values[0] {
-					t.Fatalf("id %q replaced by %q", tc.values[0], seen)
+	for _, st := range errresp.Styles() {
+		for _, tc := range cases {
+			t.Run(st.Name+"/"+tc.name, func(t *testing.T) {
+				t.Parallel()
+				r := mwRequest("GET", "/x", "")
+				for _, v := range tc.values {
+					r.Header.Add(errresp.HeaderRequestID, v)
 				}
-				return
-			}
-			if !isGeneratedID(seen) {
-				t.Fatalf("unsafe id not replaced by a generated one: %q", seen)
-			}
-		})
+				var seen string
+				rec := mwServe(RequestID()(Style(st)(mwIdEcho(&seen))), r)
+				got := mwRespID(t, rec)
+				if got != seen {
+					t.Fatalf("response header id %q, handler saw %q", got, seen)
+				}
+				e := mwEnvelope(t, rec, st, st.Code(errresp.NotFound).Status)
+				if e.RequestID != seen {
+					t.Fatalf("envelope id %q, want %q", e.RequestID, seen)
+				}
+				if tc.keep {
+					if seen != tc.values[0] {
+						t.Fatalf("id %q replaced by %q", tc.values[0], seen)
+					}
+					return
+				}
+				if !mwIsGeneratedID(seen) {
+					t.Fatalf("unsafe id not replaced by a generated one: %q", seen)
+				}
+			})
+		}
 	}
 }
 
-// isGeneratedID reports whether id has NewRequestID's form.
-func isGeneratedID(id string) bool {
+// mwIsGeneratedID reports whether id has NewRequestID's form.
+func mwIsGeneratedID(id string) bool {
 	if len(id) != 26 {
 		return false
 	}
@@ -118,7 +120,7 @@ func TestRequestIDOptions(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := request("GET", "/", "")
+			r := mwRequest("GET", "/", "")
 			if tc.header != "" {
 				r.Header.Set(tc.header, tc.sent)
 			}
@@ -126,14 +128,14 @@ func TestRequestIDOptions(t *testing.T) {
 				r = r.WithContext(context.WithValue(r.Context(), chimw.RequestIDKey, tc.chiID))
 			}
 			var seen string
-			rec := serve(RequestID(tc.opts...)(idEcho(&seen)), r)
-			if tc.want != "" && seen != tc.want || tc.want == "" && !isGeneratedID(seen) {
+			rec := mwServe(RequestID(tc.opts...)(mwIdEcho(&seen)), r)
+			if tc.want != "" && seen != tc.want || tc.want == "" && !mwIsGeneratedID(seen) {
 				t.Fatalf("id = %q, want %q (\"\" = generated)", seen, tc.want)
 			}
 			if got := rec.Header().Get(tc.respHdr); tc.respHdr != "X-Request-Id" && got != seen {
 				t.Fatalf("%s = %q, want %q", tc.respHdr, got, seen)
 			}
-			if got := respID(t, rec); got != seen {
+			if got := mwRespID(t, rec); got != seen {
 				t.Fatalf("envelope X-Request-ID = %q, want %q", got, seen)
 			}
 		})
@@ -143,9 +145,9 @@ func TestRequestIDOptions(t *testing.T) {
 func TestRequestIDAfterChi(t *testing.T) {
 	t.Parallel()
 	var seen string
-	h := chimw.RequestID(RequestID()(idEcho(&seen)))
-	rec := serve(h, request("GET", "/", ""))
-	if got := respID(t, rec); !strings.Contains(seen, "/") || got != seen {
+	h := chimw.RequestID(RequestID()(mwIdEcho(&seen)))
+	rec := mwServe(h, mwRequest("GET", "/", ""))
+	if got := mwRespID(t, rec); !strings.Contains(seen, "/") || got != seen {
 		t.Fatalf("chi's generated id not reused: %q, header %q", seen, got)
 	}
 }
@@ -166,15 +168,31 @@ func TestRequestIDSetChi(t *testing.T) {
 			h := RequestID(RequestIDSetChi())(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				ours, chis = errresp.RequestID(r.Context()), chimw.GetReqID(r.Context())
 			}))
-			r := request("GET", "/", tc.sent)
+			r := mwRequest("GET", "/", tc.sent)
 			if tc.chiID != "" {
 				r = r.WithContext(context.WithValue(r.Context(), chimw.RequestIDKey, tc.chiID))
 			}
-			serve(h, r)
+			mwServe(h, r)
 			if ours == "" || chis != ours || tc.sent != "" && ours != tc.sent {
 				t.Fatalf("library id %q, chi id %q, sent %q", ours, chis, tc.sent)
 			}
 		})
+	}
+}
+
+func TestRequestIDTwice(t *testing.T) {
+	t.Parallel()
+	var outer, inner string
+	between := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			outer = errresp.RequestID(r.Context())
+			next.ServeHTTP(w, r)
+		})
+	}
+	h := mwChain(mwIdEcho(&inner), RequestID(), between, RequestID(RequestIDIgnoreIncoming()))
+	rec := mwServe(h, mwRequest("GET", "/", ""))
+	if got := mwRespID(t, rec); outer == "" || inner != outer || got != outer {
+		t.Fatalf("inner RequestID replaced the id: outer %q, inner %q, header %q", outer, inner, got)
 	}
 }
 
@@ -190,13 +208,13 @@ func TestRequestIDConfigPanics(t *testing.T) {
 	for name, fn := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			assertPanics(t, fn)
+			mwAssertPanics(t, fn)
 		})
 	}
 }
 
-// assertPanics fails unless fn panics with the package's prefix.
-func assertPanics(t *testing.T, fn func()) {
+// mwAssertPanics fails unless fn panics with the package's prefix.
+func mwAssertPanics(t *testing.T, fn func()) {
 	t.Helper()
 	defer func() {
 		t.Helper()
@@ -227,7 +245,7 @@ func TestNewRequestIDUnique(t *testing.T) {
 			mu.Lock()
 			defer mu.Unlock()
 			for _, id := range local {
-				if !isGeneratedID(id) {
+				if !mwIsGeneratedID(id) {
 					bad = errors.New("malformed id " + id)
 				}
 				if seen[id] {
@@ -251,10 +269,10 @@ func FuzzRequestID(f *testing.F) {
 	}
 	h := RequestID()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	f.Fuzz(func(t *testing.T, in string) {
-		r := request("GET", "/", "")
+		r := mwRequest("GET", "/", "")
 		r.Header["X-Request-Id"] = []string{in}
-		rec := serve(h, r)
-		got := respID(t, rec)
+		rec := mwServe(h, r)
+		got := mwRespID(t, rec)
 		if !requestIDSafe(got, 64) {
 			t.Fatalf("unsafe id %q from %q", got, in)
 		}

@@ -9,7 +9,7 @@ import (
 	"github.com/apierror/apierror/errresp"
 )
 
-var notFoundHandler = Handler(func(w http.ResponseWriter, r *http.Request) error {
+var mwNotFoundHandler = Handler(func(w http.ResponseWriter, r *http.Request) error {
 	return errresp.New(errresp.NotFound, "no such item")
 })
 
@@ -18,9 +18,9 @@ func TestStyleEachStyle(t *testing.T) {
 	for _, s := range errresp.Styles() {
 		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
-			id := newID(t)
-			rec := serve(chain(notFoundHandler, RequestID(), Style(s)), request("GET", "/", id))
-			e := envelope(t, rec, s, s.Code(errresp.NotFound).Status)
+			id := mwNewID(t)
+			rec := mwServe(mwChain(mwNotFoundHandler, RequestID(), Style(s)), mwRequest("GET", "/", id))
+			e := mwEnvelope(t, rec, s, s.Code(errresp.NotFound).Status)
 			if e.Kind != errresp.NotFound || e.Message != "no such item" || e.RequestID != id {
 				t.Fatalf("decoded %+v", e)
 			}
@@ -33,14 +33,14 @@ func TestStyleRouteGroups(t *testing.T) {
 	r := chi.NewRouter()
 	r.Use(RequestID(), Recoverer(), Style(errresp.GPCN))
 	r.NotFound(NotFound)
-	r.Get("/v1/items", notFoundHandler.ServeHTTP)
+	r.Get("/v1/items", mwNotFoundHandler.ServeHTTP)
 	r.Route("/v2", func(r chi.Router) {
 		r.Use(Style(errresp.Problem))
-		r.Get("/items", notFoundHandler.ServeHTTP)
+		r.Get("/items", mwNotFoundHandler.ServeHTTP)
 	})
 	r.Group(func(r chi.Router) {
 		r.Use(Style(errresp.Gcore))
-		r.Get("/gcore/items", notFoundHandler.ServeHTTP)
+		r.Get("/gcore/items", mwNotFoundHandler.ServeHTTP)
 	})
 	cases := []struct {
 		path  string
@@ -54,8 +54,8 @@ func TestStyleRouteGroups(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.path, func(t *testing.T) {
 			t.Parallel()
-			rec := serve(r, request("GET", tc.path, ""))
-			if e := envelope(t, rec, tc.style, 404); e.Kind != errresp.NotFound {
+			rec := mwServe(r, mwRequest("GET", tc.path, ""))
+			if e := mwEnvelope(t, rec, tc.style, 404); e.Kind != errresp.NotFound {
 				t.Fatalf("kind %v", e.Kind)
 			}
 		})
@@ -98,11 +98,11 @@ func TestStyleNegotiate(t *testing.T) {
 			h := Style(tc.route, StyleNegotiate(tc.alts...))(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				got = errresp.StyleOf(r)
 			}))
-			r := request("GET", "/", "")
+			r := mwRequest("GET", "/", "")
 			for _, a := range tc.accept {
 				r.Header.Add("Accept", a)
 			}
-			serve(h, r)
+			mwServe(h, r)
 			if got != tc.want {
 				t.Fatalf("style %s, want %s", got.Name, tc.want.Name)
 			}
@@ -112,16 +112,16 @@ func TestStyleNegotiate(t *testing.T) {
 
 func TestStyleWithoutNegotiationIgnoresAccept(t *testing.T) {
 	t.Parallel()
-	r := request("GET", "/", "")
+	r := mwRequest("GET", "/", "")
 	r.Header.Set("Accept", "application/problem+json")
-	rec := serve(Style(errresp.GPCN)(notFoundHandler), r)
-	envelope(t, rec, errresp.GPCN, 404)
+	rec := mwServe(Style(errresp.GPCN)(mwNotFoundHandler), r)
+	mwEnvelope(t, rec, errresp.GPCN, 404)
 }
 
 func TestStyleConfigPanics(t *testing.T) {
 	t.Parallel()
-	assertPanics(t, func() { Style(nil) })
-	assertPanics(t, func() { StyleNegotiate(nil) })
+	mwAssertPanics(t, func() { Style(nil) })
+	mwAssertPanics(t, func() { StyleNegotiate(nil) })
 }
 
 func TestAcceptQValue(t *testing.T) {
@@ -155,9 +155,9 @@ func FuzzAccept(f *testing.F) {
 		if q < 0 || q > 1000 {
 			t.Fatalf("q = %d out of range for %q", q, accept)
 		}
-		r := request("GET", "/", "")
+		r := mwRequest("GET", "/", "")
 		r.Header["Accept"] = []string{accept}
-		rec := serve(Style(errresp.GPCN, StyleNegotiate())(notFoundHandler), r)
+		rec := mwServe(Style(errresp.GPCN, StyleNegotiate())(mwNotFoundHandler), r)
 		if rec.Code != 404 {
 			t.Fatalf("status %d for Accept %q", rec.Code, accept)
 		}

@@ -12,8 +12,8 @@ import (
 	"github.com/apierror/apierror/errresp"
 )
 
-// manualDeadline is a context whose deadline passes when the test says so.
-type manualDeadline struct {
+// mwManualDeadline is a context whose deadline passes when the test says so.
+type mwManualDeadline struct {
 	context.Context
 	done chan struct{}
 	once sync.Once
@@ -21,13 +21,13 @@ type manualDeadline struct {
 	err  error
 }
 
-func (m *manualDeadline) Done() <-chan struct{} { return m.done }
-func (m *manualDeadline) Err() error {
+func (m *mwManualDeadline) Done() <-chan struct{} { return m.done }
+func (m *mwManualDeadline) Err() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.err
 }
-func (m *manualDeadline) end(err error) {
+func (m *mwManualDeadline) end(err error) {
 	m.once.Do(func() {
 		m.mu.Lock()
 		m.err = err
@@ -36,13 +36,13 @@ func (m *manualDeadline) end(err error) {
 	})
 }
 
-// manualTimeout returns Timeout(time.Hour) whose deadline the returned
+// mwManualTimeout returns Timeout(time.Hour) whose deadline the returned
 // function triggers, before or while the handler runs.
-func manualTimeout(opts ...TimeoutOption) (func(http.Handler) http.Handler, chan *manualDeadline) {
-	ctxs := make(chan *manualDeadline, 1)
+func mwManualTimeout(opts ...TimeoutOption) (func(http.Handler) http.Handler, chan *mwManualDeadline) {
+	ctxs := make(chan *mwManualDeadline, 1)
 	set := func(c *timeoutConfig) {
 		c.withTimeout = func(parent context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-			m := &manualDeadline{Context: parent, done: make(chan struct{})}
+			m := &mwManualDeadline{Context: parent, done: make(chan struct{})}
 			ctxs <- m
 			return m, func() { m.end(context.Canceled) }
 		}
@@ -65,10 +65,10 @@ func TestTimeoutDeadline(t *testing.T) {
 		for _, tc := range cases {
 			t.Run(s.Name+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
-				id := newID(t)
-				mw, ctxs := manualTimeout(tc.opts...)
+				id := mwNewID(t)
+				mw, ctxs := mwManualTimeout(tc.opts...)
 				lateWrite := make(chan error, 1)
-				h := chain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				h := mwChain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					w.Header().Set("X-Partial", "1")
 					w.Write([]byte(`{"half":`))
 					(<-ctxs).end(context.DeadlineExceeded) // the deadline passes mid-response
@@ -76,20 +76,20 @@ func TestTimeoutDeadline(t *testing.T) {
 					_, err := w.Write([]byte(`"written late"}`))
 					lateWrite <- err
 				}), RequestID(), Recoverer(), Style(s), mw)
-				rec := serve(h, request("GET", "/slow", id))
-				e := envelope(t, rec, s, tc.status(s))
+				rec := mwServe(h, mwRequest("GET", "/slow", id))
+				e := mwEnvelope(t, rec, s, tc.status(s))
 				if e.Kind != tc.kind || e.RequestID != id {
 					t.Fatalf("decoded %+v", e)
 				}
-				assertNotContains(t, rec.Body.String(), "half", "late")
+				mwAssertNotContains(t, rec.Body.String(), "half", "late")
 				if rec.Header().Get("X-Partial") != "" {
 					t.Fatal("the timed-out handler's headers leaked")
 				}
 				if err := <-lateWrite; !errors.Is(err, http.ErrHandlerTimeout) {
 					t.Fatalf("late write returned %v, want http.ErrHandlerTimeout", err)
 				}
-				if _, ok := hasLog(id, "handler timed out"); !ok {
-					t.Fatalf("timeout not logged: %+v", logsFor(id))
+				if _, ok := mwHasLog(id, "handler timed out"); !ok {
+					t.Fatalf("timeout not logged: %+v", mwLogsFor(id))
 				}
 			})
 		}
@@ -114,25 +114,25 @@ func TestTimeoutInTime(t *testing.T) {
 			w.WriteHeader(http.StatusEarlyHints)
 			w.Write([]byte("x"))
 		}), 200, "x"},
-		{"returned error", notFoundHandler, 404, ""},
+		{"returned error", mwNotFoundHandler, 404, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			id := newID(t)
-			h := chain(tc.handler, RequestID(), Style(errresp.GPCN), Timeout(time.Hour))
-			rec := serve(h, request("GET", "/", id))
+			id := mwNewID(t)
+			h := mwChain(tc.handler, RequestID(), Style(errresp.GPCN), Timeout(time.Hour))
+			rec := mwServe(h, mwRequest("GET", "/", id))
 			if tc.status >= 400 {
-				e := envelope(t, rec, errresp.GPCN, tc.status)
-				if e.RequestID != id || respID(t, rec) != id {
-					t.Fatalf("request id lost below Timeout: %q %q", e.RequestID, respID(t, rec))
+				e := mwEnvelope(t, rec, errresp.GPCN, tc.status)
+				if e.RequestID != id || mwRespID(t, rec) != id {
+					t.Fatalf("request id lost below Timeout: %q %q", e.RequestID, mwRespID(t, rec))
 				}
 				return
 			}
 			if rec.Code != tc.status || rec.Body.String() != tc.body {
 				t.Fatalf("%d %q", rec.Code, rec.Body)
 			}
-			if respID(t, rec) != id {
+			if mwRespID(t, rec) != id {
 				t.Fatal("request id header lost")
 			}
 		})
@@ -143,16 +143,16 @@ func TestTimeoutInnerState(t *testing.T) {
 	t.Parallel()
 	// Below Timeout, errresp.Started describes the buffered response, so a
 	// late error is not appended to a partial body.
-	id := newID(t)
+	id := mwNewID(t)
 	var started bool
 	var seenID string
-	h := chain(Handler(func(w http.ResponseWriter, r *http.Request) error {
+	h := mwChain(Handler(func(w http.ResponseWriter, r *http.Request) error {
 		w.Write([]byte("partial"))
 		started, _ = errresp.Started(r)
 		seenID = errresp.RequestID(r.Context())
 		return errors.New("late")
 	}), RequestID(), Timeout(time.Hour))
-	rec := serve(h, request("GET", "/", id))
+	rec := mwServe(h, mwRequest("GET", "/", id))
 	if !started || seenID != id {
 		t.Fatalf("inner state: started %v, id %q", started, seenID)
 	}
@@ -163,16 +163,16 @@ func TestTimeoutInnerState(t *testing.T) {
 
 func TestTimeoutClientGone(t *testing.T) {
 	t.Parallel()
-	mw, ctxs := manualTimeout()
+	mw, ctxs := mwManualTimeout()
 	handlerDone := make(chan struct{})
-	h := chain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := mwChain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer close(handlerDone)
 		(<-ctxs).end(context.Canceled)
 		<-r.Context().Done()
 	}), Style(errresp.GPCN), mw)
-	rec := serve(h, request("GET", "/", ""))
+	rec := mwServe(h, mwRequest("GET", "/", ""))
 	<-handlerDone
-	if e := envelope(t, rec, errresp.GPCN, 499); e.Kind != errresp.Canceled {
+	if e := mwEnvelope(t, rec, errresp.GPCN, 499); e.Kind != errresp.Canceled {
 		t.Fatalf("kind %v", e.Kind)
 	}
 }
@@ -181,30 +181,30 @@ func TestTimeoutPanics(t *testing.T) {
 	t.Parallel()
 	t.Run("recovered above", func(t *testing.T) {
 		t.Parallel()
-		id := newID(t)
-		h := chain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := mwNewID(t)
+		h := mwChain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Write([]byte("half"))
-			panic(secret)
+			panic(mwSecret)
 		}), RequestID(), Recoverer(), Timeout(time.Hour))
-		rec := serve(h, request("GET", "/", id))
-		envelope(t, rec, errresp.Default, 500)
-		assertNotContains(t, rec.Body.String(), secret, "half")
-		l, ok := hasLog(id, "panic recovered")
-		if !ok || !strings.Contains(l.attrs["stack"], "timeout_test.go") || l.attrs["panic"] != secret {
-			t.Fatalf("panic log lacks the handler's stack or value: %+v", logsFor(id))
+		rec := mwServe(h, mwRequest("GET", "/", id))
+		mwEnvelope(t, rec, errresp.Default, 500)
+		mwAssertNotContains(t, rec.Body.String(), mwSecret, "half")
+		l, ok := mwHasLog(id, "panic recovered")
+		if !ok || !strings.Contains(l.attrs["stack"], "timeout_test.go") || l.attrs["panic"] != mwSecret {
+			t.Fatalf("panic log lacks the handler's stack or value: %+v", mwLogsFor(id))
 		}
 	})
 	t.Run("abort handler", func(t *testing.T) {
 		t.Parallel()
 		h := Timeout(time.Hour)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic(http.ErrAbortHandler) }))
-		if v := catchPanic(func() { serve(h, request("GET", "/", "")) }); v != http.ErrAbortHandler {
+		if v := mwCatchPanic(func() { mwServe(h, mwRequest("GET", "/", "")) }); v != http.ErrAbortHandler {
 			t.Fatalf("panic %v, want http.ErrAbortHandler", v)
 		}
 	})
 	t.Run("config", func(t *testing.T) {
 		t.Parallel()
-		assertPanics(t, func() { Timeout(0) })
-		assertPanics(t, func() { TimeoutError(nil) })
+		mwAssertPanics(t, func() { Timeout(0) })
+		mwAssertPanics(t, func() { TimeoutError(nil) })
 	})
 }
 
@@ -217,24 +217,24 @@ func TestTimeoutStateKey(t *testing.T) {
 
 func TestTimeoutPanicAfterDeadline(t *testing.T) {
 	t.Parallel()
-	id := newID(t)
-	mw, ctxs := manualTimeout()
+	id := mwNewID(t)
+	mw, ctxs := mwManualTimeout()
 	release, finished := make(chan struct{}), make(chan struct{})
-	h := chain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := mwChain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer close(finished)
 		(<-ctxs).end(context.DeadlineExceeded)
 		<-release
-		panic(secret)
+		panic(mwSecret)
 	}), RequestID(), Recoverer(), mw)
-	rec := serve(h, request("GET", "/", id))
-	envelope(t, rec, errresp.Default, 504)
+	rec := mwServe(h, mwRequest("GET", "/", id))
+	mwEnvelope(t, rec, errresp.Default, 504)
 	close(release)
 	<-finished
 	// The goroutine logs after the handler's own defers ran; wait for it.
-	if _, ok := waitLog(id, "panic recovered after the request timed out"); !ok {
-		t.Fatalf("late panic not logged: %+v", logsFor(id))
+	if _, ok := mwWaitLog(id, "panic recovered after the request timed out"); !ok {
+		t.Fatalf("late panic not logged: %+v", mwLogsFor(id))
 	}
-	if l, _ := hasLog(id, "panic recovered after the request timed out"); l.attrs["panic"] != secret || !strings.Contains(l.attrs["stack"], "timeout_test.go") {
+	if l, _ := mwHasLog(id, "panic recovered after the request timed out"); l.attrs["panic"] != mwSecret || !strings.Contains(l.attrs["stack"], "timeout_test.go") {
 		t.Fatalf("log line %+v", l.attrs)
 	}
 }
@@ -243,7 +243,7 @@ func TestTimeoutPanicValueOutsideRecoverer(t *testing.T) {
 	t.Parallel()
 	errBoom := errors.New("boom")
 	h := Timeout(time.Hour)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic(errBoom) }))
-	v := catchPanic(func() { serve(h, request("GET", "/", "")) })
+	v := mwCatchPanic(func() { mwServe(h, mwRequest("GET", "/", "")) })
 	err, ok := v.(error)
 	if !ok || !errors.Is(err, errBoom) || !strings.Contains(err.Error(), "timeout_test.go") {
 		t.Fatalf("panic value %v does not carry the cause and the handler's stack", v)

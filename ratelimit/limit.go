@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"strconv"
 	"time"
 )
@@ -55,8 +56,16 @@ var (
 	errBadLimit     = errors.New("apierror/ratelimit: invalid limit (see Limit.Validate)")
 )
 
-// checkArgs is the cheap validation a store does on every Take.
-func checkArgs(limits []Limit, cost int) error {
+// bucket is a limit in the units the algorithm uses: its interval and its
+// capacity, both as int64.
+type bucket struct{ t, b int64 }
+
+// buckets is the parameters of up to MaxLimits limits, on the stack.
+type buckets [MaxLimits]bucket
+
+// checkArgs is the cheap validation a store does on every Take; it fills
+// p with the limits' parameters.
+func checkArgs(p *buckets, limits []Limit, cost int) error {
 	if cost < 0 {
 		return errBadCost
 	}
@@ -65,9 +74,10 @@ func checkArgs(limits []Limit, cost int) error {
 	}
 	for i := range limits {
 		t, b := int64(limits[i].Interval()), int64(limits[i].Capacity())
-		if t <= 0 || b <= 0 || b > math.MaxInt64/4/t {
+		if hi, lo := bits.Mul64(uint64(t), uint64(b)); t <= 0 || b <= 0 || hi != 0 || lo > math.MaxInt64/4 {
 			return errBadLimit
 		}
+		p[i] = bucket{t, b}
 	}
 	return nil
 }
@@ -108,8 +118,8 @@ func (v verdict) binds(w verdict) bool {
 // (Capacity×Interval − (tat−now)) / Interval tokens; a request of cost n
 // passes when that is at least n. This is x/time/rate's token bucket, kept
 // in integer nanoseconds so that every store computes the same answer.
-func judge(l *Limit, tat, now int64, cost int) verdict {
-	t, b, n := int64(l.Interval()), int64(l.Capacity()), int64(cost)
+func judge(p bucket, tat, now int64, cost int) verdict {
+	t, b, n := p.t, p.b, int64(cost)
 	tat = max(tat, now)
 	if n > b {
 		return verdict{refused: true, never: true, remaining: b - ceilDiv(tat-now, t), reset: tat - now}
@@ -124,13 +134,13 @@ func judge(l *Limit, tat, now int64, cost int) verdict {
 // decide judges cost against every limit, whose theoretical arrival times
 // are tats (len(tats) >= len(limits)), and returns the decision. It changes
 // nothing; commit takes the tokens.
-func decide(limits []Limit, tats []int64, now int64, cost int) Decision {
+func decide(p *buckets, limits []Limit, tats []int64, now int64, cost int) Decision {
 	if len(limits) == 0 {
 		return Decision{Allowed: true}
 	}
-	bind, bi := judge(&limits[0], tats[0], now, cost), 0
+	bind, bi := judge(p[0], tats[0], now, cost), 0
 	for i := 1; i < len(limits); i++ {
-		if v := judge(&limits[i], tats[i], now, cost); v.binds(bind) {
+		if v := judge(p[i], tats[i], now, cost); v.binds(bind) {
 			bind, bi = v, i
 		}
 	}
@@ -146,12 +156,12 @@ func decide(limits []Limit, tats []int64, now int64, cost int) Decision {
 	return d
 }
 
-// commit takes cost tokens from every limit's bucket and returns the instant
-// at which all of them are full again.
-func commit(limits []Limit, tats []int64, now int64, cost int) (fullAt int64) {
+// commit takes cost tokens from each of the first n limits' buckets and
+// returns the instant at which all of the entry's buckets are full again.
+func commit(p *buckets, n int, tats []int64, now int64, cost int) (fullAt int64) {
 	fullAt = math.MinInt64
-	for i := range limits {
-		tats[i] = max(tats[i], now) + int64(cost)*int64(limits[i].Interval())
+	for i := range n {
+		tats[i] = max(tats[i], now) + int64(cost)*p[i].t
 	}
 	for _, t := range tats {
 		fullAt = max(fullAt, t)

@@ -282,6 +282,11 @@ func (l *limiter) serve(w http.ResponseWriter, r *http.Request, next http.Handle
 	}
 	d, err := l.store.Take(r.Context(), key, l.limits, cost)
 	if err != nil {
+		if r.Context().Err() != nil {
+			// The client left; its canceled request says nothing of the store.
+			_ = errresp.Write(w, r, r.Context().Err())
+			return
+		}
 		if l.storeFailed(r, err) {
 			next.ServeHTTP(w, r)
 		} else {

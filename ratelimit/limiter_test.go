@@ -428,3 +428,19 @@ func TestSharedStoreNames(t *testing.T) {
 		})
 	}
 }
+
+// TestClientGone: a store error on a request whose client has left is
+// answered as canceled and is not logged as an outage.
+func TestClientGone(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	store := new(failingStore)
+	store.fail.Store(true)
+	h := ratelimit.PerSecond(5, ratelimit.WithStore(store), ratelimit.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))(ok)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	w := serve(h, request("192.0.2.1:1").WithContext(ctx))
+	if w.Code != 499 || logs.Len() != 0 {
+		t.Fatalf("status %d, logs %q; want 499 and nothing logged", w.Code, logs.String())
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/apierror/apierror/errresp"
+	"github.com/go-playground/validator/v10"
 )
 
 // createVM is the body of the example service's POST /v1/vms.
@@ -245,11 +246,7 @@ func TestDecodeNested(t *testing.T) {
 				}
 				return
 			}
-			e := asError(t, err)
-			checkStyles(t, err, 400, tc.msg)
-			if got := fieldsOf(e); !slices.Equal(got, tc.fields) {
-				t.Errorf("fields %q, want %q", got, tc.fields)
-			}
+			e := checkFailure(t, err, tc.msg, tc.fields)
 			for i, p := range tc.pointers {
 				if e.Fields[i].Pointer != p {
 					t.Errorf("field %d pointer %q, want %q", i, e.Fields[i].Pointer, p)
@@ -325,7 +322,7 @@ func TestDecodeUndefinedRule(t *testing.T) {
 func TestDecodeBadDestination(t *testing.T) {
 	t.Parallel()
 	var v createVM
-	for name, dst := range map[string]any{"non-pointer": v, "nil pointer": (*createVM)(nil)} {
+	for name, dst := range map[string]any{"non-pointer": v, "nil pointer": (*createVM)(nil), "nil": nil} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			e := asError(t, Default().Decode(jsonRequest(goodVM), dst))
@@ -368,5 +365,70 @@ func TestDecodeReadError(t *testing.T) {
 	e = asError(t, Default().Decode(r, &createVM{}))
 	if e.Kind != errresp.PayloadTooLarge || !strings.Contains(e.Message, "10 bytes") {
 		t.Errorf("got %v %q", e.Kind, e.Message)
+	}
+}
+
+type wholeBody struct{ V int }
+
+func (w *wholeBody) UnmarshalJSON(b []byte) error {
+	if string(b) != `{"v":1}` {
+		return errBadWhole
+	}
+	w.V = 1
+	return nil
+}
+
+var errBadWhole = errresp.New(errresp.Internal, "internal detail")
+
+type named struct {
+	Inner Base `json:"inner"`
+	Base  `json:"base"`
+}
+
+func TestDecodeShapes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		dst    any
+		body   string
+		fields []string
+		msg    string
+	}{
+		{name: "custom unmarshaler of the whole body", dst: &wholeBody{}, body: `{"v":2}`, fields: []string{" format"}, msg: "The request body is not in a valid format."},
+		{name: "named embedded struct is not promoted", dst: &named{}, body: `{"country":"FR"}`, fields: []string{"country unknown"}},
+		{name: "named embedded struct as an object", dst: &named{}, body: `{"base":{"country":"FR","x":1},"inner":{"country":"FR"}}`, fields: []string{"base.x unknown"}},
+		{name: "long unknown name is clipped", dst: &plainVM{}, body: `{"` + strings.Repeat("é", 100) + `":1}`, fields: []string{strings.Repeat("é", 32) + "… unknown"}},
+		{name: "case-insensitive field match", dst: &plainVM{}, body: `{"NAME":"web","Size":1,"region":"eu-west","image_id":"` + vmID + `"}`},
+		{name: "map with integer keys", dst: &map[int]string{}, body: `{"1":"a","x":"b"}`, fields: []string{"[x] key"}},
+		{name: "bytes as base64", dst: &struct {
+			B []byte `json:"b"`
+		}{}, body: `{"b":"!!"}`, fields: []string{"b type"}},
+		{name: "string option", dst: &struct {
+			N int `json:"n,string"`
+		}{}, body: `{"n":5}`, fields: []string{"n type"}},
+		{name: "interface accepts anything", dst: &struct {
+			X any `json:"x"`
+		}{}, body: `{"x":[1,{"a":null}]}`},
+		{name: "float too large", dst: &struct {
+			F float32 `json:"f"`
+		}{}, body: `{"f":1e300}`, fields: []string{"f type"}},
+		{name: "array for a struct", dst: &plainVM{}, body: `{"name":["web"]}`, fields: []string{"name type"}},
+		{name: "object for a slice", dst: &order{}, body: `{"items":{"name":"x"}}`, fields: []string{"items type"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			err := New(WithValidator(validator.New())).Decode(jsonRequest(tc.body), tc.dst)
+			if tc.fields == nil {
+				if err != nil {
+					t.Fatalf("Decode: %v", err)
+				}
+				return
+			}
+			e := checkFailure(t, err, tc.msg, tc.fields)
+			if strings.Contains(e.Message, "internal detail") {
+				t.Errorf("message leaks the cause: %q", e.Message)
+			}
+		})
 	}
 }

@@ -3,7 +3,6 @@ package validation
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -243,7 +242,7 @@ func RegisterRule(tag string, fn validator.Func, message string) error {
 func (d *Decoder) Decode(r *http.Request, dst any) error {
 	rv := reflect.ValueOf(dst)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
-		return errresp.Wrap(errresp.Internal, errors.New("validation: Decode needs a non-nil pointer, got "+reflect.TypeOf(dst).String()), "")
+		return errresp.Wrap(errresp.Internal, fmt.Errorf("validation: Decode needs a non-nil pointer, got %T", dst), "")
 	}
 	if r.Body == nil || r.Body == http.NoBody {
 		return errEmpty()

@@ -6,14 +6,18 @@
 // A handler decodes and validates in one call:
 //
 //	type CreateVM struct {
-//		Name    string `json:"name" validate:"required,min=3,max=63,hostname_rfc1123,lowercase"`
+//		Name    string `json:"name" validate:"required,min=3,max=63,vmname"`
 //		Size    int    `json:"size" validate:"required,min=1,max=64"`
 //		Region  string `json:"region" validate:"required,oneof=eu-west us-east ap-south"`
 //		ImageID string `json:"image_id" validate:"required,uuid"`
 //	}
 //
+//	var vms = validation.New(validation.MaxBytes(64<<10),
+//		validation.WithRule("vmname", validation.Match(`[a-z0-9-]+`),
+//			"{field} may contain only lowercase letters, digits and hyphens."))
+//
 //	var req CreateVM
-//	if err := validation.Decode(r, &req); err != nil {
+//	if err := vms.Decode(r, &req); err != nil {
 //		errresp.Write(w, r, err)
 //		return
 //	}
@@ -24,8 +28,9 @@
 // it), and with 400 InvalidRequest an empty body, null, a top-level value
 // that is not an object, a syntax error or truncated body (with line, column
 // and byte offset), nesting deeper than the limit, data after the object,
-// duplicate keys, unknown fields and values of the wrong type, then every
-// validator/v10 rule that fails.
+// duplicate keys, unknown fields and values of the wrong type (every one of
+// them, not only the first encoding/json meets), then, once the body has
+// decoded, every validator/v10 rule that fails.
 //
 // Each failing field becomes an errresp.FieldError with the field's JSON path
 // ("items[1].name", no root type name), its JSON pointer ("/items/1/name"),

@@ -168,8 +168,12 @@ func (w *walker) fail(rule, param, msg string) {
 		return
 	}
 	f := fieldPath(w.path)
+	subject := f
+	if subject == "" {
+		subject = "The request body"
+	}
 	w.fields = append(w.fields, errresp.FieldError{Field: f, Pointer: pointer(w.path), In: "body",
-		Rule: rule, Param: param, Message: f + " " + msg})
+		Rule: rule, Param: param, Message: subject + " " + msg})
 }
 
 // skip moves past one value and returns its bytes.
@@ -249,14 +253,7 @@ func (w *walker) value(t reflect.Type, quoted bool) {
 		return
 	}
 	switch t.Kind() {
-	case reflect.Struct:
-		if c != '{' {
-			w.skip()
-			w.fail("type", "object", "must be an object.")
-			return
-		}
-		w.object(t)
-	case reflect.Map:
+	case reflect.Struct, reflect.Map:
 		if c != '{' {
 			w.skip()
 			w.fail("type", "object", "must be an object.")
@@ -297,7 +294,11 @@ func (w *walker) formatFail(t reflect.Type) {
 func (w *walker) scalar(t reflect.Type, quoted bool) {
 	c := w.buf[w.i]
 	raw := w.skip()
-	if quoted && c == '"' {
+	if quoted && c != '"' {
+		w.fail("type", "string", "must be written as a string, such as \"5\" or \"true\".")
+		return
+	}
+	if quoted {
 		s, _ := unquote(raw[1 : len(raw)-1])
 		if t.Kind() == reflect.String {
 			return
@@ -448,7 +449,7 @@ func structInfoOf(t reflect.Type) *structInfo {
 	info := &structInfo{exact: map[string]fieldInfo{}, folded: map[string]fieldInfo{}}
 	for _, f := range reflect.VisibleFields(t) {
 		tag := f.Tag.Get("json")
-		if tag == "-" {
+		if tag == "-" || !promoted(t, f.Index) {
 			continue
 		}
 		name, opts, _ := strings.Cut(tag, ",")
@@ -483,6 +484,17 @@ func structInfoOf(t reflect.Type) *structInfo {
 	}
 	v, _ := structInfos.LoadOrStore(t, info)
 	return v.(*structInfo)
+}
+
+// promoted reports whether encoding/json reaches the field at index through
+// its embedded structs: none of them may have a json name or json:"-".
+func promoted(t reflect.Type, index []int) bool {
+	for k := 1; k < len(index); k++ {
+		if tag := t.FieldByIndex(index[:k]).Tag.Get("json"); tag != "" && !strings.HasPrefix(tag, ",") {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *structInfo) lookup(key string) (fieldInfo, bool) {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -121,4 +122,16 @@ func fieldsOf(e *errresp.Error) []string {
 		out[i] = f.Field + " " + f.Rule
 	}
 	return out
+}
+
+// checkFailure checks a 400 in every style and its fields ("field rule"), and
+// returns the error.
+func checkFailure(t *testing.T, err error, msg string, fields []string) *errresp.Error {
+	t.Helper()
+	e := asError(t, err)
+	checkStyles(t, err, http.StatusBadRequest, msg)
+	if got := fieldsOf(e); !slices.Equal(got, fields) {
+		t.Errorf("fields %q, want %q", got, fields)
+	}
+	return e
 }

@@ -189,67 +189,32 @@ func sizeMessage(tag, param string, kind reflect.Kind, typ reflect.Type) string 
 			return "must not be in the future."
 		}
 	}
-	var unit, unit1 string
+	form, unit := 0, ""
 	switch kind {
 	case reflect.String:
-		unit, unit1 = " characters", " character"
+		form, unit = 1, " characters"
 	case reflect.Slice, reflect.Array, reflect.Map:
-		unit, unit1 = " items", " item"
+		form, unit = 2, " items"
 	}
-	n := param
+	n := param + unit
 	if param == "1" && unit != "" {
-		n += unit1
-	} else {
-		n += unit
+		n = n[:len(n)-1]
 	}
-	if unit == "" {
-		switch tag {
-		case "len", "eq":
-			return "must be " + n + "."
-		case "ne":
-			return "must not be " + n + "."
-		case "min", "gte":
-			return "must be at least " + n + "."
-		case "max", "lte":
-			return "must be at most " + n + "."
-		case "gt":
-			return "must be greater than " + n + "."
-		}
-		return "must be less than " + n + "."
-	}
-	verb := "must be "
-	if unit == " items" {
-		verb = "must contain "
-	}
-	switch tag {
-	case "len", "eq":
-		if unit == " characters" {
-			return "must be exactly " + n + " long."
-		}
-		return verb + "exactly " + n + "."
-	case "ne":
-		if unit == " characters" {
-			return "must not be " + n + " long."
-		}
-		return "must not contain " + n + "."
-	case "min", "gte":
-		if unit == " characters" {
-			return "must be at least " + n + " long."
-		}
-		return verb + "at least " + n + "."
-	case "max", "lte":
-		if unit == " characters" {
-			return "must be at most " + n + " long."
-		}
-		return verb + "at most " + n + "."
-	case "gt":
-		if unit == " characters" {
-			return "must be longer than " + n + "."
-		}
-		return verb + "more than " + n + "."
-	}
-	if unit == " characters" {
-		return "must be shorter than " + n + "."
-	}
-	return verb + "fewer than " + n + "."
+	w := sizeWords[tag][form]
+	i := strings.IndexByte(w, '%')
+	return w[:i] + n + w[i+1:]
+}
+
+// sizeWords words each comparison tag for a number, a string and a list;
+// '%' stands for the parameter with its unit.
+var sizeWords = map[string][3]string{
+	"len": {"must be %.", "must be exactly % long.", "must contain exactly %."},
+	"eq":  {"must be %.", "must be exactly % long.", "must contain exactly %."},
+	"ne":  {"must not be %.", "must not be % long.", "must not contain %."},
+	"min": {"must be at least %.", "must be at least % long.", "must contain at least %."},
+	"gte": {"must be at least %.", "must be at least % long.", "must contain at least %."},
+	"max": {"must be at most %.", "must be at most % long.", "must contain at most %."},
+	"lte": {"must be at most %.", "must be at most % long.", "must contain at most %."},
+	"gt":  {"must be greater than %.", "must be longer than %.", "must contain more than %."},
+	"lt":  {"must be less than %.", "must be shorter than %.", "must contain fewer than %."},
 }

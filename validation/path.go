@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // seg is one step of a path into a JSON value: a member of an object decoded
@@ -32,10 +33,10 @@ func fieldPath(p []seg) string {
 			if i > 0 {
 				b.WriteByte('.')
 			}
-			b.WriteString(s.name)
+			b.WriteString(clip(s.name))
 		case segKey:
 			b.WriteByte('[')
-			b.WriteString(s.name)
+			b.WriteString(clip(s.name))
 			b.WriteByte(']')
 		case segIndex:
 			b.WriteByte('[')
@@ -55,9 +56,26 @@ func pointer(p []seg) string {
 			b.WriteString(strconv.Itoa(s.index))
 			continue
 		}
-		b.WriteString(escapePointer(s.name))
+		b.WriteString(escapePointer(clip(s.name)))
 	}
 	return b.String()
+}
+
+// maxName is the most of a member name, which the client chose, that a path
+// repeats back.
+const maxName = 64
+
+// clip shortens a long name to maxName bytes and an ellipsis, on a rune
+// boundary.
+func clip(s string) string {
+	if len(s) <= maxName {
+		return s
+	}
+	i := maxName
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }
 
 var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")

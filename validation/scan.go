@@ -13,8 +13,15 @@ import (
 // objects hold few keys with plain ASCII names.
 type scanner struct {
 	stack []frame
-	keys  [][]byte // keys of the open objects, innermost last
-	dups  []int    // offsets of duplicate keys found
+	keys  []key // keys of the open objects, innermost last
+	dups  []int // offsets of duplicate keys found
+}
+
+// key is an object key as it was compared: raw when plain ASCII, else
+// unescaped and folded; hash is of its upper-cased bytes, to compare fast.
+type key struct {
+	b    []byte
+	hash uint32
 }
 
 type frame struct {
@@ -197,8 +204,7 @@ func (s *scanner) scan(buf []byte, maxDepth int, dupCheck bool) problem {
 
 func (s *scanner) pop() {
 	top := &s.stack[len(s.stack)-1]
-	clear(s.keys[top.keysStart:])
-	s.keys = s.keys[:top.keysStart]
+	s.keys = s.keys[:top.keysStart] // reset clears what they point to
 	top.set = nil
 	s.stack = s.stack[:len(s.stack)-1]
 }
@@ -208,31 +214,60 @@ func (s *scanner) pop() {
 // case folding) was there already.
 func (s *scanner) seen(raw []byte) bool {
 	top := &s.stack[len(s.stack)-1]
-	key := raw
-	if !plainASCII(raw) {
-		key = foldKey(raw)
+	k, plain := foldHash(raw)
+	if !plain {
+		k.b = foldKey(raw)
+		k.hash = hashUpper(k.b)
 	}
 	if top.set != nil {
-		k := string(upperASCII(key))
-		if _, ok := top.set[k]; ok {
+		u := string(upperASCII(k.b))
+		if _, ok := top.set[u]; ok {
 			return true
 		}
-		top.set[k] = struct{}{}
+		top.set[u] = struct{}{}
 		return false
 	}
-	for _, k := range s.keys[top.keysStart:] {
-		if equalFoldASCII(k, key) {
+	for _, o := range s.keys[top.keysStart:] {
+		if o.hash == k.hash && equalFoldASCII(o.b, k.b) {
 			return true
 		}
 	}
-	s.keys = append(s.keys, key)
+	s.keys = append(s.keys, k)
 	if len(s.keys)-top.keysStart > setAfter {
 		top.set = make(map[string]struct{}, 2*setAfter)
-		for _, k := range s.keys[top.keysStart:] {
-			top.set[string(upperASCII(k))] = struct{}{}
+		for _, o := range s.keys[top.keysStart:] {
+			top.set[string(upperASCII(o.b))] = struct{}{}
 		}
 	}
 	return false
+}
+
+// foldHash hashes raw's upper-cased bytes (FNV-1a) and reports whether raw is
+// plain ASCII without escapes, so that it can be compared as it is.
+func foldHash(raw []byte) (key, bool) {
+	h := uint32(2166136261)
+	for _, c := range raw {
+		if c >= utf8.RuneSelf || c == '\\' {
+			return key{}, false
+		}
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		h = (h ^ uint32(c)) * 16777619
+	}
+	return key{b: raw, hash: h}, true
+}
+
+// hashUpper is foldHash's hash for any bytes.
+func hashUpper(b []byte) uint32 {
+	h := uint32(2166136261)
+	for _, c := range b {
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		h = (h ^ uint32(c)) * 16777619
+	}
+	return h
 }
 
 func plainASCII(b []byte) bool {
@@ -343,6 +378,10 @@ func scanString(buf []byte, i int) (int, problem) {
 	j := i + 1
 	for j < len(buf) {
 		c := buf[j]
+		if plainStringByte[c] {
+			j++
+			continue
+		}
 		switch {
 		case c == '"':
 			return j + 1, problem{}
@@ -374,6 +413,14 @@ func scanString(buf []byte, i int) (int, problem) {
 	}
 	return 0, problem{kind: probEOF, off: len(buf), expect: "the closing quote of a string"}
 }
+
+// plainStringByte[c] is true for bytes that stand for themselves in a string.
+var plainStringByte = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'

@@ -10,11 +10,13 @@ package redistest
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"net"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -99,9 +101,35 @@ func (s *Server) Restart() {
 	}
 }
 
-// Freeze suspends the server process (SIGSTOP): connections stay open but
-// nothing is answered, as with a hung or overloaded server. Thaw resumes it.
-func (s *Server) Freeze() { s.signal(syscall.SIGSTOP) }
+// Freeze suspends the server process (SIGSTOP) and returns once it is
+// stopped: connections stay open but nothing is answered, as with a hung or
+// overloaded server. Thaw resumes it.
+func (s *Server) Freeze() {
+	s.signal(syscall.SIGSTOP)
+	s.mu.Lock()
+	pid := s.cmd.Process.Pid
+	s.mu.Unlock()
+	// The signal is delivered asynchronously; wait for the kernel to report
+	// the process stopped.
+	deadline := time.Now().Add(startTimeout)
+	for !stopped(pid) {
+		if time.Now().After(deadline) {
+			s.t.Fatalf("redistest: redis-server (pid %d) not stopped %v after SIGSTOP", pid, startTimeout)
+		}
+		runtime.Gosched()
+	}
+}
+
+// stopped reports whether the process is in the stopped state, from
+// /proc/PID/stat (the field after the parenthesised command name).
+func stopped(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	i := bytes.LastIndexByte(b, ')')
+	return i >= 0 && i+2 < len(b) && (b[i+2] == 'T' || b[i+2] == 't')
+}
 
 // Thaw resumes a frozen server (SIGCONT).
 func (s *Server) Thaw() { s.signal(syscall.SIGCONT) }

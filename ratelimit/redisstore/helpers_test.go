@@ -2,9 +2,12 @@ package redisstore
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
+	"os"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -32,6 +35,13 @@ func newClient(t testing.TB, addr string, contextTimeout bool) *redis.Client {
 	return c
 }
 
+// testStore is a store for tests of behaviour rather than of outages: a
+// timeout that a busy machine under the race detector cannot reach, and
+// FailClosed, so that a failure shows as an error.
+func testStore(client redis.UniversalClient, opts ...Option) *Store {
+	return New(client, append([]Option{WithTimeout(10 * time.Second), WithPolicy(FailClosed)}, opts...)...)
+}
+
 // logBuffer is a concurrency-safe buffer for a test logger.
 type logBuffer struct {
 	mu  sync.Mutex
@@ -54,4 +64,15 @@ func (b *logBuffer) String() string {
 func logger() (*slog.Logger, *logBuffer) {
 	b := &logBuffer{}
 	return slog.New(slog.NewTextHandler(b, nil)), b
+}
+
+// quietRedis drops go-redis's own log lines (a failed dial each, during the
+// outage tests), which would only bury the test's output.
+type quietRedis struct{}
+
+func (quietRedis) Printf(context.Context, string, ...any) {}
+
+func TestMain(m *testing.M) {
+	redis.SetLogger(quietRedis{})
+	os.Exit(m.Run())
 }

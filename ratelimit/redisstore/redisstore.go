@@ -46,6 +46,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"math/bits"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -190,7 +191,7 @@ func New(client redis.UniversalClient, opts ...Option) *Store {
 		panic("apierror/ratelimit/redisstore: nil logger")
 	}
 	if s.policy == FallBack && s.fallback == nil {
-		s.fallback, s.ownsFB = newMemoryStore(), true
+		s.fallback, s.ownsFB = ratelimit.NewMemoryStore(), true
 	}
 	s.ctxBounds = contextBounded(client)
 	s.health.start = time.Now()
@@ -213,9 +214,6 @@ func contextBounded(c redis.UniversalClient) bool {
 	return false
 }
 
-// errClosed is returned by Take after Close.
-var errClosed = errors.New("apierror/ratelimit/redisstore: store is closed")
-
 // Take decides one request of the given cost against every limit for key,
 // atomically, in one round trip to Redis. When Redis fails or is slower than
 // the timeout, the policy decides. A nil error with Allowed false means the
@@ -228,14 +226,15 @@ func (s *Store) Take(ctx context.Context, key string, limits []ratelimit.Limit, 
 		return ratelimit.Decision{Allowed: true}, nil
 	}
 	if s.closed.Load() {
-		return ratelimit.Decision{}, errClosed
+		return ratelimit.Decision{}, ratelimit.ErrStoreClosed
 	}
-	if !s.health.try(s.retry) {
+	gen, ask := s.health.try(s.retry)
+	if !ask {
 		return s.degraded(ctx, key, limits, cost, nil)
 	}
 	d, err := s.take(ctx, key, limits, cost)
 	if err == nil {
-		if outage, ended := s.health.up(); ended {
+		if outage, ended := s.health.up(gen); ended {
 			s.logger.LogAttrs(ctx, slog.LevelInfo, "apierror/ratelimit/redisstore: Redis is back",
 				slog.Duration("outage", outage),
 				slog.String("request_id", errresp.RequestID(ctx)))
@@ -247,7 +246,7 @@ func (s *Store) Take(ctx context.Context, key string, limits []ratelimit.Limit, 
 		// nothing about Redis.
 		return ratelimit.Decision{}, fmt.Errorf("apierror/ratelimit/redisstore: %w", err)
 	}
-	if s.health.down(s.retry) {
+	if s.health.down(gen, s.retry) {
 		s.logger.LogAttrs(ctx, slog.LevelWarn, "apierror/ratelimit/redisstore: Redis is unavailable",
 			slog.String("policy", s.policy.String()),
 			slog.Any("error", err),
@@ -262,11 +261,8 @@ func (s *Store) degraded(ctx context.Context, key string, limits []ratelimit.Lim
 	switch s.policy {
 	case FailOpen:
 		return openDecision(limits, cost), nil
-	case FailClosed:
-	default:
-		if s.fallback != nil {
-			return s.fallback.Take(ctx, key, limits, cost)
-		}
+	case FallBack:
+		return s.fallback.Take(ctx, key, limits, cost)
 	}
 	if cause == nil {
 		cause = errUnavailable
@@ -296,21 +292,18 @@ func openDecision(limits []ratelimit.Limit, cost int) ratelimit.Decision {
 	return ratelimit.Decision{Allowed: true, Limit: b, Remaining: rem, ResetAfter: time.Duration(cost) * b.Interval()}
 }
 
-// maxLimits is the most limits one Take may check for one key.
-const maxLimits = 8
-
-// validate rejects what no store can decide: a programming error, not a store
-// failure, so it never reaches the policy.
+// validate rejects what no store can decide, as the in-memory store does: a
+// programming error, not a store failure, so it never reaches the policy.
 func validate(limits []ratelimit.Limit, cost int) error {
 	if cost < 0 {
 		return errors.New("apierror/ratelimit/redisstore: cost must not be negative")
 	}
-	if len(limits) > maxLimits {
-		return fmt.Errorf("apierror/ratelimit/redisstore: more than %d limits for one key", maxLimits)
+	if len(limits) > ratelimit.MaxLimits {
+		return fmt.Errorf("apierror/ratelimit/redisstore: more than %d limits for one key", ratelimit.MaxLimits)
 	}
 	for i := range limits {
 		t, b := int64(limits[i].Interval()), int64(limits[i].Capacity())
-		if t <= 0 || b <= 0 || b > math.MaxInt64/4/t {
+		if hi, lo := bits.Mul64(uint64(t), uint64(b)); t <= 0 || b <= 0 || hi != 0 || lo > math.MaxInt64/4 {
 			return errors.New("apierror/ratelimit/redisstore: invalid limit (see Limit.Validate)")
 		}
 	}
@@ -379,8 +372,8 @@ func (s *Store) eval(ctx context.Context, key string, limits []ratelimit.Limit, 
 	}, nil
 }
 
-// Close closes the fallback store if New made it, and makes later Take calls
-// fail. It does not close the Redis client, which the caller owns. Close is
+// Close closes the fallback store if New made it; Take then returns
+// ratelimit.ErrStoreClosed. It does not close the Redis client, which the caller owns. Close is
 // idempotent.
 func (s *Store) Close() error {
 	if !s.closed.CompareAndSwap(false, true) {

@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"sync"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/apierror/apierror/ratelimit"
+	"github.com/apierror/apierror/ratelimit/storetest"
 )
 
 var epoch = time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC)
@@ -40,95 +42,46 @@ var (
 	daily3     = ratelimit.Limit{Events: 3, Period: 24 * time.Hour, Name: "daily"}
 )
 
-func allow(l ratelimit.Limit, rem int, reset time.Duration) ratelimit.Decision {
-	return ratelimit.Decision{Allowed: true, Limit: l, Remaining: rem, ResetAfter: reset}
-}
-
-func refuse(l ratelimit.Limit, rem int, reset, retry time.Duration) ratelimit.Decision {
-	return ratelimit.Decision{Limit: l, Remaining: rem, ResetAfter: reset, RetryAfter: retry}
-}
-
 func ls(l ...ratelimit.Limit) []ratelimit.Limit { return l }
 
-type step struct {
-	advance time.Duration
-	limits  []ratelimit.Limit
-	cost    int
-	want    ratelimit.Decision
-}
-
-// TestDecisions runs the behaviour table of the in-memory store against
-// Redis, on fixed instants.
-func TestDecisions(t *testing.T) {
+// TestConformance runs the behaviour table of every ratelimit.Store (the
+// in-memory store's answers, to the nanosecond) against Redis.
+func TestConformance(t *testing.T) {
 	t.Parallel()
 	_, client := startRedis(t)
-	cases := []struct {
-		name  string
-		steps []step
-	}{
-		{"burst then refuse", []step{
-			{0, ls(perMinute5), 1, allow(perMinute5, 4, time.Second)},
-			{0, ls(perMinute5), 4, allow(perMinute5, 0, 5*time.Second)},
-			{0, ls(perMinute5), 1, refuse(perMinute5, 0, 5*time.Second, time.Second)},
-		}},
-		{"refill", []step{
-			{0, ls(perMinute5), 5, allow(perMinute5, 0, 5*time.Second)},
-			{500 * time.Millisecond, ls(perMinute5), 1, refuse(perMinute5, 0, 4500*time.Millisecond, 500*time.Millisecond)},
-			{500 * time.Millisecond, ls(perMinute5), 1, allow(perMinute5, 0, 5*time.Second)},
-			{2500 * time.Millisecond, ls(perMinute5), 1, allow(perMinute5, 1, 3500*time.Millisecond)},
-			{time.Hour, ls(perMinute5), 1, allow(perMinute5, 4, time.Second)},
-		}},
-		{"cost", []step{
-			{0, ls(tenPerSec), 4, allow(tenPerSec, 6, 400*time.Millisecond)},
-			{0, ls(tenPerSec), 4, allow(tenPerSec, 2, 800*time.Millisecond)},
-			{0, ls(tenPerSec), 4, refuse(tenPerSec, 2, 800*time.Millisecond, 200*time.Millisecond)},
-		}},
-		{"cost above capacity never passes and takes nothing", []step{
-			{0, ls(oneBurst3), 4, refuse(oneBurst3, 3, 0, 0)},
-			{0, ls(oneBurst3), 3, allow(oneBurst3, 0, 3*time.Second)},
-		}},
-		{"cost zero reads without taking", []step{
-			{0, ls(perMinute5), 0, allow(perMinute5, 5, 0)},
-			{0, ls(perMinute5), 2, allow(perMinute5, 3, 2*time.Second)},
-			{0, ls(perMinute5), 0, allow(perMinute5, 3, 2*time.Second)},
-		}},
-		{"interval that is not a whole microsecond", []step{
-			{0, ls(threePerS), 3, allow(threePerS, 0, 999999999)},
-			{333333332, ls(threePerS), 1, refuse(threePerS, 0, 666666667, 1)},
-			{1, ls(threePerS), 1, allow(threePerS, 0, 999999999)},
-		}},
-		{"several limits: a refusal takes nothing from any", []step{
-			{0, ls(burst2, daily3), 2, allow(burst2, 0, 200*time.Millisecond)},
-			{0, ls(burst2, daily3), 1, refuse(burst2, 0, 200*time.Millisecond, 100*time.Millisecond)},
-			{100 * time.Millisecond, ls(daily3, burst2), 1, allow(daily3, 0, 24*time.Hour-100*time.Millisecond)},
-		}},
-		{"several limits: the longest wait binds", []step{
-			{0, ls(burst2, daily3), 2, allow(burst2, 0, 200*time.Millisecond)},
-			{0, ls(burst2, daily3), 1, refuse(burst2, 0, 200*time.Millisecond, 100*time.Millisecond)},
-			{200 * time.Millisecond, ls(burst2, daily3), 1, allow(daily3, 0, 24*time.Hour-200*time.Millisecond)},
-			{0, ls(burst2, daily3), 2, refuse(daily3, 0, 24*time.Hour-200*time.Millisecond, 16*time.Hour-200*time.Millisecond)},
-		}},
-		{"no limits", []step{
-			{0, nil, 1, ratelimit.Decision{Allowed: true}},
-		}},
+	storetest.Run(t, func(t *testing.T, now func() time.Time) ratelimit.Store {
+		return testStore(client, WithClock(now))
+	})
+}
+
+// TestSameAsMemory runs one random sequence of requests (keys, costs,
+// instants, one or two limits) against Redis and the in-memory store and
+// compares every decision.
+func TestSameAsMemory(t *testing.T) {
+	t.Parallel()
+	_, client := startRedis(t)
+	var c clock
+	redisStore := testStore(client, WithClock(c.now))
+	mem := ratelimit.NewMemoryStore(ratelimit.MemoryClock(c.now))
+	defer mem.Close()
+	sets := [][]ratelimit.Limit{
+		ls(perMinute5), ls(threePerS), ls(burst2, daily3), ls(oneBurst3, tenPerSec),
+		ls(ratelimit.Limit{Events: 7, Period: 3 * time.Second, Burst: 4}),
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			var c clock
-			s := New(client, WithClock(c.now), WithPolicy(FailClosed))
-			defer s.Close()
-			for i, st := range tc.steps {
-				c.advance(st.advance)
-				got, err := s.Take(context.Background(), t.Name(), st.limits, st.cost)
-				if err != nil {
-					t.Fatalf("step %d: %v", i, err)
-				}
-				if got != st.want {
-					t.Fatalf("step %d:\n got %+v\nwant %+v", i, got, st.want)
-				}
-			}
-		})
+	rng := rand.New(rand.NewPCG(1, 2))
+	ctx := context.Background()
+	for i := range 3000 {
+		key := strconv.Itoa(rng.IntN(8))
+		// The memory store keys buckets by position, Redis by limit: keep
+		// one list of limits per key, as the Store contract asks.
+		limits := sets[int(key[0]-'0')%len(sets)]
+		cost := rng.IntN(6)
+		c.advance(time.Duration(rng.Int64N(int64(700 * time.Millisecond))))
+		want, werr := mem.Take(ctx, key, limits, cost)
+		got, gerr := redisStore.Take(ctx, key, limits, cost)
+		if werr != nil || gerr != nil || got != want {
+			t.Fatalf("request %d (key %s, cost %d, at %v):\nredis  %+v, %v\nmemory %+v, %v", i, key, cost, c.now().Sub(epoch), got, gerr, want, werr)
+		}
 	}
 }
 
@@ -139,7 +92,7 @@ func TestKeys(t *testing.T) {
 	_, client := startRedis(t)
 	ctx := context.Background()
 	var c clock
-	s := New(client, WithClock(c.now), WithPrefix("rl:"), WithPolicy(FailClosed))
+	s := testStore(client, WithClock(c.now), WithPrefix("rl:"))
 	if _, err := s.Take(ctx, "user:7", ls(burst2, daily3), 1); err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +139,7 @@ func TestKeys(t *testing.T) {
 func TestServerClock(t *testing.T) {
 	t.Parallel()
 	_, client := startRedis(t)
-	s := New(client, WithPolicy(FailClosed))
+	s := testStore(client)
 	ctx := context.Background()
 	l := ratelimit.Limit{Events: 2, Period: time.Hour}
 	for i, want := range []bool{true, true, false} {
@@ -209,7 +162,7 @@ func TestNoScript(t *testing.T) {
 	t.Parallel()
 	_, client := startRedis(t)
 	ctx := context.Background()
-	s := New(client, WithPolicy(FailClosed))
+	s := testStore(client)
 	for i := range 3 {
 		if err := client.ScriptFlush(ctx).Err(); err != nil {
 			t.Fatal(err)
@@ -225,7 +178,7 @@ func TestNoScript(t *testing.T) {
 func TestInvalidArguments(t *testing.T) {
 	t.Parallel()
 	_, client := startRedis(t)
-	s := New(client, WithPolicy(FailOpen))
+	s := testStore(client, WithPolicy(FailOpen))
 	cases := []struct {
 		name   string
 		limits []ratelimit.Limit

@@ -8,6 +8,20 @@
 // injected one for tests). Every case uses its own keys, derived from the
 // test's name, so stores that share one backend do not see each other's
 // buckets.
+//
+//	func TestConformance(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T, now func() time.Time) ratelimit.Store {
+//			return mystore.New(client, mystore.WithClock(now))
+//		})
+//	}
+//
+// The table covers: a burst and the refusal after it; refill, to the
+// nanosecond, including intervals that are not whole milliseconds; cost,
+// cost zero (a read) and cost above the capacity (never passes, RetryAfter
+// 0, nothing taken); several limits at once, where a refusal takes nothing
+// from any limit and the binding limit is chosen as Decision describes;
+// independent keys; 64 goroutines on one key at one instant, of which
+// exactly the allowed number pass; and an idempotent Close.
 package storetest
 
 import (
