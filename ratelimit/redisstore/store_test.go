@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"maps"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -229,5 +230,43 @@ func TestNewPanics(t *testing.T) {
 			}()
 			New(client, tc.opts...)
 		})
+	}
+}
+
+// TestOneRoundTrip checks that a decision is one EVALSHA, and that after the
+// server forgets the script (a restart, SCRIPT FLUSH) it costs one more
+// round trip, once.
+func TestOneRoundTrip(t *testing.T) {
+	t.Parallel()
+	_, client := startRedis(t)
+	s := testStore(client)
+	ctx := context.Background()
+	if _, err := s.Take(ctx, "warm", ls(perMinute5), 1); err != nil {
+		t.Fatal(err)
+	}
+	k := countCommands(client)
+	cases := []struct {
+		name  string
+		flush bool
+		want  map[string]int
+	}{
+		{"script cached", false, map[string]int{"evalsha": 10}},
+		{"after SCRIPT FLUSH", true, map[string]int{"evalsha": 10, "eval": 1}},
+	}
+	for _, tc := range cases {
+		if tc.flush {
+			if err := client.ScriptFlush(ctx).Err(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		k.take()
+		for i := range 10 {
+			if _, err := s.Take(ctx, strconv.Itoa(i), ls(burst2, daily3), 1); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := k.take(); !maps.Equal(got, tc.want) {
+			t.Errorf("%s: commands for 10 decisions = %v; want %v", tc.name, got, tc.want)
+		}
 	}
 }
