@@ -270,3 +270,35 @@ func TestOneRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileKeys checks that any key, whatever bytes it holds, is its own
+// bucket: braces cannot merge two clients' keys or split one.
+func TestHostileKeys(t *testing.T) {
+	t.Parallel()
+	_, client := startRedis(t)
+	var c clock
+	s := testStore(client, WithClock(c.now))
+	one := ratelimit.Limit{Events: 1, Period: time.Hour}
+	keys := []struct{ name, key string }{
+		{"empty", ""},
+		{"braces", "{x}"},
+		{"the same without braces", "x"},
+		{"closing brace first", "a}b{c"},
+		{"empty tag", "{}"},
+		{"protocol bytes", "\x00\r\n*3\r\n$4\r\nPING"},
+		{"not UTF-8", "\xff\xfe"},
+		{"64 KiB", strings.Repeat("k", 64<<10)},
+	}
+	for _, k := range keys {
+		t.Run(k.name, func(t *testing.T) {
+			// Not parallel: each key must find every other key's bucket
+			// taken and its own untouched.
+			for i, want := range []bool{true, false} {
+				d, err := s.Take(context.Background(), k.key, ls(one), 1)
+				if err != nil || d.Allowed != want {
+					t.Fatalf("take %d: %+v, %v; want Allowed %v", i, d, err, want)
+				}
+			}
+		})
+	}
+}
