@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	chimw "github.com/go-chi/chi/v5/middleware"
@@ -98,4 +99,38 @@ func BenchmarkAcceptQuality(b *testing.B) {
 	for b.Loop() {
 		_ = acceptQuality(accept, "application/problem+json")
 	}
+}
+
+// BenchmarkStackInterleaved runs chi's pair and this package's three in
+// alternating slices of the same loop, so both see the same machine load,
+// and reports each one's ns/op and their ratio.
+func BenchmarkStackInterleaved(b *testing.B) {
+	chiH := mwBenchRouter(chimw.RequestID, chimw.Recoverer)
+	ourH := mwBenchRouter(RequestID(), Recoverer(), Style(errresp.GPCN))
+	r := httptest.NewRequest("GET", "/items/42", nil)
+	w := &mwDiscardWriter{h: make(http.Header, 4)}
+	const slice = 512
+	var chiT, ourT time.Duration
+	n := 0
+	for b.Loop() {
+		if n%slice == 0 {
+			start := time.Now()
+			for range slice {
+				clear(w.h)
+				chiH.ServeHTTP(w, r)
+			}
+			chiT += time.Since(start)
+			start = time.Now()
+			for range slice {
+				clear(w.h)
+				ourH.ServeHTTP(w, r)
+			}
+			ourT += time.Since(start)
+		}
+		n++
+	}
+	runs := float64((n + slice - 1) / slice * slice)
+	b.ReportMetric(float64(chiT.Nanoseconds())/runs, "chi-ns/req")
+	b.ReportMetric(float64(ourT.Nanoseconds())/runs, "apierror-ns/req")
+	b.ReportMetric(float64(ourT)/float64(chiT), "ratio")
 }

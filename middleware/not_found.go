@@ -76,7 +76,9 @@ func notFoundChiAllow(r *http.Request) []string {
 // the request's style: a path no pattern matches gets NotFound, a path whose
 // patterns do not allow the method gets MethodNotAllowed with the mux's
 // Allow header. Everything else, redirects included, is served by the mux as
-// usual; handlers' own responses are untouched.
+// usual; handlers' own responses are untouched. The wrapper asks the mux to
+// match each request (mux.Handler) before serving it, so a matched request
+// is matched twice: a few hundred nanoseconds at most.
 func ServeMux(mux *http.ServeMux) http.Handler {
 	if mux == nil {
 		panic("apierror/middleware: ServeMux needs a mux")

@@ -8,6 +8,7 @@ import (
 	"net/textproto"
 	"strings"
 	"sync"
+	"unsafe"
 
 	chimw "github.com/go-chi/chi/v5/middleware"
 
@@ -93,7 +94,7 @@ func RequestID(opts ...RequestIDOption) func(http.Handler) http.Handler {
 	// The response key for X-Request-ID is errresp's own spelling, so that
 	// errresp.Write finds and keeps the value rather than adding a second.
 	c := requestIDConfig{header: textproto.CanonicalMIMEHeaderKey(errresp.HeaderRequestID),
-		respKey: errresp.HeaderRequestID, maxLen: 64, trust: true, generate: NewRequestID}
+		respKey: errresp.HeaderRequestID, maxLen: 64, trust: true}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -112,12 +113,13 @@ func RequestID(opts ...RequestIDOption) func(http.Handler) http.Handler {
 					hv = v[:1:1] // shared with the request, read-only; an append copies
 				}
 			}
-			if hv == nil {
-				id := c.generate()
-				if !requestIDSafe(id, 256) {
-					id = NewRequestID()
+			if hv == nil && c.generate != nil {
+				if id := c.generate(); requestIDSafe(id, 256) {
+					hv = []string{id}
 				}
-				hv = []string{id}
+			}
+			if hv == nil {
+				hv = requestIDNewHeader()
 			}
 			r = errresp.WithRequestID(r, hv[0])
 			if c.setChi && chimw.GetReqID(r.Context()) != hv[0] {
@@ -169,20 +171,33 @@ const requestIDAlphabet = "abcdefghijklmnopqrstuvwxyz234567"
 
 // NewRequestID returns a new random request id: 26 lowercase base32
 // characters holding 128 random bits. It is safe for concurrent use.
-func NewRequestID() string {
+func NewRequestID() string { return requestIDNewHeader()[0] }
+
+// requestIDHeaderBuf holds a generated id and the header value naming it,
+// so that the pair costs one allocation.
+type requestIDHeaderBuf struct {
+	hv [1]string
+	b  [26]byte
+}
+
+// requestIDNewHeader returns a header value holding a new generated id. The
+// id's string shares the allocation with the slice; its bytes are never
+// written again once the string exists.
+func requestIDNewHeader() []string {
 	g := requestIDRand.Get().(*rand.ChaCha8)
 	hi, lo := g.Uint64(), g.Uint64()
 	requestIDRand.Put(g)
-	var b [26]byte
+	p := new(requestIDHeaderBuf)
 	// 26 characters of 5 bits: 12 from lo (60 bits), 12 from hi (60 bits)
 	// and 2 from the 8 bits left over (4 + 4), 128 bits in all.
 	for i := range 12 {
-		b[i] = requestIDAlphabet[lo&31]
+		p.b[i] = requestIDAlphabet[lo&31]
 		lo >>= 5
-		b[12+i] = requestIDAlphabet[hi&31]
+		p.b[12+i] = requestIDAlphabet[hi&31]
 		hi >>= 5
 	}
-	b[24] = requestIDAlphabet[lo&31]
-	b[25] = requestIDAlphabet[hi&31]
-	return string(b[:])
+	p.b[24] = requestIDAlphabet[lo&31]
+	p.b[25] = requestIDAlphabet[hi&31]
+	p.hv[0] = unsafe.String(&p.b[0], len(p.b))
+	return p.hv[:]
 }

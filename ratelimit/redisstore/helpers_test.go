@@ -76,3 +76,45 @@ func TestMain(m *testing.M) {
 	redis.SetLogger(quietRedis{})
 	os.Exit(m.Run())
 }
+
+// counter is a go-redis hook counting the commands a client sends, each one
+// round trip (the store never pipelines), by name.
+type counter struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func countCommands(c *redis.Client) *counter {
+	k := &counter{n: map[string]int{}}
+	c.AddHook(k)
+	return k
+}
+
+func (k *counter) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (k *counter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		k.mu.Lock()
+		k.n[cmd.Name()]++
+		k.mu.Unlock()
+		return next(ctx, cmd)
+	}
+}
+
+func (k *counter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		k.mu.Lock()
+		k.n["pipeline"]++
+		k.mu.Unlock()
+		return next(ctx, cmds)
+	}
+}
+
+// take returns the counts so far and resets them.
+func (k *counter) take() map[string]int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	n := k.n
+	k.n = map[string]int{}
+	return n
+}

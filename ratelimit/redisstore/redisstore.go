@@ -360,7 +360,13 @@ func (s *Store) eval(ctx context.Context, key string, limits []ratelimit.Limit, 
 	if err != nil {
 		return ratelimit.Decision{}, err
 	}
-	if len(res) != 5 || res[1] < 1 || int(res[1]) > len(limits) {
+	return decode(res, limits)
+}
+
+// decode turns the script's reply into a Decision, checking its shape.
+func decode(res []int64, limits []ratelimit.Limit) (ratelimit.Decision, error) {
+	if len(res) != 5 || res[0]>>1 != 0 || res[1] < 1 || res[1] > int64(len(limits)) ||
+		res[2] < 0 || res[2] > math.MaxInt32 || res[3] < 0 || res[4] < 0 {
 		return ratelimit.Decision{}, fmt.Errorf("apierror/ratelimit/redisstore: unexpected script reply %v", res)
 	}
 	return ratelimit.Decision{

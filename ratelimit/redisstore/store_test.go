@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"maps"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -228,6 +229,76 @@ func TestNewPanics(t *testing.T) {
 				}
 			}()
 			New(client, tc.opts...)
+		})
+	}
+}
+
+// TestOneRoundTrip checks that a decision is one EVALSHA, and that after the
+// server forgets the script (a restart, SCRIPT FLUSH) it costs one more
+// round trip, once.
+func TestOneRoundTrip(t *testing.T) {
+	t.Parallel()
+	_, client := startRedis(t)
+	s := testStore(client)
+	ctx := context.Background()
+	if _, err := s.Take(ctx, "warm", ls(perMinute5), 1); err != nil {
+		t.Fatal(err)
+	}
+	k := countCommands(client)
+	cases := []struct {
+		name  string
+		flush bool
+		want  map[string]int
+	}{
+		{"script cached", false, map[string]int{"evalsha": 10}},
+		{"after SCRIPT FLUSH", true, map[string]int{"evalsha": 10, "eval": 1}},
+	}
+	for _, tc := range cases {
+		if tc.flush {
+			if err := client.ScriptFlush(ctx).Err(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		k.take()
+		for i := range 10 {
+			if _, err := s.Take(ctx, strconv.Itoa(i), ls(burst2, daily3), 1); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := k.take(); !maps.Equal(got, tc.want) {
+			t.Errorf("%s: commands for 10 decisions = %v; want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestHostileKeys checks that any key, whatever bytes it holds, is its own
+// bucket: braces cannot merge two clients' keys or split one.
+func TestHostileKeys(t *testing.T) {
+	t.Parallel()
+	_, client := startRedis(t)
+	var c clock
+	s := testStore(client, WithClock(c.now))
+	one := ratelimit.Limit{Events: 1, Period: time.Hour}
+	keys := []struct{ name, key string }{
+		{"empty", ""},
+		{"braces", "{x}"},
+		{"the same without braces", "x"},
+		{"closing brace first", "a}b{c"},
+		{"empty tag", "{}"},
+		{"protocol bytes", "\x00\r\n*3\r\n$4\r\nPING"},
+		{"not UTF-8", "\xff\xfe"},
+		{"64 KiB", strings.Repeat("k", 64<<10)},
+	}
+	for _, k := range keys {
+		t.Run(k.name, func(t *testing.T) {
+			// Not parallel: each key must find every other key's bucket
+			// taken and its own untouched.
+			for i, want := range []bool{true, false} {
+				d, err := s.Take(context.Background(), k.key, ls(one), 1)
+				if err != nil || d.Allowed != want {
+					t.Fatalf("take %d: %+v, %v; want Allowed %v", i, d, err, want)
+				}
+			}
 		})
 	}
 }
