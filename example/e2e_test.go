@@ -43,6 +43,49 @@ func TestEndToEnd(t *testing.T) {
 	}
 }
 
+// The banner names the address, the style, every demo credential and three
+// curl lines, each of which answers as the banner's reader expects.
+func TestBanner(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, "-style", "authpi")
+	banner := s.out.String()
+	for _, want := range []string{"listening on " + s.base + "\n", "style: authpi", "rate-limit store: memory",
+		keyAdmin, keyReader, keyExpired, keyRevoked, demoEmail, demoPassword, demoOTP} {
+		if !strings.Contains(banner, want) {
+			t.Errorf("the banner does not say %q:\n%s", want, banner)
+		}
+	}
+	var curls []string
+	for _, l := range strings.Split(banner, "\n") {
+		if c, ok := strings.CutPrefix(l, "  curl "); ok {
+			curls = append(curls, c)
+		}
+	}
+	kinds := []errresp.Kind{errresp.NotAuthenticated, errresp.PermissionDenied, errresp.InvalidRequest}
+	if len(curls) != len(kinds) {
+		t.Fatalf("%d curl lines in the banner, want %d", len(curls), len(kinds))
+	}
+	for i, c := range curls {
+		words, _ := shellWords(t, "curl "+c)
+		args := slices.DeleteFunc(words[1:], func(w string) bool { return w == "-i" })
+		args[len(args)-1] = strings.TrimPrefix(args[len(args)-1], "http://")
+		status, body := runCurl(t, args, map[string]*server{strings.TrimPrefix(s.base, "http://"): s}, nil)
+		code := atoi(t, status)
+		if got := errresp.DecodeBody(code, s.style.ContentType, body).Kind; code != s.style.Code(kinds[i]).Status || got != kinds[i] {
+			t.Errorf("curl %s: %d %s, want %s; body %s", c, code, got, kinds[i], body)
+		}
+	}
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 // GET /healthz, /errors and /openapi.json.
 func walkDocuments(t *testing.T, s *server) {
 	resp, body := s.do(t, "GET", "/healthz", "")

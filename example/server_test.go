@@ -64,6 +64,7 @@ func (l *lockedBuffer) String() string {
 // server is one running example process.
 type server struct {
 	base   string // http://127.0.0.1:PORT
+	out    *lockedBuffer // what it printed
 	style  *errresp.Style
 	client *http.Client // with a cookie jar, as a browser or curl -b/-c
 }
@@ -99,7 +100,7 @@ func startServer(t *testing.T, args ...string) *server {
 	exited := make(chan error, 1)
 	go func() { <-copied; exited <- cmd.Wait() }()
 
-	s := &server{style: errresp.Problem}
+	s := &server{style: errresp.Problem, out: &out}
 	select {
 	case s.base = <-banner:
 	case err := <-exited:
