@@ -63,7 +63,7 @@ func (l *lockedBuffer) String() string {
 
 // server is one running example process.
 type server struct {
-	base   string // http://127.0.0.1:PORT
+	base   string        // http://127.0.0.1:PORT
 	out    *lockedBuffer // what it printed
 	style  *errresp.Style
 	client *http.Client // with a cookie jar, as a browser or curl -b/-c
