@@ -80,6 +80,32 @@ func WithRequestID(r *http.Request, id string) *http.Request {
 	return r.WithContext(ContextWithRequestID(r.Context(), id))
 }
 
+// RequestIDHeaderValue returns r's request id as a header value (a slice of
+// one) that lives in the per-request state's allocation, so that setting it
+// costs nothing more; nil when r has no id. The slice must not be modified.
+func RequestIDHeaderValue(r *http.Request) []string {
+	st := stateFrom(r.Context())
+	if st == nil || st.id == "" {
+		return nil
+	}
+	st.idHeader[0] = st.id
+	return st.idHeader[:]
+}
+
+// Fork gives code that runs the rest of a request on another writer (a
+// buffer, as a timeout does, or a goroutine of its own) a per-request state
+// of its own: the returned request's context carries a copy of r's request
+// id, style and observer, and the returned writer tracks w alone. What
+// happens below the fork (a write, a style chosen) does not reach r's state,
+// so the two sides never race.
+func Fork(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request) {
+	st := &state{ResponseWriter: w}
+	if old := stateFrom(r.Context()); old != nil {
+		st.id, st.style, st.observer = old.id, old.style, old.observer
+	}
+	return st, r.WithContext(context.WithValue(r.Context(), ctxKey{}, st))
+}
+
 // ContextWithRequestID returns a context carrying the request id, for code
 // that starts work outside a request (jobs, tests).
 func ContextWithRequestID(ctx context.Context, id string) context.Context {

@@ -720,3 +720,36 @@ func TestRegister(t *testing.T) {
 		t.Error("schema of a custom style lacks its member")
 	}
 }
+
+func TestForkAndHeaderValue(t *testing.T) {
+	t.Parallel()
+	rec := httptest.NewRecorder()
+	w, r := Begin(rec, httptest.NewRequest("GET", "/", nil))
+	if RequestIDHeaderValue(r) != nil {
+		t.Error("a header value without an id")
+	}
+	r = WithObserver(WithStyle(WithRequestID(r, "parent"), GPCN), func(*http.Request, *Error, int) {})
+	if v := RequestIDHeaderValue(r); len(v) != 1 || v[0] != "parent" {
+		t.Errorf("RequestIDHeaderValue = %q", v)
+	}
+	buf := httptest.NewRecorder()
+	fw, fr := Fork(buf, r)
+	if RequestID(fr.Context()) != "parent" || StyleOf(fr) != GPCN || ObserverOf(fr) == nil {
+		t.Fatal("Fork did not copy the state")
+	}
+	_, _ = fw.Write([]byte("buffered"))
+	fr = WithStyle(fr, DevDocs)
+	if ok, _ := Started(fr); !ok {
+		t.Error("the fork does not track its writer")
+	}
+	if ok, _ := Started(r); ok || StyleOf(r) != GPCN {
+		t.Error("the fork reached the parent's state")
+	}
+	if err := Write(w, r, New(NotFound, "")); err != nil || rec.Code != 404 {
+		t.Errorf("parent Write after fork: %v %d", err, rec.Code)
+	}
+	_, fr2 := Fork(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	if RequestID(fr2.Context()) != "" || StyleOf(fr2) != Default {
+		t.Error("fork of a bare request")
+	}
+}

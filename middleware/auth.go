@@ -135,8 +135,8 @@ func AuthCookie(name string) AuthOption {
 // AuthRealm sets the realm named in WWW-Authenticate challenges; default "api".
 func AuthRealm(realm string) AuthOption { return func(c *authConfig) { c.realm = realm } }
 
-// AuthLogger sets the logger for failures; default slog.Default() at the time
-// of logging. Lines carry request_id and, once known, principal_id; never a
+// AuthLogger sets the logger for failures; default the package's logger (see
+// SetLogger) at the time of logging. Lines carry request_id and, once known, principal_id; never a
 // secret.
 func AuthLogger(l *slog.Logger) AuthOption { return func(c *authConfig) { c.logger = l } }
 
@@ -483,19 +483,7 @@ func (a *Authenticator) fail(w http.ResponseWriter, r *http.Request, e *errresp.
 // authLog logs one line with the request id and, when the request is
 // authenticated, the principal's id (never a credential).
 func authLog(r *http.Request, l *slog.Logger, level slog.Level, msg string, attrs ...slog.Attr) {
-	if l == nil {
-		l = slog.Default()
-	}
-	ctx := r.Context()
-	if !l.Enabled(ctx, level) {
-		return
-	}
-	attrs = append(attrs, slog.String("request_id", errresp.RequestID(ctx)),
-		slog.String("method", r.Method), slog.String("path", r.URL.Path))
-	if p := PrincipalFrom(ctx); p != nil {
-		attrs = append(attrs, slog.String("principal_id", p.ID))
-	}
-	l.LogAttrs(ctx, level, msg, attrs...)
+	logTo(l, r, level, msg, attrs...)
 }
 
 // SessionCookie returns the cookie that carries a session id under the

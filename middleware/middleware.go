@@ -71,23 +71,29 @@ func loggerBase() *slog.Logger {
 	return slog.Default()
 }
 
-// requestLogger returns the package's logger with the request id of r
-// attached, for the failure paths that log.
-func requestLogger(r *http.Request) *slog.Logger {
-	return loggerBase().With(slog.String(LogKeyRequestID, errresp.RequestID(r.Context())))
-}
-
 // logFailure logs msg at level with the request's id, method and path
 // followed by attrs. It costs nothing when the logger discards the level.
 func logFailure(r *http.Request, level slog.Level, msg string, attrs ...slog.Attr) {
-	l := loggerBase()
+	logTo(loggerBase(), r, level, msg, attrs...)
+}
+
+// logTo is logFailure on a given logger (nil means the package's). The
+// authenticated principal's id (never its credential) is added when there
+// is one.
+func logTo(l *slog.Logger, r *http.Request, level slog.Level, msg string, attrs ...slog.Attr) {
+	if l == nil {
+		l = loggerBase()
+	}
 	ctx := context.WithoutCancel(r.Context())
 	if !l.Enabled(ctx, level) {
 		return
 	}
-	all := make([]slog.Attr, 0, 3+len(attrs))
+	all := make([]slog.Attr, 0, 4+len(attrs))
 	all = append(all, slog.String(LogKeyRequestID, errresp.RequestID(ctx)),
 		slog.String("method", r.Method), slog.String("path", r.URL.Path))
+	if p := PrincipalFrom(ctx); p != nil {
+		all = append(all, slog.String("principal_id", p.ID))
+	}
 	l.LogAttrs(ctx, level, msg, append(all, attrs...)...)
 }
 

@@ -8,7 +8,6 @@ import (
 	"net/textproto"
 	"strings"
 	"sync"
-	"unsafe"
 
 	chimw "github.com/go-chi/chi/v5/middleware"
 
@@ -19,8 +18,7 @@ import (
 type RequestIDOption func(*requestIDConfig)
 
 type requestIDConfig struct {
-	header   string // canonical, for reading the request
-	respKey  string // the response header map key
+	header   string // canonical, for reading the request and the response
 	maxLen   int
 	trust    bool
 	setChi   bool
@@ -36,10 +34,6 @@ func RequestIDHeader(name string) RequestIDOption {
 	}
 	return func(c *requestIDConfig) {
 		c.header = textproto.CanonicalMIMEHeaderKey(name)
-		c.respKey = c.header
-		if c.header == textproto.CanonicalMIMEHeaderKey(errresp.HeaderRequestID) {
-			c.respKey = errresp.HeaderRequestID
-		}
 	}
 }
 
@@ -91,10 +85,7 @@ func RequestIDGenerator(fn func() string) RequestIDOption {
 // A request that already has an id (from a RequestID mounted above, say on
 // the router when this one is on a route group) keeps it.
 func RequestID(opts ...RequestIDOption) func(http.Handler) http.Handler {
-	// The response key for X-Request-ID is errresp's own spelling, so that
-	// errresp.Write finds and keeps the value rather than adding a second.
-	c := requestIDConfig{header: textproto.CanonicalMIMEHeaderKey(errresp.HeaderRequestID),
-		respKey: errresp.HeaderRequestID, maxLen: 64, trust: true}
+	c := requestIDConfig{header: textproto.CanonicalMIMEHeaderKey(errresp.HeaderRequestID), maxLen: 64, trust: true}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -105,27 +96,28 @@ func RequestID(opts ...RequestIDOption) func(http.Handler) http.Handler {
 				next.ServeHTTP(w, r)
 				return
 			}
-			var hv []string // the response header value
+			var id string
 			if c.trust {
 				if v := chimw.GetReqID(r.Context()); requestIDSafe(v, c.maxLen) {
-					hv = []string{v}
+					id = v
 				} else if v := r.Header[c.header]; len(v) == 1 && requestIDSafe(v[0], c.maxLen) {
-					hv = v[:1:1] // shared with the request, read-only; an append copies
+					id = v[0]
 				}
 			}
-			if hv == nil && c.generate != nil {
-				if id := c.generate(); requestIDSafe(id, 256) {
-					hv = []string{id}
+			if id == "" && c.generate != nil {
+				if g := c.generate(); requestIDSafe(g, 256) {
+					id = g
 				}
 			}
-			if hv == nil {
-				hv = requestIDNewHeader()
+			if id == "" {
+				id = NewRequestID()
 			}
-			r = errresp.WithRequestID(r, hv[0])
-			if c.setChi && chimw.GetReqID(r.Context()) != hv[0] {
-				r = r.WithContext(context.WithValue(r.Context(), chimw.RequestIDKey, hv[0]))
+			r = errresp.WithRequestID(r, id)
+			if c.setChi && chimw.GetReqID(r.Context()) != id {
+				r = r.WithContext(context.WithValue(r.Context(), chimw.RequestIDKey, id))
 			}
-			w.Header()[c.respKey] = hv
+			// The value shares the per-request state's allocation.
+			w.Header()[c.header] = errresp.RequestIDHeaderValue(r)
 			next.ServeHTTP(w, r)
 		})
 	}
@@ -171,33 +163,20 @@ const requestIDAlphabet = "abcdefghijklmnopqrstuvwxyz234567"
 
 // NewRequestID returns a new random request id: 26 lowercase base32
 // characters holding 128 random bits. It is safe for concurrent use.
-func NewRequestID() string { return requestIDNewHeader()[0] }
-
-// requestIDHeaderBuf holds a generated id and the header value naming it,
-// so that the pair costs one allocation.
-type requestIDHeaderBuf struct {
-	hv [1]string
-	b  [26]byte
-}
-
-// requestIDNewHeader returns a header value holding a new generated id. The
-// id's string shares the allocation with the slice; its bytes are never
-// written again once the string exists.
-func requestIDNewHeader() []string {
+func NewRequestID() string {
 	g := requestIDRand.Get().(*rand.ChaCha8)
 	hi, lo := g.Uint64(), g.Uint64()
 	requestIDRand.Put(g)
-	p := new(requestIDHeaderBuf)
 	// 26 characters of 5 bits: 12 from lo (60 bits), 12 from hi (60 bits)
 	// and 2 from the 8 bits left over (4 + 4), 128 bits in all.
+	var b [26]byte
 	for i := range 12 {
-		p.b[i] = requestIDAlphabet[lo&31]
+		b[i] = requestIDAlphabet[lo&31]
 		lo >>= 5
-		p.b[12+i] = requestIDAlphabet[hi&31]
+		b[12+i] = requestIDAlphabet[hi&31]
 		hi >>= 5
 	}
-	p.b[24] = requestIDAlphabet[lo&31]
-	p.b[25] = requestIDAlphabet[hi&31]
-	p.hv[0] = unsafe.String(&p.b[0], len(p.b))
-	return p.hv[:]
+	b[24] = requestIDAlphabet[lo&31]
+	b[25] = requestIDAlphabet[hi&31]
+	return string(b[:])
 }

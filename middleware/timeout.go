@@ -127,39 +127,11 @@ func (c *timeoutConfig) expired(w http.ResponseWriter, r *http.Request, d time.D
 }
 
 // timeoutInner returns the writer and request the handler below Timeout
-// gets: a fresh errresp state over the buffer tw, carrying ctx and a copy of
-// the outer state's request id, style and error hook. The outer state
-// stays with Timeout's goroutine, so the two never race.
+// gets: a forked errresp state over the buffer tw, carrying ctx and the outer
+// state's request id, style and error hook. The outer state stays with
+// Timeout's goroutine, so the two never race.
 func timeoutInner(ctx context.Context, tw *timeoutWriter, r *http.Request) (http.ResponseWriter, *http.Request) {
-	if timeoutStateKey != nil {
-		ctx = context.WithValue(ctx, timeoutStateKey, nil) // hide the outer state
-	}
-	iw, ir := errresp.Begin(tw, r.WithContext(ctx))
-	ir = errresp.WithRequestID(ir, errresp.RequestID(r.Context()))
-	ir = errresp.WithStyle(ir, errresp.StyleOf(r))
-	if obs := errresp.ObserverOf(r); obs != nil {
-		ir = errresp.WithObserver(ir, obs)
-	}
-	return iw, ir
-}
-
-// timeoutStateKey is the context key errresp keeps its per-request state
-// under, learnt by watching which key errresp.RequestID asks a context for.
-// Binding it to nil hides the outer state, so that errresp.Begin makes a
-// fresh one for the handler below Timeout.
-var timeoutStateKey = func() (key any) {
-	errresp.RequestID(timeoutKeyProbe{Context: context.Background(), key: &key})
-	return key
-}()
-
-type timeoutKeyProbe struct {
-	context.Context
-	key *any
-}
-
-func (p timeoutKeyProbe) Value(k any) any {
-	*p.key = k
-	return nil
+	return errresp.Fork(tw, r.WithContext(ctx))
 }
 
 // timeoutPanic carries a panic from the handler's goroutine to Timeout's,

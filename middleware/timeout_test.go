@@ -208,13 +208,6 @@ func TestTimeoutPanics(t *testing.T) {
 	})
 }
 
-func TestTimeoutStateKey(t *testing.T) {
-	t.Parallel()
-	if timeoutStateKey == nil {
-		t.Fatal("errresp's state key was not found; Timeout cannot isolate the handler")
-	}
-}
-
 func TestTimeoutPanicAfterDeadline(t *testing.T) {
 	t.Parallel()
 	id := mwNewID(t)
