@@ -105,8 +105,19 @@ func operation(style *errresp.Style, rt route) map[string]any {
 		}
 	}
 	for status, cs := range codes {
+		headers := map[string]any{errresp.HeaderRequestID: header("The request's id, also in the body.")}
+		switch status {
+		case http.StatusUnauthorized:
+			headers["WWW-Authenticate"] = header("The accepted schemes.")
+		case http.StatusTooManyRequests:
+			headers["Retry-After"] = header("Seconds until the request would pass.")
+			headers["X-RateLimit-Limit"] = header("The binding limit's capacity.")
+			headers["X-RateLimit-Remaining"] = header("Requests left in it: 0.")
+			headers["X-RateLimit-Reset"] = header("Unix time at which it is full again.")
+		}
 		responses[strconv.Itoa(status)] = map[string]any{
 			"description": http.StatusText(status) + ": " + strings.Join(cs, ", "),
+			"headers":     headers,
 			"content": map[string]any{style.ContentType: map[string]any{
 				"schema": map[string]any{"$ref": "#/components/schemas/Error"}}},
 		}
@@ -115,8 +126,11 @@ func operation(style *errresp.Style, rt route) map[string]any {
 	return op
 }
 
+func header(description string) map[string]any {
+	return map[string]any{"description": description, "schema": map[string]any{"type": "string"}}
+}
+
 // operationID is "get-v1-vms-id" for GET /v1/vms/{id}.
 func operationID(rt route) string {
-	id := strings.ToLower(rt.method) + strings.NewReplacer("/", "-", "{", "", "}", "", ".", "-").Replace(rt.pattern)
-	return id
+	return strings.ToLower(rt.method) + strings.NewReplacer("/", "-", "{", "", "}", "", ".", "-").Replace(rt.pattern)
 }
