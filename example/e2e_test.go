@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"reflect"
 	"slices"
@@ -146,6 +147,10 @@ func walkDocuments(t *testing.T, s *server) {
 				t.Errorf("%s %s: response %d does not name %s with the Error schema: %v", rt.method, rt.pattern, c.Status, c.Code, r)
 			}
 		}
+	}
+	limited, _ := doc.Paths["/v1/limited"]["get"].Responses["429"].(map[string]any)
+	if h := fmt.Sprint(limited["headers"]); !strings.Contains(h, "Retry-After") || !strings.Contains(h, "X-RateLimit-Reset") {
+		t.Errorf("the 429 response does not name its headers: %v", limited)
 	}
 	if op := doc.Paths["/v1/vms"]["post"]; op.Responses["409"] == nil || op.Responses["201"] == nil {
 		t.Errorf("POST /v1/vms lacks 201 or 409: %v", op.Responses)
@@ -308,6 +313,24 @@ func walkMachines(t *testing.T, s *server) {
 	}
 	resp, body = s.do(t, "PUT", path, `{"name":"web-2"}`, append(asAdmin, "If-Match", `"v2"`)...)
 	s.fail(t, resp, body, errresp.InvalidRequest)
+
+	// A body over 64 KiB without a Content-Length is cut off where it passes
+	// the limit.
+	big := io.MultiReader(strings.NewReader(`{"name":"`), strings.NewReader(strings.Repeat("a", 64<<10)), strings.NewReader(`"}`))
+	req, _ := http.NewRequest("PUT", s.base+path, io.NopCloser(big))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("If-Match", `"v2"`)
+	req.Header.Set("X-API-Key", keyAdmin)
+	resp, err := s.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if req.ContentLength != -1 && req.ContentLength != 0 {
+		t.Fatalf("the request was sent with a Content-Length")
+	}
+	s.fail(t, resp, body, errresp.PayloadTooLarge)
 
 	resp, body = s.do(t, "DELETE", path, "", asReader...)
 	s.fail(t, resp, body, errresp.PermissionDenied)
