@@ -15,7 +15,8 @@
 // # Keys
 //
 // One client key is one Redis hash, "<prefix>{<key>}", holding one field per
-// limit. The braces are a Cluster hash tag: all of a client's buckets live in
+// limit ("<interval ns>:<capacity>", whose value is the instant the bucket is
+// full again, in nanoseconds since the Unix epoch). The braces are a Cluster hash tag: all of a client's buckets live in
 // one slot, so the store works on a single server, behind Sentinel and on
 // Redis Cluster alike (any [redis.UniversalClient]). A hash expires on its own
 // once its slowest bucket is full again, when it would say exactly what a
@@ -23,20 +24,35 @@
 //
 // # When Redis is away
 //
-// Each decision waits at most the timeout ([WithTimeout], 100ms by default).
+// Each decision waits at most the timeout ([WithTimeout], 100ms by default),
+// whether or not the client was built with ContextTimeoutEnabled (without it,
+// go-redis would wait out its own read timeout, 3s by default, and retry).
 // When Redis fails or is too slow, the store answers by its policy:
 //
 //   - [FallBack] (the default): decide with an in-memory store, so each
-//     instance still holds its clients to the limit on its own;
+//     instance still holds its clients to the limit on its own (a client
+//     may then get one limit per instance, never an unlimited number);
 //   - [FailOpen]: allow the request;
-//   - [FailClosed]: return an error of kind Unavailable, which the ratelimit
-//     middleware answers with a 503 envelope.
+//   - [FailClosed]: return an error of kind Unavailable. A limiter built with
+//     ratelimit.OnStoreError(ratelimit.FailClosed) answers it with a 503
+//     envelope; the limiter's default, FailOpen, lets the request pass.
 //
 // After a failure the store stops asking Redis for a short while
-// ([WithRetryInterval]) and then lets one request through to see whether it
-// is back, so that during an outage requests are answered at once rather
-// than each waiting for the timeout. Recovery is automatic. The store logs
-// once when an outage begins (with the error) and once when it ends.
+// ([WithRetryInterval], 100ms by default) and then lets one request through
+// to see whether it is back, so that during an outage requests are answered
+// at once rather than each waiting for the timeout, and the client is not
+// flooded with dials. Recovery is automatic. The store logs once when an
+// outage begins (with the error and the policy) and once when it ends, with
+// the request id of the request that noticed.
+//
+// # Precision
+//
+// Lua numbers are doubles, so the script splits instants into seconds and
+// nanoseconds and works on times relative to now. Its answers are exact (and
+// equal to the in-memory store's) for every limit whose bucket fills within
+// 2^53 ns, about 104 days (Capacity × Interval); beyond that they may differ
+// by the rounding of a double of that size (under a microsecond for a
+// bucket that takes a century to fill).
 package redisstore
 
 import (
