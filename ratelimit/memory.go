@@ -2,6 +2,7 @@ package ratelimit
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"hash/maphash"
 	"math/bits"
@@ -18,6 +19,21 @@ const DefaultMaxKeys = 100_000
 // evictScan is how many entries an insertion into a full shard inspects,
 // at most, looking for one whose buckets have refilled completely.
 const evictScan = 32
+
+// MaxKeyLen is the longest key a MemoryStore holds as it is; a longer one
+// (a long path or principal ID) is held as a digest of MaxKeyLen+1 bytes,
+// which no shorter key can equal, so that each held key costs a bounded
+// amount of memory whatever a client sends.
+const MaxKeyLen = 128
+
+// digestKey returns a MaxKeyLen+1-byte key standing for the long key k: a
+// SHA-256 digest padded at the front.
+func digestKey(k string) string {
+	sum := sha256.Sum256([]byte(k))
+	var b [MaxKeyLen + 1]byte
+	copy(b[len(b)-len(sum):], sum[:])
+	return string(b[:])
+}
 
 // ErrStoreClosed is returned by Take on a store that was closed.
 var ErrStoreClosed = errors.New("apierror/ratelimit: store closed")
@@ -48,9 +64,10 @@ var ErrStoreClosed = errors.New("apierror/ratelimit: store closed")
 // is refused, or costs nothing, never stores a key.
 //
 // Each held key costs about 150 bytes with a short key and two limits (the
-// key, 8 bytes a limit, the entry and its share of the index); the store's
-// tests hold 100,000 such keys, under a flood of a million, in less than
-// 32 MiB of heap.
+// key, 8 bytes a limit, the entry and its share of the index), and at most
+// about 300 bytes whatever the key's length (see MaxKeyLen); the store's
+// tests hold 100,000 keys, under a flood of a million, in less than 32 MiB
+// of heap, with short keys and with 1 KiB ones.
 type MemoryStore struct {
 	shards []shard
 	mask   uint64
@@ -186,6 +203,9 @@ func (s *MemoryStore) TakeAt(key string, limits []Limit, cost int, now time.Time
 	var p buckets
 	if err := checkArgs(&p, limits, cost); err != nil {
 		return Decision{}, err
+	}
+	if len(key) > MaxKeyLen {
+		key = digestKey(key)
 	}
 	t := int64(now.Sub(s.base))
 	sh := &s.shards[maphash.String(s.seed, key)&s.mask]

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -31,6 +32,8 @@ func TestMemoryStoreBound(t *testing.T) {
 	const heapBound = 32 << 20
 	const shards = 16
 	victimLimits := []ratelimit.Limit{{Events: 3, Period: time.Hour}} // refills in an hour
+	fast := []ratelimit.Limit{{Events: 1000, Period: time.Second}, {Events: 10_000, Period: time.Minute}}
+	slow := []ratelimit.Limit{{Events: 10, Period: time.Hour}, {Events: 100, Period: 24 * time.Hour}}
 	tests := []struct {
 		name  string
 		flood []ratelimit.Limit
@@ -38,9 +41,11 @@ func TestMemoryStoreBound(t *testing.T) {
 		// evicts tells whether flood keys refill during the flood, so the
 		// store must recycle them rather than turn newcomers away.
 		evicts bool
+		pad    int // extra key length, to check that long keys are bounded too
 	}{
-		{"flood keys refill and are recycled", []ratelimit.Limit{{Events: 1000, Period: time.Second}, {Events: 10_000, Period: time.Minute}}, time.Microsecond, true},
-		{"flood keys stay limited and share the overflow bucket", []ratelimit.Limit{{Events: 10, Period: time.Hour}, {Events: 100, Period: 24 * time.Hour}}, time.Microsecond, false},
+		{"flood keys refill and are recycled", fast, time.Microsecond, true, 0},
+		{"flood keys stay limited and share the overflow bucket", slow, time.Microsecond, false, 0},
+		{"1 KiB keys", slow, time.Microsecond, false, 1024},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -58,10 +63,11 @@ func TestMemoryStoreBound(t *testing.T) {
 			}
 			start := clock.Now()
 			passed := 0
-			key := make([]byte, 0, 32)
+			key := make([]byte, 0, 32+tc.pad)
+			pad := strings.Repeat("x", tc.pad)
 			for i := range flood {
 				clock.Advance(tc.gap)
-				key = strconv.AppendInt(append(key[:0], "attacker-"...), int64(i), 10)
+				key = strconv.AppendInt(append(append(key[:0], pad...), "attacker-"...), int64(i), 10)
 				d, err := s.Take(ctx, string(key), tc.flood, 1)
 				if err != nil {
 					t.Fatal(err)
@@ -247,5 +253,28 @@ func TestMemoryStoreClockBackwards(t *testing.T) {
 	}
 	if d, _ := s.TakeAt("k", limits, 1, t0); !d.Allowed || d.Remaining != 1 {
 		t.Fatalf("back at t0: %+v, want allowed with 1 left", d)
+	}
+}
+
+// TestMemoryStoreLongKeys: keys past MaxKeyLen are held as digests, still
+// one bucket per key, and never equal to a short key.
+func TestMemoryStoreLongKeys(t *testing.T) {
+	t.Parallel()
+	s := ratelimit.NewMemoryStore()
+	one := []ratelimit.Limit{{Events: 1, Period: time.Hour}}
+	long := strings.Repeat("k", ratelimit.MaxKeyLen)
+	keys := []string{long + "a", long + "b", long, strings.Repeat("\x00", ratelimit.MaxKeyLen+1)}
+	for _, k := range keys {
+		if d, _ := s.TakeAt(k, one, 1, storetest.Epoch); !d.Allowed {
+			t.Fatalf("first request of key %d bytes refused: keys share a bucket", len(k))
+		}
+	}
+	for _, k := range keys {
+		if d, _ := s.TakeAt(k, one, 1, storetest.Epoch); d.Allowed {
+			t.Fatalf("second request of key %d bytes allowed", len(k))
+		}
+	}
+	if s.Len() != len(keys) {
+		t.Fatalf("store holds %d keys, want %d", s.Len(), len(keys))
 	}
 }
