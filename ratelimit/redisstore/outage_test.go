@@ -103,7 +103,7 @@ func runOutage(t *testing.T, fault string, policy Policy, bounded bool) {
 		seq       atomic.Int64
 	)
 	inRedis := func(key string) bool {
-		return check.Exists(context.Background(), s.prefix+"{"+key+"}").Val() == 1
+		return check.Exists(context.Background(), s.redisKey(key)).Val() == 1
 	}
 	progress := make(chan struct{}, 1)
 	const workers = 16

@@ -20,7 +20,9 @@
 // one slot, so the store works on a single server, behind Sentinel and on
 // Redis Cluster alike (any [redis.UniversalClient]). A hash expires on its own
 // once its slowest bucket is full again, when it would say exactly what a
-// missing one says. The store owns every key under its prefix.
+// missing one says. A key longer than ratelimit.MaxKeyLen is held as a
+// digest, so Redis's memory per client is bounded whatever the key. The
+// store owns every key under its prefix.
 //
 // # When Redis is away
 //
@@ -57,7 +59,9 @@ package redisstore
 
 import (
 	"context"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -368,7 +372,7 @@ func (s *Store) eval(ctx context.Context, key string, limits []ratelimit.Limit, 
 	for _, l := range limits {
 		args = append(args, int64(l.Interval()), l.Capacity())
 	}
-	keys := [1]string{s.prefix + "{" + key + "}"}
+	keys := [1]string{s.redisKey(key)}
 	res, err := gcra.Run(ctx, s.client, keys[:], args...).Int64Slice()
 	clear(args)
 	*ap = args
@@ -377,6 +381,24 @@ func (s *Store) eval(ctx context.Context, key string, limits []ratelimit.Limit, 
 		return ratelimit.Decision{}, err
 	}
 	return decode(res, limits)
+}
+
+// redisKey is the hash holding key's buckets: "<prefix>{<key>}", or, for a
+// key longer than ratelimit.MaxKeyLen, its SHA-256 digest in hex padded with
+// '~' to MaxKeyLen+1 bytes (a length no key held as it is has), so that
+// Redis's memory per client stays bounded whatever the key.
+func (s *Store) redisKey(key string) string {
+	if len(key) <= ratelimit.MaxKeyLen {
+		return s.prefix + "{" + key + "}"
+	}
+	sum := sha256.Sum256([]byte(key))
+	var b [ratelimit.MaxKeyLen + 1]byte
+	pad := len(b) - hex.EncodedLen(len(sum))
+	for i := range pad {
+		b[i] = '~'
+	}
+	hex.Encode(b[pad:], sum[:])
+	return s.prefix + "{" + string(b[:]) + "}"
 }
 
 // decode turns the script's reply into a Decision, checking its shape.
