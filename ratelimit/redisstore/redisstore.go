@@ -108,8 +108,9 @@ const (
 	// FailOpen allows every request while Redis is away.
 	FailOpen
 	// FailClosed refuses to decide while Redis is away: Take returns an
-	// *errresp.Error of kind Unavailable (wrapping the cause), answered
-	// with 503.
+	// *errresp.Error of kind Unavailable (wrapping the cause), which a
+	// limiter built with ratelimit.OnStoreError(ratelimit.FailClosed)
+	// answers with 503.
 	FailClosed
 )
 
@@ -182,8 +183,12 @@ func WithLogger(l *slog.Logger) Option { return func(s *Store) { s.logger = l } 
 func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
 
 // New returns a Store that keeps its buckets in Redis through client, which
-// the caller keeps and closes. It panics on a nil client, a prefix holding a
-// brace, or a timeout or retry interval that is not positive.
+// the caller keeps and closes. For the timeout to bound every wait at no
+// extra cost, build the client with ContextTimeoutEnabled (otherwise each
+// decision runs in a goroutine of its own, which the caller stops waiting
+// for at the deadline). New panics on a nil client or logger, a prefix
+// holding a brace, a timeout or retry interval that is not positive, or an
+// unknown policy.
 func New(client redis.UniversalClient, opts ...Option) *Store {
 	if client == nil {
 		panic("apierror/ratelimit/redisstore: nil client")
