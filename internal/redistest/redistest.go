@@ -35,6 +35,7 @@ type Server struct {
 	t    testing.TB
 	bin  string
 	dir  string
+	args []string
 	port int
 
 	mu   sync.Mutex
@@ -43,9 +44,10 @@ type Server struct {
 }
 
 // Start starts a redis-server on a free loopback port and stops it when the
-// test ends. It skips (or, with CI set, fails) the test when the binary is
+// test ends; args are more configuration, such as "--cluster-enabled",
+// "yes". It skips (or, with CI set, fails) the test when the binary is
 // missing.
-func Start(t testing.TB) *Server {
+func Start(t testing.TB, args ...string) *Server {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -55,7 +57,7 @@ func Start(t testing.TB) *Server {
 		}
 		t.Skip(msg)
 	}
-	s := &Server{t: t, bin: bin, dir: t.TempDir()}
+	s := &Server{t: t, bin: bin, dir: t.TempDir(), args: args}
 	t.Cleanup(s.Stop)
 	// A port found free can be taken before redis-server binds it; try again
 	// with another one when that happens.
@@ -153,7 +155,7 @@ func (s *Server) start() error {
 	if s.cmd != nil {
 		return fmt.Errorf("server on port %d is already running", s.port)
 	}
-	cmd := exec.Command(s.bin,
+	args := append([]string{
 		"--port", strconv.Itoa(s.port),
 		"--bind", "127.0.0.1",
 		"--save", "",
@@ -162,7 +164,8 @@ func (s *Server) start() error {
 		"--daemonize", "no",
 		"--loglevel", "notice",
 		"--logfile", "",
-	)
+	}, s.args...)
+	cmd := exec.Command(s.bin, args...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return err

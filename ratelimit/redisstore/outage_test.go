@@ -103,10 +103,10 @@ func runOutage(t *testing.T, fault string, policy Policy, bounded bool) {
 		seq       atomic.Int64
 	)
 	inRedis := func(key string) bool {
-		return check.Exists(context.Background(), s.prefix+"{"+key+"}").Val() == 1
+		return check.Exists(context.Background(), s.redisKey(key)).Val() == 1
 	}
 	progress := make(chan struct{}, 1)
-	const workers = 8
+	const workers = 16
 	perWorker := make([][]outcome, workers)
 	for w := range workers {
 		wg.Add(1)
@@ -183,6 +183,7 @@ func runOutage(t *testing.T, fault string, policy Policy, bounded bool) {
 		results = append(results, r...)
 	}
 
+	t.Logf("first decision from Redis %v after it returned", recoveredAt.Sub(back))
 	if took := recoveredAt.Sub(back); took > time.Second {
 		t.Errorf("first decision from Redis %v after it returned; want within 1s", took)
 	}

@@ -15,33 +15,53 @@
 // # Keys
 //
 // One client key is one Redis hash, "<prefix>{<key>}", holding one field per
-// limit. The braces are a Cluster hash tag: all of a client's buckets live in
+// limit ("<interval ns>:<capacity>", whose value is the instant the bucket is
+// full again, in nanoseconds since the Unix epoch). The braces are a Cluster hash tag: all of a client's buckets live in
 // one slot, so the store works on a single server, behind Sentinel and on
 // Redis Cluster alike (any [redis.UniversalClient]). A hash expires on its own
 // once its slowest bucket is full again, when it would say exactly what a
-// missing one says. The store owns every key under its prefix.
+// missing one says. A key longer than ratelimit.MaxKeyLen is held as a
+// digest, so Redis's memory per client is bounded whatever the key. The
+// store owns every key under its prefix.
 //
 // # When Redis is away
 //
-// Each decision waits at most the timeout ([WithTimeout], 100ms by default).
+// Each decision waits at most the timeout ([WithTimeout], 100ms by default),
+// whether or not the client was built with ContextTimeoutEnabled (without it,
+// go-redis would wait out its own read timeout, 3s by default, and retry).
 // When Redis fails or is too slow, the store answers by its policy:
 //
 //   - [FallBack] (the default): decide with an in-memory store, so each
-//     instance still holds its clients to the limit on its own;
+//     instance still holds its clients to the limit on its own (a client
+//     may then get one limit per instance, never an unlimited number);
 //   - [FailOpen]: allow the request;
-//   - [FailClosed]: return an error of kind Unavailable, which the ratelimit
-//     middleware answers with a 503 envelope.
+//   - [FailClosed]: return an error of kind Unavailable. A limiter built with
+//     ratelimit.OnStoreError(ratelimit.FailClosed) answers it with a 503
+//     envelope; the limiter's default, FailOpen, lets the request pass.
 //
 // After a failure the store stops asking Redis for a short while
-// ([WithRetryInterval]) and then lets one request through to see whether it
-// is back, so that during an outage requests are answered at once rather
-// than each waiting for the timeout. Recovery is automatic. The store logs
-// once when an outage begins (with the error) and once when it ends.
+// ([WithRetryInterval], 100ms by default) and then lets one request through
+// to see whether it is back, so that during an outage requests are answered
+// at once rather than each waiting for the timeout, and the client is not
+// flooded with dials. Recovery is automatic. The store logs once when an
+// outage begins (with the error and the policy) and once when it ends, with
+// the request id of the request that noticed.
+//
+// # Precision
+//
+// Lua numbers are doubles, so the script splits instants into seconds and
+// nanoseconds and works on times relative to now. Its answers are exact (and
+// equal to the in-memory store's) for every limit whose bucket fills within
+// 2^53 ns, about 104 days (Capacity × Interval); beyond that they may differ
+// by the rounding of a double of that size (under a microsecond for a
+// bucket that takes a century to fill).
 package redisstore
 
 import (
 	"context"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -88,8 +108,9 @@ const (
 	// FailOpen allows every request while Redis is away.
 	FailOpen
 	// FailClosed refuses to decide while Redis is away: Take returns an
-	// *errresp.Error of kind Unavailable (wrapping the cause), answered
-	// with 503.
+	// *errresp.Error of kind Unavailable (wrapping the cause), which a
+	// limiter built with ratelimit.OnStoreError(ratelimit.FailClosed)
+	// answers with 503.
 	FailClosed
 )
 
@@ -162,8 +183,12 @@ func WithLogger(l *slog.Logger) Option { return func(s *Store) { s.logger = l } 
 func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
 
 // New returns a Store that keeps its buckets in Redis through client, which
-// the caller keeps and closes. It panics on a nil client, a prefix holding a
-// brace, or a timeout or retry interval that is not positive.
+// the caller keeps and closes. For the timeout to bound every wait at no
+// extra cost, build the client with ContextTimeoutEnabled (otherwise each
+// decision runs in a goroutine of its own, which the caller stops waiting
+// for at the deadline). New panics on a nil client or logger, a prefix
+// holding a brace, a timeout or retry interval that is not positive, or an
+// unknown policy.
 func New(client redis.UniversalClient, opts ...Option) *Store {
 	if client == nil {
 		panic("apierror/ratelimit/redisstore: nil client")
@@ -352,7 +377,7 @@ func (s *Store) eval(ctx context.Context, key string, limits []ratelimit.Limit, 
 	for _, l := range limits {
 		args = append(args, int64(l.Interval()), l.Capacity())
 	}
-	keys := [1]string{s.prefix + "{" + key + "}"}
+	keys := [1]string{s.redisKey(key)}
 	res, err := gcra.Run(ctx, s.client, keys[:], args...).Int64Slice()
 	clear(args)
 	*ap = args
@@ -361,6 +386,24 @@ func (s *Store) eval(ctx context.Context, key string, limits []ratelimit.Limit, 
 		return ratelimit.Decision{}, err
 	}
 	return decode(res, limits)
+}
+
+// redisKey is the hash holding key's buckets: "<prefix>{<key>}", or, for a
+// key longer than ratelimit.MaxKeyLen, its SHA-256 digest in hex padded with
+// '~' to MaxKeyLen+1 bytes (a length no key held as it is has), so that
+// Redis's memory per client stays bounded whatever the key.
+func (s *Store) redisKey(key string) string {
+	if len(key) <= ratelimit.MaxKeyLen {
+		return s.prefix + "{" + key + "}"
+	}
+	sum := sha256.Sum256([]byte(key))
+	var b [ratelimit.MaxKeyLen + 1]byte
+	pad := len(b) - hex.EncodedLen(len(sum))
+	for i := range pad {
+		b[i] = '~'
+	}
+	hex.Encode(b[pad:], sum[:])
+	return s.prefix + "{" + string(b[:]) + "}"
 }
 
 // decode turns the script's reply into a Decision, checking its shape.

@@ -288,6 +288,9 @@ func TestHostileKeys(t *testing.T) {
 		{"protocol bytes", "\x00\r\n*3\r\n$4\r\nPING"},
 		{"not UTF-8", "\xff\xfe"},
 		{"64 KiB", strings.Repeat("k", 64<<10)},
+		{"64 KiB, another last byte", strings.Repeat("k", 64<<10-1) + "j"},
+		{"one byte past MaxKeyLen", strings.Repeat("k", ratelimit.MaxKeyLen+1)},
+		{"MaxKeyLen", strings.Repeat("k", ratelimit.MaxKeyLen)},
 	}
 	for _, k := range keys {
 		t.Run(k.name, func(t *testing.T) {
@@ -298,6 +301,13 @@ func TestHostileKeys(t *testing.T) {
 				if err != nil || d.Allowed != want {
 					t.Fatalf("take %d: %+v, %v; want Allowed %v", i, d, err, want)
 				}
+			}
+			rk := s.redisKey(k.key)
+			if n := client.Exists(context.Background(), rk).Val(); n != 1 {
+				t.Fatalf("EXISTS %q = %d; want 1", rk, n)
+			}
+			if most := len(DefaultPrefix) + 2 + ratelimit.MaxKeyLen + 1; len(rk) > most {
+				t.Fatalf("Redis key of %d bytes; want at most %d", len(rk), most)
 			}
 		})
 	}
