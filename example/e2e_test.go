@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"reflect"
 	"slices"
 	"strconv"
@@ -45,10 +46,11 @@ func TestEndToEnd(t *testing.T) {
 }
 
 // The banner names the address, the style, every demo credential and three
-// curl lines, each of which answers as the banner's reader expects.
+// curl lines, each of which answers as the banner's reader expects; the
+// example stops cleanly on SIGINT (Ctrl-C) as on SIGTERM.
 func TestBanner(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, "-style", "authpi")
+	s := startServerStoppedBy(t, os.Interrupt, "-style", "authpi")
 	banner := s.out.String()
 	for _, want := range []string{"listening on " + s.base + "\n", "style: authpi", "rate-limit store: memory",
 		keyAdmin, keyReader, keyExpired, keyRevoked, demoEmail, demoPassword, demoOTP} {

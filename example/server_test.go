@@ -78,6 +78,12 @@ const bannerEnd = "the error reference of this style:"
 // SIGTERM when the test ends, checking that it shuts down cleanly.
 func startServer(t *testing.T, args ...string) *server {
 	t.Helper()
+	return startServerStoppedBy(t, syscall.SIGTERM, args...)
+}
+
+// startServerStoppedBy is startServer stopping the example with sig.
+func startServerStoppedBy(t *testing.T, sig os.Signal, args ...string) *server {
+	t.Helper()
 	cmd := exec.Command(binary, append([]string{"-addr", "127.0.0.1:0"}, args...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -125,21 +131,21 @@ func startServer(t *testing.T, args ...string) *server {
 	s.client = &http.Client{Jar: jar, Timeout: 10 * time.Second}
 
 	t.Cleanup(func() {
-		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		if err := cmd.Process.Signal(sig); err != nil {
 			t.Errorf("signalling the example: %v", err)
 			return
 		}
 		select {
 		case err := <-exited:
 			if err != nil {
-				t.Errorf("example exited with %v after SIGTERM\n%s", err, logs.String())
+				t.Errorf("example exited with %v after %v\n%s", err, sig, logs.String())
 			}
 			if !strings.Contains(out.String(), "stopped") {
 				t.Errorf("example did not report a clean shutdown:\n%s", out.String())
 			}
 		case <-time.After(10 * time.Second):
 			_ = cmd.Process.Kill()
-			t.Errorf("example did not stop within 10 s of SIGTERM")
+			t.Errorf("example did not stop within 10 s of %v", sig)
 		}
 		if t.Failed() {
 			t.Logf("example's log:\n%s", logs.String())
