@@ -118,7 +118,8 @@ func runOutage(t *testing.T, fault string, policy Policy, bounded bool) {
 				p := phase.Load()
 				key := fmt.Sprintf("k%d", seq.Add(1))
 				start := time.Now()
-				d, err := s.Take(context.Background(), key, []ratelimit.Limit{limit}, 1)
+				ctx := errresp.ContextWithRequestID(context.Background(), "req-"+key)
+				d, err := s.Take(ctx, key, []ratelimit.Limit{limit}, 1)
 				end := time.Now()
 				o := outcome{phase: p, key: key, took: end.Sub(start), d: d, err: err, finished: end}
 				if p == phaseBack {
@@ -220,8 +221,13 @@ func runOutage(t *testing.T, fault string, policy Policy, bounded bool) {
 	if n := strings.Count(out, "Redis is back"); n != 1 {
 		t.Errorf("logged the recovery %d times; want once:\n%s", n, out)
 	}
-	if !strings.Contains(out, "error=") || !strings.Contains(out, "policy=\""+policy.String()+"\"") {
-		t.Errorf("the outage line lacks the error or the policy:\n%s", out)
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if !strings.Contains(l, "request_id=req-k") {
+			t.Errorf("a line lacks the request id:\n%s", l)
+		}
+		if strings.Contains(l, "unavailable") && (!strings.Contains(l, "error=") || !strings.Contains(l, "policy=\""+policy.String()+"\"")) {
+			t.Errorf("the outage line lacks the error or the policy:\n%s", l)
+		}
 	}
 }
 
