@@ -82,7 +82,7 @@ func runOutage(t *testing.T, fault string, policy Policy, bounded bool) {
 	log, logs := logger()
 	fb := &markerStore{}
 	// Longer than the default, so that the race detector on a small, busy
-	// machine does not make a healthy Redis look down; still a tenth of
+	// machine does not make a healthy Redis look down; still a sixth of
 	// go-redis's own read timeout, which is what a request would otherwise
 	// wait for a frozen Redis (and again for each retry).
 	const timeout = 500 * time.Millisecond
