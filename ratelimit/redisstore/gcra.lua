@@ -17,6 +17,10 @@
 -- and the arithmetic runs on times relative to now, which stay exact for
 -- buckets up to 2^53 ns (104 days) long.
 
+-- Redis before 5 replicates scripts verbatim and refuses writes after TIME
+-- unless told to replicate the effects instead; later versions always do.
+if redis.replicate_commands then redis.replicate_commands() end
+
 local now_s, now_ns
 if ARGV[1] == '-1' then
   local t = redis.call('TIME')
