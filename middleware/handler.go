@@ -68,9 +68,19 @@ var handlerJSONType = []string{"application/json"}
 
 // handlerFail writes err for r and logs what must be logged: the cause of a
 // 5xx, and an error that came too late to be written.
+//
+// An error that is the request context's own (the handler returned ctx.Err()
+// or wrapped it after its context ended) is a non-event: either the client
+// went away, or Timeout has answered already and the hook has seen that
+// answer. It is logged at Debug and written nowhere, so nothing is counted
+// twice.
 func handlerFail(w http.ResponseWriter, r *http.Request, err error) {
 	if clientGone(err) {
 		logFailure(r, slog.LevelDebug, "client went away", slog.String("error", err.Error()))
+		return
+	}
+	if cerr := r.Context().Err(); cerr != nil && errors.Is(err, cerr) {
+		logFailure(r, slog.LevelDebug, "request context ended before the handler returned", slog.String("error", err.Error()))
 		return
 	}
 	e := errresp.From(err)

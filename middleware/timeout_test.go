@@ -3,9 +3,11 @@ package middleware
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -240,5 +242,36 @@ func TestTimeoutPanicValueOutsideRecoverer(t *testing.T) {
 	err, ok := v.(error)
 	if !ok || !errors.Is(err, errBoom) || !strings.Contains(err.Error(), "timeout_test.go") {
 		t.Fatalf("panic value %v does not carry the cause and the handler's stack", v)
+	}
+}
+
+// A handler that returns its context's error after Timeout has answered is a
+// non-event: the hook sees the one 504, and nothing else is written or
+// counted.
+func TestTimeoutHandlerReturnsContextError(t *testing.T) {
+	t.Parallel()
+	var seen atomic.Int32
+	var statuses sync.Map
+	mw, ctxs := mwManualTimeout()
+	handlerDone := make(chan struct{})
+	inner := Handler(func(w http.ResponseWriter, r *http.Request) error {
+		(<-ctxs).end(context.DeadlineExceeded)
+		<-r.Context().Done()
+		return fmt.Errorf("listing vms: %w", r.Context().Err())
+	})
+	h := mwChain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer close(handlerDone)
+		inner.ServeHTTP(w, r)
+	}), OnError(func(r *http.Request, e *errresp.Error, status int) {
+		statuses.Store(seen.Add(1), status)
+	}), mw)
+	rec := mwServe(h, mwRequest("GET", "/", ""))
+	<-handlerDone
+	mwEnvelope(t, rec, errresp.Default, 504)
+	if n := seen.Load(); n != 1 {
+		t.Fatalf("the hook saw %d failures, want 1", n)
+	}
+	if st, _ := statuses.Load(int32(1)); st != 504 {
+		t.Fatalf("the hook saw status %v", st)
 	}
 }

@@ -1,0 +1,147 @@
+// Command example is a small virtual-machine API that shows every failure the
+// apierror library handles, in the envelope style of your choice:
+//
+//	go run ./example                  # RFC 9457 problem details on 127.0.0.1:8080
+//	go run ./example -style gpcn      # or devdocs, gcore, authpi
+//	go run ./example -redis 127.0.0.1:6379
+//
+// It prints where it listens, the demo credentials and a few curl lines to try,
+// and stops cleanly on SIGINT or SIGTERM. GET /errors lists every error the
+// active style answers with; GET /openapi.json describes the API.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/ratelimit"
+	"github.com/apierror/apierror/ratelimit/redisstore"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
+	style := flag.String("style", "problem", "envelope style: "+styleNames())
+	redisAddr := flag.String("redis", "", "Redis address for the rate-limit store (empty: in memory)")
+	flag.Parse()
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Stdout, *addr, *style, *redisAddr); err != nil {
+		fmt.Fprintln(os.Stderr, "example:", err)
+		os.Exit(1)
+	}
+}
+
+// run serves the demo API until ctx ends, then shuts down gracefully.
+func run(ctx context.Context, out io.Writer, addr, styleName, redisAddr string) error {
+	style, ok := errresp.StyleNamed(styleName)
+	if !ok {
+		return fmt.Errorf("unknown style %q; choose one of %s", styleName, styleNames())
+	}
+	store, storeName, err := openStore(ctx, redisAddr)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           newService(style, store).routes(),
+		ReadHeaderTimeout: 5 * time.Second,
+		IdleTimeout:       time.Minute,
+	}
+	printBanner(out, ln.Addr().String(), style.Name, storeName)
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	fmt.Fprintln(out, "stopped")
+	return nil
+}
+
+// openStore returns the rate-limit store every limiter of the service shares:
+// Redis when addr is set (checked with a PING, so a typo fails at start-up),
+// else memory.
+func openStore(ctx context.Context, addr string) (ratelimit.Store, string, error) {
+	if addr == "" {
+		return ratelimit.NewMemoryStore(), "memory", nil
+	}
+	client := redis.NewClient(&redis.Options{Addr: addr})
+	ping, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := client.Ping(ping).Err(); err != nil {
+		client.Close()
+		return nil, "", fmt.Errorf("redis at %s: %w", addr, err)
+	}
+	return &closeBoth{redisstore.New(client, redisstore.WithLogger(slog.Default())), client}, "redis at " + addr, nil
+}
+
+// closeBoth is the Redis store together with the client it owns.
+type closeBoth struct {
+	*redisstore.Store
+	client *redis.Client
+}
+
+func (c *closeBoth) Close() error { return errors.Join(c.Store.Close(), c.client.Close()) }
+
+func styleNames() string {
+	var names []string
+	for _, s := range errresp.Styles() {
+		names = append(names, s.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+func printBanner(out io.Writer, addr, style, store string) {
+	base := "http://" + addr
+	fmt.Fprintf(out, `apierror example listening on %s
+style: %s (choose with -style: %s)
+rate-limit store: %s
+
+demo credentials:
+  API keys, sent as X-API-Key: K, Authorization: Bearer K or Authorization: APIKey K:
+    %-18s read and write
+    %-18s read only
+    %-18s expired
+    %-18s revoked
+  sign-in: POST /auth/sign-in/email {"email":%q,"password":%q},
+           then POST /auth/two-factor/verify-totp {"code":%q} with the cookie it sets
+
+try:
+  curl -i %s/v1/vms
+  curl -i -H 'X-API-Key: demo-reader-key' -X DELETE %s/v1/vms/%s
+  curl -i -H 'X-API-Key: demo-admin-key' -H 'Content-Type: application/json' -d '{"name":"Web_1","size":0}' %s/v1/vms
+the error reference of this style: %s/errors
+`, base, style, styleNames(), store,
+		keyAdmin, keyReader, keyExpired, keyRevoked, demoEmail, demoPassword, demoOTP,
+		base, base, sampleID, base, base)
+}

@@ -1,0 +1,148 @@
+package main
+
+// The code the README shows, compiled and run here: README_test.go checks
+// that every Go block of the README appears in this file, line for line.
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/middleware"
+	"github.com/apierror/apierror/ratelimit"
+	"github.com/apierror/apierror/ratelimit/redisstore"
+	"github.com/apierror/apierror/validation"
+)
+
+// legacyHandler is a handler the service had before; it keeps working.
+func legacyHandler(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "hello") }
+
+// createItem returns its failure instead of writing it.
+func createItem(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Name string `json:"name" validate:"required,min=3"`
+	}
+	if err := validation.Decode(r, &in); err != nil {
+		return err // 400, 413 or 415, each bad field listed
+	}
+	if in.Name == "taken" {
+		return errresp.New(errresp.Conflict, "That name is taken.")
+	}
+	w.WriteHeader(http.StatusCreated)
+	return nil
+}
+
+func chiService() http.Handler {
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID(), middleware.Recoverer(), middleware.Style(errresp.GPCN))
+	r.NotFound(middleware.NotFound)
+	r.MethodNotAllowed(middleware.MethodNotAllowed)
+	r.Get("/legacy", legacyHandler)
+	r.With(ratelimit.PerMinute(60)).Method("POST", "/items", middleware.Handler(createItem))
+	return r
+}
+
+func serveMuxService() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /legacy", legacyHandler)
+	mux.Handle("POST /items", ratelimit.PerMinute(60)(middleware.Handler(createItem)))
+	var h http.Handler = middleware.ServeMux(mux) // its 404 and 405 become envelopes
+	h = middleware.Style(errresp.Problem)(h)
+	h = middleware.Recoverer()(h)
+	return middleware.RequestID()(h)
+}
+
+func configureRateLimits(rdb *redis.Client) {
+	// In memory (the default): one bucket per client IP, 60 a minute.
+	perIP := ratelimit.PerMinute(60)
+	// Behind a proxy, trust its X-Forwarded-For and nobody else's.
+	behindLB := ratelimit.PerMinute(60, ratelimit.WithKey(ratelimit.ByIP(ratelimit.TrustProxies("10.0.0.0/8"))))
+	// Several limits at once, per API key, with the IETF headers too.
+	perKey := ratelimit.New([]ratelimit.Limit{
+		{Events: 10, Period: time.Second, Burst: 20, Name: "burst"},
+		{Events: 10_000, Period: 24 * time.Hour, Name: "daily"},
+	}, ratelimit.WithKey(ratelimit.ByAPIKey("X-API-Key")), ratelimit.WithHeaders(ratelimit.XRateLimitHeaders|ratelimit.IETFHeaders))
+	// Redis, shared by every instance; in-memory fallback while Redis is away.
+	store := redisstore.New(rdb)
+	shared := ratelimit.PerMinute(100, ratelimit.WithStore(store), ratelimit.WithName("api"),
+		ratelimit.WithKey(ratelimit.ByPrincipal()))
+	_, _, _, _ = perIP, behindLB, perKey, shared
+}
+
+func configureAuth(r chi.Router) {
+	var keys middleware.KeyRing // or any middleware.Verifier of your own
+	keys.AddKey("demo-admin-key", &middleware.Principal{ID: "admin", Permissions: []string{"vms:read", "vms:write"}}, time.Time{})
+	auth := middleware.NewAuthenticator(&keys) // X-API-Key, Authorization: Bearer and APIKey
+	r.Route("/v1", func(r chi.Router) {
+		r.Use(auth.Require) // 401 with WWW-Authenticate, a distinct code for each failure
+		r.With(middleware.RequirePermission("vms:write")).Delete("/vms/{id}", deleteVM)
+	})
+}
+
+func deleteVM(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }
+
+func configureValidation() *validation.Decoder {
+	return validation.New(
+		validation.MaxBytes(64<<10), // 413 past 64 KiB (default 1 MiB)
+		validation.WithRule("vmname", validation.Match(`[a-z0-9-]+`),
+			"{field} may contain only lowercase letters, digits and hyphens."),
+	)
+}
+
+// exampleShow sends one request and prints the status, Allow when set, and the body.
+func exampleShow(h http.Handler, method, target, body string) {
+	r := httptest.NewRequest(method, target, strings.NewReader(body))
+	r.Header.Set("X-Request-ID", "req-1")
+	if body != "" {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	fmt.Print(w.Code, " ", strings.TrimSpace(w.Body.String()))
+	if allow := w.Header().Get("Allow"); allow != "" {
+		fmt.Print(" Allow: ", allow)
+	}
+	fmt.Println()
+}
+
+func Example_chi() {
+	h := chiService()
+	exampleShow(h, "GET", "/legacy", "")
+	exampleShow(h, "POST", "/items", `{"name":"ab"}`)
+	exampleShow(h, "POST", "/items", `{"name":"taken"}`)
+	exampleShow(h, "PUT", "/items", `{}`)
+	// Output:
+	// 200 hello
+	// 400 {"success":false,"error":"INVALID_REQUEST","message":"name must be at least 3 characters long.","requestId":"req-1","fields":[{"field":"name","pointer":"/name","in":"body","rule":"min","param":"3","message":"name must be at least 3 characters long."}]}
+	// 409 {"success":false,"error":"CONFLICT","message":"That name is taken.","requestId":"req-1"}
+	// 405 {"success":false,"error":"METHOD_NOT_ALLOWED","message":"The route allows only POST.","requestId":"req-1"} Allow: POST
+}
+
+func Example_serveMux() {
+	h := serveMuxService()
+	exampleShow(h, "GET", "/legacy", "")
+	exampleShow(h, "GET", "/nowhere", "")
+	exampleShow(h, "POST", "/items", `{"name":"taken"}`)
+	// Output:
+	// 200 hello
+	// 404 {"type":"about:blank","title":"Not Found","status":404,"detail":"No route matches the request's path.","code":"not_found","request_id":"req-1"}
+	// 409 {"type":"about:blank","title":"Conflict","status":409,"detail":"That name is taken.","code":"conflict","request_id":"req-1"}
+}
+
+func Example_configuration() {
+	configureRateLimits(redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"}))
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID(), middleware.Style(errresp.Gcore))
+	configureAuth(r)
+	exampleShow(r, "DELETE", "/v1/vms/1", "")
+	fmt.Println(configureValidation() != nil)
+	// Output:
+	// 401 {"exception_class":"not_authenticated","message":"Authentication credentials were not provided.","request_id":"req-1"}
+	// true
+}

@@ -1,0 +1,434 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/middleware"
+	"github.com/apierror/apierror/ratelimit"
+	"github.com/apierror/apierror/validation"
+)
+
+// The demo credentials, fixed so that the README and the tests can use them.
+const (
+	keyAdmin        = "demo-admin-key"
+	keyReader       = "demo-reader-key"
+	keyExpired      = "demo-expired-key"
+	keyRevoked      = "demo-revoked-key"
+	demoEmail       = "demo@example.com"
+	demoPassword    = "correct-horse"
+	demoOTP         = "123456"
+	expiredSession  = "demo-expired-session"
+	pendingCookie   = "pending_2fa"
+	sampleID        = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
+	permRead        = "vms:read"
+	permWrite       = "vms:write"
+	vmQuota         = 3
+	maxBody         = 64 << 10
+	sessionLifetime = time.Hour
+	pendingLifetime = 5 * time.Minute
+)
+
+// service is the demo API: an in-memory set of virtual machines behind the
+// library's middleware.
+type service struct {
+	style     *errresp.Style
+	store     ratelimit.Store
+	keys      middleware.KeyRing // API keys and signed-in sessions
+	pending   middleware.KeyRing // sessions waiting for their second factor
+	auth      *middleware.Authenticator
+	twoFactor *middleware.Authenticator
+	passwords middleware.Passwords
+	accounts  map[string]string // email → password hash
+	user      *middleware.Principal
+	decoder   *validation.Decoder
+
+	mu  sync.Mutex
+	vms map[string]*vm
+}
+
+func newService(style *errresp.Style, store ratelimit.Store) *service {
+	s := &service{
+		style: style,
+		store: store,
+		// The default iteration count (600 000) costs a noticeable fraction
+		// of a second per sign-in; the demo trades some of it for speed.
+		passwords: middleware.Passwords{Iterations: 100_000},
+		user:      &middleware.Principal{ID: "demo-user", Permissions: []string{permRead, permWrite}},
+		decoder: validation.New(validation.MaxBytes(maxBody),
+			validation.WithRule("vmname", validation.Match(`[a-z0-9-]+`),
+				"{field} may contain only lowercase letters, digits and hyphens.")),
+		vms: map[string]*vm{},
+	}
+	never, past := time.Time{}, time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	s.keys.AddKey(keyAdmin, &middleware.Principal{ID: "demo-admin", Permissions: []string{permRead, permWrite}}, never)
+	s.keys.AddKey(keyReader, &middleware.Principal{ID: "demo-reader", Permissions: []string{permRead}}, never)
+	s.keys.AddKey(keyExpired, &middleware.Principal{ID: "demo-expired"}, past)
+	s.keys.AddKey(keyRevoked, &middleware.Principal{ID: "demo-revoked"}, never)
+	s.keys.Revoke(keyRevoked)
+	s.keys.AddSession(expiredSession, s.user, past)
+
+	hash, err := s.passwords.Hash(demoPassword)
+	if err != nil {
+		panic(err)
+	}
+	s.accounts = map[string]string{demoEmail: hash}
+	s.auth = middleware.NewAuthenticator(&s.keys, middleware.AuthInsecureCookies(), middleware.AuthSources(
+		middleware.FromAPIKeyHeader, middleware.FromBearer, middleware.FromAPIKeyScheme, middleware.FromCookie))
+	s.twoFactor = middleware.NewAuthenticator(&s.pending, middleware.AuthInsecureCookies(),
+		middleware.AuthSources(middleware.FromCookie), middleware.AuthCookie(pendingCookie))
+	return s
+}
+
+// Where a route is mounted, and what guards it.
+const (
+	open   = iota // no credentials, no limit
+	signIn        // 10 attempts a minute per client IP
+	v1            // credentials, 100 requests a minute per caller
+)
+
+// route is one operation: how it is served, and what the OpenAPI document
+// says about it.
+type route struct {
+	group           int
+	method, pattern string
+	summary         string
+	ok              int            // the success status; 0: none (sign-in always asks for a second factor)
+	body            string         // the request body's schema in components, if any
+	query           []string       // query parameters
+	fails           []errresp.Kind // failures besides those of its group
+	h               http.Handler
+}
+
+func (s *service) table() []route {
+	perCaller := func(name string, n int) func(http.Handler) http.Handler {
+		return ratelimit.PerMinute(n, ratelimit.WithKey(ratelimit.ByPrincipal()), ratelimit.WithStore(s.store), ratelimit.WithName(name))
+	}
+	read, write := middleware.RequirePermission(permRead), middleware.RequirePermission(permWrite)
+	bodyKinds := []errresp.Kind{errresp.InvalidRequest, errresp.UnsupportedMediaType, errresp.PayloadTooLarge}
+	with := func(h middleware.HandlerFunc, mw ...func(http.Handler) http.Handler) http.Handler {
+		return chi.Chain(mw...).Handler(h)
+	}
+	return []route{
+		{open, "GET", "/healthz", "Liveness probe", 200, "", nil, nil, middleware.Handler(s.healthz)},
+		{open, "GET", "/errors", "The error reference of the active style (Markdown, or JSON with Accept: application/json)", 200, "", nil, nil, middleware.Handler(s.errorsPage)},
+		{open, "GET", "/openapi.json", "This document", 200, "", nil, nil, middleware.Handler(s.openAPI)},
+		{signIn, "POST", "/auth/sign-in/email", "Sign in with email and password; answers TWO_FACTOR_REQUIRED and sets a pending cookie", 0, "SignIn", nil,
+			append(bodyKinds, errresp.InvalidCredentials, errresp.TwoFactorRequired), middleware.Handler(s.signIn)},
+		{signIn, "POST", "/auth/two-factor/verify-totp", "Complete sign-in with the one-time code; sets the session cookie", 200, "VerifyTOTP", nil,
+			append(bodyKinds, errresp.NotAuthenticated, errresp.SessionExpired, errresp.InvalidOTP), s.twoFactor.Require(middleware.Handler(s.verifyTOTP))},
+		{v1, "GET", "/v1/vms", "List virtual machines (read permission)", 200, "", nil,
+			[]errresp.Kind{errresp.PermissionDenied}, with(s.list, read)},
+		{v1, "POST", "/v1/vms", "Create a virtual machine (write permission; 5 a minute; at most 3 per caller)", 201, "VMInput", nil,
+			append(bodyKinds, errresp.PermissionDenied, errresp.Conflict, errresp.QuotaExceeded), with(s.create, write, perCaller("create", 5), middleware.LimitBody(maxBody))},
+		{v1, "GET", "/v1/vms/{id}", "Get a virtual machine, with its ETag", 200, "", nil,
+			[]errresp.Kind{errresp.PermissionDenied, errresp.InvalidRequest, errresp.NotFound}, with(s.get, read)},
+		{v1, "PUT", "/v1/vms/{id}", "Replace a virtual machine (If-Match required)", 200, "VMInput", nil,
+			append(bodyKinds, errresp.PermissionDenied, errresp.NotFound, errresp.Conflict, errresp.PreconditionFailed, errresp.PreconditionRequired),
+			with(s.update, write, middleware.IfMatch(s.etag, middleware.IfMatchRequired()), middleware.LimitBody(maxBody))},
+		{v1, "DELETE", "/v1/vms/{id}", "Delete a virtual machine (write permission)", 204, "", nil,
+			[]errresp.Kind{errresp.PermissionDenied, errresp.InvalidRequest, errresp.NotFound}, with(s.remove, write)},
+		{v1, "GET", "/v1/limited", "3 requests a minute per caller, then 429", 200, "", nil, nil, with(s.limited, perCaller("limited", 3))},
+		{v1, "GET", "/v1/panic", "The handler panics; the client gets a clean 500", 200, "", nil, nil, middleware.Handler(s.panics)},
+		{v1, "GET", "/v1/slow", "Sleeps ms milliseconds; past the route's 1 s timeout the answer is 504", 200, "", []string{"ms"},
+			[]errresp.Kind{errresp.InvalidRequest, errresp.Timeout}, with(s.slow, middleware.Timeout(time.Second))},
+	}
+}
+
+// groupKinds are the failures every route of a group may answer with.
+var groupKinds = map[int][]errresp.Kind{
+	open:   {errresp.Internal},
+	signIn: {errresp.RateLimited, errresp.Internal},
+	v1: {errresp.NotAuthenticated, errresp.WrongAuthScheme, errresp.CredentialMalformed, errresp.CredentialInvalid,
+		errresp.CredentialExpired, errresp.SessionExpired, errresp.RateLimited, errresp.Internal},
+}
+
+// routes builds the router: every failure below it, whoever produces it,
+// leaves as an envelope in s.style (or in problem details when the client
+// asks for application/problem+json).
+func (s *service) routes() http.Handler {
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID(), middleware.OnError(logFailure), middleware.Recoverer(),
+		middleware.Style(s.style, middleware.StyleNegotiate()))
+	r.NotFound(middleware.NotFound)
+	r.MethodNotAllowed(middleware.MethodNotAllowed)
+
+	groups := map[int]chi.Router{open: r}
+	r.Group(func(g chi.Router) {
+		g.Use(ratelimit.PerMinute(10, ratelimit.WithKey(ratelimit.ByIP()), ratelimit.WithStore(s.store), ratelimit.WithName("sign-in")))
+		groups[signIn] = g
+	})
+	r.Group(func(g chi.Router) {
+		g.Use(s.auth.Require, ratelimit.PerMinute(100, ratelimit.WithKey(ratelimit.ByPrincipal()), ratelimit.WithStore(s.store), ratelimit.WithName("v1")))
+		groups[v1] = g
+	})
+	for _, rt := range s.table() {
+		groups[rt.group].Method(rt.method, rt.pattern, rt.h)
+	}
+	return r
+}
+
+// logFailure logs every failure the service answers with, for the demo's
+// console; the middleware logs causes of 5xx failures itself.
+func logFailure(r *http.Request, e *errresp.Error, status int) {
+	slog.Info("failure", "request_id", errresp.RequestID(r.Context()), "method", r.Method, "path", r.URL.Path,
+		"status", status, "kind", e.Kind.String())
+}
+
+// vm is one virtual machine.
+type vm struct {
+	ID      string    `json:"id"`
+	Name    string    `json:"name"`
+	Size    int       `json:"size"`
+	Region  string    `json:"region"`
+	ImageID string    `json:"image_id"`
+	Version int       `json:"version"`
+	Created time.Time `json:"created"`
+	owner   string
+}
+
+func (v *vm) etag() string { return fmt.Sprintf(`"v%d"`, v.Version) }
+
+// vmInput is the body of POST and PUT /v1/vms.
+type vmInput struct {
+	Name    string `json:"name" validate:"required,min=3,max=63,vmname"`
+	Size    int    `json:"size" validate:"required,min=1,max=64"`
+	Region  string `json:"region" validate:"required,oneof=eu-west us-east ap-south"`
+	ImageID string `json:"image_id" validate:"required,uuid"`
+}
+
+// vmPath is the {id} of /v1/vms/{id}.
+type vmPath struct {
+	ID string `path:"id" validate:"uuid"`
+}
+
+func (s *service) healthz(w http.ResponseWriter, r *http.Request) error {
+	return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *service) errorsPage(w http.ResponseWriter, r *http.Request) error {
+	if strings.Contains(r.Header.Get("Accept"), "application/json") {
+		w.Header().Set("Content-Type", "application/json")
+		_, err := w.Write(s.style.ReferenceJSON())
+		return err
+	}
+	w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
+	_, err := w.Write(s.style.ReferenceMarkdown())
+	return err
+}
+
+func (s *service) openAPI(w http.ResponseWriter, r *http.Request) error {
+	return writeJSON(w, http.StatusOK, openAPIDocument(s.style, s.table()))
+}
+
+func (s *service) signIn(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Email    string `json:"email" validate:"required"`
+		Password string `json:"password" validate:"required"`
+	}
+	if err := s.decoder.Decode(r, &in); err != nil {
+		return err
+	}
+	// An unknown email has no hash: Check does the same work and gives the
+	// same answer as for a wrong password.
+	if err := s.passwords.Check(s.accounts[in.Email], in.Password); err != nil {
+		s.auth.Fail(w, r, err)
+		return nil
+	}
+	http.SetCookie(w, s.twoFactor.SessionCookie(s.pending.IssueSession(s.user, pendingLifetime), pendingLifetime))
+	return middleware.ErrTwoFactorRequired(true)
+}
+
+func (s *service) verifyTOTP(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Code string `json:"code" validate:"required"`
+	}
+	if err := s.decoder.Decode(r, &in); err != nil {
+		return err
+	}
+	if !middleware.EqualSecret(in.Code, demoOTP) {
+		return middleware.ErrInvalidOTP()
+	}
+	if c, err := r.Cookie(pendingCookie); err == nil {
+		s.pending.Revoke(c.Value)
+	}
+	http.SetCookie(w, s.twoFactor.ClearSessionCookie())
+	http.SetCookie(w, s.auth.SessionCookie(s.keys.IssueSession(middleware.PrincipalFrom(r.Context()), sessionLifetime), sessionLifetime))
+	return writeJSON(w, http.StatusOK, map[string]any{"signed_in": true, "expires_in": int(sessionLifetime.Seconds())})
+}
+
+func (s *service) list(w http.ResponseWriter, r *http.Request) error {
+	s.mu.Lock()
+	out := make([]vm, 0, len(s.vms))
+	for _, v := range s.vms {
+		out = append(out, *v)
+	}
+	s.mu.Unlock()
+	slices.SortFunc(out, func(a, b vm) int { return a.Created.Compare(b.Created) })
+	return writeJSON(w, http.StatusOK, map[string]any{"vms": out})
+}
+
+func (s *service) create(w http.ResponseWriter, r *http.Request) error {
+	var in vmInput
+	if err := s.decoder.Decode(r, &in); err != nil {
+		return err
+	}
+	owner := middleware.PrincipalFrom(r.Context()).ID
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.nameFree(in.Name, ""); err != nil {
+		return err
+	}
+	owned := 0
+	for _, v := range s.vms {
+		if v.owner == owner {
+			owned++
+		}
+	}
+	if err := ratelimit.Quota("vms", int64(owned), 1, vmQuota); err != nil {
+		return err
+	}
+	v := &vm{ID: newUUID(), Name: in.Name, Size: in.Size, Region: in.Region, ImageID: in.ImageID,
+		Version: 1, Created: time.Now().UTC(), owner: owner}
+	s.vms[v.ID] = v
+	w.Header().Set("Location", "/v1/vms/"+v.ID)
+	w.Header().Set("ETag", v.etag())
+	return writeJSON(w, http.StatusCreated, v)
+}
+
+// nameFree returns a Conflict when another machine than id has the name.
+// It needs s.mu.
+func (s *service) nameFree(name, id string) error {
+	for _, v := range s.vms {
+		if v.Name == name && v.ID != id {
+			return errresp.Newf(errresp.Conflict, "A virtual machine named %q already exists.", name).With("name", name)
+		}
+	}
+	return nil
+}
+
+// lookup returns the machine the request's {id} names: a 400 naming the
+// field when it is not a UUID, a 404 when there is none.
+func (s *service) lookup(r *http.Request) (vm, error) {
+	var p vmPath
+	if err := s.decoder.Params(r, &p); err != nil {
+		return vm{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.vms[p.ID]
+	if !ok {
+		return vm{}, errresp.New(errresp.NotFound, "No virtual machine has that id.")
+	}
+	return *v, nil
+}
+
+// etag is the current ETag of the machine, for IfMatch.
+func (s *service) etag(r *http.Request) (string, error) {
+	v, err := s.lookup(r)
+	if err != nil {
+		return "", err
+	}
+	return v.etag(), nil
+}
+
+func (s *service) get(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.lookup(r)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", v.etag())
+	return writeJSON(w, http.StatusOK, v)
+}
+
+func (s *service) update(w http.ResponseWriter, r *http.Request) error {
+	cur, err := s.lookup(r)
+	if err != nil {
+		return err
+	}
+	var in vmInput
+	if err := s.decoder.Decode(r, &in); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.vms[cur.ID]
+	if !ok {
+		return errresp.New(errresp.NotFound, "No virtual machine has that id.")
+	}
+	if v.Version != cur.Version {
+		return errresp.New(errresp.PreconditionFailed, "The virtual machine changed while the request was read; fetch it again.")
+	}
+	if err := s.nameFree(in.Name, v.ID); err != nil {
+		return err
+	}
+	v.Name, v.Size, v.Region, v.ImageID = in.Name, in.Size, in.Region, in.ImageID
+	v.Version++
+	w.Header().Set("ETag", v.etag())
+	return writeJSON(w, http.StatusOK, v)
+}
+
+func (s *service) remove(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.lookup(r)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	delete(s.vms, v.ID)
+	s.mu.Unlock()
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *service) limited(w http.ResponseWriter, r *http.Request) error {
+	return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *service) panics(w http.ResponseWriter, r *http.Request) error {
+	panic("demo: nil pointer in handler, connection db-7") // logged, never sent
+}
+
+func (s *service) slow(w http.ResponseWriter, r *http.Request) error {
+	var q struct {
+		MS int `query:"ms" validate:"min=0,max=10000"`
+	}
+	if err := s.decoder.Params(r, &q); err != nil {
+		return err
+	}
+	select {
+	case <-time.After(time.Duration(q.MS) * time.Millisecond):
+	case <-r.Context().Done():
+		return r.Context().Err()
+	}
+	return writeJSON(w, http.StatusOK, map[string]int{"slept_ms": q.MS})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// newUUID returns a random (version 4) UUID.
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
