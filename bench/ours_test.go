@@ -9,6 +9,7 @@ import (
 	"github.com/apierror/apierror/errresp"
 	"github.com/apierror/apierror/middleware"
 	"github.com/apierror/apierror/ratelimit"
+	"github.com/apierror/apierror/ratelimit/redisstore"
 	"github.com/apierror/apierror/validation"
 )
 
@@ -51,6 +52,16 @@ func oursMemoryLimiters() []limiterImpl {
 func oursLimiterMiddlewares() []mwImpl {
 	return []mwImpl{{"ours", func(tb testing.TB, keys int) func(http.Handler) http.Handler {
 		return ratelimit.PerSecond(benchRate, ratelimit.WithStore(memoryStore(tb, keys)))
+	}}}
+}
+
+// oursRedisLimiters is the library's Redis store, with its defaults, on the
+// server at addr.
+func oursRedisLimiters(addr string) []limiterImpl {
+	return []limiterImpl{{"ours", func(tb testing.TB, keys []string) decider {
+		s := redisstore.New(redisClient(tb, addr, tripsOf("ours")), redisstore.WithPrefix("bench-ours:"))
+		tb.Cleanup(func() { _ = s.Close() })
+		return storeDecider(s)
 	}}}
 }
 

@@ -2,10 +2,6 @@ package bench
 
 import (
 	"context"
-	"errors"
-	"net"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,95 +9,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apierror/apierror/internal/redistest"
 	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
 )
 
-// The package shares one redis-server, started on first use and stopped by
-// TestMain.
-var (
-	redisOnce sync.Once
-	redisAddr string
-	redisErr  error
-	redisCmd  *exec.Cmd
-)
-
-// needRedis returns the address of the package's redis-server, starting it
-// on first use. Without the binary the test or benchmark is skipped, unless
-// the environment variable CI is set, in which case it fails.
-func needRedis(tb testing.TB) string {
-	tb.Helper()
-	redisOnce.Do(func() { redisAddr, redisErr = startRedis() })
-	if errors.Is(redisErr, exec.ErrNotFound) {
-		if os.Getenv("CI") != "" {
-			tb.Fatalf("redis-server not found (install the Debian package redis-server): %v", redisErr)
-		}
-		tb.Skipf("redis-server not found; install the Debian package redis-server to run this: %v", redisErr)
-	}
-	if redisErr != nil {
-		tb.Fatalf("starting redis-server: %v", redisErr)
-	}
-	return redisAddr
-}
-
-// startRedis starts redis-server on a free loopback port without
-// persistence and waits until it answers.
-func startRedis() (string, error) {
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		return "", err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	_ = ln.Close()
-	addr := "127.0.0.1:" + strconv.Itoa(port)
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--protected-mode", "yes")
-	if err := cmd.Start(); err != nil {
-		return "", err
-	}
-	redisCmd = cmd
-	c := redis.NewClient(&redis.Options{Addr: addr})
-	defer c.Close()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		err = c.Ping(ctx).Err()
-		cancel()
-		if err == nil {
-			return addr, nil
-		}
-		if time.Now().After(deadline) {
-			stopRedis()
-			return "", err
-		}
-		time.Sleep(20 * time.Millisecond) // waiting for a process to start, not for time to pass in a test
-	}
-}
-
-// stopRedis stops the package's redis-server, if it was started.
-func stopRedis() {
-	if redisCmd != nil && redisCmd.Process != nil {
-		_ = redisCmd.Process.Kill()
-		_ = redisCmd.Wait()
-		redisCmd = nil
-	}
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	stopRedis()
-	os.Exit(code)
-}
-
-// redisClient returns a client of the package's redis-server whose pool fits
+// redisClient returns a client of the redis-server at addr whose pool fits
 // the parallel benchmarks, and which counts its round trips in trips (a
-// command or a pipeline is one) when trips is not nil.
-func redisClient(tb testing.TB, trips *atomic.Int64) *redis.Client {
-	c := redis.NewClient(&redis.Options{Addr: needRedis(tb), PoolSize: 64, ContextTimeoutEnabled: true})
+// command or a pipeline is one) when trips is not nil. Deadlines come from
+// the context (ContextTimeoutEnabled), as the library's store recommends.
+func redisClient(tb testing.TB, addr string, trips *atomic.Int64) *redis.Client {
+	c := redis.NewClient(&redis.Options{Addr: addr, PoolSize: 64, ContextTimeoutEnabled: true})
 	if trips != nil {
 		c.AddHook(tripCounter{trips})
 	}
@@ -137,13 +55,13 @@ func tripsOf(name string) *atomic.Int64 {
 	return n.(*atomic.Int64)
 }
 
-// redisLimiters are the Redis-backed limiters compared, ours first. Each
-// works under its own key prefix on the same server.
-func redisLimiters() []limiterImpl {
-	impls := oursRedisLimiters()
+// redisLimiters are the Redis-backed limiters compared, ours first, each
+// with its own client of the server at addr and its own key prefix.
+func redisLimiters(addr string) []limiterImpl {
+	impls := oursRedisLimiters(addr)
 	return append(impls,
 		limiterImpl{"redis_rate", func(tb testing.TB, keys []string) decider {
-			l := redis_rate.NewLimiter(redisClient(tb, tripsOf("redis_rate")))
+			l := redis_rate.NewLimiter(redisClient(tb, addr, tripsOf("redis_rate")))
 			lim := redis_rate.Limit{Rate: benchRate, Burst: benchRate, Period: time.Second}
 			return func(ctx context.Context, key string) (bool, error) {
 				res, err := l.Allow(ctx, key, lim)
@@ -157,19 +75,21 @@ func redisLimiters() []limiterImpl {
 }
 
 // BenchmarkRateLimitRedis makes one allowed decision per operation against a
-// local redis-server, on one key and across 10,000 keys, serially and in
-// parallel (16 goroutines per GOMAXPROCS, since each one mostly waits on the
-// network). It is skipped when redis-server is not installed.
+// redis-server it starts on loopback, on one key and across 10,000 keys,
+// serially and in parallel (16 goroutines per GOMAXPROCS, since each one
+// mostly waits on the network). It is skipped when redis-server is not
+// installed (and fails then when CI is set).
 func BenchmarkRateLimitRedis(b *testing.B) {
-	needRedis(b)
-	benchLimiters(b, redisLimiters(), []int{1, 10_000}, 16)
+	srv := redistest.Start(b)
+	benchLimiters(b, redisLimiters(srv.Addr()), []int{1, 10_000}, 16)
 }
 
 // TestRedisLimiters checks that every Redis limiter the benchmark compares
 // allows a first request and refuses one past a small limit's burst.
 func TestRedisLimiters(t *testing.T) {
-	needRedis(t)
-	for _, im := range redisLimiters() {
+	t.Parallel()
+	srv := redistest.Start(t)
+	for _, im := range redisLimiters(srv.Addr()) {
 		t.Run(im.name, func(t *testing.T) {
 			d := im.make(t, []string{"test"})
 			ok, err := d(context.Background(), "bench-test-"+im.name+"-"+strconv.FormatInt(time.Now().UnixNano(), 36))
@@ -184,9 +104,10 @@ func TestRedisLimiters(t *testing.T) {
 // 100 decisions on a key it has seen: the library's store promises one a
 // decision; the peers' counts are logged.
 func TestRedisRoundTrips(t *testing.T) {
-	needRedis(t)
+	t.Parallel()
+	srv := redistest.Start(t)
 	ctx := context.Background()
-	for _, im := range redisLimiters() {
+	for _, im := range redisLimiters(srv.Addr()) {
 		t.Run(im.name, func(t *testing.T) {
 			key := "trips-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 			d := im.make(t, []string{key})

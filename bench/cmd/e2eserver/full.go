@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/apierror/apierror/errresp"
@@ -22,7 +23,7 @@ func fullStack() http.Handler {
 	r.MethodNotAllowed(middleware.MethodNotAllowed)
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, okBody) })
 	r.Group(func(r chi.Router) {
-		r.Use(authenticate())
+		r.Use(middleware.Authenticate(middleware.VerifierFunc(verify), middleware.AuthSources(middleware.FromAPIKeyHeader)))
 		r.Use(ratelimit.PerSecond(1_000_000_000, ratelimit.WithKey(ratelimit.ByPrincipal())))
 		r.Get("/v1/vms", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, listBody) })
 		r.Method(http.MethodGet, "/v1/vms/{id}", middleware.Handler(func(w http.ResponseWriter, r *http.Request) error {
@@ -48,4 +49,15 @@ func fullStack() http.Handler {
 		}))
 	})
 	return r
+}
+
+// benchPrincipal is the caller apiKey authenticates as.
+var benchPrincipal = &middleware.Principal{ID: "bench", Permissions: []string{"vms:read", "vms:write"}}
+
+// verify accepts apiKey only.
+func verify(_ context.Context, c middleware.Credential) (*middleware.Principal, error) {
+	if c.Secret != apiKey {
+		return nil, middleware.ErrKeyInvalid()
+	}
+	return benchPrincipal, nil
 }
