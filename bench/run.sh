@@ -58,5 +58,5 @@ if [ "${E2E:-1}" != 0 ]; then
   example=()
   # The example service, once the module has it, is loaded too.
   [ -f ../example/main.go ] && example=(-example ../example)
-  go run ./cmd/e2e -rounds "${E2E_ROUNDS:-3}" -d "${E2E_DURATION:-5s}" "${example[@]}" -mdout "$OUT/e2e.md" | tee "$OUT/e2e.txt"
+  go run ./cmd/e2e -rounds "${E2E_ROUNDS:-5}" -d "${E2E_DURATION:-3s}" "${example[@]}" -mdout "$OUT/e2e.md" | tee "$OUT/e2e.txt"
 fi

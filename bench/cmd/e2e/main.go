@@ -4,7 +4,7 @@
 // separate loadgen process, stops it, and prints requests a second and
 // p50/p99 latency for each, with the ratio to bare chi.
 //
-//	go run ./cmd/e2e -rounds 3 -d 5s -c 32 [-example ../example]
+//	go run ./cmd/e2e -rounds 5 -d 3s -c 32 [-example ../example]
 //
 // Two comparisons:
 //
@@ -90,8 +90,8 @@ type config struct {
 
 func main() {
 	var c config
-	flag.IntVar(&c.rounds, "rounds", 3, "rounds; each loads every server once")
-	flag.DurationVar(&c.dur, "d", 5*time.Second, "measured load per server and round")
+	flag.IntVar(&c.rounds, "rounds", 5, "rounds; each loads every server once")
+	flag.DurationVar(&c.dur, "d", 3*time.Second, "measured load per server and round")
 	flag.DurationVar(&c.warm, "warmup", time.Second, "warm-up per server and round")
 	flag.IntVar(&c.conc, "c", 32, "concurrent connections")
 	flag.Int64Var(&c.maxN, "n", 2_000_000, "the most requests per server and round")
@@ -269,16 +269,32 @@ func waitReady(url string) error {
 	}
 }
 
+// median returns the median of f over rs.
 func median(rs []load.Result, f func(load.Result) float64) float64 {
 	vs := make([]float64, len(rs))
 	for i, r := range rs {
 		vs[i] = f(r)
 	}
+	return medianOf(vs)
+}
+
+func medianOf(vs []float64) float64 {
 	slices.Sort(vs)
 	if n := len(vs); n%2 == 0 {
 		return (vs[n/2-1] + vs[n/2]) / 2
 	}
 	return vs[len(vs)/2]
+}
+
+// pairedRatio is the median over the rounds of a's figure over b's in the
+// same round. Servers of one round run back to back, so a round's ratio is
+// spared most of the drift of a shared machine between rounds.
+func pairedRatio(a, b []load.Result, f func(load.Result) float64) float64 {
+	ratios := make([]float64, min(len(a), len(b)))
+	for i := range ratios {
+		ratios[i] = f(a[i]) / f(b[i])
+	}
+	return medianOf(ratios)
 }
 
 // print writes the medians over the rounds for each server and the ratio of
@@ -318,9 +334,9 @@ func (sc scenario) print(w io.Writer, got map[string][]load.Result, md bool, c c
 	for _, s := range sc.servers[1:] {
 		cells := []string{s.name + " / " + base}
 		for _, f := range fields {
-			cells = append(cells, fmt.Sprintf("%.2fx", median(got[s.name], f)/median(got[base], f)))
+			cells = append(cells, fmt.Sprintf("%.2fx", pairedRatio(got[s.name], got[base], f)))
 		}
-		row(append(cells, "")...)
+		row(append(cells, "(median of the rounds' ratios)")...)
 	}
 	_ = tw.Flush()
 }
