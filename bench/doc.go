@@ -7,8 +7,9 @@
 // It is a module of its own, so the library's users never download the peers.
 // Every benchmark is named Benchmark<Group>/<setting>=.../impl=<name>; impl
 // values starting with "ours" are the library's, every other value is a peer
-// or a reference. run.sh runs every group in one invocation and prints the
-// ratio of each of ours to each peer of its group with benchstat; see
+// or a reference. run.sh runs each group in one invocation, round after
+// round, and prints the ratio of each of ours to each peer of its group
+// (cmd/benchpair), with benchstat's comparison of every pair beside it; see
 // BENCHMARKS.md at the repository root for the latest figures.
 //
 // The end-to-end load run lives in cmd/e2eserver (the servers under test) and
