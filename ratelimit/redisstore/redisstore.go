@@ -105,7 +105,9 @@ const (
 	// store), so each instance keeps limiting on its own while Redis is
 	// away; a client may then get up to one limit per instance.
 	FallBack Policy = iota
-	// FailOpen allows every request while Redis is away.
+	// FailOpen allows every request while Redis is away, with the decision
+	// a full bucket of the smallest limit would give (Remaining is its
+	// capacity less the cost), so headers stay well formed.
 	FailOpen
 	// FailClosed refuses to decide while Redis is away: Take returns an
 	// *errresp.Error of kind Unavailable (wrapping the cause), which a
