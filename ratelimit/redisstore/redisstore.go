@@ -35,9 +35,9 @@
 //     instance still holds its clients to the limit on its own (a client
 //     may then get one limit per instance, never an unlimited number);
 //   - [FailOpen]: allow the request;
-//   - [FailClosed]: return an error of kind Unavailable. A limiter built with
-//     ratelimit.OnStoreError(ratelimit.FailClosed) answers it with a 503
-//     envelope; the limiter's default, FailOpen, lets the request pass.
+//   - [FailClosed]: return an *errresp.Error of kind Unavailable, which the
+//     ratelimit middleware answers with a 503 envelope whatever its own
+//     OnStoreError policy.
 //
 // After a failure the store stops asking Redis for a short while
 // ([WithRetryInterval], 100ms by default) and then lets one request through
@@ -115,9 +115,8 @@ const (
 	// capacity less the cost), so headers stay well formed.
 	FailOpen
 	// FailClosed refuses to decide while Redis is away: Take returns an
-	// *errresp.Error of kind Unavailable (wrapping the cause), which a
-	// limiter built with ratelimit.OnStoreError(ratelimit.FailClosed)
-	// answers with 503.
+	// *errresp.Error of kind Unavailable (wrapping the cause), which the
+	// ratelimit middleware answers with 503.
 	FailClosed
 )
 
