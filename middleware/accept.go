@@ -94,7 +94,6 @@ func acceptParams(params string) (q int, ok bool) {
 	return q, true
 }
 
-
 // acceptQValue parses an RFC 9110 qvalue ("0", "0.5", "1.000") into
 // thousandths.
 func acceptQValue(s string) (int, bool) {
