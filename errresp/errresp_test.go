@@ -753,3 +753,24 @@ func TestForkAndHeaderValue(t *testing.T) {
 		t.Error("fork of a bare request")
 	}
 }
+
+func TestReferenceHandler(t *testing.T) {
+	t.Parallel()
+	h := ReferenceHandler()
+	for _, tc := range []struct {
+		accept, ct, contains string
+		style                *Style
+	}{
+		{"", "text/markdown; charset=utf-8", "| RATE_LIMIT_EXCEEDED | 429 |", GPCN},
+		{"text/markdown", "text/markdown; charset=utf-8", "| TOOLIMITED-429 | 429 |", DevDocs},
+		{"application/json", "application/json", `"code":"usage_limit_exceeded","status":429`, AuthPI},
+	} {
+		rec := httptest.NewRecorder()
+		r := httptest.NewRequest("GET", "/errors", nil)
+		r.Header.Set("Accept", tc.accept)
+		h.ServeHTTP(rec, WithStyle(r, tc.style))
+		if rec.Code != 200 || rec.Header().Get("Content-Type") != tc.ct || !strings.Contains(rec.Body.String(), tc.contains) {
+			t.Errorf("Accept %q: %d %q %.200s", tc.accept, rec.Code, rec.Header().Get("Content-Type"), rec.Body)
+		}
+	}
+}

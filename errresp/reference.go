@@ -3,6 +3,7 @@ package errresp
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
 	"sort"
 	"strconv"
 	"strings"
@@ -72,6 +73,27 @@ func (s *Style) ReferenceMarkdown() []byte {
 func mdCell(s string) string {
 	s = strings.ReplaceAll(s, "|", `\|`)
 	return strings.ReplaceAll(s, "\n", " ")
+}
+
+// ReferenceHandler serves the error reference of the style the request's
+// failures are written in (StyleOf): as JSON (ReferenceJSON) when the Accept
+// header names a JSON media type, else as Markdown (ReferenceMarkdown). Mount
+// it where clients and people look for the API's error codes, such as
+// GET /errors.
+func ReferenceHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := StyleOf(r)
+		h := w.Header()
+		h.Set("Vary", "Accept")
+		h.Set("X-Content-Type-Options", "nosniff")
+		if strings.Contains(r.Header.Get("Accept"), "json") {
+			h.Set("Content-Type", "application/json")
+			_, _ = w.Write(s.ReferenceJSON())
+			return
+		}
+		h.Set("Content-Type", "text/markdown; charset=utf-8")
+		_, _ = w.Write(s.ReferenceMarkdown())
+	})
 }
 
 // ReferenceJSON returns the style's error reference as JSON:

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -121,7 +120,7 @@ func (s *service) table() []route {
 	}
 	return []route{
 		{open, "GET", "/healthz", "Liveness probe", 200, "", nil, nil, middleware.Handler(s.healthz)},
-		{open, "GET", "/errors", "The error reference of the active style (Markdown, or JSON with Accept: application/json)", 200, "", nil, nil, middleware.Handler(s.errorsPage)},
+		{open, "GET", "/errors", "The error reference of the active style (Markdown, or JSON with Accept: application/json)", 200, "", nil, nil, errresp.ReferenceHandler()},
 		{open, "GET", "/openapi.json", "This document", 200, "", nil, nil, middleware.Handler(s.openAPI)},
 		{signIn, "POST", "/auth/sign-in/email", "Sign in with email and password; answers TWO_FACTOR_REQUIRED and sets a pending cookie", 0, "SignIn", nil,
 			append(bodyKinds, errresp.InvalidCredentials, errresp.TwoFactorRequired), middleware.Handler(s.signIn)},
@@ -214,17 +213,6 @@ type vmPath struct {
 
 func (s *service) healthz(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-}
-
-func (s *service) errorsPage(w http.ResponseWriter, r *http.Request) error {
-	if strings.Contains(r.Header.Get("Accept"), "application/json") {
-		w.Header().Set("Content-Type", "application/json")
-		_, err := w.Write(s.style.ReferenceJSON())
-		return err
-	}
-	w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
-	_, err := w.Write(s.style.ReferenceMarkdown())
-	return err
 }
 
 func (s *service) openAPI(w http.ResponseWriter, r *http.Request) error {

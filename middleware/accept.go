@@ -16,7 +16,7 @@ func acceptQuality(values []string, ct string) int {
 	for _, v := range values {
 		for len(v) > 0 {
 			var elem string
-			elem, v = acceptNext(v)
+			elem, v = acceptCut(v, ',')
 			mt, params, _ := strings.Cut(elem, ";")
 			mt = strings.TrimSpace(mt)
 			rt, rs, ok := strings.Cut(mt, "/")
@@ -47,9 +47,10 @@ func acceptQuality(values []string, ct string) int {
 	return bestQ
 }
 
-// acceptNext splits the first element off a comma-separated list, keeping
-// commas inside quoted strings.
-func acceptNext(s string) (elem, rest string) {
+// acceptCut splits the first element off a sep-separated list (sep is ','
+// between media ranges, ';' between parameters), keeping separators inside
+// quoted strings.
+func acceptCut(s string, sep byte) (elem, rest string) {
 	quoted := false
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
@@ -57,7 +58,7 @@ func acceptNext(s string) (elem, rest string) {
 			i++
 		case c == '"':
 			quoted = !quoted
-		case c == ',' && !quoted:
+		case c == sep && !quoted:
 			return s[:i], s[i+1:]
 		}
 	}
@@ -72,7 +73,7 @@ func acceptParams(params string) (q int, ok bool) {
 	q = 1000
 	for params != "" {
 		var p string
-		p, params = acceptNextParam(params)
+		p, params = acceptCut(params, ';')
 		p = strings.TrimSpace(p)
 		if p == "" {
 			continue
@@ -91,23 +92,6 @@ func acceptParams(params string) (q int, ok bool) {
 		return q, true // anything after q is an extension
 	}
 	return q, true
-}
-
-// acceptNextParam splits the first parameter off a ';'-separated list,
-// keeping semicolons inside quoted strings.
-func acceptNextParam(s string) (param, rest string) {
-	quoted := false
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '\\' && quoted:
-			i++
-		case c == '"':
-			quoted = !quoted
-		case c == ';' && !quoted:
-			return s[:i], s[i+1:]
-		}
-	}
-	return s, ""
 }
 
 // acceptQValue parses an RFC 9110 qvalue ("0", "0.5", "1.000") into

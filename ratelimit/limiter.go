@@ -57,6 +57,10 @@ const (
 	// service and should not take it down with its store.
 	FailOpen StoreErrorPolicy = iota
 	// FailClosed answers 503 with an envelope of kind Unavailable.
+	//
+	// Under either policy, a store whose error is an *errresp.Error (a Redis
+	// store set to fail closed) has answered the request itself, and that
+	// error is written.
 	FailClosed
 )
 
@@ -287,8 +291,13 @@ func (l *limiter) serve(w http.ResponseWriter, r *http.Request, next http.Handle
 			_ = errresp.Write(w, r, r.Context().Err())
 			return
 		}
-		if l.storeFailed(r, err) {
+		// A store that answers with an envelope of its own (a Redis store
+		// failing closed) has decided, whatever this limiter's policy.
+		answer, decided := err.(*errresp.Error)
+		if l.storeFailed(r, err, decided) {
 			next.ServeHTTP(w, r)
+		} else if decided {
+			_ = errresp.Write(w, r, answer)
 		} else {
 			_ = errresp.Write(w, r, errresp.Wrap(errresp.Unavailable, err, "Rate limiting is unavailable; try again shortly."))
 		}
@@ -307,17 +316,21 @@ func (l *limiter) serve(w http.ResponseWriter, r *http.Request, next http.Handle
 }
 
 // storeFailed logs a store failure, once per outage, and reports whether the
-// request may pass.
-func (l *limiter) storeFailed(r *http.Request, err error) bool {
+// request may pass: never when the store answered (decided), otherwise as
+// the policy says.
+func (l *limiter) storeFailed(r *http.Request, err error, decided bool) bool {
+	pass := l.policy == FailOpen && !decided
 	if !l.down.Swap(true) {
 		action := "allowing requests"
-		if l.policy == FailClosed {
+		if decided {
+			action = "answering as the store says"
+		} else if !pass {
 			action = "refusing requests with 503"
 		}
 		l.logger.Error("apierror/ratelimit: store failed; "+action+" until it recovers",
 			"limiter", l.name, "error", err, "request_id", errresp.RequestID(r.Context()))
 	}
-	return l.policy == FailOpen
+	return pass
 }
 
 // index returns the position of the decision's limit in l.limits.

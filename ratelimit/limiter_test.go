@@ -298,10 +298,16 @@ func TestSpoofedForwardedFor(t *testing.T) {
 	}
 }
 
-type failingStore struct{ fail atomic.Bool }
+type failingStore struct {
+	fail   atomic.Bool
+	answer error // what Take returns while failing; nil means a plain error
+}
 
 func (s *failingStore) Take(context.Context, string, []ratelimit.Limit, int) (ratelimit.Decision, error) {
 	if s.fail.Load() {
+		if s.answer != nil {
+			return ratelimit.Decision{}, s.answer
+		}
 		return ratelimit.Decision{}, errors.New("connection refused")
 	}
 	return ratelimit.Decision{Allowed: true, Limit: ratelimit.Limit{Events: 5, Period: time.Second}, Remaining: 4}, nil
@@ -313,16 +319,19 @@ func TestStoreFailure(t *testing.T) {
 	tests := []struct {
 		name   string
 		policy ratelimit.StoreErrorPolicy
+		answer error
 		status int
 	}{
-		{"fail open", ratelimit.FailOpen, http.StatusNoContent},
-		{"fail closed", ratelimit.FailClosed, http.StatusServiceUnavailable},
+		{"fail open", ratelimit.FailOpen, nil, http.StatusNoContent},
+		{"fail closed", ratelimit.FailClosed, nil, http.StatusServiceUnavailable},
+		{"a store that answers is obeyed under fail open", ratelimit.FailOpen,
+			errresp.Wrap(errresp.Unavailable, errors.New("connection refused"), "Rate limiting is unavailable."), http.StatusServiceUnavailable},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var logs bytes.Buffer
-			store := new(failingStore)
+			store := &failingStore{answer: tc.answer}
 			h := ratelimit.PerSecond(5, ratelimit.WithStore(store), ratelimit.OnStoreError(tc.policy),
 				ratelimit.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))(ok)
 			store.fail.Store(true)

@@ -85,8 +85,8 @@ func ExampleFallBack() {
 	// allowed=false remaining=0 err=<nil>
 }
 
-// With FailClosed, Take returns an error of kind Unavailable, which a limiter
-// built with ratelimit.OnStoreError(ratelimit.FailClosed) answers with 503.
+// With FailClosed, Take returns an error of kind Unavailable, which the
+// ratelimit middleware answers with 503.
 func ExampleFailClosed() {
 	client := redis.NewClient(&redis.Options{Addr: unreachable(), ContextTimeoutEnabled: true})
 	defer client.Close()

@@ -29,7 +29,7 @@ func TestMiddlewareWhileRedisIsDown(t *testing.T) {
 		{"fail open", FailOpen, ratelimit.FailOpen, []int{200, 200, 200}},
 		{"fall back to memory: each instance still limits", FallBack, ratelimit.FailOpen, []int{200, 200, 429}},
 		{"fail closed, limiter fails closed: 503", FailClosed, ratelimit.FailClosed, []int{503, 503, 503}},
-		{"fail closed, limiter's default lets the request pass", FailClosed, ratelimit.FailOpen, []int{200, 200, 200}},
+		{"fail closed, the store's answer stands over the limiter's default", FailClosed, ratelimit.FailOpen, []int{503, 503, 503}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

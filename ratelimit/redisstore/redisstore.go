@@ -35,17 +35,22 @@
 //     instance still holds its clients to the limit on its own (a client
 //     may then get one limit per instance, never an unlimited number);
 //   - [FailOpen]: allow the request;
-//   - [FailClosed]: return an error of kind Unavailable. A limiter built with
-//     ratelimit.OnStoreError(ratelimit.FailClosed) answers it with a 503
-//     envelope; the limiter's default, FailOpen, lets the request pass.
+//   - [FailClosed]: return an *errresp.Error of kind Unavailable, which the
+//     ratelimit middleware answers with a 503 envelope whatever its own
+//     OnStoreError policy.
 //
 // After a failure the store stops asking Redis for a short while
 // ([WithRetryInterval], 100ms by default) and then lets one request through
 // to see whether it is back, so that during an outage requests are answered
 // at once rather than each waiting for the timeout, and the client is not
-// flooded with dials. Recovery is automatic. The store logs once when an
-// outage begins (with the error and the policy) and once when it ends, with
-// the request id of the request that noticed.
+// flooded with dials. The store logs once when an outage begins (with the
+// error and the policy) and once when it ends, with the request id of the
+// request that noticed.
+//
+// Recovery is automatic, within a retry interval of Redis's return. After a
+// long outage go-redis may add up to a second of its own: once PoolSize
+// dials in a row have failed, its pool stops dialling and tries again once a
+// second. The store's sparse probing puts that point off.
 //
 // # Precision
 //
@@ -105,12 +110,13 @@ const (
 	// store), so each instance keeps limiting on its own while Redis is
 	// away; a client may then get up to one limit per instance.
 	FallBack Policy = iota
-	// FailOpen allows every request while Redis is away.
+	// FailOpen allows every request while Redis is away, with the decision
+	// a full bucket of the smallest limit would give (Remaining is its
+	// capacity less the cost), so headers stay well formed.
 	FailOpen
 	// FailClosed refuses to decide while Redis is away: Take returns an
-	// *errresp.Error of kind Unavailable (wrapping the cause), which a
-	// limiter built with ratelimit.OnStoreError(ratelimit.FailClosed)
-	// answers with 503.
+	// *errresp.Error of kind Unavailable (wrapping the cause), which the
+	// ratelimit middleware answers with 503.
 	FailClosed
 )
 
