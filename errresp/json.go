@@ -18,9 +18,28 @@ import (
 type Object struct {
 	buf  []byte
 	more bool
+	// ownKeys: the member names passed to the methods are the built-in
+	// styles' own constants, plain ASCII that needs no escaping. Names that
+	// come from data (Info keys) are escaped whatever this says.
+	ownKeys bool
 }
 
 func (o *Object) key(k string) {
+	if !o.ownKeys {
+		o.dataKey(k)
+		return
+	}
+	if o.more {
+		o.buf = append(o.buf, ',')
+	}
+	o.more = true
+	o.buf = append(o.buf, '"')
+	o.buf = append(o.buf, k...)
+	o.buf = append(o.buf, '"', ':')
+}
+
+// dataKey writes a member name that comes from data, escaped.
+func (o *Object) dataKey(k string) {
 	if o.more {
 		o.buf = append(o.buf, ',')
 	}
@@ -68,7 +87,7 @@ func (o *Object) Value(key string, value any) {
 //	o.Close(in)
 func (o *Object) Open(key string) Object {
 	o.key(key)
-	return Object{buf: append(o.buf, '{')}
+	return Object{buf: append(o.buf, '{'), ownKeys: o.ownKeys}
 }
 
 // Close ends a nested object that Open started.
@@ -88,7 +107,8 @@ func (o *Object) Info(m map[string]any, reserved ...string) {
 		if slices.Contains(reserved, k) {
 			continue
 		}
-		o.Value(k, m[k])
+		o.dataKey(k)
+		o.buf = appendValue(o.buf, m[k], 0)
 	}
 }
 
@@ -114,7 +134,7 @@ func (o *Object) Fields(key string, fs []FieldError, n FieldNames) {
 		if i > 0 {
 			o.buf = append(o.buf, ',')
 		}
-		in := Object{buf: append(o.buf, '{')}
+		in := Object{buf: append(o.buf, '{'), ownKeys: o.ownKeys}
 		if n.Field != "" {
 			in.String(n.Field, f.Field)
 		}
@@ -222,7 +242,7 @@ func appendValue(b []byte, v any, depth int) []byte {
 		o := Object{buf: append(b, '{')}
 		var arr [16]string
 		for _, k := range sortedKeys(arr[:0], x) {
-			o.key(k)
+			o.dataKey(k)
 			o.buf = appendValue(o.buf, x[k], depth+1)
 		}
 		return append(o.buf, '}')

@@ -58,6 +58,7 @@ type Style struct {
 	byCode   map[string][]Kind // reverse lookup for Parse
 	isShared [kindEnd]bool     // the kind's code is another kind's too
 	ctHeader []string          // ContentType, as a header value
+	builtin  bool              // a style of this package: its member names need no escaping
 }
 
 func (s *Style) init() {
@@ -179,6 +180,7 @@ func Styles() []*Style {
 
 func init() {
 	for _, s := range []*Style{Problem, GPCN, DevDocs, Gcore, AuthPI} {
+		s.builtin = true
 		Register(s)
 	}
 }

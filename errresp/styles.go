@@ -36,7 +36,7 @@ func NewProblem(typeBase string) *Style {
 		}
 		codes[k] = c
 	}
-	s := &Style{Name: "problem", ContentType: "application/problem+json", Codes: codes}
+	s := &Style{Name: "problem", ContentType: "application/problem+json", Codes: codes, builtin: true}
 	s.Encode = func(o *Object, env *Envelope) {
 		if typeBase == "" {
 			o.String("type", "about:blank")

@@ -90,7 +90,7 @@ func Write(w http.ResponseWriter, r *http.Request, err error) error {
 
 	sc := scratchPool.Get().(*scratch)
 	sc.env = envelope(e, kind, c, id)
-	sc.obj = Object{buf: append(sc.obj.buf[:0], '{')}
+	sc.obj = Object{buf: append(sc.obj.buf[:0], '{'), ownKeys: style.builtin}
 	style.Encode(&sc.obj, &sc.env)
 	sc.obj.buf = append(sc.obj.buf, '}', '\n')
 	w.WriteHeader(c.Status)
@@ -116,7 +116,7 @@ func Render(s *Style, err error, requestID string) ([]byte, int) {
 	kind := e.kindOrInternal()
 	c := s.code(kind)
 	env := envelope(e, kind, c, requestID)
-	o := Object{buf: []byte{'{'}}
+	o := Object{buf: []byte{'{'}, ownKeys: s.builtin}
 	s.Encode(&o, &env)
 	return append(o.buf, '}', '\n'), c.Status
 }
