@@ -4,7 +4,7 @@
 # then runs the end-to-end load test.
 #
 #   bench/run.sh                 # COUNT=6 rounds (the fewest for which benchstat gives a confidence
-#                                # interval), 400ms a benchmark: about 9 minutes on 2 cores
+#                                # interval), 400ms a benchmark: about 7 minutes on 2 cores
 #   COUNT=10 BENCHTIME=1s bench/run.sh
 #   BENCH_GROUPS="ErrorPath Success" E2E=0 bench/run.sh
 #
