@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,25 +13,8 @@ import (
 	"github.com/apierror/apierror/ratelimit/storetest"
 )
 
-var epoch = time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC)
-
-// clock is a manual clock for WithClock.
-type clock struct {
-	mu sync.Mutex
-	d  time.Duration
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return epoch.Add(c.d)
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.d += d
-}
+// epoch is where storetest.Clock starts.
+var epoch = storetest.Epoch
 
 var (
 	perMinute5 = ratelimit.Limit{Events: 60, Period: time.Minute, Burst: 5}
@@ -61,9 +43,9 @@ func TestConformance(t *testing.T) {
 func TestSameAsMemory(t *testing.T) {
 	t.Parallel()
 	_, client := startRedis(t)
-	var c clock
-	redisStore := testStore(client, WithClock(c.now))
-	mem := ratelimit.NewMemoryStore(ratelimit.MemoryClock(c.now))
+	var c storetest.Clock
+	redisStore := testStore(client, WithClock(c.Now))
+	mem := ratelimit.NewMemoryStore(ratelimit.MemoryClock(c.Now))
 	defer mem.Close()
 	sets := [][]ratelimit.Limit{
 		ls(perMinute5), ls(threePerS), ls(burst2, daily3), ls(oneBurst3, tenPerSec),
@@ -77,11 +59,11 @@ func TestSameAsMemory(t *testing.T) {
 		// one list of limits per key, as the Store contract asks.
 		limits := sets[int(key[0]-'0')%len(sets)]
 		cost := rng.IntN(6)
-		c.advance(time.Duration(rng.Int64N(int64(700 * time.Millisecond))))
+		c.Advance(time.Duration(rng.Int64N(int64(700 * time.Millisecond))))
 		want, werr := mem.Take(ctx, key, limits, cost)
 		got, gerr := redisStore.Take(ctx, key, limits, cost)
 		if werr != nil || gerr != nil || got != want {
-			t.Fatalf("request %d (key %s, cost %d, at %v):\nredis  %+v, %v\nmemory %+v, %v", i, key, cost, c.now().Sub(epoch), got, gerr, want, werr)
+			t.Fatalf("request %d (key %s, cost %d, at %v):\nredis  %+v, %v\nmemory %+v, %v", i, key, cost, c.Now().Sub(epoch), got, gerr, want, werr)
 		}
 	}
 }
@@ -92,8 +74,8 @@ func TestKeys(t *testing.T) {
 	t.Parallel()
 	_, client := startRedis(t)
 	ctx := context.Background()
-	var c clock
-	s := testStore(client, WithClock(c.now), WithPrefix("rl:"))
+	var c storetest.Clock
+	s := testStore(client, WithClock(c.Now), WithPrefix("rl:"))
 	if _, err := s.Take(ctx, "user:7", ls(burst2, daily3), 1); err != nil {
 		t.Fatal(err)
 	}
@@ -276,8 +258,8 @@ func TestOneRoundTrip(t *testing.T) {
 func TestHostileKeys(t *testing.T) {
 	t.Parallel()
 	_, client := startRedis(t)
-	var c clock
-	s := testStore(client, WithClock(c.now))
+	var c storetest.Clock
+	s := testStore(client, WithClock(c.Now))
 	one := ratelimit.Limit{Events: 1, Period: time.Hour}
 	keys := []struct{ name, key string }{
 		{"empty", ""},
