@@ -1,0 +1,43 @@
+package client_test
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/apierror/apierror/client"
+	"github.com/apierror/apierror/errresp"
+)
+
+// An error body larger than errresp.MaxDecodeBody is cut there; the kind
+// follows the status, and nothing of the body leaks into the message.
+func TestOversizedErrorBody(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = w.Write([]byte(strings.Repeat("x", 2*errresp.MaxDecodeBody)))
+	})
+	f := newFixture()
+	resp, err := f.get(t, srv.URL)
+	closeBody(resp)
+	var re *client.ResponseError
+	if !errors.As(err, &re) {
+		t.Fatalf("got %v", err)
+	}
+	if len(re.Body) != errresp.MaxDecodeBody || re.Err.Kind != errresp.PermissionDenied || strings.Contains(re.Err.Message, "x") {
+		t.Errorf("%d bytes kept, decoded %v", len(re.Body), re.Err)
+	}
+}
+
+func TestResponseErrorText(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, status(404))
+	f := newFixture()
+	resp, err := f.get(t, srv.URL)
+	closeBody(resp)
+	var re *client.ResponseError
+	if !errors.As(err, &re) || re.Error() != "404 not_found: Not Found" {
+		t.Errorf("got %v", err)
+	}
+}
