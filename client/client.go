@@ -41,6 +41,7 @@
 package client
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -91,6 +92,10 @@ type Attempt struct {
 	Wait time.Duration
 }
 
+// headerRequestID is errresp.HeaderRequestID in the canonical form of
+// http.Header keys, so that reading it costs no allocation.
+const headerRequestID = "X-Request-Id"
+
 var defaultConfig = sync.OnceValue(func() *config { return newConfig(nil) })
 
 // RoundTrip sends req, and again while its failure is worth retrying and the
@@ -107,7 +112,11 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		base = http.DefaultTransport
 	}
 	ctx := req.Context()
-	id, setID := req.Header.Get(errresp.HeaderRequestID), false
+	var id string
+	if v := req.Header[headerRequestID]; len(v) > 0 {
+		id = v[0]
+	}
+	setID := false
 	if id == "" {
 		id = errresp.RequestID(ctx)
 		setID = id != ""
@@ -120,6 +129,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, fmt.Errorf("apierror/client: rewinding the body for attempt %d: %w", n, err)
 		}
 		resp, err := base.RoundTrip(out)
+		if resp == nil && err == nil {
+			err = errors.New("apierror/client: the base RoundTripper returned neither a response nor an error")
+		}
 		a := Attempt{N: n, Request: out, Response: resp, Err: err}
 		var f failure
 		var last error
@@ -207,7 +219,7 @@ func attempt(req *http.Request, n int, id string, setID bool) (*http.Request, er
 	}
 	out := req.Clone(req.Context())
 	if setID {
-		out.Header.Set(errresp.HeaderRequestID, id)
+		out.Header[headerRequestID] = []string{id}
 	}
 	if n > 1 && req.Body != nil && req.Body != http.NoBody {
 		body, err := req.GetBody()

@@ -71,18 +71,45 @@ func (e *ResponseError) Unwrap() error { return e.Err }
 func readError(resp *http.Response, now time.Time) (e *errresp.Error, body []byte, hinted bool) {
 	// A body cut short by the network is decoded as far as it goes: an
 	// envelope that does not parse falls back to the status.
-	body, _ = io.ReadAll(io.LimitReader(resp.Body, errresp.MaxDecodeBody))
-	_, _ = io.CopyN(io.Discard, resp.Body, drainLimit)
-	_ = resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(body))
+	body = readBody(resp)
+	resp.Body = replay(body)
 	e, err := errresp.Decode(resp)
 	if err != nil {
 		// Decode fails only for a status below 400 or a failed read, and
 		// neither can happen here; keep the status's meaning regardless.
 		e = errresp.DecodeBody(resp.StatusCode, resp.Header.Get("Content-Type"), body)
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.Body = replay(body)
 	rateLimited := e.Kind == errresp.RateLimited || resp.StatusCode == http.StatusTooManyRequests
 	e.RetryAfter, hinted = waitHint(resp.Header, rateLimited, now)
 	return e, body, hinted
+}
+
+// readBody reads at most errresp.MaxDecodeBody bytes of resp's body and
+// closes it. A body of known length is read whole in one allocation (net/http
+// sees its end with the last byte, and can reuse the connection); of another
+// body, up to drainLimit bytes past the limit are read and dropped, so that
+// the connection can be reused.
+func readBody(resp *http.Response) []byte {
+	defer resp.Body.Close()
+	if n := resp.ContentLength; n >= 0 && n <= errresp.MaxDecodeBody {
+		body := make([]byte, n)
+		n, _ := io.ReadFull(resp.Body, body)
+		return body[:n]
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, errresp.MaxDecodeBody))
+	_, _ = io.CopyN(io.Discard, resp.Body, drainLimit)
+	return body
+}
+
+// replayBody reads a body already read; closing it does nothing.
+type replayBody struct{ bytes.Reader }
+
+func (*replayBody) Close() error { return nil }
+
+// replay returns a body reading b from the start.
+func replay(b []byte) io.ReadCloser {
+	r := new(replayBody)
+	r.Reset(b)
+	return r
 }

@@ -3,6 +3,7 @@ package client_test
 import (
 	"errors"
 	"net/http"
+	"net/http/httptrace"
 	"strings"
 	"testing"
 
@@ -39,5 +40,30 @@ func TestResponseErrorText(t *testing.T) {
 	var re *client.ResponseError
 	if !errors.As(err, &re) || re.Error() != "404 not_found: Not Found" {
 		t.Errorf("got %v", err)
+	}
+}
+
+// After an error response, the connection carries the next request: the
+// body was read to its end. (A chunked body is drained the same way, but
+// whether net/http has put the connection back by the next request is a
+// race of its own, even for a client that reads bodies itself.)
+func TestErrorBodyFreesConnection(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, status(404))
+	f := newFixture()
+	var reused []bool
+	for range 2 {
+		req, _ := http.NewRequest("GET", srv.URL, nil)
+		req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+			GotConn: func(info httptrace.GotConnInfo) { reused = append(reused, info.Reused) },
+		}))
+		resp, err := f.Do(req)
+		closeBody(resp)
+		if !errors.Is(err, &errresp.Error{Kind: errresp.NotFound}) {
+			t.Fatalf("got %v", err)
+		}
+	}
+	if len(reused) != 2 || !reused[1] {
+		t.Errorf("connections reused: %v, want the second", reused)
 	}
 }

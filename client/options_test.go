@@ -121,3 +121,20 @@ func TestBadOptions(t *testing.T) {
 		}()
 	}
 }
+
+// nilTransport breaks the RoundTripper contract.
+type nilTransport struct{}
+
+func (nilTransport) RoundTrip(*http.Request) (*http.Response, error) { return nil, nil }
+
+// A base RoundTripper that returns neither a response nor an error is an
+// error, not a panic, and is not retried.
+func TestBrokenTransport(t *testing.T) {
+	t.Parallel()
+	f := newFixture(client.WithTransport(nilTransport{}))
+	resp, err := f.get(t, "http://api.test/")
+	closeBody(resp)
+	if err == nil || len(f.rec.all()) != 1 {
+		t.Errorf("got %v after %d attempts", err, len(f.rec.all()))
+	}
+}
