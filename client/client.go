@@ -18,7 +18,8 @@
 //   - a rate-limit refusal (429) and an unavailable service (503) after the
 //     wait the response names: Retry-After, in seconds or as a date, or, on a
 //     429 that has no Retry-After, X-RateLimit-Reset, as a Unix time or in
-//     seconds;
+//     seconds (with the backoff below when they name no wait); a 5xx that
+//     names a wait is given it too;
 //   - other 5xx failures, and failures to get a response at all (refused or
 //     reset connections, timeouts), with exponential backoff and full jitter:
 //     1 to 2 s, then 1 to 4 s, then 1 to 5 s;
