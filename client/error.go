@@ -72,14 +72,17 @@ func readError(resp *http.Response, now time.Time) (e *errresp.Error, body []byt
 	// A body cut short by the network is decoded as far as it goes: an
 	// envelope that does not parse falls back to the status.
 	body = readBody(resp)
-	resp.Body = replay(body)
+	rb := new(replayBody)
+	rb.Reset(body)
+	resp.Body = rb
 	e, err := errresp.Decode(resp)
 	if err != nil {
 		// Decode fails only for a status below 400 or a failed read, and
 		// neither can happen here; keep the status's meaning regardless.
 		e = errresp.DecodeBody(resp.StatusCode, resp.Header.Get("Content-Type"), body)
 	}
-	resp.Body = replay(body)
+	rb.Reset(body) // for the caller, from the start
+	resp.Body = rb
 	rateLimited := e.Kind == errresp.RateLimited || resp.StatusCode == http.StatusTooManyRequests
 	e.RetryAfter, hinted = waitHint(resp.Header, rateLimited, now)
 	return e, body, hinted
@@ -92,6 +95,9 @@ func readError(resp *http.Response, now time.Time) (e *errresp.Error, body []byt
 // the connection can be reused.
 func readBody(resp *http.Response) []byte {
 	defer resp.Body.Close()
+	if resp.Body == http.NoBody { // HEAD: a Content-Length, but no body
+		return nil
+	}
 	if n := resp.ContentLength; n >= 0 && n <= errresp.MaxDecodeBody {
 		body := make([]byte, n)
 		n, _ := io.ReadFull(resp.Body, body)
@@ -106,10 +112,3 @@ func readBody(resp *http.Response) []byte {
 type replayBody struct{ bytes.Reader }
 
 func (*replayBody) Close() error { return nil }
-
-// replay returns a body reading b from the start.
-func replay(b []byte) io.ReadCloser {
-	r := new(replayBody)
-	r.Reset(b)
-	return r
-}

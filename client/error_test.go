@@ -67,3 +67,20 @@ func TestErrorBodyFreesConnection(t *testing.T) {
 		t.Errorf("connections reused: %v, want the second", reused)
 	}
 }
+
+// A HEAD that fails has a Content-Length and no body; it decodes by status.
+func TestHeadError(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "1048576")
+		w.WriteHeader(http.StatusNotFound)
+	})
+	f := newFixture()
+	req, _ := http.NewRequest("HEAD", srv.URL, nil)
+	resp, err := f.Do(req)
+	closeBody(resp)
+	var re *client.ResponseError
+	if !errors.As(err, &re) || re.Err.Kind != errresp.NotFound || len(re.Body) != 0 {
+		t.Errorf("got %v", err)
+	}
+}
