@@ -4,7 +4,10 @@ package main
 // that every Go block of the README appears in this file, line for line.
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,6 +16,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/apierror/apierror/client"
 	"github.com/apierror/apierror/errresp"
 	"github.com/apierror/apierror/middleware"
 	"github.com/apierror/apierror/ratelimit"
@@ -145,4 +149,26 @@ func Example_configuration() {
 	// Output:
 	// 401 {"exception_class":"not_authenticated","message":"Authentication credentials were not provided.","request_id":"req-1"}
 	// true
+}
+
+// fetchVM calls the example's API as a client of it: a failure, in whatever
+// style the API speaks, is an *errresp.Error.
+func fetchVM(ctx context.Context, base, id string) (string, error) {
+	api := client.New() // retries 429, 503 and other 5xx as the Gcore table says
+	req, err := http.NewRequestWithContext(ctx, "GET", base+"/v1/vms/"+id, nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("X-API-Key", "demo-admin-key")
+	resp, err := api.Do(req)
+	var e *errresp.Error
+	if errors.As(err, &e) {
+		return "", fmt.Errorf("%s (%s, request id %s)", e.Message, e.Kind, e.RequestID)
+	}
+	if err != nil {
+		return "", err // no response at all, even after retries
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return string(b), err
 }

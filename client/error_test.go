@@ -1,0 +1,86 @@
+package client_test
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptrace"
+	"strings"
+	"testing"
+
+	"github.com/apierror/apierror/client"
+	"github.com/apierror/apierror/errresp"
+)
+
+// An error body larger than errresp.MaxDecodeBody is cut there; the kind
+// follows the status, and nothing of the body leaks into the message.
+func TestOversizedErrorBody(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = w.Write([]byte(strings.Repeat("x", 2*errresp.MaxDecodeBody)))
+	})
+	f := newFixture()
+	resp, err := f.get(t, srv.URL)
+	closeBody(resp)
+	var re *client.ResponseError
+	if !errors.As(err, &re) {
+		t.Fatalf("got %v", err)
+	}
+	if len(re.Body) != errresp.MaxDecodeBody || re.Err.Kind != errresp.PermissionDenied || strings.Contains(re.Err.Message, "x") {
+		t.Errorf("%d bytes kept, decoded %v", len(re.Body), re.Err)
+	}
+}
+
+func TestResponseErrorText(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, status(404))
+	f := newFixture()
+	resp, err := f.get(t, srv.URL)
+	closeBody(resp)
+	var re *client.ResponseError
+	if !errors.As(err, &re) || re.Error() != "404 not_found: Not Found" {
+		t.Errorf("got %v", err)
+	}
+}
+
+// After an error response, the connection carries the next request: the
+// body was read to its end. (A chunked body is drained the same way, but
+// whether net/http has put the connection back by the next request is a
+// race of its own, even for a client that reads bodies itself.)
+func TestErrorBodyFreesConnection(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, status(404))
+	f := newFixture()
+	var reused []bool
+	for range 2 {
+		req, _ := http.NewRequest("GET", srv.URL, nil)
+		req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+			GotConn: func(info httptrace.GotConnInfo) { reused = append(reused, info.Reused) },
+		}))
+		resp, err := f.Do(req)
+		closeBody(resp)
+		if !errors.Is(err, &errresp.Error{Kind: errresp.NotFound}) {
+			t.Fatalf("got %v", err)
+		}
+	}
+	if len(reused) != 2 || !reused[1] {
+		t.Errorf("connections reused: %v, want the second", reused)
+	}
+}
+
+// A HEAD that fails has a Content-Length and no body; it decodes by status.
+func TestHeadError(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "1048576")
+		w.WriteHeader(http.StatusNotFound)
+	})
+	f := newFixture()
+	req, _ := http.NewRequest("HEAD", srv.URL, nil)
+	resp, err := f.Do(req)
+	closeBody(resp)
+	var re *client.ResponseError
+	if !errors.As(err, &re) || re.Err.Kind != errresp.NotFound || len(re.Body) != 0 {
+		t.Errorf("got %v", err)
+	}
+}
