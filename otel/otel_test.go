@@ -6,13 +6,16 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/go-chi/chi/v5"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/log"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 
 	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/middleware"
 	apiotel "github.com/apierror/apierror/otel"
 )
 
@@ -246,5 +249,38 @@ func TestWithoutSpan(t *testing.T) {
 	}
 	if n := len(tm.spans.Ended()); n != 0 {
 		t.Fatalf("%d spans", n)
+	}
+}
+
+// TestBelowTimeout checks failures under middleware.Timeout, which runs the
+// handler on a per-request state of its own: a failure returned in time
+// (written on that state, whose hook Timeout copied) and the 504 Timeout
+// writes itself.
+func TestBelowTimeout(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		path string
+		kind errresp.Kind
+	}{{"/quick/1", errresp.NotFound}, {"/slow/1", errresp.Timeout}} {
+		t.Run(tc.kind.String(), func(t *testing.T) {
+			t.Parallel()
+			tm := newTelemetry(t)
+			r := chi.NewRouter()
+			r.Use(middleware.RequestID(apiotel.RequestIDFromSpan()), tm.middleware(), middleware.Recoverer(), middleware.Style(errresp.DevDocs))
+			r.Group(func(r chi.Router) {
+				r.Use(middleware.Timeout(20 * time.Millisecond))
+				r.Method("GET", "/quick/{n}", middleware.Handler(func(http.ResponseWriter, *http.Request) error {
+					return errresp.New(errresp.NotFound, "")
+				}))
+				r.Method("GET", "/slow/{n}", middleware.Handler(func(_ http.ResponseWriter, r *http.Request) error {
+					<-r.Context().Done()
+					return r.Context().Err()
+				}))
+			})
+			rec := serve(tm.otelhttp(r), httptest.NewRequest("GET", tc.path, nil))
+			want := errresp.DevDocs.Code(tc.kind)
+			route := strings.Replace(tc.path, "1", "{n}", 1)
+			checkFailure(t, tm, rec, tc.kind.String(), want.Code, want.Status, route)
+		})
 	}
 }
