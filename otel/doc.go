@@ -5,19 +5,22 @@
 // span_id on log lines. It is a module of its own, so services that do not
 // use OpenTelemetry never download it.
 //
-// A service that already mounts otelhttp adds:
+// A chi service whose router otelhttp.NewHandler already wraps adds (with
+// the package imported as apiotel):
 //
-//	h = otelhttp.NewHandler(r, "api")                                    // as before
-//	r.Use(middleware.RequestID(apiotel.RequestIDFromSpan()))             // the request id is the trace id
-//	r.Use(apiotel.Middleware())                                          // failures on spans, metrics, logs
-//	r.Use(middleware.Recoverer(), middleware.Style(errresp.GPCN))        // as before
+//	r.Use(middleware.RequestID(apiotel.RequestIDFromSpan())) // the request id is the trace id
+//	r.Use(apiotel.Middleware())                              // failures on spans, metrics, logs
+//	r.Use(middleware.Recoverer(), middleware.Style(errresp.GPCN))
 //	middleware.SetLogger(slog.New(apiotel.LogHandler(slog.Default().Handler())))
 //
-// (imported as apiotel "github.com/apierror/apierror/otel").
+// Middleware goes below RequestID and above Timeout and the handlers; the
+// span it annotates is otelhttp's server span, so otelhttp stays
+// outermost.
 //
-// What a failure records, for every envelope errresp.Write sends (a
-// returned error, a panic, a router miss, a guard, authentication, a rate
-// limit, and a foreign error response the middleware intercepts):
+// What a failure records, for every envelope errresp.Write sends, whoever
+// produced it (a returned error, a panic, a router miss, a guard,
+// authentication, a rate limit; a foreign error response the middleware
+// replaces goes through errresp.Write too):
 //
 //   - on the active span: error.type, the kind's stable name such as
 //     "rate_limited"; apierror.code, the style's code such as
