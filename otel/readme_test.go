@@ -20,8 +20,8 @@ import (
 // shows it unchanged.
 func tracedService() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID(apiotel.RequestIDFromSpan()))                     // the request id is the trace id
-	r.Use(apiotel.Middleware())                                                  // failures on spans, metrics and logs
+	r.Use(middleware.RequestID(apiotel.RequestIDFromSpan())) // the request id is the trace id
+	r.Use(apiotel.Middleware())                              // failures on spans, metrics and logs
 	r.Use(middleware.Recoverer(), middleware.Style(errresp.GPCN))
 	r.NotFound(middleware.NotFound)
 	r.Get("/legacy", legacyHandler)
