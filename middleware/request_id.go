@@ -23,6 +23,7 @@ type requestIDConfig struct {
 	trust    bool
 	setChi   bool
 	generate func() string
+	sources  []func(*http.Request) string // RequestIDFrom, in order
 }
 
 // RequestIDHeader sets the header the incoming id is read from and the
@@ -68,6 +69,30 @@ func RequestIDGenerator(fn func() string) RequestIDOption {
 	return func(c *requestIDConfig) { c.generate = fn }
 }
 
+// RequestIDFrom makes RequestID ask fn for the request's id before it
+// looks at the incoming header or chi's id. Sources given with several
+// RequestIDFrom options are asked in order; the first answer that passes
+// the safety check (see RequestID) is the id, and when none does RequestID
+// behaves as it would without them. RequestIDIgnoreIncoming does not turn
+// sources off: the service asked for them by name. fn must be safe for
+// concurrent use and cheap: it runs on every request.
+//
+// It is the hook that lets the request id be the trace id: see
+// RequestIDTraceparent, and the otel module's span-based source.
+func RequestIDFrom(fn func(r *http.Request) string) RequestIDOption {
+	if fn == nil {
+		panic("apierror/middleware: RequestIDFrom needs a function")
+	}
+	return func(c *requestIDConfig) { c.sources = append(c.sources, fn) }
+}
+
+// RequestIDTraceparent makes the trace id of the incoming W3C traceparent
+// header (see TraceparentTraceID) the request id, so that the id a client
+// quotes from an envelope finds the trace. A request without a valid
+// traceparent gets its id as it would without this option. It needs no
+// tracing library: the header is parsed here.
+func RequestIDTraceparent() RequestIDOption { return RequestIDFrom(TraceparentTraceID) }
+
 // RequestID gives every request an id, records it with errresp.WithRequestID
 // (so every envelope and every line the library logs carries it) and sends
 // it in the response header.
@@ -97,7 +122,13 @@ func RequestID(opts ...RequestIDOption) func(http.Handler) http.Handler {
 				return
 			}
 			var id string
-			if c.trust {
+			for _, src := range c.sources {
+				if v := src(r); requestIDSafe(v, c.maxLen) {
+					id = v
+					break
+				}
+			}
+			if id == "" && c.trust {
 				if v := chimw.GetReqID(r.Context()); requestIDSafe(v, c.maxLen) {
 					id = v
 				} else if v := r.Header[c.header]; len(v) == 1 && requestIDSafe(v[0], c.maxLen) {
