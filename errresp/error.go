@@ -24,6 +24,13 @@ type Error struct {
 	// Code, when set, replaces the style's code for the kind (the status stays
 	// the style's). Use it for a service-specific code such as "VM_LOCKED".
 	Code string
+	// HTTPStatus, when it is from 400 to 599, is the status the error is
+	// written with, whatever status the style gives its kind: for a service
+	// that needs a status the style would not pick (a 418, a 451), and for
+	// a response intercepted from a handler, whose status is kept. Other
+	// values are ignored. Decode sets it when the response's status is not
+	// the one the style gives the kind.
+	HTTPStatus int
 	// Fields lists per-field validation failures.
 	Fields []FieldError
 	// Info holds structured extras: quota numbers, "totpConfigured",
@@ -160,8 +167,14 @@ func (e *Error) Status(s *Style) int {
 	if s == nil {
 		s = Default
 	}
+	if e.ownStatus() {
+		return e.HTTPStatus
+	}
 	return s.code(e.kindOrInternal()).Status
 }
+
+// ownStatus reports whether e carries a status of its own (HTTPStatus).
+func (e *Error) ownStatus() bool { return e.HTTPStatus >= 400 && e.HTTPStatus <= 599 }
 
 func (e *Error) kindOrInternal() Kind {
 	if k := e.effectiveKind(); k != Unknown {

@@ -651,7 +651,13 @@ func TestDecodeForeignBodies(t *testing.T) {
 		kind   Kind
 	}{
 		{404, "text/html", "<html>not found</html>", NotFound},
-		{502, "", "", Internal},
+		{502, "", "", BadGateway},
+		{500, "", "", Internal},
+		{520, "text/plain", "origin error", Internal},
+		{419, "text/plain", "page expired", ClientError},
+		{499, "", "", Canceled},
+		{410, "", "", Gone},
+		{422, "", "", Unprocessable},
 		{429, "application/json", `{"foo":1}`, RateLimited},
 		{400, "application/json", `[1,2]`, InvalidRequest},
 		{403, "application/problem+json", `{"type":"https://x/y","title":"Nope","status":403}`, PermissionDenied},
