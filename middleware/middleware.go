@@ -97,6 +97,29 @@ func logTo(l *slog.Logger, r *http.Request, level slog.Level, msg string, attrs 
 	l.LogAttrs(ctx, level, msg, append(all, attrs...)...)
 }
 
+// finish completes the response of w (from errresp.Begin) once the handler
+// below has returned, and logs the cause of an envelope written in place of
+// a handler's own error response: a 5xx's text, which never reaches the
+// client, at Error level; a 4xx at Debug.
+func finish(w http.ResponseWriter, r *http.Request) {
+	if e := errresp.Finish(w, r); e != nil {
+		logIntercepted(r, e)
+	}
+}
+
+func logIntercepted(r *http.Request, e *errresp.Error) {
+	level, msg := slog.LevelDebug, "error response from below answered with an envelope"
+	if e.HTTPStatus >= 500 {
+		level, msg = slog.LevelError, "server error from below answered with an envelope; its text withheld from the client"
+	}
+	attrs := []slog.Attr{slog.Int("status", e.HTTPStatus), slog.String("kind", e.Kind.String())}
+	var fe *errresp.ForeignError
+	if errors.As(e.Err, &fe) {
+		attrs = append(attrs, slog.String("content_type", fe.ContentType), slog.String("body", fe.Body), slog.Int64("size", fe.Size))
+	}
+	logFailure(r, level, msg, attrs...)
+}
+
 // mustPositive panics with the package prefix when n is not positive.
 func mustPositive[N ~int | ~int64](what string, n N) {
 	if n <= 0 {

@@ -77,6 +77,7 @@ func Timeout(d time.Duration, opts ...TimeoutOption) func(http.Handler) http.Han
 					close(done)
 				}()
 				next.ServeHTTP(iw, ir)
+				finish(iw, ir) // an error response intercepted below, into the buffer
 			}()
 			select {
 			case p := <-panicked:
