@@ -38,11 +38,11 @@ func foreignMessage(contentType string, body []byte) string {
 		case r == '<':
 			inTag = true
 			continue
-		case r == utf8.RuneError && size <= 1,
-			unicode.IsControl(r), unicode.Is(unicode.Cf, r): // bidi overrides, zero-width
-			continue
 		case unicode.IsSpace(r):
 			space = b.Len() > 0
+			continue
+		case r == utf8.RuneError && size <= 1,
+			unicode.IsControl(r), unicode.Is(unicode.Cf, r): // bidi overrides, zero-width
 			continue
 		}
 		if space {
