@@ -217,8 +217,10 @@ func asError(err error) *Error {
 
 // From turns any error into an *Error. The first *Error in err's chain is
 // returned as it is (with the kind taken from an inner error where its own is
-// unset); context.DeadlineExceeded becomes Timeout, context.Canceled becomes
-// Canceled, *http.MaxBytesError becomes PayloadTooLarge naming the limit;
+// unset, and its HTTPStatus kept); context.DeadlineExceeded and
+// http.ErrHandlerTimeout become Timeout, context.Canceled becomes Canceled,
+// *http.MaxBytesError becomes PayloadTooLarge naming the limit,
+// http.ErrNotSupported becomes NotImplemented;
 // anything else becomes Internal with a generic message and err as its cause,
 // so nothing of its text reaches a client. From(nil) returns nil.
 func From(err error) *Error {
@@ -243,7 +245,9 @@ func From(err error) *Error {
 	switch {
 	case errors.As(err, &mbe):
 		return &Error{Kind: PayloadTooLarge, Message: "The request body is larger than the limit of " + strconv.FormatInt(mbe.Limit, 10) + " bytes.", Err: err}
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, http.ErrNotSupported):
+		return &Error{Kind: NotImplemented, Err: err}
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, http.ErrHandlerTimeout):
 		return &Error{Kind: Timeout, Message: msgTimeout, Err: err}
 	case errors.Is(err, context.Canceled):
 		return &Error{Kind: Canceled, Message: msgCanceled, Err: err}
