@@ -129,12 +129,16 @@ var representationHeaders = []string{
 // and the body as the internal cause.
 func (h *held) toError() *Error {
 	body := h.buf[:h.n]
-	e := &Error{Kind: KindForStatus(h.status), HTTPStatus: h.status}
+	x := &struct { // one allocation for both
+		e Error
+		f ForeignError
+	}{}
+	x.e = Error{Kind: KindForStatus(h.status), HTTPStatus: h.status, Err: &x.f}
 	if h.status < 500 {
-		e.Message = foreignMessage(h.ct, body)
+		x.e.Message = foreignMessage(h.ct, body)
 	}
-	e.Err = &ForeignError{Status: h.status, ContentType: h.ct, Body: strings.ToValidUTF8(string(body), "\uFFFD"), Size: h.total}
-	return e
+	x.f = ForeignError{Status: h.status, ContentType: h.ct, Body: strings.ToValidUTF8(string(body), "\uFFFD"), Size: h.total}
+	return &x.e
 }
 
 // Finish completes the response of a request whose writer w came from

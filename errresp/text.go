@@ -2,7 +2,6 @@ package errresp
 
 import (
 	"bytes"
-	"mime"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -26,6 +25,7 @@ func foreignMessage(contentType string, body []byte) string {
 		body = body[:i]
 	}
 	var b strings.Builder
+	b.Grow(min(len(body), maxForeignMessage))
 	inTag := false
 	space := false
 	for len(body) > 0 && b.Len() < maxForeignMessage {
@@ -62,12 +62,7 @@ func foreignMessage(contentType string, body []byte) string {
 
 // isHTML reports whether the Content-Type names HTML or XHTML.
 func isHTML(contentType string) bool {
-	if contentType == "" {
-		return false
-	}
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		mt = strings.ToLower(strings.TrimSpace(contentType))
-	}
-	return mt == "text/html" || mt == "application/xhtml+xml"
+	mt, _, _ := strings.Cut(contentType, ";")
+	mt = strings.TrimSpace(mt)
+	return strings.EqualFold(mt, "text/html") || strings.EqualFold(mt, "application/xhtml+xml")
 }

@@ -112,6 +112,9 @@ func logIntercepted(r *http.Request, e *errresp.Error) {
 	if e.HTTPStatus >= 500 {
 		level, msg = slog.LevelError, "server error from below answered with an envelope; its text withheld from the client"
 	}
+	if !loggerBase().Enabled(r.Context(), level) {
+		return
+	}
 	attrs := []slog.Attr{slog.Int("status", e.HTTPStatus), slog.String("kind", e.Kind.String())}
 	var fe *errresp.ForeignError
 	if errors.As(e.Err, &fe) {
