@@ -15,6 +15,7 @@ type concurrencyConfig struct {
 	backlog    int64
 	wait       time.Duration
 	retryAfter time.Duration
+	onWait     func() // tests: called when a request enters the backlog
 }
 
 // ConcurrencyBacklog lets up to n requests beyond the limit wait, each at
@@ -80,6 +81,9 @@ func (c *concurrencyConfig) await(slots chan struct{}, waiting *atomic.Int64, r 
 		return false
 	}
 	defer waiting.Add(-1)
+	if c.onWait != nil {
+		c.onWait()
+	}
 	t := time.NewTimer(c.wait)
 	defer t.Stop()
 	select {

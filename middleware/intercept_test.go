@@ -12,6 +12,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -85,9 +86,9 @@ func (b *busy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ok"))
 }
 
-// occupy sends a request that holds the handler's only slot until the test
-// ends.
-func occupy(t *testing.T, h http.Handler, b *busy, path string) {
+// occupy sends a request that holds the handler's only slot until the
+// returned function (or the end of the test) releases it.
+func occupy(t *testing.T, h http.Handler, b *busy, path string) (release func()) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -96,7 +97,10 @@ func occupy(t *testing.T, h http.Handler, b *busy, path string) {
 		h.ServeHTTP(httptest.NewRecorder(), r)
 	}()
 	<-b.in
-	t.Cleanup(func() { close(b.release); <-done })
+	var once sync.Once
+	release = func() { once.Do(func() { close(b.release); <-done }) }
+	t.Cleanup(release)
+	return release
 }
 
 const leak = "pq: password authentication failed for user \"app\" at 10.1.2.3"

@@ -15,7 +15,16 @@
 //   - NotFound and MethodNotAllowed answer chi's router misses (405 with
 //     Allow); ServeMux does the same for an http.ServeMux.
 //   - ContentType (415), LimitBody (413), Timeout (503/504, never half a
-//     body) and IfMatch (412, 428) guard requests.
+//     body) and IfMatch (412, 428) guard requests; ConcurrencyLimit (503)
+//     bounds the requests in flight.
+//   - ProxyErrorHandler answers httputil.ReverseProxy failures (502, 504).
+//
+// Handlers and middleware that do not know the library need no change:
+// below RequestID, Recoverer or Style, an error response they write (a
+// status from 400 to 599 whose body is not JSON: http.Error, http.NotFound,
+// http.TimeoutHandler, a FileServer, chi's own middleware) is answered with
+// the envelope instead, and successes pass untouched; Intercept(false) opts
+// a route group out (see Intercept).
 //
 // A typical chi stack:
 //
