@@ -75,10 +75,13 @@ func stateFrom(ctx context.Context) *state {
 
 // Begin prepares a request for the library: it returns a ResponseWriter that
 // records when the response starts (so Write never writes into a started
-// response) and a request whose context carries the per-request state that
-// RequestID, style selection and the observer use. It is idempotent: a request
-// that has been through Begin is returned as it is. The middleware calls it;
-// a service calls it only when it mounts none of the middleware.
+// response) and intercepts error responses from code that does not know the
+// library (see Finish and WithIntercept), and a request whose context
+// carries the per-request state that RequestID, style selection and the
+// observer use. It is idempotent: a request that has been through Begin is
+// returned as it is. The middleware calls it, and Finish once the handler
+// below returns; a service calls them only when it mounts none of the
+// middleware.
 func Begin(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request) {
 	if st := stateFrom(r.Context()); st != nil {
 		if st.ResponseWriter == nil {
@@ -97,7 +100,9 @@ func Begin(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.R
 }
 
 // Started reports whether the response to r has begun (a status or body byte
-// was sent through the writer Begin returned), and the status sent.
+// was sent through the writer Begin returned), and the status sent. An error
+// response the writer holds back to intercept has not begun: Write may still
+// answer the request, and replaces it.
 func Started(r *http.Request) (bool, int) {
 	if st := stateFrom(r.Context()); st != nil && st.status != 0 {
 		return true, st.status
