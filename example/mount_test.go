@@ -69,7 +69,8 @@ func adoptedService(oldAPI http.Handler, upstream *url.URL) http.Handler {
 	r.Mount("/old", oldAPI) // untouched: its http.Error, FileServer and TimeoutHandler answers become envelopes
 	proxy := httputil.NewSingleHostReverseProxy(upstream)
 	proxy.ErrorHandler = middleware.ProxyErrorHandler // 502, or 504 when the upstream timed out
-	r.With(middleware.ConcurrencyLimit(100)).Handle("/api/*", proxy) // the 101st request in flight: 503
+	// At most 100 requests in flight to the upstream; the 101st gets a 503 envelope.
+	r.With(middleware.ConcurrencyLimit(100)).Handle("/api/*", proxy)
 	r.Group(func(r chi.Router) {
 		r.Use(middleware.Intercept(false)) // this group's own error pages reach the client as they are
 		r.Handle("/site/*", http.FileServer(http.Dir("site")))
