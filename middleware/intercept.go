@@ -28,8 +28,8 @@ import (
 // handler returns, its body dropped past 512 bytes.
 //
 // Turn it off where a handler's text or HTML error pages must reach the
-// client as they are (a static site, a legacy HTML UI). Under Timeout,
-// mount Intercept above Timeout.
+// client as they are (a static site, a legacy HTML UI). Below Timeout it
+// holds for the response Timeout copies out as well.
 func Intercept(on bool) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

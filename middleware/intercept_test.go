@@ -433,6 +433,14 @@ func TestInterceptUnderTimeout(t *testing.T) {
 	if got.Kind != errresp.Gone || got.Message != "gone fishing" || got.RequestID != id {
 		t.Fatalf("%+v: %s", got, rec.Body)
 	}
+	// Intercept(false) below Timeout holds for what Timeout copies out.
+	h = stacks["chi"](errresp.DevDocs, "/p", Timeout(time.Minute)(Intercept(false)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "gone fishing", http.StatusGone)
+	}))))
+	rec = mwServe(h, mwRequest("GET", "/p", id))
+	if rec.Code != 410 || rec.Body.String() != "gone fishing\n" {
+		t.Fatalf("opted out below Timeout: %d %q", rec.Code, rec.Body)
+	}
 }
 
 // TestHandlerErrorReplacesHeldResponse: a handler that writes an error
