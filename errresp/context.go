@@ -51,6 +51,7 @@ type stateCtx struct {
 	st *state
 }
 
+// Value answers the state, the request id under idKey, or asks the parent.
 func (c *stateCtx) Value(key any) any {
 	if key == (ctxKey{}) {
 		return c.st
@@ -138,9 +139,8 @@ func RequestIDHeaderValue(r *http.Request) []string {
 // of its own: the returned request's context carries a copy of r's request
 // id, style, observer and interception setting, and the returned writer
 // tracks (and intercepts) w alone; call Finish with it when the code below
-// returns. What
-// happens below the fork (a write, a style chosen) does not reach r's state,
-// so the two sides never race.
+// returns. What happens below the fork (a write, a style chosen) does not
+// reach r's state, so the two sides never race.
 func Fork(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request) {
 	st := &state{ResponseWriter: w}
 	if old := stateFrom(r.Context()); old != nil {
