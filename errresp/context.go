@@ -25,43 +25,85 @@ type ctxKey struct{}
 // state is the per-request record the middleware keeps in the request's
 // context: one allocation carries the request id, its header value, the
 // style, the observer and whether the response has started. It doubles as the
-// tracking ResponseWriter that Begin installs.
+// tracking ResponseWriter that Begin installs, which also intercepts error
+// responses written without the library (see intercept.go).
 type state struct {
 	http.ResponseWriter
 	id       string
 	idHeader [1]string
 	style    *Style
 	observer Observer
-	status   int // first status sent, 0 while the response has not started
+	status   int           // first status sent, 0 while the response has not started
+	req      *http.Request // the request as last seen by Begin or Finish, for the observer
+	hold     *held         // an intercepted error response held back; nil on the success path
+	caught   *Error        // the envelope an interception wrote, until Finish reports it
+	idKey    any           // another context key the request id is visible under
+	// passThrough turns interception off (WithIntercept(r, false)).
+	passThrough bool
+	// writing is set while Write sends an envelope through the writer.
+	writing bool
+}
+
+// stateCtx is the context that carries the state: the state under ctxKey{},
+// and the request id under the state's idKey as well.
+type stateCtx struct {
+	context.Context
+	st *state
+}
+
+// Value answers the state, the request id under idKey, or asks the parent.
+func (c *stateCtx) Value(key any) any {
+	if key == (ctxKey{}) {
+		return c.st
+	}
+	if c.st.idKey != nil && c.st.id != "" && key == c.st.idKey {
+		return c.st.id
+	}
+	return c.Context.Value(key)
+}
+
+func withState(ctx context.Context, st *state) context.Context {
+	return &stateCtx{Context: ctx, st: st}
 }
 
 func stateFrom(ctx context.Context) *state {
+	if c, ok := ctx.(*stateCtx); ok {
+		return c.st
+	}
 	st, _ := ctx.Value(ctxKey{}).(*state)
 	return st
 }
 
 // Begin prepares a request for the library: it returns a ResponseWriter that
 // records when the response starts (so Write never writes into a started
-// response) and a request whose context carries the per-request state that
-// RequestID, style selection and the observer use. It is idempotent: a request
-// that has been through Begin is returned as it is. The middleware calls it;
-// a service calls it only when it mounts none of the middleware.
+// response) and intercepts error responses from code that does not know the
+// library (see Finish and WithIntercept), and a request whose context
+// carries the per-request state that RequestID, style selection and the
+// observer use. It is idempotent: a request that has been through Begin is
+// returned as it is. The middleware calls it, and Finish once the handler
+// below returns; a service calls them only when it mounts none of the
+// middleware.
 func Begin(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request) {
 	if st := stateFrom(r.Context()); st != nil {
 		if st.ResponseWriter == nil {
 			// State made by WithStyle or WithRequestID before Begin: start
 			// tracking now.
 			st.ResponseWriter = w
+			st.req = r
 			return st, r
 		}
 		return w, r
 	}
 	st := &state{ResponseWriter: w}
-	return st, r.WithContext(context.WithValue(r.Context(), ctxKey{}, st))
+	r = r.WithContext(withState(r.Context(), st))
+	st.req = r
+	return st, r
 }
 
 // Started reports whether the response to r has begun (a status or body byte
-// was sent through the writer Begin returned), and the status sent.
+// was sent through the writer Begin returned), and the status sent. An error
+// response the writer holds back to intercept has not begun: Write may still
+// answer the request, and replaces it.
 func Started(r *http.Request) (bool, int) {
 	if st := stateFrom(r.Context()); st != nil && st.status != 0 {
 		return true, st.status
@@ -95,15 +137,19 @@ func RequestIDHeaderValue(r *http.Request) []string {
 // Fork gives code that runs the rest of a request on another writer (a
 // buffer, as a timeout does, or a goroutine of its own) a per-request state
 // of its own: the returned request's context carries a copy of r's request
-// id, style and observer, and the returned writer tracks w alone. What
-// happens below the fork (a write, a style chosen) does not reach r's state,
-// so the two sides never race.
+// id, style, observer and interception setting, and the returned writer
+// tracks (and intercepts) w alone; call Finish with it when the code below
+// returns. What happens below the fork (a write, a style chosen) does not
+// reach r's state, so the two sides never race.
 func Fork(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request) {
 	st := &state{ResponseWriter: w}
 	if old := stateFrom(r.Context()); old != nil {
 		st.id, st.style, st.observer = old.id, old.style, old.observer
+		st.idKey, st.passThrough = old.idKey, old.passThrough
 	}
-	return st, r.WithContext(context.WithValue(r.Context(), ctxKey{}, st))
+	r = r.WithContext(withState(r.Context(), st))
+	st.req = r
+	return st, r
 }
 
 // ContextWithRequestID returns a context carrying the request id, for code
@@ -113,7 +159,7 @@ func ContextWithRequestID(ctx context.Context, id string) context.Context {
 		st.id = id
 		return ctx
 	}
-	return context.WithValue(ctx, ctxKey{}, &state{id: id})
+	return withState(ctx, &state{id: id})
 }
 
 // RequestID returns the request id stored in ctx, or "".
@@ -131,7 +177,7 @@ func WithStyle(r *http.Request, s *Style) *http.Request {
 		st.style = s
 		return r
 	}
-	return r.WithContext(context.WithValue(r.Context(), ctxKey{}, &state{style: s}))
+	return r.WithContext(withState(r.Context(), &state{style: s}))
 }
 
 // StyleOf returns the style failures of r are written in: the one set with
@@ -150,7 +196,7 @@ func WithObserver(r *http.Request, fn Observer) *http.Request {
 		st.observer = fn
 		return r
 	}
-	return r.WithContext(context.WithValue(r.Context(), ctxKey{}, &state{observer: fn}))
+	return r.WithContext(withState(r.Context(), &state{observer: fn}))
 }
 
 // ObserverOf returns the observer registered for r, or nil.
@@ -161,10 +207,19 @@ func ObserverOf(r *http.Request) Observer {
 	return nil
 }
 
-// The tracking writer. It records the first status and forwards everything,
+// The tracking writer. It records the first status, holds back an error
+// response to intercept (intercept.go), and forwards everything else,
 // including the optional interfaces through Unwrap (http.ResponseController).
 
 func (st *state) WriteHeader(code int) {
+	switch {
+	case st.writing:
+	case st.hold != nil:
+		return // an intercepted response: later statuses mean nothing
+	case code >= 400 && code <= 599 && st.status == 0 && !st.passThrough && !jsonContent(st.ResponseWriter.Header()):
+		st.intercept(code)
+		return
+	}
 	if st.status == 0 && code >= 200 || code == http.StatusSwitchingProtocols {
 		st.status = code
 	}
@@ -172,6 +227,9 @@ func (st *state) WriteHeader(code int) {
 }
 
 func (st *state) Write(b []byte) (int, error) {
+	if st.hold != nil && !st.writing {
+		return st.hold.Write(b)
+	}
 	if st.status == 0 {
 		st.status = http.StatusOK
 	}
@@ -179,6 +237,9 @@ func (st *state) Write(b []byte) (int, error) {
 }
 
 func (st *state) ReadFrom(src io.Reader) (int64, error) {
+	if st.hold != nil {
+		return io.Copy(st.hold, src)
+	}
 	if st.status == 0 {
 		st.status = http.StatusOK
 	}
@@ -188,8 +249,12 @@ func (st *state) ReadFrom(src io.Reader) (int64, error) {
 	return io.Copy(struct{ io.Writer }{st.ResponseWriter}, src)
 }
 
-// Flush implements http.Flusher when the underlying writer can flush.
+// Flush implements http.Flusher when the underlying writer can flush. An
+// intercepted error response is answered with its envelope first.
 func (st *state) Flush() {
+	if st.hold != nil {
+		st.emit()
+	}
 	if st.status == 0 {
 		st.status = http.StatusOK
 	}
@@ -197,9 +262,12 @@ func (st *state) Flush() {
 }
 
 // Hijack implements http.Hijacker; after it the response counts as started.
+// An intercepted error response still held back is dropped: the connection
+// belongs to the handler now.
 func (st *state) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	c, rw, err := http.NewResponseController(st.ResponseWriter).Hijack()
 	if err == nil {
+		st.release()
 		st.status = http.StatusSwitchingProtocols
 	}
 	return c, rw, err

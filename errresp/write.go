@@ -61,7 +61,7 @@ func Write(w http.ResponseWriter, r *http.Request, err error) error {
 		}
 	}
 	kind := e.kindOrInternal()
-	c := style.code(kind)
+	c := style.resolve(e, kind)
 
 	h := w.Header()
 	delete(h, "Content-Length")
@@ -93,8 +93,15 @@ func Write(w http.ResponseWriter, r *http.Request, err error) error {
 	sc.obj = Object{buf: append(sc.obj.buf[:0], '{'), ownKeys: style.builtin}
 	style.Encode(&sc.obj, &sc.env)
 	sc.obj.buf = append(sc.obj.buf, '}', '\n')
+	if st != nil {
+		st.release() // an intercepted response held back is replaced by this one
+		st.writing = true
+	}
 	w.WriteHeader(c.Status)
 	_, werr := w.Write(sc.obj.buf)
+	if st != nil {
+		st.writing = false
+	}
 	if cap(sc.obj.buf) <= 64<<10 {
 		sc.env = Envelope{}
 		scratchPool.Put(sc)
@@ -114,11 +121,27 @@ func Render(s *Style, err error, requestID string) ([]byte, int) {
 		return nil, 0
 	}
 	kind := e.kindOrInternal()
-	c := s.code(kind)
+	c := s.resolve(e, kind)
 	env := envelope(e, kind, c, requestID)
 	o := Object{buf: []byte{'{'}, ownKeys: s.builtin}
 	s.Encode(&o, &env)
 	return append(o.buf, '}', '\n'), c.Status
+}
+
+// resolve returns the style's code for e, whose kind is k, with e's own
+// status when it has one; a style whose titles are status phrases (Problem)
+// then takes the phrase of that status.
+func (s *Style) resolve(e *Error, k Kind) Code {
+	c := s.code(k)
+	if e.ownStatus() && e.HTTPStatus != c.Status {
+		c.Status = e.HTTPStatus
+		if s.statusTitles {
+			if t := statusText(c.Status); t != "" {
+				c.Title = t
+			}
+		}
+	}
+	return c
 }
 
 // envelope resolves e against the style's code c.

@@ -34,6 +34,7 @@ func TestEndToEnd(t *testing.T) {
 		{"fields and quota", walkFieldsAndQuota},
 		{"guards", walkGuards},
 		{"limits", walkLimits},
+		{"legacy", walkLegacy},
 	}
 	for _, style := range errresp.Styles() {
 		for _, sc := range scenarios {

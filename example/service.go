@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	chimw "github.com/go-chi/chi/v5/middleware"
 
 	"github.com/apierror/apierror/errresp"
 	"github.com/apierror/apierror/middleware"
@@ -158,9 +159,10 @@ var groupKinds = map[int][]errresp.Kind{
 func (s *service) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID(), middleware.OnError(logFailure), middleware.Recoverer(),
-		middleware.Style(s.style, middleware.StyleNegotiate()))
+		middleware.Style(s.style, middleware.StyleNegotiate()), chimw.GetHead)
 	r.NotFound(middleware.NotFound)
 	r.MethodNotAllowed(middleware.MethodNotAllowed)
+	r.Mount("/legacy", legacyRoutes()) // written without the library; mounting is enough
 
 	groups := map[int]chi.Router{open: r}
 	r.Group(func(g chi.Router) {

@@ -64,6 +64,7 @@ func Recoverer(opts ...RecovererOption) func(http.Handler) http.Handler {
 				}
 			}()
 			next.ServeHTTP(w, r)
+			finish(w, r)
 		})
 	}
 }

@@ -1,7 +1,6 @@
 package middleware
 
 import (
-	"context"
 	crand "crypto/rand"
 	"math/rand/v2"
 	"net/http"
@@ -21,7 +20,6 @@ type requestIDConfig struct {
 	header   string // canonical, for reading the request and the response
 	maxLen   int
 	trust    bool
-	setChi   bool
 	generate func() string
 	sources  []func(*http.Request) string // RequestIDFrom, in order
 }
@@ -50,13 +48,6 @@ func RequestIDMaxLength(n int) RequestIDOption {
 // trusted to name requests at all.
 func RequestIDIgnoreIncoming() RequestIDOption {
 	return func(c *requestIDConfig) { c.trust = false }
-}
-
-// RequestIDSetChi also stores the id where chi's middleware.GetReqID finds
-// it, so chi's Logger and other code reading chi's request id agree with
-// the library. It costs one more context value per request.
-func RequestIDSetChi() RequestIDOption {
-	return func(c *requestIDConfig) { c.setChi = true }
 }
 
 // RequestIDGenerator replaces the id generator. fn must be safe for
@@ -108,7 +99,9 @@ func RequestIDTraceparent() RequestIDOption { return RequestIDFrom(TraceparentTr
 // unique in practice, and cheap (no system call per request, no hostname).
 //
 // A request that already has an id (from a RequestID mounted above, say on
-// the router when this one is on a route group) keeps it.
+// the router when this one is on a route group) keeps it. chi's
+// middleware.GetReqID, and so chi's Logger, sees the same id below
+// RequestID (errresp.ShareRequestID), without another allocation.
 func RequestID(opts ...RequestIDOption) func(http.Handler) http.Handler {
 	c := requestIDConfig{header: textproto.CanonicalMIMEHeaderKey(errresp.HeaderRequestID), maxLen: 64, trust: true}
 	for _, o := range opts {
@@ -119,6 +112,7 @@ func RequestID(opts ...RequestIDOption) func(http.Handler) http.Handler {
 			w, r = errresp.Begin(w, r)
 			if errresp.RequestID(r.Context()) != "" { // a RequestID above has run
 				next.ServeHTTP(w, r)
+				finish(w, r)
 				return
 			}
 			var id string
@@ -144,12 +138,12 @@ func RequestID(opts ...RequestIDOption) func(http.Handler) http.Handler {
 				id = NewRequestID()
 			}
 			r = errresp.WithRequestID(r, id)
-			if c.setChi && chimw.GetReqID(r.Context()) != id {
-				r = r.WithContext(context.WithValue(r.Context(), chimw.RequestIDKey, id))
-			}
+			// chi's GetReqID (and so chi's Logger) sees the same id, at no cost.
+			r = errresp.ShareRequestID(r, chimw.RequestIDKey)
 			// The value shares the per-request state's allocation.
 			w.Header()[c.header] = errresp.RequestIDHeaderValue(r)
 			next.ServeHTTP(w, r)
+			finish(w, r)
 		})
 	}
 }

@@ -77,6 +77,7 @@ func Timeout(d time.Duration, opts ...TimeoutOption) func(http.Handler) http.Han
 					close(done)
 				}()
 				next.ServeHTTP(iw, ir)
+				finish(iw, ir) // an error response intercepted below, into the buffer
 			}()
 			select {
 			case p := <-panicked:
@@ -92,6 +93,8 @@ func Timeout(d time.Duration, opts ...TimeoutOption) func(http.Handler) http.Han
 					c.expired(w, r, d, ctx.Err())
 					return
 				}
+				// An Intercept(false) below holds for the copy out too.
+				r = errresp.WithIntercept(r, errresp.Intercepting(ir))
 				dst := w.Header()
 				for k, v := range tw.h {
 					dst[k] = v
