@@ -197,7 +197,7 @@ func TestBackoffThenGiveUp(t *testing.T) {
 			t.Errorf("wait %d: %v, want 1s to %v", i, d, tops[i])
 		}
 	}
-	kinds := []errresp.Kind{errresp.Internal, errresp.Timeout, errresp.Internal, errresp.Internal}
+	kinds := []errresp.Kind{errresp.BadGateway, errresp.Timeout, errresp.Internal, errresp.Internal}
 	for i, a := range f.rec.all() {
 		var e *errresp.Error
 		if !errors.As(a.Err, &e) || e.Kind != kinds[i] || a.N != i+1 || a.Retry != (i < 3) {

@@ -6,6 +6,7 @@ import (
 	"net/http/httptrace"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apierror/apierror/client"
 	"github.com/apierror/apierror/errresp"
@@ -45,23 +46,37 @@ func TestResponseErrorText(t *testing.T) {
 }
 
 // After an error response, the connection carries the next request: the
-// body was read to its end. (A chunked body is drained the same way, but
-// whether net/http has put the connection back by the next request is a
-// race of its own, even for a client that reads bodies itself.)
+// body was read to its end, so the transport puts the connection back in its
+// idle pool (it does so on its own goroutine, so the test waits for that
+// event rather than racing it).
 func TestErrorBodyFreesConnection(t *testing.T) {
 	t.Parallel()
 	srv := serve(t, status(404))
-	f := newFixture()
+	// A transport of its own: other tests' servers, closing, close the idle
+	// connections of http.DefaultTransport.
+	own := &http.Transport{}
+	t.Cleanup(own.CloseIdleConnections)
+	f := newFixture(client.WithTransport(own))
 	var reused []bool
 	for range 2 {
+		idle := make(chan error, 1)
 		req, _ := http.NewRequest("GET", srv.URL, nil)
 		req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
-			GotConn: func(info httptrace.GotConnInfo) { reused = append(reused, info.Reused) },
+			GotConn:     func(info httptrace.GotConnInfo) { reused = append(reused, info.Reused) },
+			PutIdleConn: func(err error) { idle <- err },
 		}))
 		resp, err := f.Do(req)
 		closeBody(resp)
 		if !errors.Is(err, &errresp.Error{Kind: errresp.NotFound}) {
 			t.Fatalf("got %v", err)
+		}
+		select {
+		case err := <-idle:
+			if err != nil {
+				t.Fatalf("connection not put back: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("the connection never went back to the idle pool")
 		}
 	}
 	if len(reused) != 2 || !reused[1] {

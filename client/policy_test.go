@@ -184,8 +184,10 @@ func TestRetryKinds(t *testing.T) {
 		}
 	}
 	for _, k := range errresp.Kinds() {
-		// Every client error but 429 is one retrying cannot fix.
-		if k.Status() < 500 && k != errresp.RateLimited && def.retryKind[k] {
+		// Every client error but 429 and 408 (the server gave up waiting
+		// for the request, which may arrive in time when sent again) is
+		// one retrying cannot fix.
+		if k.Status() < 500 && k != errresp.RateLimited && k != errresp.RequestTimeout && def.retryKind[k] {
 			t.Errorf("by default, %s (%d) is retried", k, k.Status())
 		}
 	}
