@@ -33,6 +33,10 @@ type state struct {
 	style    *Style
 	observer Observer
 	status   int // first status sent, 0 while the response has not started
+	// body tracks the request body (Begin installs bodyStore; Fork shares
+	// the tracker of the state it forks), nil when there is none.
+	body      *bodyTracker
+	bodyStore bodyTracker
 }
 
 func stateFrom(ctx context.Context) *state {
@@ -57,7 +61,9 @@ func Begin(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.R
 		return w, r
 	}
 	st := &state{ResponseWriter: w}
-	return st, r.WithContext(context.WithValue(r.Context(), ctxKey{}, st))
+	r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, st))
+	st.track(r)
+	return st, r
 }
 
 // Started reports whether the response to r has begun (a status or body byte
@@ -101,7 +107,7 @@ func RequestIDHeaderValue(r *http.Request) []string {
 func Fork(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request) {
 	st := &state{ResponseWriter: w}
 	if old := stateFrom(r.Context()); old != nil {
-		st.id, st.style, st.observer = old.id, old.style, old.observer
+		st.id, st.style, st.observer, st.body = old.id, old.style, old.observer, old.body
 	}
 	return st, r.WithContext(context.WithValue(r.Context(), ctxKey{}, st))
 }

@@ -48,6 +48,12 @@ func TimeoutError(e *errresp.Error) TimeoutOption {
 // to Timeout's goroutine, where a Recoverer above catches it with the
 // handler's stack.
 //
+// The deadline bounds the reading of the request body too: it is set as the
+// connection's read deadline (through http.ResponseController), so a client
+// sending its body slowly gets the Timeout envelope at the deadline, and the
+// connection is closed after it (see errresp.Write) rather than kept waiting
+// for the rest of the body.
+//
 // The handler sees its own per-request state (errresp.Begin) over the
 // buffer, with the request id, style and error hook copied in, so
 // errresp.Write and errresp.Started below Timeout describe the buffered
@@ -64,6 +70,12 @@ func Timeout(d time.Duration, opts ...TimeoutOption) func(http.Handler) http.Han
 			w, r = errresp.Begin(w, r)
 			ctx, cancel := c.withTimeout(r.Context(), d)
 			defer cancel()
+			deadline, hasDeadline := ctx.Deadline()
+			if hasDeadline {
+				// Bound the reading of the body too; a writer that cannot
+				// set deadlines (a recorder) is left as it is.
+				_ = http.NewResponseController(w).SetReadDeadline(deadline)
+			}
 			tw := &timeoutWriter{ctx: ctx, h: make(http.Header)}
 			iw, ir := timeoutInner(ctx, tw, r)
 			done := make(chan struct{})
@@ -88,7 +100,10 @@ func Timeout(d time.Duration, opts ...TimeoutOption) func(http.Handler) http.Han
 			case <-done:
 				tw.mu.Lock()
 				defer tw.mu.Unlock()
-				if tw.timedOut { // a write was refused: the buffer is not the whole response
+				// A write was refused (the buffer is not the whole response),
+				// or the handler gave up because its body read hit the
+				// deadline before the context's timer fired.
+				if tw.timedOut || hasDeadline && !time.Now().Before(deadline) {
 					c.expired(w, r, d, ctx.Err())
 					return
 				}
