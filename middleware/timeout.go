@@ -71,9 +71,12 @@ func Timeout(d time.Duration, opts ...TimeoutOption) func(http.Handler) http.Han
 			ctx, cancel := c.withTimeout(r.Context(), d)
 			defer cancel()
 			deadline, hasDeadline := ctx.Deadline()
-			if hasDeadline {
+			if hasDeadline && r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
 				// Bound the reading of the body too; a writer that cannot
-				// set deadlines (a recorder) is left as it is.
+				// set deadlines (a recorder) is left as it is. Only with a
+				// body: net/http reads ahead on a connection whose body is
+				// done, and a deadline there would end the request's
+				// context as if the client had gone.
 				_ = http.NewResponseController(w).SetReadDeadline(deadline)
 			}
 			tw := &timeoutWriter{ctx: ctx, h: make(http.Header)}
@@ -104,7 +107,7 @@ func Timeout(d time.Duration, opts ...TimeoutOption) func(http.Handler) http.Han
 				// or the handler gave up because its body read hit the
 				// deadline before the context's timer fired.
 				if tw.timedOut || hasDeadline && !time.Now().Before(deadline) {
-					c.expired(w, r, d, ctx.Err())
+					c.expired(w, r, d, ctx.Err(), deadline)
 					return
 				}
 				dst := w.Header()
@@ -123,16 +126,17 @@ func Timeout(d time.Duration, opts ...TimeoutOption) func(http.Handler) http.Han
 					timeoutLogPanic(r, p)
 				default:
 				}
-				c.expired(w, r, d, ctx.Err())
+				c.expired(w, r, d, ctx.Err(), deadline)
 			}
 		})
 	}
 }
 
 // expired answers a request whose context ended (err) before the handler
-// finished.
-func (c *timeoutConfig) expired(w http.ResponseWriter, r *http.Request, d time.Duration, err error) {
-	if errors.Is(err, context.Canceled) {
+// finished. A context cancelled at or after the deadline (by the server, when
+// the body's read deadline passed) is a timeout, not a client gone.
+func (c *timeoutConfig) expired(w http.ResponseWriter, r *http.Request, d time.Duration, err error, deadline time.Time) {
+	if errors.Is(err, context.Canceled) && (deadline.IsZero() || time.Now().Before(deadline)) {
 		logFailure(r, slog.LevelDebug, "client went away before the handler answered", slog.String("error", err.Error()))
 		_ = errresp.Write(w, r, err)
 		return
