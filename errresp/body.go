@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"sync/atomic"
+	"time"
 )
 
 // bodyTracker wraps a request body and records whether it was read to its
@@ -56,12 +57,30 @@ func unreadBody(st *state, r *http.Request) bool {
 // closeIfUnread asks the server to close an HTTP/1 connection after the
 // response when the request's body was not read to its end. Without it,
 // net/http reads (up to 256 KiB of) the unread body before it sends the
-// response, so a client trickling its body holds the answer, and the
-// connection, for as long as it likes. HTTP/2 is left alone: there
-// "Connection: close" would end every stream of the connection, and an
-// unread body only resets its own stream.
-func closeIfUnread(h http.Header, st *state, r *http.Request) {
-	if r != nil && r.ProtoMajor == 1 && unreadBody(st, r) {
-		h["Connection"] = closeHeader
+// response, and again when it closes the body after the handler, so a client
+// trickling its body holds the answer, and the connection, for as long as it
+// likes. "Connection: close" stops the first. For the second, the body is
+// closed here, under a read deadline already past, so the server's own close
+// finds it done; a read of the body still blocked in another goroutine (a
+// handler Timeout gave up on) fails at once too. (Leaving the close to the
+// server is not enough: a read in flight when the handler returns makes the
+// server clear the deadline before it reads what is left.) HTTP/2 is left
+// alone: there "Connection: close" would end every stream of the
+// connection, and an unread body only resets its own stream.
+func closeIfUnread(w http.ResponseWriter, h http.Header, st *state, r *http.Request) {
+	if r == nil || r.ProtoMajor != 1 || !unreadBody(st, r) {
+		return
+	}
+	h["Connection"] = closeHeader
+	if http.NewResponseController(w).SetReadDeadline(pastDeadline) != nil {
+		return // not the server's writer (a recorder): nothing to stop
+	}
+	if st != nil && st.body != nil {
+		_ = st.body.ReadCloser.Close()
+	} else {
+		_ = r.Body.Close()
 	}
 }
+
+// pastDeadline is a read deadline that has passed: reads fail at once.
+var pastDeadline = time.Unix(1, 0)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"strconv"
 	"time"
 )
@@ -204,7 +205,8 @@ func asError(err error) *Error {
 
 // From turns any error into an *Error. The first *Error in err's chain is
 // returned as it is (with the kind taken from an inner error where its own is
-// unset); context.DeadlineExceeded becomes Timeout, context.Canceled becomes
+// unset); context.DeadlineExceeded, and os.ErrDeadlineExceeded (a read of the
+// body past its deadline), become Timeout, context.Canceled becomes
 // Canceled, *http.MaxBytesError becomes PayloadTooLarge naming the limit;
 // anything else becomes Internal with a generic message and err as its cause,
 // so nothing of its text reaches a client. From(nil) returns nil.
@@ -230,7 +232,7 @@ func From(err error) *Error {
 	switch {
 	case errors.As(err, &mbe):
 		return &Error{Kind: PayloadTooLarge, Message: "The request body is larger than the limit of " + strconv.FormatInt(mbe.Limit, 10) + " bytes.", Err: err}
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
 		return &Error{Kind: Timeout, Message: msgTimeout, Err: err}
 	case errors.Is(err, context.Canceled):
 		return &Error{Kind: Canceled, Message: msgCanceled, Err: err}

@@ -73,7 +73,7 @@ func Write(w http.ResponseWriter, r *http.Request, err error) error {
 	h["Content-Type"] = style.ctHeader
 	h["X-Content-Type-Options"] = nosniffHeader
 	h["Cache-Control"] = noStoreHeader
-	closeIfUnread(h, st, r)
+	closeIfUnread(w, h, st, r)
 	var id string
 	if st != nil && st.id != "" {
 		id = st.id
