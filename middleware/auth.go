@@ -806,18 +806,26 @@ func (p Passwords) Hash(password string) (string, error) {
 // empty string for an account that does not exist). A stored hash that
 // cannot be parsed is a server fault: an Internal error whose cause says so.
 func (p Passwords) Check(encoded, password string) error {
-	if encoded == "" {
-		authCheck(authDummySalt[:], authDummyKey[:], p.iterations(), password)
-		return ErrInvalidCredentials()
-	}
-	iter, salt, key, ok := authParseHash(encoded)
+	salt, key, iter, known, ok := p.target(encoded)
 	if !ok {
 		return errresp.Wrap(errresp.Internal, errors.New("apierror/middleware: stored password hash is malformed"), "")
 	}
-	if !authCheck(salt, key, iter, password) {
+	if !authCheck(salt, key, iter, password) || !known {
 		return ErrInvalidCredentials()
 	}
 	return nil
+}
+
+// target returns what Check derives and compares password against: the
+// stored hash's parameters, or for an unknown account (encoded empty) the
+// dummy salt and key at the Passwords' own iteration count, so that both take
+// the same work. ok is false when encoded cannot be parsed.
+func (p Passwords) target(encoded string) (salt, key []byte, iter int, known, ok bool) {
+	if encoded == "" {
+		return authDummySalt[:], authDummyKey[:], p.iterations(), false, true
+	}
+	iter, salt, key, ok = authParseHash(encoded)
+	return salt, key, iter, true, ok
 }
 
 // authCheck derives the key for password and compares it with key in
