@@ -34,6 +34,8 @@ func TestEndToEnd(t *testing.T) {
 		{"fields and quota", walkFieldsAndQuota},
 		{"guards", walkGuards},
 		{"limits", walkLimits},
+		{"hardening", walkHardening},
+		{"guessing", walkGuessing},
 	}
 	for _, style := range errresp.Styles() {
 		for _, sc := range scenarios {
