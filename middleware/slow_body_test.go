@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -296,4 +297,65 @@ func TestSlowBodyShutdown(t *testing.T) {
 			t.Errorf("client %d: the connection was not cut (%v)", i, err)
 		}
 	}
+}
+
+// BenchmarkSlowConnections measures what a client sending its body slowly
+// costs the server while it is held: b.N connections each send a request's
+// head and one byte of a 1,000-byte body. "held" reaches a handler reading
+// the body (the server keeps the connection until its read timeout);
+// "refused" is answered 401 before the body, and the connection closed.
+// It reports the heap and stack in use per connection (client sockets
+// included, which hold no goroutine) and the goroutines per connection.
+// Run it with a fixed count, such as -benchtime 1000x.
+func BenchmarkSlowConnections(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		h    http.Handler
+	}{
+		{"held", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.Copy(io.Discard, r.Body) })},
+		{"refused", NewAuthenticator(new(KeyRing), authQuiet).Require(readAll)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				b.Fatal(err)
+			}
+			srv := &http.Server{Handler: mwChain(bc.h, RequestID(), Style(errresp.Problem))}
+			go func() { _ = srv.Serve(ln) }()
+			defer srv.Close()
+			before, g0 := slowMem()
+			conns := make([]net.Conn, 0, b.N)
+			defer func() {
+				for _, c := range conns {
+					c.Close()
+				}
+			}()
+			head := postHead("/", 1000) + "\r\n\r\n{"
+			b.ResetTimer()
+			for range b.N {
+				c, err := net.Dial("tcp", ln.Addr().String())
+				if err != nil {
+					b.Fatal(err)
+				}
+				conns = append(conns, c)
+				if _, err := io.WriteString(c, head); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			time.Sleep(500 * time.Millisecond) // let the server reach every handler (or close)
+			after, g1 := slowMem()
+			b.ReportMetric(float64(after-before)/float64(b.N), "B/conn")
+			b.ReportMetric(float64(g1-g0)/float64(b.N), "goroutines/conn")
+		})
+	}
+}
+
+// slowMem returns the heap and stack in use after a collection, and the
+// number of goroutines.
+func slowMem() (uint64, int) {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapInuse + m.StackInuse, runtime.NumGoroutine()
 }
