@@ -10,8 +10,8 @@ import (
 // bodyTracker wraps a request body and records whether it was read to its
 // end, so that Write can tell a request whose body was left unread (a 401
 // before the body, a 413 on Content-Length, a timeout while the client
-// trickles) from one whose body was consumed. It lives in the per-request
-// state's allocation.
+// trickles) from one whose body was consumed. Only requests with a body get
+// one, so a GET costs nothing more.
 type bodyTracker struct {
 	io.ReadCloser
 	want int64 // Content-Length, or -1 when unknown
@@ -36,8 +36,7 @@ func (st *state) track(r *http.Request) {
 	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
 		return
 	}
-	st.bodyStore = bodyTracker{ReadCloser: r.Body, want: r.ContentLength}
-	st.body = &st.bodyStore
+	st.body = &bodyTracker{ReadCloser: r.Body, want: r.ContentLength}
 	r.Body = st.body
 }
 

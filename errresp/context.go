@@ -33,10 +33,9 @@ type state struct {
 	style    *Style
 	observer Observer
 	status   int // first status sent, 0 while the response has not started
-	// body tracks the request body (Begin installs bodyStore; Fork shares
-	// the tracker of the state it forks), nil when there is none.
-	body      *bodyTracker
-	bodyStore bodyTracker
+	// body tracks the request body (Begin installs it on a request with a
+	// body; Fork shares the tracker of the state it forks), nil otherwise.
+	body *bodyTracker
 }
 
 func stateFrom(ctx context.Context) *state {
