@@ -8,6 +8,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httptrace"
 	"runtime"
 	"strings"
 	"testing"
@@ -358,4 +360,35 @@ func slowMem() (uint64, int) {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return m.HeapInuse + m.StackInuse, runtime.NumGoroutine()
+}
+
+// Over HTTP/2 an unread body resets only its own stream: the answer does
+// not say Connection: close (which would end every stream of the
+// connection), and the connection serves the next request.
+func TestUnreadBodyHTTP2KeepsConnection(t *testing.T) {
+	t.Parallel()
+	auth := NewAuthenticator(new(KeyRing), authQuiet)
+	srv := httptest.NewUnstartedServer(mwChain(auth.Require(readAll), RequestID(), Style(errresp.Problem)))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	defer srv.Close()
+	client := srv.Client()
+	conns := map[string]bool{}
+	for range 2 {
+		req, _ := http.NewRequest("POST", srv.URL, strings.NewReader(strings.Repeat("a", 1000)))
+		trace := &httptrace.ClientTrace{GotConn: func(i httptrace.GotConnInfo) { conns[i.Conn.LocalAddr().String()] = true }}
+		resp, err := client.Do(req.WithContext(httptrace.WithClientTrace(req.Context(), trace)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.ProtoMajor != 2 || resp.StatusCode != 401 || resp.Close || resp.Header.Get("Connection") != "" {
+			t.Errorf("HTTP/%d %d, close %v, Connection %q; want HTTP/2 401 on a kept connection",
+				resp.ProtoMajor, resp.StatusCode, resp.Close, resp.Header.Get("Connection"))
+		}
+	}
+	if len(conns) != 1 {
+		t.Errorf("%d connections for two requests, want one", len(conns))
+	}
 }
