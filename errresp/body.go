@@ -3,6 +3,7 @@ package errresp
 import (
 	"io"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -58,14 +59,21 @@ func unreadBody(st *state, r *http.Request) bool {
 // net/http reads (up to 256 KiB of) the unread body before it sends the
 // response, and again when it closes the body after the handler, so a client
 // trickling its body holds the answer, and the connection, for as long as it
-// likes. "Connection: close" stops the first. For the second, the body is
-// closed here, under a read deadline already past, so the server's own close
-// finds it done; a read of the body still blocked in another goroutine (a
-// handler Timeout gave up on) fails at once too. (Leaving the close to the
-// server is not enough: a read in flight when the handler returns makes the
-// server clear the deadline before it reads what is left.) HTTP/2 is left
-// alone: there "Connection: close" would end every stream of the
-// connection, and an unread body only resets its own stream.
+// likes.
+//
+// "Connection: close" stops the first. The server is told, as
+// http.MaxBytesReader tells it, that the body is refused, so it closes the
+// connection gracefully: it stops sending and pauses before closing, so that
+// a client still writing its body reads the answer rather than a reset. For
+// the second, the body is closed here under a read deadline already past, so
+// the server's own close finds it done; a read of the body still blocked in
+// another goroutine (a handler Timeout gave up on) fails at once too.
+// (Leaving the close to the server is not enough: a read in flight when the
+// handler returns makes the server clear the deadline before it reads what
+// is left.)
+//
+// HTTP/2 is left alone: there "Connection: close" would end every stream of
+// the connection, and an unread body only resets its own stream.
 func closeIfUnread(w http.ResponseWriter, h http.Header, st *state, r *http.Request) {
 	if r == nil || r.ProtoMajor != 1 || !unreadBody(st, r) {
 		return
@@ -74,6 +82,16 @@ func closeIfUnread(w http.ResponseWriter, h http.Header, st *state, r *http.Requ
 	if http.NewResponseController(w).SetReadDeadline(pastDeadline) != nil {
 		return // not the server's writer (a recorder): nothing to stop
 	}
+	inner := w
+	for {
+		u, ok := inner.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			break
+		}
+		inner = u.Unwrap()
+	}
+	var one [1]byte
+	_, _ = http.MaxBytesReader(inner, io.NopCloser(strings.NewReader("x")), 0).Read(one[:])
 	if st != nil && st.body != nil {
 		_ = st.body.ReadCloser.Close()
 	} else {

@@ -36,6 +36,7 @@ func TestEndToEnd(t *testing.T) {
 		{"limits", walkLimits},
 		{"hardening", walkHardening},
 		{"guessing", walkGuessing},
+		{"code guessing", walkCodeGuessing},
 	}
 	for _, style := range errresp.Styles() {
 		for _, sc := range scenarios {

@@ -36,6 +36,8 @@ const (
 	maxBody         = 64 << 10
 	sessionLifetime = time.Hour
 	pendingLifetime = 5 * time.Minute
+	codeBurst       = 5               // wrong one-time codes an account may make in a row,
+	codeEvery       = 5 * time.Minute // then one every 5 minutes, whatever the address
 )
 
 // service is the demo API: an in-memory set of virtual machines behind the
@@ -48,6 +50,7 @@ type service struct {
 	auth      *middleware.Authenticator
 	twoFactor *middleware.Authenticator
 	guard     *middleware.FailureGuard // failed credentials per address, shared by both
+	codeGuard *middleware.FailureGuard // wrong one-time codes per account, whatever the address
 	passwords middleware.Passwords
 	accounts  map[string]string // email → password hash
 	user      *middleware.Principal
@@ -86,6 +89,9 @@ func newService(style *errresp.Style, store ratelimit.Store) *service {
 	// Wrong keys, passwords and codes count together against the caller's
 	// address; cookie requests from other sites are refused (the default).
 	s.guard = middleware.NewFailureGuard()
+	// Only a caller who knows the password reaches the second factor, so
+	// counting its wrong codes per account cannot lock a stranger out.
+	s.codeGuard = middleware.NewFailureGuard(middleware.GuardLimit(codeBurst, codeEvery))
 	s.auth = middleware.NewAuthenticator(&s.keys, middleware.AuthInsecureCookies(), middleware.AuthGuard(s.guard),
 		middleware.AuthSources(middleware.FromAPIKeyHeader, middleware.FromBearer, middleware.FromAPIKeyScheme, middleware.FromCookie))
 	s.twoFactor = middleware.NewAuthenticator(&s.pending, middleware.AuthInsecureCookies(), middleware.AuthGuard(s.guard),
@@ -128,7 +134,7 @@ func (s *service) table() []route {
 		{open, "GET", "/openapi.json", "This document", 200, "", nil, nil, middleware.Handler(s.openAPI)},
 		{signIn, "POST", "/auth/sign-in/email", "Sign in with email and password; answers TWO_FACTOR_REQUIRED and sets a pending cookie", 0, "SignIn", nil,
 			append(bodyKinds, errresp.InvalidCredentials, errresp.TwoFactorRequired), middleware.Handler(s.signIn)},
-		{signIn, "POST", "/auth/two-factor/verify-totp", "Complete sign-in with the one-time code (5 wrong codes end the pending sign-in); sets the session cookie", 200, "VerifyTOTP", nil,
+		{signIn, "POST", "/auth/two-factor/verify-totp", "Complete sign-in with the one-time code (5 wrong codes end the pending sign-in and refuse the account's codes for 5 minutes, then allow one every 5 minutes); sets the session cookie", 200, "VerifyTOTP", nil,
 			append(bodyKinds, errresp.NotAuthenticated, errresp.SessionExpired, errresp.InvalidOTP), s.twoFactor.Require(middleware.Handler(s.verifyTOTP))},
 		{v1, "POST", "/auth/sign-out", "End the session and clear its cookie", 204, "", nil, nil, middleware.Handler(s.signOut)},
 		{v1, "GET", "/v1/vms", "List virtual machines (read permission)", 200, "", nil,
@@ -254,9 +260,15 @@ func (s *service) verifyTOTP(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return middleware.ErrSessionExpired()
 	}
+	account := middleware.PrincipalFrom(r.Context()).ID
+	if err := s.codeGuard.CheckAt(account, time.Now()); err != nil {
+		return err
+	}
 	if !middleware.EqualSecret(in.Code, demoOTP) {
-		// The fifth wrong code for this pending sign-in ends it, whichever
-		// addresses the codes came from.
+		// The fifth wrong code for this pending sign-in ends it, and
+		// refuses the account's codes for 5 minutes (then one every 5
+		// minutes), whichever addresses the codes came from.
+		s.codeGuard.FailAt(account, time.Now())
 		s.twoFactor.Fail(w, r, s.pending.WrongCode(c.Value))
 		return nil
 	}
