@@ -42,6 +42,9 @@ type state struct {
 	passThrough bool
 	// writing is set while Write sends an envelope through the writer.
 	writing bool
+	// body tracks the request body (Begin installs it on a request with a
+	// body; Fork shares the tracker of the state it forks), nil otherwise.
+	body *bodyTracker
 }
 
 // stateCtx is the context that carries the state: the state under ctxKey{},
@@ -96,6 +99,7 @@ func Begin(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.R
 	}
 	st := &state{ResponseWriter: w}
 	r = r.WithContext(withState(r.Context(), st))
+	st.track(r)
 	st.req = r
 	return st, r
 }
@@ -144,7 +148,7 @@ func RequestIDHeaderValue(r *http.Request) []string {
 func Fork(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request) {
 	st := &state{ResponseWriter: w}
 	if old := stateFrom(r.Context()); old != nil {
-		st.id, st.style, st.observer = old.id, old.style, old.observer
+		st.id, st.style, st.observer, st.body = old.id, old.style, old.observer, old.body
 		st.idKey, st.passThrough = old.idKey, old.passThrough
 	}
 	r = r.WithContext(withState(r.Context(), st))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"strconv"
 	"time"
 )
@@ -217,8 +218,9 @@ func asError(err error) *Error {
 
 // From turns any error into an *Error. The first *Error in err's chain is
 // returned as it is (with the kind taken from an inner error where its own is
-// unset, and its HTTPStatus kept); context.DeadlineExceeded and
-// http.ErrHandlerTimeout become Timeout, context.Canceled becomes Canceled,
+// unset, and its HTTPStatus kept); context.DeadlineExceeded,
+// http.ErrHandlerTimeout and os.ErrDeadlineExceeded (a read of the body
+// past its deadline) become Timeout, context.Canceled becomes Canceled,
 // *http.MaxBytesError becomes PayloadTooLarge naming the limit,
 // http.ErrNotSupported becomes NotImplemented;
 // anything else becomes Internal with a generic message and err as its cause,
@@ -247,7 +249,7 @@ func From(err error) *Error {
 		return &Error{Kind: PayloadTooLarge, Message: "The request body is larger than the limit of " + strconv.FormatInt(mbe.Limit, 10) + " bytes.", Err: err}
 	case errors.Is(err, http.ErrNotSupported):
 		return &Error{Kind: NotImplemented, Err: err}
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, http.ErrHandlerTimeout):
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, http.ErrHandlerTimeout), errors.Is(err, os.ErrDeadlineExceeded):
 		return &Error{Kind: Timeout, Message: msgTimeout, Err: err}
 	case errors.Is(err, context.Canceled):
 		return &Error{Kind: Canceled, Message: msgCanceled, Err: err}

@@ -18,6 +18,7 @@ var ErrResponseStarted = errors.New("errresp: response already started; error en
 var (
 	nosniffHeader = []string{"nosniff"}
 	noStoreHeader = []string{"no-store"}
+	closeHeader   = []string{"close"}
 )
 
 type scratch struct {
@@ -35,7 +36,11 @@ var scratchPool = sync.Pool{New: func() any { return &scratch{obj: Object{buf: m
 // Write sets the status, Content-Type, X-Content-Type-Options: nosniff,
 // Cache-Control: no-store, X-Request-ID (when the request has an id),
 // Retry-After (when the error has one) and the error's extra headers, and
-// removes Content-Length. The body is valid JSON whatever bytes the message
+// removes Content-Length. When the request carries a body that has not been
+// read to its end (the envelope answers it before or instead of reading it),
+// Write also sets Connection: close on HTTP/1, so that the server closes the
+// connection after the answer instead of first reading the rest of the body:
+// a client sending its body slowly cannot hold the answer back. The body is valid JSON whatever bytes the message
 // or fields hold, and holds nothing of the error's cause. It calls the
 // request's Observer, if any, before writing.
 //
@@ -68,6 +73,7 @@ func Write(w http.ResponseWriter, r *http.Request, err error) error {
 	h["Content-Type"] = style.ctHeader
 	h["X-Content-Type-Options"] = nosniffHeader
 	h["Cache-Control"] = noStoreHeader
+	closeIfUnread(w, h, st, r)
 	var id string
 	if st != nil && st.id != "" {
 		id = st.id

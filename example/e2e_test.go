@@ -35,6 +35,9 @@ func TestEndToEnd(t *testing.T) {
 		{"guards", walkGuards},
 		{"limits", walkLimits},
 		{"legacy", walkLegacy},
+		{"hardening", walkHardening},
+		{"guessing", walkGuessing},
+		{"code guessing", walkCodeGuessing},
 	}
 	for _, style := range errresp.Styles() {
 		for _, sc := range scenarios {

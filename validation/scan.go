@@ -492,7 +492,7 @@ func describe(b []byte) string {
 	case r == utf8.RuneError && n <= 1:
 		return "the byte 0x" + strconv.FormatUint(uint64(b[0]), 16)
 	case r < 0x20 || r == 0x7f:
-		return "the control character " + strconv.QuoteRune(r)
+		return "control character " + strconv.QuoteRune(r)
 	case r < utf8.RuneSelf:
 		return strconv.QuoteRune(r)
 	}
