@@ -1,6 +1,7 @@
 package validation
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -66,6 +67,7 @@ func TestDecodeFailures(t *testing.T) {
 	t.Parallel()
 	small := New(MaxBytes(64))
 	shallow := New(MaxDepth(3))
+	folding := New(AllowCaseInsensitiveNames(), WithValidator(vmDecoder.validate))
 	tests := []struct {
 		name       string
 		dec        *Decoder
@@ -101,7 +103,8 @@ func TestDecodeFailures(t *testing.T) {
 		{name: "trailing garbage", body: goodVM + `x`, status: 400, msg: "more data after the JSON object"},
 		{name: "too deep", dec: shallow, body: `{"a":{"b":{"c":{}}}}`, status: 400, msg: "deeper than 3 levels"},
 		{name: "duplicate key", body: `{"name":"web-1","size":4,"name":"web-2"}`, status: 400, msg: "name appears more than once", fields: []string{"name duplicate"}, pointer: "/name"},
-		{name: "duplicate key differing in case", body: `{"name":"web-1","NAME":"web-2"}`, status: 400, fields: []string{"NAME duplicate"}},
+		{name: "duplicate key differing in case", dec: folding, body: `{"name":"web-1","NAME":"web-2"}`, status: 400, fields: []string{"NAME duplicate"}},
+		{name: "name differing in case", body: `{"name":"web-1","NAME":"web-2"}`, status: 400, msg: "NAME is not a known field; member names are case-sensitive: did you mean name?", fields: []string{"NAME unknown"}, pointer: "/NAME"},
 		{name: "duplicate key escaped", body: `{"name":"web-1","\u006eame":"web-2"}`, status: 400, fields: []string{"name duplicate"}},
 		{name: "unknown field", body: `{"name":"web-1","size":4,"region":"eu-west","image_id":"3f2504e0-4f89-41d3-9a0c-0305e82c3301","colour":"red"}`, status: 400, msg: "colour is not a known field", fields: []string{"colour unknown"}, pointer: "/colour"},
 		{name: "wrong type", body: `{"name":"web-1","size":"four","region":"eu-west","image_id":"3f2504e0-4f89-41d3-9a0c-0305e82c3301"}`, status: 400, msg: "size must be an integer", fields: []string{"size type"}},
@@ -398,7 +401,7 @@ func TestDecodeShapes(t *testing.T) {
 		{name: "named embedded struct is not promoted", dst: &named{}, body: `{"country":"FR"}`, fields: []string{"country unknown"}},
 		{name: "named embedded struct as an object", dst: &named{}, body: `{"base":{"country":"FR","x":1},"inner":{"country":"FR"}}`, fields: []string{"base.x unknown"}},
 		{name: "long unknown name is clipped", dst: &plainVM{}, body: `{"` + strings.Repeat("é", 100) + `":1}`, fields: []string{strings.Repeat("é", 32) + "… unknown"}},
-		{name: "case-insensitive field match", dst: &plainVM{}, body: `{"NAME":"web","Size":1,"region":"eu-west","image_id":"` + vmID + `"}`},
+		{name: "names are case-sensitive", dst: &plainVM{}, body: `{"NAME":"web","Size":1,"region":"eu-west","image_id":"` + vmID + `"}`, fields: []string{"NAME unknown", "Size unknown"}},
 		{name: "map with integer keys", dst: &map[int]string{}, body: `{"1":"a","x":"b"}`, fields: []string{"[x] key"}},
 		{name: "bytes as base64", dst: &struct {
 			B []byte `json:"b"`
@@ -430,5 +433,57 @@ func TestDecodeShapes(t *testing.T) {
 				t.Errorf("message leaks the cause: %q", e.Message)
 			}
 		})
+	}
+}
+
+func TestDecodeCaseInsensitiveNames(t *testing.T) {
+	t.Parallel()
+	d := New(AllowCaseInsensitiveNames())
+	var got plainVM
+	if err := d.Decode(jsonRequest(`{"NAME":"web","Size":1,"region":"eu-west","Image_ID":"`+vmID+`"}`), &got); err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	if want := (plainVM{Name: "web", Size: 1, Region: "eu-west", ImageID: vmID}); got != want {
+		t.Errorf("decoded %+v, want %+v", got, want)
+	}
+	// As with encoding/json v1, '_' and '-' still count.
+	err := d.Decode(jsonRequest(`{"name":"web","size":1,"region":"eu-west","imageid":"`+vmID+`"}`), &plainVM{})
+	checkFailure(t, err, "imageid is not a known field", []string{"imageid unknown"})
+	// An exact match wins; a second name for the same field is a duplicate.
+	err = d.Decode(jsonRequest(`{"name":"web","size":1,"region":"eu-west","image_id":"`+vmID+`","Size":2}`), &plainVM{})
+	checkFailure(t, err, "Size appears more than once", []string{"Size duplicate"})
+}
+
+// v1Shapes has the struct tags and types whose decoding services relied on
+// under encoding/json v1.
+type v1Shapes struct {
+	Wait    time.Duration     `json:"wait"`
+	N       int               `json:"n,string"`
+	Q       bool              `json:"q,string"`
+	F       *float64          `json:"f"`
+	B       []byte            `json:"b"`
+	ByID    map[int]string    `json:"by_id"`
+	At      time.Time         `json:"at"`
+	Pair    [2]int            `json:"pair"`
+	X       any               `json:"x"`
+	Raw     json.RawMessage   `json:"raw"`
+	Untaged string            // no tag: named by its Go name
+	Labels  map[string]string `json:"labels"`
+	Base
+}
+
+func TestDecodeKeepsWhatV1Accepted(t *testing.T) {
+	t.Parallel()
+	d := New(WithValidator(validator.New()))
+	body := `{"wait":1500000000,"n":"42","q":"true","f":null,"b":"AAEC","by_id":{"7":"x"},"at":"2024-01-02T15:04:05+01:00",` +
+		`"pair":[1,2],"x":{"k":[1,"a",null]},"raw":{"kept":true},"Untaged":"u","labels":{"a":"b","A":"c"},"country":"FR"}`
+	var got v1Shapes
+	if err := d.Decode(jsonRequest(body), &got); err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	if got.Wait != 1500*time.Millisecond || got.N != 42 || !got.Q || got.F != nil || string(got.B) != "\x00\x01\x02" ||
+		got.ByID[7] != "x" || got.At.Unix() != 1704204245 || got.Pair != [2]int{1, 2} || string(got.Raw) != `{"kept":true}` ||
+		got.Untaged != "u" || got.Labels["A"] != "c" || got.Country != "FR" {
+		t.Errorf("decoded %+v", got)
 	}
 }

@@ -9,14 +9,27 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/apierror/apierror/errresp"
 )
 
-// errEmpty is the answer to a request without a body.
-func errEmpty() *errresp.Error {
-	return errresp.New(errresp.InvalidRequest, "The request body is empty; send a JSON object.")
+// decodeLegacy is the decode step as it was before encoding/json v2: a
+// hand-written scan for syntax, depth and duplicates, encoding/json v1, and a
+// walk that lists every member that does not fit. It is kept only to compare
+// the new decode step with (FuzzDecodeAgainstLegacy).
+func (d *Decoder) decodeLegacy(b *body, dst any, t reflect.Type) error {
+	if e := d.scan(b); e != nil {
+		return e
+	}
+	b.reader.Reset(b.buf)
+	dec := json.NewDecoder(&b.reader)
+	if !d.allowUnknown {
+		dec.DisallowUnknownFields()
+	}
+	if err := dec.Decode(dst); err != nil {
+		return d.explainLegacy(b.buf, t, err)
+	}
+	return nil
 }
 
 // scan checks the body's syntax, depth, top-level shape and keys, and turns
@@ -31,7 +44,7 @@ func (d *Decoder) scan(b *body) *errresp.Error {
 		return errEmpty()
 	}
 	if p := b.scan.scan(buf, d.maxDepth, !d.allowDuplicate); p.kind != probNone {
-		return problemError(buf, p, d.maxDepth)
+		return problemErrorLegacy(buf, p, d.maxDepth)
 	}
 	if c := buf[first]; c != '{' {
 		what := "a number"
@@ -60,8 +73,8 @@ func (d *Decoder) scan(b *body) *errresp.Error {
 	return invalid(fs, len(b.scan.dups)-len(fs))
 }
 
-// problemError describes a scan problem with its line, column and offset.
-func problemError(buf []byte, p problem, maxDepth int) *errresp.Error {
+// problemErrorLegacy describes a scan problem with its line, column and offset.
+func problemErrorLegacy(buf []byte, p problem, maxDepth int) *errresp.Error {
 	line, col := lineCol(buf, p.off)
 	where := " at line " + strconv.Itoa(line) + ", column " + strconv.Itoa(col) + " (byte offset " + strconv.Itoa(p.off) + ")"
 	var msg string
@@ -78,39 +91,11 @@ func problemError(buf []byte, p problem, maxDepth int) *errresp.Error {
 	return errresp.New(errresp.InvalidRequest, msg).With("offset", p.off).With("line", line).With("column", col)
 }
 
-// invalid returns a 400 listing fs, with a message that names them; more is
-// how many further failures were left out.
-func invalid(fs []errresp.FieldError, more int) *errresp.Error {
-	total := len(fs) + more
-	if total == 1 {
-		return errresp.Invalid(fs[0].Message, fs...)
-	}
-	var b strings.Builder
-	b.WriteString(strconv.Itoa(total))
-	b.WriteString(" fields are invalid: ")
-	const named = 5
-	for i, f := range fs[:min(len(fs), named)] {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(f.Field)
-	}
-	if total > named {
-		b.WriteString(" and " + strconv.Itoa(total-named) + " more")
-	}
-	b.WriteByte('.')
-	e := errresp.Invalid(b.String(), fs...)
-	if more > 0 {
-		e.With("more_invalid_fields", more)
-	}
-	return e
-}
-
-// explain turns a failed json.Decode of a body that is well-formed JSON into
+// explainLegacy turns a failed json.Decode of a body that is well-formed JSON into
 // a 400 listing every unknown member and every value of the wrong type, each
 // with its path. It walks the body against the target type itself, since
 // encoding/json reports only its first failure, without array indexes.
-func (d *Decoder) explain(buf []byte, t reflect.Type, err error) error {
+func (d *Decoder) explainLegacy(buf []byte, t reflect.Type, err error) error {
 	var iue *json.InvalidUnmarshalError
 	if errors.As(err, &iue) {
 		return errresp.Wrap(errresp.Internal, err, "")
@@ -150,11 +135,7 @@ type walker struct {
 	allowUnknown bool
 }
 
-var (
-	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
-	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
-	timeType        = reflect.TypeFor[time.Time]()
-)
+var jsonV1Unmarshaler = reflect.TypeFor[json.Unmarshaler]()
 
 func (w *walker) ws() {
 	for w.i < len(w.buf) && isSpace(w.buf[w.i]) {
@@ -225,14 +206,14 @@ func (w *walker) value(t reflect.Type, quoted bool) {
 		w.skip()
 		return
 	}
-	for t.Kind() == reflect.Pointer && !t.Implements(jsonUnmarshaler) && !t.Implements(textUnmarshaler) {
+	for t.Kind() == reflect.Pointer && !t.Implements(jsonV1Unmarshaler) && !t.Implements(textUnmarshaler) {
 		t = t.Elem()
 	}
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	pt := reflect.PointerTo(t)
-	if pt.Implements(jsonUnmarshaler) {
+	if pt.Implements(jsonV1Unmarshaler) {
 		raw := w.skip()
 		if err := reflect.New(t).Interface().(json.Unmarshaler).UnmarshalJSON(raw); err != nil {
 			w.formatFail(t)

@@ -2,9 +2,12 @@ package validation
 
 import (
 	"encoding/json"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/apierror/apierror/internal/jsonv2"
 )
 
 // seg is one step of a path into a JSON value: a member of an object decoded
@@ -176,3 +179,46 @@ func pathAt(buf []byte, off int) []seg {
 }
 
 func jsonUnmarshalString(q []byte, s *string) error { return json.Unmarshal(q, s) }
+
+// pathOf turns ptr, a JSON pointer into a body decoded into t, into a path:
+// the Go type tells a struct's member from a map's key; where it is not
+// known, a token that is a number is taken for an array index.
+func pathOf(t reflect.Type, ptr jsonv2.Pointer, fold bool) []seg {
+	var p []seg
+	for tok := range ptr.Tokens() {
+		for t != nil && t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		var kind reflect.Kind
+		if t != nil {
+			kind = t.Kind()
+		}
+		switch {
+		case kind == reflect.Struct:
+			p = append(p, seg{name: tok})
+			f, ok := membersOf(t).lookup(tok, fold)
+			t = nil
+			if ok {
+				t = f.typ
+			}
+		case kind == reflect.Map:
+			p = append(p, seg{name: tok, kind: segKey})
+			t = t.Elem()
+		case kind == reflect.Slice || kind == reflect.Array || t == nil || kind == reflect.Interface:
+			if n, err := strconv.Atoi(tok); err == nil && n >= 0 && strconv.Itoa(n) == tok {
+				p = append(p, seg{kind: segIndex, index: n})
+			} else {
+				p = append(p, seg{name: tok})
+			}
+			if kind == reflect.Slice || kind == reflect.Array {
+				t = t.Elem()
+			} else {
+				t = nil
+			}
+		default:
+			p = append(p, seg{name: tok})
+			t = nil
+		}
+	}
+	return p
+}

@@ -1,8 +1,6 @@
 package validation
 
 import (
-	"strconv"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -306,16 +304,6 @@ func foldString(s string) []byte {
 	return out
 }
 
-func foldRune(r rune) rune {
-	for {
-		r2 := unicode.SimpleFold(r)
-		if r2 <= r {
-			return r2
-		}
-		r = r2
-	}
-}
-
 // unquote decodes the body of a JSON string (without its quotes), replacing
 // invalid UTF-8 and lone surrogates as encoding/json does.
 func unquote(raw []byte) (string, bool) {
@@ -370,8 +358,6 @@ func equalFoldASCII(a, b []byte) bool {
 	}
 	return true
 }
-
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // scanString returns the offset just past the string starting at buf[i].
 func scanString(buf []byte, i int) (int, problem) {
@@ -483,33 +469,4 @@ func scanLiteral(buf []byte, i int, lit string) problem {
 
 func syntaxAt(buf []byte, i int, expect string) problem {
 	return problem{kind: probSyntax, off: i, found: describe(buf[i:]), expect: expect}
-}
-
-// describe names the character at the start of b for a person.
-func describe(b []byte) string {
-	r, n := utf8.DecodeRune(b)
-	switch {
-	case r == utf8.RuneError && n <= 1:
-		return "the byte 0x" + strconv.FormatUint(uint64(b[0]), 16)
-	case r < 0x20 || r == 0x7f:
-		return "the control character " + strconv.QuoteRune(r)
-	case r < utf8.RuneSelf:
-		return strconv.QuoteRune(r)
-	}
-	return strconv.QuoteRune(r) + " (U+" + strconv.FormatInt(int64(r), 16) + ")"
-}
-
-// lineCol returns the 1-based line and column (in characters) of offset off.
-func lineCol(buf []byte, off int) (line, col int) {
-	if off > len(buf) {
-		off = len(buf)
-	}
-	line, start := 1, 0
-	for i := 0; i < off; i++ {
-		if buf[i] == '\n' {
-			line++
-			start = i + 1
-		}
-	}
-	return line, utf8.RuneCount(buf[start:off]) + 1
 }
