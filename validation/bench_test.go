@@ -135,26 +135,20 @@ func BenchmarkDecodeParallel(b *testing.B) {
 	})
 }
 
-// BenchmarkScan measures the pass that checks syntax, depth and duplicate
-// keys, against json.Valid.
-func BenchmarkScan(b *testing.B) {
-	for _, dups := range []bool{true, false} {
-		name := "scan"
-		if !dups {
-			name = "scan-without-duplicate-check"
-		}
-		b.Run(name, func(b *testing.B) {
-			var s scanner
-			b.ReportAllocs()
-			b.SetBytes(int64(len(benchOK)))
-			for b.Loop() {
-				s.reset()
-				if p := s.scan(benchOK, DefaultMaxDepth, dups); p.kind != probNone {
-					b.Fatal(p)
-				}
+// BenchmarkCheckSyntax measures the token-by-token syntax and depth check,
+// which Decode runs first only on a body with more opening brackets than the
+// depth limit (and on failures), against json.Valid.
+func BenchmarkCheckSyntax(b *testing.B) {
+	d := Default()
+	b.Run("checkSyntax", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(benchOK)))
+		for b.Loop() {
+			if e := d.checkSyntax(benchOK, nil); e != nil {
+				b.Fatal(e)
 			}
-		})
-	}
+		}
+	})
 	b.Run("json.Valid", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(benchOK)))

@@ -1,7 +1,6 @@
 package validation
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -288,9 +287,7 @@ func Validate(r *http.Request, v any) error { return Default().Validate(r, v) }
 
 // body is a pooled buffer holding one request body.
 type body struct {
-	buf    []byte
-	reader bytes.Reader
-	scan   scanner
+	buf []byte
 }
 
 var bodyPool = sync.Pool{New: func() any { return &body{buf: make([]byte, 0, 4096)} }}
@@ -302,8 +299,6 @@ func (b *body) release() {
 		return
 	}
 	b.buf = b.buf[:0]
-	b.reader.Reset(nil)
-	b.scan.reset()
 	bodyPool.Put(b)
 }
 

@@ -1,7 +1,6 @@
 package validation
 
 import (
-	"encoding/json"
 	"reflect"
 	"strconv"
 	"strings"
@@ -89,96 +88,6 @@ func escapePointer(s string) string {
 	}
 	return s
 }
-
-// pathAt returns the path, in an untyped reading of buf, of the innermost
-// value or member that has begun before offset off. Every object member is a
-// field step. buf must be well formed up to off.
-func pathAt(buf []byte, off int) []seg {
-	type open struct {
-		object bool
-		begun  bool // a member or element has begun
-		key    string
-		index  int
-	}
-	var stack []open
-	expectKey := false
-	for i := 0; i < len(buf) && i < off; {
-		c := buf[i]
-		switch {
-		case isSpace(c) || c == ':':
-			i++
-			continue
-		case c == ',':
-			if n := len(stack); n > 0 && stack[n-1].object {
-				expectKey = true
-			}
-			i++
-			continue
-		case c == '}' || c == ']':
-			stack = stack[:len(stack)-1]
-			expectKey = false
-			i++
-			continue
-		}
-		// A value or a key starts at i.
-		if expectKey {
-			end, _ := scanString(buf, i)
-			if end <= i {
-				break
-			}
-			top := &stack[len(stack)-1]
-			top.key, _ = unquote(buf[i+1 : end-1])
-			top.begun = true
-			expectKey = false
-			i = end
-			continue
-		}
-		if n := len(stack); n > 0 && !stack[n-1].object {
-			if stack[n-1].begun {
-				stack[n-1].index++
-			}
-			stack[n-1].begun = true
-		}
-		switch c {
-		case '{':
-			stack = append(stack, open{object: true})
-			expectKey = true
-			i++
-			continue
-		case '[':
-			stack = append(stack, open{})
-			i++
-			continue
-		case '"':
-			end, _ := scanString(buf, i)
-			if end <= i {
-				i = len(buf)
-				continue
-			}
-			i = end
-		default:
-			j := i
-			for j < len(buf) && !isSpace(buf[j]) && !strings.ContainsRune(",]}:", rune(buf[j])) {
-				j++
-			}
-			i = j
-		}
-	}
-	p := make([]seg, 0, len(stack))
-	for _, o := range stack {
-		if !o.begun {
-			break
-		}
-		if o.object {
-			p = append(p, seg{name: o.key})
-		} else {
-			p = append(p, seg{kind: segIndex, index: o.index})
-		}
-	}
-	return p
-}
-
-func jsonUnmarshalString(q []byte, s *string) error { return json.Unmarshal(q, s) }
 
 // pathOf turns ptr, a JSON pointer into a body decoded into t, into a path:
 // the Go type tells a struct's member from a map's key; where it is not
