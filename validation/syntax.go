@@ -58,9 +58,10 @@ func mayNestDeeper(buf []byte, max int) bool {
 	return len(buf) > max && bytes.Count(buf, []byte{'{'})+bytes.Count(buf, []byte{'['}) > max
 }
 
-// checkSyntax reads buf, a body decoded into t, token by token and turns its first problem into a
-// 400: a syntax error, a body that ends too early, nesting deeper than
-// d.maxDepth, a duplicate member name, or data after the top-level value.
+// checkSyntax reads buf, a body decoded into t, token by token and turns its
+// first problem into a 400: a syntax error, a body that ends too early,
+// nesting deeper than d.maxDepth, a duplicate member name, or data after the
+// top-level value.
 func (d *Decoder) checkSyntax(buf []byte, t reflect.Type) *errresp.Error {
 	dec := jsonv2.NewDecoder(bytes.NewBuffer(buf), d.jsonOpts)
 	for {
@@ -86,6 +87,8 @@ func (d *Decoder) checkSyntax(buf []byte, t reflect.Type) *errresp.Error {
 }
 
 // syntaxError words err, which dec met reading buf, a body decoded into t.
+// What was expected is read from v2's error text; where that text is not
+// recognised, the message names the place and what was found, without it.
 func (d *Decoder) syntaxError(buf []byte, t reflect.Type, dec *jsonv2.Decoder, err error) *errresp.Error {
 	var se *jsonv2.SyntacticError
 	if !errors.As(err, &se) {
@@ -100,22 +103,8 @@ func (d *Decoder) syntaxError(buf []byte, t reflect.Type, dec *jsonv2.Decoder, e
 	kind, length := dec.StackIndex(dec.StackDepth())
 	inObject, inArray := kind == '{', kind == '['
 	if inObject && length%2 == 0 {
-		// A member name must come: v2 may have read a number or a literal
-		// there before it failed, but the first byte was already wrong.
-		start := int(dec.InputOffset())
-		start += firstByte(buf[start:])
-		nameNext := length == 0
-		if length > 0 && start < len(buf) && buf[start] == ',' {
-			start++
-			start += firstByte(buf[start:])
-			nameNext = true
-		}
-		if nameNext && start < len(buf) && buf[start] != '"' && (buf[start] != '}' || length > 0) {
-			expect := "a quoted member name"
-			if length == 0 {
-				expect += " or '}'"
-			}
-			return problemError(buf, start, "The request body is not valid JSON: unexpected "+describe(buf[start:]), ", expected "+expect+".")
+		if e := badMemberName(buf, int(dec.InputOffset()), length); e != nil {
+			return e
 		}
 	}
 	if errors.Is(se.Err, io.ErrUnexpectedEOF) {
@@ -166,6 +155,28 @@ func (d *Decoder) syntaxError(buf []byte, t reflect.Type, dec *jsonv2.Decoder, e
 		expect = ", expected " + expect
 	}
 	return problemError(buf, off, "The request body is not valid JSON: "+found, expect+".")
+}
+
+// badMemberName is the 400 for an object, holding length names and values,
+// where a member name must come after offset off and something else does.
+// v2 may have read a number or a literal there before it failed, but the
+// first byte of it was already wrong.
+func badMemberName(buf []byte, off int, length int64) *errresp.Error {
+	start := off + firstByte(buf[off:])
+	nameNext := length == 0
+	if length > 0 && start < len(buf) && buf[start] == ',' {
+		start++
+		start += firstByte(buf[start:])
+		nameNext = true
+	}
+	if !nameNext || start >= len(buf) || buf[start] == '"' || buf[start] == '}' && length == 0 {
+		return nil
+	}
+	expect := "a quoted member name"
+	if length == 0 {
+		expect += " or '}'"
+	}
+	return problemError(buf, start, "The request body is not valid JSON: unexpected "+describe(buf[start:]), ", expected "+expect+".")
 }
 
 // afterTrailingComma reports whether off is a comma that follows a value and
