@@ -152,11 +152,7 @@ func BenchmarkValidation(b *testing.B) {
 			for _, im := range decodeImpls() {
 				b.Run("impl="+im.name, func(b *testing.B) {
 					body := bodyFor(c.ok, im.strict)
-					rb := newRewindBody(body)
-					r := httptest.NewRequest(http.MethodPost, "/v1/vms", nil)
-					r.Header.Set("Content-Type", "application/json")
-					r.ContentLength = int64(len(body))
-					r.Body = rb
+					r, rb := vmRequest(body)
 					b.SetBytes(int64(len(body)))
 					b.ReportAllocs()
 					for b.Loop() {
@@ -170,6 +166,16 @@ func BenchmarkValidation(b *testing.B) {
 			}
 		})
 	}
+}
+
+// vmRequest is a POST of body that rb.rewind makes ready to be read again.
+func vmRequest(body []byte) (r *http.Request, rb *rewindBody) {
+	rb = newRewindBody(body)
+	r = httptest.NewRequest(http.MethodPost, "/v1/vms", nil)
+	r.Header.Set("Content-Type", "application/json")
+	r.ContentLength = int64(len(body))
+	r.Body = rb
+	return r, rb
 }
 
 func bodyFor(valid, strict bool) []byte {
@@ -238,12 +244,7 @@ func BenchmarkValidationPaired(b *testing.B) {
 	}{{"valid", true}, {"invalid", false}} {
 		b.Run("case="+c.name, func(b *testing.B) {
 			run := func(im decodeImpl) func() {
-				body := bodyFor(c.ok, im.strict)
-				rb := newRewindBody(body)
-				r := httptest.NewRequest(http.MethodPost, "/v1/vms", nil)
-				r.Header.Set("Content-Type", "application/json")
-				r.ContentLength = int64(len(body))
-				r.Body = rb
+				r, rb := vmRequest(bodyFor(c.ok, im.strict))
 				return func() {
 					for range 8 {
 						rb.rewind()
