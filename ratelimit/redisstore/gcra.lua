@@ -114,9 +114,10 @@ if cost > 0 then
     if tats[i] > longest then longest = tats[i] end
   end
   redis.call('HSET', KEYS[1], unpack(args))
-  -- The key lives until its slowest bucket is full again. Buckets written by
-  -- other limit sets under the same key keep the expiry they already set.
-  local ttl = math.ceil(longest / 1e6)
+  -- The key lives until its slowest bucket is full again, rounded up to a
+  -- whole second. Buckets written by other limit sets under the same key
+  -- keep the expiry they already set.
+  local ttl = math.ceil(longest / 1e9) * 1000
   if ttl > redis.call('PTTL', KEYS[1]) then
     redis.call('PEXPIRE', KEYS[1], ttl)
   end

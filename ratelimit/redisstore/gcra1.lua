@@ -58,6 +58,9 @@ end
 if cost > 0 then
   local t = now_ns + new
   local q = math.floor(t / 1e9)
-  redis.call('SET', KEYS[1], string.format('%d%09d', now_s + q, t - q * 1e9), 'PX', math.ceil(new / 1e6))
+  -- The key lives until the bucket is full again, rounded up to a whole
+  -- second: a key that outlives its bucket reads as full, and one that is
+  -- written again before it expires is overwritten in place.
+  redis.call('SET', KEYS[1], string.format('%d%09d', now_s + q, t - q * 1e9), 'EX', math.ceil(new / 1e9))
 end
 return {1, math.floor((tau - new) / interval), new, 0}

@@ -178,7 +178,7 @@ var units = []struct {
 	{"sec/op", "ns/op", 1e9},
 	{"B/op", "B/op", 1},
 	{"allocs/op", "allocs/op", 1},
-	{"server-ns/op", "server ns/op", 1},
+	{"server-sec/op", "server ns/op", 1e9},
 }
 
 // writeSummary prints, for every (ours, peer) pair, the medians of each unit
