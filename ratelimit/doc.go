@@ -46,8 +46,10 @@
 // with an eviction rule that cannot reset a limited client (see
 // MemoryStore). A store for several instances implements the same
 // interface and proves it with the behaviour table in package storetest. A
-// store failure is not a refusal: the limiter fails open or closed, as
-// OnStoreError says.
+// store failure is not a refusal, and a store never answers with HTTP: the
+// limiter alone chooses, as OnStoreError says, whether to fall back to a
+// memory store of its own (the default), let the request through, or
+// answer 503.
 //
 // Quota is the sibling for account quotas the service counts itself: it
 // answers QuotaExceeded with the usage, the request and the limit.

@@ -47,23 +47,6 @@ const (
 	NoHeaders Headers = 0
 )
 
-// StoreErrorPolicy is what a limiter does with a request when its store
-// fails (an error from Take, not a refusal).
-type StoreErrorPolicy uint8
-
-const (
-	// FailOpen lets the request through without rate-limit headers, and
-	// logs the failure once per outage. The default: a limiter protects a
-	// service and should not take it down with its store.
-	FailOpen StoreErrorPolicy = iota
-	// FailClosed answers 503 with an envelope of kind Unavailable.
-	//
-	// Under either policy, a store whose error is an *errresp.Error (a Redis
-	// store set to fail closed) has answered the request itself, and that
-	// error is written.
-	FailClosed
-)
-
 // WithStore sets the store that keeps the buckets. The default is a new
 // MemoryStore of its own for each limiter; share one store (a Redis store,
 // for several instances) between limiters by passing it to each, with
@@ -123,8 +106,9 @@ func WithName(name string) Option {
 	return func(c *config) { c.name = name }
 }
 
-// WithClock sets the clock the limiter formats X-RateLimit-Reset with
-// (time.Now by default). It does not change the store's clock.
+// WithClock sets the clock the limiter formats X-RateLimit-Reset with, and
+// times store outages by (time.Now by default). It does not change the
+// store's clock.
 func WithClock(now func() time.Time) Option {
 	if now == nil {
 		panic("apierror/ratelimit: WithClock: nil clock")
@@ -145,15 +129,6 @@ func WithHeaders(h Headers) Option {
 		panic("apierror/ratelimit: WithHeaders: unknown header set")
 	}
 	return func(c *config) { c.headers = h }
-}
-
-// OnStoreError sets what happens to a request when the store fails
-// (FailOpen by default).
-func OnStoreError(p StoreErrorPolicy) Option {
-	if p > FailClosed {
-		panic("apierror/ratelimit: OnStoreError: unknown policy")
-	}
-	return func(c *config) { c.policy = p }
 }
 
 // WithLogger sets the logger store failures are reported on
@@ -219,6 +194,11 @@ type limiter struct {
 	policyV []string // RateLimit-Policy value, for all limits
 	ietfPre []string // `"name";r=` per limit
 	down    atomic.Bool
+
+	// The store-error path (storeerror.go): down above, when the store
+	// was last unavailable (Unix ns of l.now), and the fallback.
+	failAt atomic.Int64
+	memory fallbackStore
 }
 
 func newLimiter(limits []Limit, opts []Option) *limiter {
@@ -286,25 +266,11 @@ func (l *limiter) serve(w http.ResponseWriter, r *http.Request, next http.Handle
 	}
 	d, err := l.store.Take(r.Context(), key, l.limits, cost)
 	if err != nil {
-		if r.Context().Err() != nil {
-			// The client left; its canceled request says nothing of the store.
-			_ = errresp.Write(w, r, r.Context().Err())
-			return
+		if d, err = l.storeError(w, r, next, key, cost, err); err != nil {
+			return // answered, or passed on by the policy
 		}
-		// A store that answers with an envelope of its own (a Redis store
-		// failing closed) has decided, whatever this limiter's policy.
-		answer, decided := err.(*errresp.Error)
-		if l.storeFailed(r, err, decided) {
-			next.ServeHTTP(w, r)
-		} else if decided {
-			_ = errresp.Write(w, r, answer)
-		} else {
-			_ = errresp.Write(w, r, errresp.Wrap(errresp.Unavailable, err, "Rate limiting is unavailable; try again shortly."))
-		}
-		return
-	}
-	if l.down.Load() && l.down.Swap(false) {
-		l.logger.Info("apierror/ratelimit: store recovered", "limiter", l.name, "request_id", errresp.RequestID(r.Context()))
+	} else if l.down.Load() {
+		l.storeAnswered(r)
 	}
 	now := l.now()
 	l.setHeaders(w.Header(), &d, now)
@@ -313,24 +279,6 @@ func (l *limiter) serve(w http.ResponseWriter, r *http.Request, next http.Handle
 		return
 	}
 	next.ServeHTTP(w, r)
-}
-
-// storeFailed logs a store failure, once per outage, and reports whether the
-// request may pass: never when the store answered (decided), otherwise as
-// the policy says.
-func (l *limiter) storeFailed(r *http.Request, err error, decided bool) bool {
-	pass := l.policy == FailOpen && !decided
-	if !l.down.Swap(true) {
-		action := "allowing requests"
-		if decided {
-			action = "answering as the store says"
-		} else if !pass {
-			action = "refusing requests with 503"
-		}
-		l.logger.Error("apierror/ratelimit: store failed; "+action+" until it recovers",
-			"limiter", l.name, "error", err, "request_id", errresp.RequestID(r.Context()))
-	}
-	return pass
 }
 
 // index returns the position of the decision's limit in l.limits.

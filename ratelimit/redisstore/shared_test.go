@@ -25,7 +25,7 @@ func TestSharedAcrossServers(t *testing.T) {
 
 	var servers [2]*httptest.Server
 	for i := range servers {
-		store := testStore(newClient(t, srv.Addr(), true))
+		store := testStore(t, newClient(t, srv.Addr(), true))
 		t.Cleanup(func() { _ = store.Close() })
 		h := ratelimit.New(limits, ratelimit.WithStore(store), ratelimit.OnStoreError(ratelimit.FailClosed))(
 			http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok") }))
