@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -64,7 +65,8 @@ func (tm *telemetry) otelhttp(h http.Handler) http.Handler {
 // service is a chi service in style st, fully instrumented: otelhttp,
 // RequestID from the span, the package's middleware, Recoverer. Its routes:
 // GET /fail/{n} returns fail, GET /ok/{n} succeeds, GET /panic/{n} panics
-// with the value panicWith.
+// with the value panicWith, GET /legacy/{status} answers with http.Error
+// and that status, as code that does not know the library would.
 func (tm *telemetry) service(st *errresp.Style, fail error, panicWith any) http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID(apiotel.RequestIDFromSpan()), tm.middleware(), middleware.Recoverer(), middleware.Style(st))
@@ -73,6 +75,14 @@ func (tm *telemetry) service(st *errresp.Style, fail error, panicWith any) http.
 	r.Method("GET", "/fail/{n}", middleware.Handler(func(http.ResponseWriter, *http.Request) error { return fail }))
 	r.Get("/ok/{n}", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	r.Get("/panic/{n}", func(http.ResponseWriter, *http.Request) { panic(panicWith) })
+	r.Get("/legacy/{status}", func(w http.ResponseWriter, r *http.Request) {
+		status, _ := strconv.Atoi(chi.URLParam(r, "status"))
+		if status < 500 {
+			http.Error(w, "The machine is locked.", status) // a 4xx's text is its message
+			return
+		}
+		http.Error(w, "pq: password authentication failed: "+secret, status)
+	})
 	return tm.otelhttp(r)
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -143,6 +144,35 @@ func TestPanicEveryStyle(t *testing.T) {
 			checkFailure(t, tm, rec, "internal", want.Code, want.Status, "/panic/{n}")
 			checkException(t, tm, want.Status, "string", "nil map write near "+secret, true)
 		})
+	}
+}
+
+// TestInterceptedEveryStyle covers an error response written by code that
+// does not know the library (http.Error), which the per-request writer turns
+// into an envelope: it is recorded like any other failure, and a 5xx's text
+// reaches only the exception log record.
+func TestInterceptedEveryStyle(t *testing.T) {
+	t.Parallel()
+	for _, st := range errresp.Styles() {
+		for _, tc := range []struct {
+			status int
+			kind   errresp.Kind
+		}{{409, errresp.Conflict}, {500, errresp.Internal}, {502, errresp.BadGateway}} {
+			t.Run(st.Name+"/"+tc.kind.String(), func(t *testing.T) {
+				t.Parallel()
+				tm := newTelemetry(t)
+				rec := serve(tm.service(st, nil, nil), httptest.NewRequest("GET", "/legacy/"+strconv.Itoa(tc.status), nil))
+				want := st.Code(tc.kind)
+				checkFailure(t, tm, rec, tc.kind.String(), want.Code, tc.status, "/legacy/{status}")
+				if tc.status < 500 {
+					checkException(t, tm, tc.status, "", "", false)
+					return
+				}
+				body := "pq: password authentication failed: " + secret + "\n"
+				msg := "handler answered " + strconv.Itoa(tc.status) + " (" + strconv.Itoa(len(body)) + " bytes): " + body
+				checkException(t, tm, tc.status, "*errresp.ForeignError", msg, false)
+			})
+		}
 	}
 }
 
