@@ -41,7 +41,8 @@ func NewProblem(typeBase string) *Style {
 		}
 		codes[k] = c
 	}
-	s := &Style{Name: "problem", ContentType: "application/problem+json", Codes: codes, builtin: true, statusTitles: typeBase == ""}
+	s := &Style{Name: "problem", ContentType: "application/problem+json", Codes: codes, builtin: true,
+		statusTitles: typeBase == "", schema: problemSchema}
 	s.Encode = func(o *Object, env *Envelope) {
 		if typeBase == "" {
 			o.String("type", "about:blank")
@@ -72,6 +73,9 @@ func NewProblem(typeBase string) *Style {
 		}
 		e := &Error{Message: str(body["detail"]), RequestID: str(body["request_id"])}
 		e.Kind = s.kindOf(str(body["code"]), "")
+		if sc, ok := declared(str(body["code"])); ok && e.Kind == Unknown {
+			e.Kind = sc.Kind
+		}
 		if e.Kind == Unknown {
 			e.Kind = KindForStatus(int(status))
 		}
@@ -83,6 +87,22 @@ func NewProblem(typeBase string) *Style {
 		return e, true
 	}
 	return s
+}
+
+var problemSchema = &schemaDef{
+	props: func() map[string]any {
+		return map[string]any{
+			"type":       strSchema("A URI reference identifying the problem type."),
+			"title":      strSchema("A short summary of the problem type."),
+			"status":     map[string]any{"type": "integer", "description": "The HTTP status code."},
+			"detail":     strSchema("An explanation specific to this occurrence."),
+			"code":       strSchema("The machine-readable error code."),
+			"request_id": strSchema("The request's id; quote it to support."),
+			"errors":     fieldsSchema("detail", "#"),
+		}
+	},
+	required:   []string{"type", "title", "status", "detail", "code"},
+	codeMember: "code",
 }
 
 func appendKebab(b []byte, k Kind) []byte {
@@ -154,6 +174,19 @@ var GPCN = &Style{
 		o.Fields("fields", env.Fields, fieldNames)
 		o.Info(env.Info, gpcnReserved...)
 	},
+	schema: &schemaDef{
+		props: func() map[string]any {
+			return map[string]any{
+				"success":   map[string]any{"type": "boolean", "const": false},
+				"error":     strSchema("The error code, for programmatic matching."),
+				"message":   strSchema("A human-readable description, for logs."),
+				"requestId": strSchema("The request's id; quote it to support."),
+				"fields":    fieldsSchema("message", ""),
+			}
+		},
+		required:   []string{"success", "error", "message"},
+		codeMember: "error",
+	},
 }
 
 var devdocsReserved = []string{"code", "title", "message", "reason", "request_id", "errors", "info"}
@@ -223,6 +256,21 @@ var DevDocs = &Style{
 			o.Close(in)
 		}
 	},
+	schema: &schemaDef{
+		props: func() map[string]any {
+			return map[string]any{
+				"code":       strSchema("The CATEGORY-STATUS error code."),
+				"title":      strSchema("The code's title."),
+				"message":    strSchema("A description of this occurrence."),
+				"reason":     strSchema("The precise cause within the code's category."),
+				"request_id": strSchema("The request's id; quote it to support."),
+				"errors":     fieldsSchema("message", ""),
+				"info":       map[string]any{"type": "object", "description": "Extra structured data."},
+			}
+		},
+		required:   []string{"code", "title", "message", "reason"},
+		codeMember: "code",
+	},
 }
 
 // devdocsCode returns a CATEGORY-STATUS code for status: an error with a
@@ -291,6 +339,28 @@ var Gcore = &Style{
 		LengthRequired:          {"LengthRequiredError", 411, "Content-Length header required."},
 		RangeNotSatisfiable:     {"RangeNotSatisfiableError", 416, "Requested range not satisfiable."},
 		ClientError:             {"ClientError", 400, "The request failed."},
+	},
+	// The authentication table: "The message text identifies the specific
+	// cause". The truncated-token row, "Bad permanent token: {partial_key}",
+	// needs the key, so the middleware's ErrKeyMalformed writes it.
+	Messages: map[Kind]string{
+		NotAuthenticated:  "Authentication credentials were not provided.",
+		CredentialInvalid: "Token is invalid or expired",
+		CredentialExpired: "Token is invalid or expired",
+		WrongAuthScheme:   "Given token not valid for any token type",
+	},
+	schema: &schemaDef{
+		props: func() map[string]any {
+			return map[string]any{
+				"exception_class": strSchema("Machine-readable error type."),
+				"message":         strSchema("Human-readable description."),
+				"request_id":      strSchema("Unique ID for this request; include when contacting support."),
+				"info":            map[string]any{"type": "object", "description": "Extra structured data for specific error types (quotas, reasons)."},
+				"invalid_fields":  fieldsSchema("message", ""),
+			}
+		},
+		required:   []string{"exception_class", "message", "request_id"},
+		codeMember: "exception_class",
 	},
 }
 
@@ -373,6 +443,18 @@ var AuthPI = &Style{
 		o.StringIf("request_id", env.RequestID)
 		o.Fields("fields", env.Fields, fieldNames)
 		o.Info(env.Info, authpiReserved...)
+	},
+	schema: &schemaDef{
+		props: func() map[string]any {
+			return map[string]any{
+				"error":             strSchema("The error code."),
+				"error_description": strSchema("A human-readable description."),
+				"request_id":        strSchema("The request's id; quote it to support."),
+				"fields":            fieldsSchema("message", ""),
+			}
+		},
+		required:   []string{"error", "error_description"},
+		codeMember: "error",
 	},
 }
 
