@@ -198,26 +198,37 @@ func strSchema(desc string) map[string]any {
 	return map[string]any{"type": "string", "description": desc}
 }
 
-func fieldsSchema(messageName, pointerPrefix string) map[string]any {
+func fieldsSchema(n FieldNames) map[string]any {
 	ptr := "RFC 6901 JSON pointer to the field"
-	if pointerPrefix != "" {
-		ptr += ", as a URI fragment (" + pointerPrefix + "/items/0/name)"
+	if n.PointerPrefix != "" {
+		ptr += ", as a URI fragment (" + n.PointerPrefix + "/items/0/name)"
+	}
+	props := map[string]any{}
+	add := func(name string, v map[string]any) {
+		if name != "" {
+			props[name] = v
+		}
+	}
+	add(n.Field, strSchema("JSON path of the field, such as items[0].name, or the parameter name."))
+	add(n.Pointer, strSchema(ptr+"."))
+	add(n.In, map[string]any{"type": "string", "enum": []string{"body", "query", "path", "header"}})
+	add(n.Rule, strSchema("The rule that failed, such as required or min."))
+	add(n.Param, strSchema("The rule's parameter."))
+	add(n.Message, strSchema("What is wrong, in English."))
+	var required []string
+	for _, name := range []string{n.Field, n.Message} {
+		if name != "" {
+			required = append(required, name)
+		}
+	}
+	items := map[string]any{"type": "object", "properties": props}
+	if len(required) > 0 {
+		items["required"] = required
 	}
 	return map[string]any{
 		"type":        "array",
 		"description": "Each field that failed validation.",
-		"items": map[string]any{
-			"type": "object",
-			"properties": map[string]any{
-				"field":     strSchema("JSON path of the field, such as items[0].name, or the parameter name."),
-				"pointer":   strSchema(ptr + "."),
-				"in":        map[string]any{"type": "string", "enum": []string{"body", "query", "path", "header"}},
-				"rule":      strSchema("The rule that failed, such as required or min."),
-				"param":     strSchema("The rule's parameter."),
-				messageName: strSchema("What is wrong, in English."),
-			},
-			"required": []string{"field", messageName},
-		},
+		"items":       items,
 	}
 }
 

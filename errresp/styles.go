@@ -98,7 +98,7 @@ var problemSchema = &schemaDef{
 			"detail":     strSchema("An explanation specific to this occurrence."),
 			"code":       strSchema("The machine-readable error code."),
 			"request_id": strSchema("The request's id; quote it to support."),
-			"errors":     fieldsSchema("detail", "#"),
+			"errors":     fieldsSchema(problemFields),
 		}
 	},
 	required:   []string{"type", "title", "status", "detail", "code"},
@@ -181,7 +181,7 @@ var GPCN = &Style{
 				"error":     strSchema("The error code, for programmatic matching."),
 				"message":   strSchema("A human-readable description, for logs."),
 				"requestId": strSchema("The request's id; quote it to support."),
-				"fields":    fieldsSchema("message", ""),
+				"fields":    fieldsSchema(fieldNames),
 			}
 		},
 		required:   []string{"success", "error", "message"},
@@ -264,7 +264,7 @@ var DevDocs = &Style{
 				"message":    strSchema("A description of this occurrence."),
 				"reason":     strSchema("The precise cause within the code's category."),
 				"request_id": strSchema("The request's id; quote it to support."),
-				"errors":     fieldsSchema("message", ""),
+				"errors":     fieldsSchema(fieldNames),
 				"info":       map[string]any{"type": "object", "description": "Extra structured data."},
 			}
 		},
@@ -356,7 +356,7 @@ var Gcore = &Style{
 				"message":         strSchema("Human-readable description."),
 				"request_id":      strSchema("Unique ID for this request; include when contacting support."),
 				"info":            map[string]any{"type": "object", "description": "Extra structured data for specific error types (quotas, reasons)."},
-				"invalid_fields":  fieldsSchema("message", ""),
+				"invalid_fields":  fieldsSchema(fieldNames),
 			}
 		},
 		required:   []string{"exception_class", "message", "request_id"},
@@ -450,7 +450,7 @@ var AuthPI = &Style{
 				"error":             strSchema("The error code."),
 				"error_description": strSchema("A human-readable description."),
 				"request_id":        strSchema("The request's id; quote it to support."),
-				"fields":            fieldsSchema("message", ""),
+				"fields":            fieldsSchema(fieldNames),
 			}
 		},
 		required:   []string{"error", "error_description"},
