@@ -1,6 +1,7 @@
 package errresp
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -32,7 +33,16 @@ var problemReserved = []string{"type", "title", "status", "detail", "instance", 
 // gives "https://example.com/problems/rate-limited") and whose title is the
 // kind's summary. An empty typeBase gives the Problem style: "about:blank"
 // with the status phrase as title. The style is named "problem" either way.
-func NewProblem(typeBase string) *Style {
+// Options change single kinds' problem types (ProblemQuotaExceeded).
+func NewProblem(typeBase string, opts ...ProblemOption) *Style {
+	var cfg problemConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	reserved := problemReserved
+	if cfg.quota {
+		reserved = append(slices.Clip(problemReserved), memberViolatedPolicies)
+	}
 	codes := map[Kind]Code{}
 	for k := Unknown + 1; k < kindEnd; k++ {
 		c := Code{Code: k.String(), Status: k.Status(), Title: statusText(k.Status())}
@@ -44,7 +54,11 @@ func NewProblem(typeBase string) *Style {
 	s := &Style{Name: "problem", ContentType: "application/problem+json", Codes: codes, builtin: true,
 		statusTitles: typeBase == "", schema: problemSchema}
 	s.Encode = func(o *Object, env *Envelope) {
-		if typeBase == "" {
+		quota := cfg.quota && env.Kind == RateLimited
+		if quota {
+			o.String("type", QuotaExceededType)
+			o.String("title", quotaExceededTitle)
+		} else if typeBase == "" {
 			o.String("type", "about:blank")
 		} else {
 			o.key("type")
@@ -53,13 +67,20 @@ func NewProblem(typeBase string) *Style {
 			o.buf = appendKebab(o.buf, env.Kind)
 			o.buf = append(o.buf, '"')
 		}
-		o.String("title", env.Title)
+		if !quota {
+			o.String("title", env.Title)
+		}
 		o.Int("status", int64(env.Status))
 		o.String("detail", env.Message)
 		o.String("code", env.Code)
 		o.StringIf("request_id", env.RequestID)
 		o.Fields("errors", env.Fields, problemFields)
-		o.Info(env.Info, problemReserved...)
+		if quota {
+			if p := violatedPolicies(env.Info); len(p) > 0 {
+				o.Value(memberViolatedPolicies, p)
+			}
+		}
+		o.Info(env.Info, reserved...)
 	}
 	s.Parse = func(body map[string]any) (*Error, bool) {
 		status, ok := body["status"].(float64)
@@ -83,7 +104,7 @@ func NewProblem(typeBase string) *Style {
 			e.Code = str(body["code"])
 		}
 		e.Fields = parseFields(body["errors"], problemFields)
-		e.Info = rest(body, problemReserved)
+		e.Info = rest(body, problemReserved) // violated-policies stays: the client may read it
 		return e, true
 	}
 	return s
