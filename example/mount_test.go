@@ -100,7 +100,7 @@ func configureRateLimits(rdb *redis.Client) {
 
 func configureAuth(r chi.Router) {
 	var keys middleware.KeyRing // or any middleware.Verifier of your own
-	keys.AddKey("demo-admin-key", &middleware.Principal{ID: "admin", Permissions: []string{"vms:read", "vms:write"}}, time.Time{})
+	keys.AddKey("demo_admin_7f3a9c1e5b2d40688acd1", &middleware.Principal{ID: "admin", Permissions: []string{"vms:read", "vms:write"}}, time.Time{})
 	auth := middleware.NewAuthenticator(&keys) // X-API-Key, Authorization: Bearer and APIKey
 	r.Route("/v1", func(r chi.Router) {
 		r.Use(auth.Require) // 401 with WWW-Authenticate, a distinct code for each failure
@@ -197,7 +197,7 @@ func fetchVM(ctx context.Context, base, id string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	req.Header.Set("X-API-Key", "demo-admin-key")
+	req.Header.Set("X-API-Key", "demo_admin_7f3a9c1e5b2d40688acd1")
 	resp, err := api.Do(req)
 	var e *errresp.Error
 	if errors.As(err, &e) {
