@@ -210,3 +210,12 @@ func fetchVM(ctx context.Context, base, id string) (string, error) {
 	b, err := io.ReadAll(resp.Body)
 	return string(b), err
 }
+
+// The README's declaration of a service's own code (compiled here, as every
+// README block is; errresp's ExampleDeclareCodes runs the same declaration).
+var _ = declareCodes
+
+func declareCodes() {
+	errresp.DeclareCodes(errresp.ServiceCode{Code: "VM_LOCKED", Kind: errresp.Conflict, Status: 423,
+		Title: "The VM is locked by another operation.", Description: "Retry once the operation ends."})
+}
