@@ -53,10 +53,15 @@ var declaredStyle = errresp.NewStyle(errresp.Declaration{
 func TestSchemaAcceptsDeclaredCodes(t *testing.T) {
 	errresp.DeclareCodes(errresp.ServiceCode{Code: "VM_LOCKED", Kind: errresp.Conflict, Status: 423,
 		Title: "The VM is locked by another operation.", Description: "Retry once the operation ends."})
-	styles := []*errresp.Style{errresp.Problem, errresp.GPCN, errresp.DevDocs, errresp.Gcore, errresp.AuthPI, declaredStyle}
+	quota := errresp.NewProblem("", errresp.ProblemQuotaExceeded())
+	styles := []*errresp.Style{errresp.Problem, errresp.GPCN, errresp.DevDocs, errresp.Gcore, errresp.AuthPI, declaredStyle, quota}
 	errresp.Register(declaredStyle)
 	for _, s := range styles {
-		t.Run(s.Name, func(t *testing.T) {
+		name := s.Name
+		if s == quota {
+			name = "problem-quota-exceeded"
+		}
+		t.Run(name, func(t *testing.T) {
 			sch := schemaOf(t, s)
 			rec := httptest.NewRecorder()
 			w, r := errresp.Begin(rec, httptest.NewRequest("GET", "/", nil))
@@ -71,7 +76,7 @@ func TestSchemaAcceptsDeclaredCodes(t *testing.T) {
 				t.Errorf("decoded %+v %v", e, err)
 			}
 			for _, k := range errresp.Kinds() {
-				b, _ := errresp.Render(s, errresp.New(k, "x").With("n", 1), "req-1")
+				b, _ := errresp.Render(s, errresp.New(k, "x").With("n", 1).With("policy", "daily"), "req-1")
 				if errs := validate(t, sch, b); len(errs) > 0 {
 					t.Errorf("%v rejected: %v: %s", k, errs[0], b)
 				}

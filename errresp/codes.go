@@ -11,7 +11,8 @@ import (
 // declared once with DeclareCodes, it is listed by every style's reference
 // (Reference, ReferenceJSON, ReferenceMarkdown, ReferenceHandler) and
 // accepted by its schema, and an *Error whose Code it is takes its kind,
-// status and title from it.
+// status and title from it (when the error's Kind is unset or the same; its
+// own Message and HTTPStatus still win).
 type ServiceCode struct {
 	// Code is the code as the envelope carries it, in every style.
 	Code string `json:"code"`

@@ -93,14 +93,7 @@ func TestDeclareCodesRejects(t *testing.T) {
 			"bad status":          {Code: "X", Kind: Conflict, Status: 200},
 			"another kind's code": {Code: "RATE_LIMIT_EXCEEDED", Kind: NotFound},
 		} {
-			func() {
-				defer func() {
-					if recover() == nil {
-						t.Errorf("%s: DeclareCodes did not panic", name)
-					}
-				}()
-				DeclareCodes(c)
-			}()
+			mustPanic(t, "DeclareCodes: "+name, func() { DeclareCodes(c) })
 		}
 	})
 }
@@ -130,4 +123,15 @@ func TestReferenceKinds(t *testing.T) {
 			t.Errorf("unlimited reference has %d entries", n)
 		}
 	})
+}
+
+// mustPanic reports an error when f returns without panicking.
+func mustPanic(t *testing.T, what string, f func()) {
+	t.Helper()
+	defer func() {
+		if recover() == nil {
+			t.Errorf("%s did not panic", what)
+		}
+	}()
+	f()
 }

@@ -96,14 +96,7 @@ func TestNewStyleRejects(t *testing.T) {
 		"member twice":     {Name: "n", Members: Members{Code: "c", Message: "m", Info: "c"}},
 		"shared, no cause": {Name: "n", Codes: shared, Members: Members{Code: "c", Message: "m"}},
 	} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("%s: NewStyle did not panic", name)
-				}
-			}()
-			NewStyle(d)
-		}()
+		mustPanic(t, "NewStyle: "+name, func() { NewStyle(d) })
 	}
 }
 

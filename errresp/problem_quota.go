@@ -53,3 +53,15 @@ func violatedPolicies(info map[string]any) []string {
 	}
 	return nil
 }
+
+// quotaProblemSchema is the problem schema with the draft's member.
+var quotaProblemSchema = &schemaDef{
+	props: func() map[string]any {
+		p := problemSchema.props()
+		p[memberViolatedPolicies] = map[string]any{"type": "array", "items": map[string]any{"type": "string"},
+			"description": "On a quota-exceeded problem, the names of the policies whose quota was exceeded, as RateLimit-Policy names them."}
+		return p
+	},
+	required:   problemSchema.required,
+	codeMember: problemSchema.codeMember,
+}

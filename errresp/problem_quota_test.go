@@ -35,6 +35,9 @@ func TestProblemQuotaExceeded(t *testing.T) {
 	if m = nil; json.Unmarshal(b, &m) != nil || m[memberViolatedPolicies] != nil || m["type"] != QuotaExceededType {
 		t.Errorf("no policy: %s", b)
 	}
+	if quota.Schema()["properties"].(map[string]any)[memberViolatedPolicies] == nil {
+		t.Error("schema lacks violated-policies")
+	}
 	// Other kinds, and the default Problem style, are as before.
 	if b, _ := Render(quota, New(NotFound, ""), ""); string(b) != `{"type":"about:blank","title":"Not Found","status":404,"detail":"Not Found","code":"not_found"}`+"\n" {
 		t.Errorf("not found: %s", b)

@@ -39,9 +39,10 @@ func NewProblem(typeBase string, opts ...ProblemOption) *Style {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	reserved := problemReserved
+	reserved, schema := problemReserved, problemSchema
 	if cfg.quota {
 		reserved = append(slices.Clip(problemReserved), memberViolatedPolicies)
+		schema = quotaProblemSchema
 	}
 	codes := map[Kind]Code{}
 	for k := Unknown + 1; k < kindEnd; k++ {
@@ -52,7 +53,7 @@ func NewProblem(typeBase string, opts ...ProblemOption) *Style {
 		codes[k] = c
 	}
 	s := &Style{Name: "problem", ContentType: "application/problem+json", Codes: codes, builtin: true,
-		statusTitles: typeBase == "", schema: problemSchema}
+		statusTitles: typeBase == "", schema: schema}
 	s.Encode = func(o *Object, env *Envelope) {
 		quota := cfg.quota && env.Kind == RateLimited
 		if quota {
