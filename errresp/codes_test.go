@@ -24,7 +24,9 @@ var vmLocked = ServiceCode{Code: "VM_LOCKED", Kind: Conflict, Status: 423, Title
 
 // A service's own code, declared once, round-trips through Write and Decode
 // in every style with its kind, status and title, and is listed by /errors
-// (JSON and Markdown) and accepted by the schema's enum.
+// (ReferenceHandler's JSON, and the Markdown page) and accepted by the
+// schema's enum (which bench/schema_test.go checks with a JSON Schema
+// validator).
 func TestDeclaredCodeRoundTrip(t *testing.T) {
 	withCatalogue(t, func() {
 		DeclareCodes(vmLocked)
@@ -52,11 +54,17 @@ func TestDeclaredCodeRoundTrip(t *testing.T) {
 				t.Errorf("%s: own message lost: %s", s.Name, b)
 			}
 
+			// GET /errors, as a client asks for it, in the request's style.
+			get := httptest.NewRequest("GET", "/errors", nil)
+			get.Header.Set("Accept", "application/json")
+			refRec := httptest.NewRecorder()
+			ReferenceHandler().ServeHTTP(refRec, WithStyle(get, s))
 			var ref struct {
+				Style  string  `json:"style"`
 				Errors []Entry `json:"errors"`
 			}
-			if err := json.Unmarshal(s.ReferenceJSON(), &ref); err != nil {
-				t.Fatal(err)
+			if err := json.Unmarshal(refRec.Body.Bytes(), &ref); err != nil || ref.Style != s.Name {
+				t.Fatalf("%s: /errors: %v %s", s.Name, err, refRec.Body)
 			}
 			last := ref.Errors[len(ref.Errors)-1]
 			if last.Code != "VM_LOCKED" || last.Kind != Conflict || last.Status != 423 || last.Description != vmLocked.Description {
