@@ -115,7 +115,7 @@ func BenchmarkClient(b *testing.B) {
 				b.Run("impl="+im.name, func(b *testing.B) {
 					do := im.new(path.rt)
 					req, _ := http.NewRequest("GET", "http://api.test/v1/vms/3f2504e0-4f89-41d3-9a0c-0305e82c3301", nil)
-					req.Header.Set("X-API-Key", "demo-admin-key")
+					req.Header.Set("X-API-Key", "demo_admin_7f3a9c1e5b2d40688acd1")
 					b.ReportAllocs()
 					for b.Loop() {
 						if status, kind := do(req); status != path.status || kind != path.kind {

@@ -104,8 +104,10 @@ func decoded(e *Error, s *Style, status int) *Error {
 	if e.Kind == Unknown {
 		e.Kind = KindForStatus(status)
 	}
-	if status >= 400 && status <= 599 && s.code(e.kindOrInternal()).Status != status {
-		e.HTTPStatus = status
+	if status >= 400 && status <= 599 {
+		if _, c, _ := s.resolve(e); c.Status != status {
+			e.HTTPStatus = status
+		}
 	}
 	return e
 }
@@ -162,6 +164,9 @@ func codeAndKind(s *Style, e *Error, code, reason string) {
 	e.Kind = s.kindOf(code, reason)
 	if e.Kind == Unknown {
 		e.Code = code
+		if sc, ok := declared(code); ok {
+			e.Kind = sc.Kind
+		}
 	}
 }
 

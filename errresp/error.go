@@ -19,9 +19,18 @@ import (
 type Error struct {
 	// Kind is the provider-neutral reason. Unknown is written as Internal.
 	Kind Kind
-	// Message is the client-facing text. Empty means the style's summary for
-	// the kind. For 5xx kinds created by From it is a generic sentence.
+	// Message is the client-facing text, the service's own: it wins over
+	// every default. Empty means, in order: the style's message for the kind
+	// where its page gives one (Style.Messages), DefaultMessage, the style's
+	// title for the kind. For 5xx kinds created by From it is a generic
+	// sentence.
 	Message string
+	// DefaultMessage is the text of a producer that is not the service (the
+	// middleware's failures), used when Message is empty and the style's page
+	// gives no message for the kind: so a Gcore response says the page's
+	// "Token is invalid or expired" where another style says the
+	// middleware's more specific sentence.
+	DefaultMessage string
 	// Code, when set, replaces the style's code for the kind (the status stays
 	// the style's). Use it for a service-specific code such as "VM_LOCKED".
 	Code string
@@ -94,6 +103,9 @@ func Invalid(message string, fields ...FieldError) *Error {
 // there is one, the cause; it is for logs, not for clients.
 func (e *Error) Error() string {
 	msg := e.Message
+	if msg == "" {
+		msg = e.DefaultMessage
+	}
 	if msg == "" {
 		msg = e.Kind.String()
 	} else {
@@ -168,10 +180,8 @@ func (e *Error) Status(s *Style) int {
 	if s == nil {
 		s = Default
 	}
-	if e.ownStatus() {
-		return e.HTTPStatus
-	}
-	return s.code(e.kindOrInternal()).Status
+	_, c, _ := s.resolve(e)
+	return c.Status
 }
 
 // ownStatus reports whether e carries a status of its own (HTTPStatus).

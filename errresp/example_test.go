@@ -178,3 +178,39 @@ func ExampleError_With() {
 	// Output:
 	// 400 {"success":false,"error":"TWO_FACTOR_REQUIRED","message":"Two-factor verification is required.","totpConfigured":true}
 }
+
+// A style declared as data: Write encodes it, Decode reads it back once it
+// is registered (and so does the client package), Schema describes it.
+func ExampleNewStyle() {
+	acme := errresp.NewStyle(errresp.Declaration{
+		Name:        "acme-example",
+		ContentType: "application/vnd.acme.error+json",
+		Codes: map[errresp.Kind]errresp.Code{
+			errresp.RateLimited: {Code: "SLOW_DOWN", Status: 429, Title: "Slow down"},
+		},
+		Members: errresp.Members{Code: "fault_id", Message: "fault_text", RequestID: "trace", Fields: "fields", Info: "details"},
+	})
+	errresp.Register(acme)
+	body, status := errresp.Render(acme, rateLimited(), "req_7f3a")
+	fmt.Print(status, " ", string(body))
+	e := errresp.DecodeBody(status, acme.ContentType, body)
+	fmt.Println(e.Kind, e.Message, e.RequestID, e.Info["limit"])
+	// Output:
+	// 429 {"fault_id":"SLOW_DOWN","fault_text":"Rate limit of 3 requests per minute exceeded.","trace":"req_7f3a","details":{"limit":3,"remaining":0,"reset":1795000000}}
+	// rate_limited Rate limit of 3 requests per minute exceeded. req_7f3a 3
+}
+
+// A service declares its own codes once; every style writes them with the
+// declared status, and its reference and schema list them.
+func ExampleDeclareCodes() {
+	errresp.DeclareCodes(errresp.ServiceCode{Code: "VM_LOCKED", Kind: errresp.Conflict, Status: 423,
+		Title: "The VM is locked by another operation.", Description: "Retry once the operation ends."})
+	body, status := errresp.Render(errresp.GPCN, &errresp.Error{Code: "VM_LOCKED"}, "")
+	fmt.Print(status, " ", string(body))
+	ref := errresp.GPCN.Reference()
+	last := ref[len(ref)-1]
+	fmt.Println(last.Code, last.Kind, last.Status)
+	// Output:
+	// 423 {"success":false,"error":"VM_LOCKED","message":"The VM is locked by another operation."}
+	// VM_LOCKED conflict 423
+}

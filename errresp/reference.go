@@ -16,16 +16,30 @@ type Entry struct {
 	Status    int    `json:"status"`
 	Summary   string `json:"summary"`
 	Retryable bool   `json:"retryable"`
+	// Description is a declared code's description (ServiceCode).
+	Description string `json:"description,omitempty"`
 }
 
 // Reference returns the style's error reference: one entry per kind, in
-// catalogue order, with the code and status the style answers it with, the
-// style's summary, and whether a client may retry.
+// catalogue order (only the kinds ReferenceKinds names, when it was
+// called), with the code and status the style answers it with, the style's
+// summary, and whether a client may retry; then one entry per code the
+// service declared (DeclareCodes), in declaration order.
 func (s *Style) Reference() []Entry {
-	out := make([]Entry, 0, kindEnd-1)
-	for k := Unknown + 1; k < kindEnd; k++ {
+	cat := currentCatalogue()
+	kinds := referenceKinds()
+	out := make([]Entry, 0, len(kinds)+len(cat.codes))
+	for _, k := range kinds {
 		c := s.code(k)
 		out = append(out, Entry{Kind: k, Code: c.Code, Status: c.Status, Summary: c.Title, Retryable: k.Retryable()})
+	}
+	for _, sc := range cat.codes {
+		st := sc.Status
+		if st == 0 {
+			st = s.code(sc.Kind).Status
+		}
+		out = append(out, Entry{Kind: sc.Kind, Code: sc.Code, Status: st, Summary: sc.Title,
+			Retryable: sc.Kind.Retryable(), Description: sc.Description})
 	}
 	return out
 }
@@ -62,6 +76,16 @@ func (s *Style) ReferenceMarkdown() []byte {
 		}
 		b.WriteString("| " + mdCell(e.Code) + " | " + strconv.Itoa(e.Status) + " | " + mdCell(e.Summary) +
 			" | " + e.Kind.String() + " | " + retry + " |\n")
+	}
+	if codes := currentCatalogue().codes; len(codes) > 0 {
+		b.WriteString("\n## The service's own codes\n\n")
+		for _, c := range codes {
+			b.WriteString("- **" + mdCell(c.Code) + "** (" + c.Kind.String() + "): " + mdCell(c.Title))
+			if c.Description != "" {
+				b.WriteString(" " + mdCell(c.Description))
+			}
+			b.WriteString("\n")
+		}
 	}
 	b.WriteString("\n## Retrying\n\n" +
 		"Retry 429 after the `Retry-After` header's seconds; retry 5xx with exponential backoff " +
@@ -107,79 +131,35 @@ func (s *Style) ReferenceJSON() []byte {
 	return b
 }
 
+// schemaDef describes a style's envelope for Schema: its members, the
+// required ones and the member that carries the code.
+type schemaDef struct {
+	props      func() map[string]any
+	required   []string
+	codeMember string
+}
+
 // Schema returns an OpenAPI 3.1 (JSON Schema 2020-12) schema of the style's
-// envelope, with the style's codes as an enum. Built-in styles describe every
-// member; a style of the service's own gets a schema whose members are those
-// of an example envelope.
+// envelope, with the style's codes and the service's declared ones
+// (DeclareCodes) as the code member's enum. Built-in and declared
+// (NewStyle) styles describe every member; a style with a hand-written
+// Encode gets a schema whose members are those of an example envelope.
 func (s *Style) Schema() map[string]any {
 	props := map[string]any{}
 	var required []string
-	var codeMember string
-	switch s {
-	case Problem:
-		props = map[string]any{
-			"type":       strSchema("A URI reference identifying the problem type."),
-			"title":      strSchema("A short summary of the problem type."),
-			"status":     map[string]any{"type": "integer", "description": "The HTTP status code."},
-			"detail":     strSchema("An explanation specific to this occurrence."),
-			"code":       strSchema("The machine-readable error code."),
-			"request_id": strSchema("The request's id; quote it to support."),
-			"errors":     fieldsSchema("detail", "#"),
+	if d := s.schema; d != nil {
+		props, required = d.props(), d.required
+		if d.codeMember != "" {
+			p := props[d.codeMember].(map[string]any)
+			p["enum"] = s.codeList()
 		}
-		required = []string{"type", "title", "status", "detail", "code"}
-		codeMember = "code"
-	case GPCN:
-		props = map[string]any{
-			"success":   map[string]any{"type": "boolean", "const": false},
-			"error":     strSchema("The error code, for programmatic matching."),
-			"message":   strSchema("A human-readable description, for logs."),
-			"requestId": strSchema("The request's id; quote it to support."),
-			"fields":    fieldsSchema("message", ""),
-		}
-		required = []string{"success", "error", "message"}
-		codeMember = "error"
-	case DevDocs:
-		props = map[string]any{
-			"code":       strSchema("The CATEGORY-STATUS error code."),
-			"title":      strSchema("The code's title."),
-			"message":    strSchema("A description of this occurrence."),
-			"reason":     strSchema("The precise cause within the code's category."),
-			"request_id": strSchema("The request's id; quote it to support."),
-			"errors":     fieldsSchema("message", ""),
-			"info":       map[string]any{"type": "object", "description": "Extra structured data."},
-		}
-		required = []string{"code", "title", "message", "reason"}
-		codeMember = "code"
-	case Gcore:
-		props = map[string]any{
-			"exception_class": strSchema("Machine-readable error type."),
-			"message":         strSchema("Human-readable description."),
-			"request_id":      strSchema("Unique ID for this request; include when contacting support."),
-			"info":            map[string]any{"type": "object", "description": "Extra structured data for specific error types (quotas, reasons)."},
-			"invalid_fields":  fieldsSchema("message", ""),
-		}
-		required = []string{"exception_class", "message", "request_id"}
-		codeMember = "exception_class"
-	case AuthPI:
-		props = map[string]any{
-			"error":             strSchema("The error code."),
-			"error_description": strSchema("A human-readable description."),
-			"request_id":        strSchema("The request's id; quote it to support."),
-			"fields":            fieldsSchema("message", ""),
-		}
-		required = []string{"error", "error_description"}
-		codeMember = "error"
-	default:
+	} else {
 		var m map[string]any
 		body, _ := Render(s, sampleError, "req")
 		_ = json.Unmarshal(body, &m)
 		for k, v := range m {
 			props[k] = map[string]any{"type": jsonType(v)}
 		}
-	}
-	if codeMember != "" {
-		p := props[codeMember].(map[string]any)
-		p["enum"] = s.codeList()
 	}
 	schema := map[string]any{
 		"title":                s.Name + " error",
@@ -193,14 +173,22 @@ func (s *Style) Schema() map[string]any {
 	return schema
 }
 
+// codeList returns every code the style may write: its own for every kind
+// and the declared ones, whatever ReferenceKinds says.
 func (s *Style) codeList() []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, e := range s.Reference() {
-		if !seen[e.Code] {
-			seen[e.Code] = true
-			out = append(out, e.Code)
+	add := func(c string) {
+		if !seen[c] {
+			seen[c] = true
+			out = append(out, c)
 		}
+	}
+	for _, k := range Kinds() {
+		add(s.code(k).Code)
+	}
+	for _, c := range currentCatalogue().codes {
+		add(c.Code)
 	}
 	sort.Strings(out)
 	return out
@@ -210,26 +198,37 @@ func strSchema(desc string) map[string]any {
 	return map[string]any{"type": "string", "description": desc}
 }
 
-func fieldsSchema(messageName, pointerPrefix string) map[string]any {
+func fieldsSchema(n FieldNames) map[string]any {
 	ptr := "RFC 6901 JSON pointer to the field"
-	if pointerPrefix != "" {
-		ptr += ", as a URI fragment (" + pointerPrefix + "/items/0/name)"
+	if n.PointerPrefix != "" {
+		ptr += ", as a URI fragment (" + n.PointerPrefix + "/items/0/name)"
+	}
+	props := map[string]any{}
+	add := func(name string, v map[string]any) {
+		if name != "" {
+			props[name] = v
+		}
+	}
+	add(n.Field, strSchema("JSON path of the field, such as items[0].name, or the parameter name."))
+	add(n.Pointer, strSchema(ptr+"."))
+	add(n.In, map[string]any{"type": "string", "enum": []string{"body", "query", "path", "header"}})
+	add(n.Rule, strSchema("The rule that failed, such as required or min."))
+	add(n.Param, strSchema("The rule's parameter."))
+	add(n.Message, strSchema("What is wrong, in English."))
+	var required []string
+	for _, name := range []string{n.Field, n.Message} {
+		if name != "" {
+			required = append(required, name)
+		}
+	}
+	items := map[string]any{"type": "object", "properties": props}
+	if len(required) > 0 {
+		items["required"] = required
 	}
 	return map[string]any{
 		"type":        "array",
 		"description": "Each field that failed validation.",
-		"items": map[string]any{
-			"type": "object",
-			"properties": map[string]any{
-				"field":     strSchema("JSON path of the field, such as items[0].name, or the parameter name."),
-				"pointer":   strSchema(ptr + "."),
-				"in":        map[string]any{"type": "string", "enum": []string{"body", "query", "path", "header"}},
-				"rule":      strSchema("The rule that failed, such as required or min."),
-				"param":     strSchema("The rule's parameter."),
-				messageName: strSchema("What is wrong, in English."),
-			},
-			"required": []string{"field", messageName},
-		},
+		"items":       items,
 	}
 }
 

@@ -45,6 +45,12 @@ type Style struct {
 	// Codes maps each kind to the style's code and status. A kind missing from
 	// the map is answered with its String as the code and its default status.
 	Codes map[Kind]Code
+	// Messages holds, verbatim, the message text the style's page gives for
+	// a kind, where it gives one (Gcore's authentication table: "Token is
+	// invalid or expired"): a client that matches on the text finds it.
+	// It is the message of an *Error whose own Message is empty, before the
+	// error's DefaultMessage and the code's title.
+	Messages map[Kind]string
 	// Encode writes the envelope's members into o (the braces are written by
 	// the caller). It must not keep o or env.
 	Encode func(o *Object, env *Envelope)
@@ -55,6 +61,8 @@ type Style struct {
 
 	once     sync.Once
 	codes    [kindEnd]Code     // Codes, as an array, defaulted
+	messages [kindEnd]string   // Messages, as an array
+	schema   *schemaDef        // the envelope's members, for Schema
 	byCode   map[string][]Kind // reverse lookup for Parse
 	isShared [kindEnd]bool     // the kind's code is another kind's too
 	ctHeader []string          // ContentType, as a header value
@@ -79,6 +87,7 @@ func (s *Style) init() {
 				c.Title = statusText(c.Status)
 			}
 			s.codes[k] = c
+			s.messages[k] = s.Messages[k]
 			s.byCode[c.Code] = append(s.byCode[c.Code], k)
 		}
 		s.codes[Unknown] = s.codes[Internal]
@@ -100,6 +109,15 @@ func (s *Style) code(k Kind) Code {
 		k = Internal
 	}
 	return s.codes[k]
+}
+
+// message returns the page's message text for k, or "".
+func (s *Style) message(k Kind) string {
+	s.init()
+	if k >= kindEnd {
+		return ""
+	}
+	return s.messages[k]
 }
 
 // Code returns the style's code, status and title for kind k.

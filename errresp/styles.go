@@ -11,90 +11,6 @@ import (
 
 var fieldNames = FieldNames{Field: "field", Pointer: "pointer", In: "in", Rule: "rule", Param: "param", Message: "message"}
 
-// Problem is RFC 9457 problem details, served as application/problem+json:
-//
-//	{"type":"about:blank","title":"Bad Request","status":400,"detail":"...",
-//	 "code":"invalid_request","request_id":"...","errors":[{"detail":"...","pointer":"#/name",...}]}
-//
-// The type is about:blank, so the title is the status phrase; the "code"
-// extension member carries the kind's name for programmatic matching, Info
-// entries are extension members, and field errors follow the RFC's example
-// ("errors" with "detail" and a "#"-prefixed JSON pointer). For a style whose
-// type is a URI per kind, use NewProblem.
-var Problem = NewProblem("")
-
-var problemFields = FieldNames{Field: "field", Pointer: "pointer", PointerPrefix: "#", In: "in", Rule: "rule", Param: "param", Message: "detail"}
-
-var problemReserved = []string{"type", "title", "status", "detail", "instance", "code", "request_id", "errors"}
-
-// NewProblem returns an RFC 9457 style whose "type" member is typeBase
-// followed by the kind's name with hyphens ("https://example.com/problems/"
-// gives "https://example.com/problems/rate-limited") and whose title is the
-// kind's summary. An empty typeBase gives the Problem style: "about:blank"
-// with the status phrase as title. The style is named "problem" either way.
-func NewProblem(typeBase string) *Style {
-	codes := map[Kind]Code{}
-	for k := Unknown + 1; k < kindEnd; k++ {
-		c := Code{Code: k.String(), Status: k.Status(), Title: statusText(k.Status())}
-		if typeBase != "" {
-			c.Title = kindTitles[k]
-		}
-		codes[k] = c
-	}
-	s := &Style{Name: "problem", ContentType: "application/problem+json", Codes: codes, builtin: true, statusTitles: typeBase == ""}
-	s.Encode = func(o *Object, env *Envelope) {
-		if typeBase == "" {
-			o.String("type", "about:blank")
-		} else {
-			o.key("type")
-			o.buf = append(o.buf, '"')
-			o.buf = appendStringBody(o.buf, typeBase)
-			o.buf = appendKebab(o.buf, env.Kind)
-			o.buf = append(o.buf, '"')
-		}
-		o.String("title", env.Title)
-		o.Int("status", int64(env.Status))
-		o.String("detail", env.Message)
-		o.String("code", env.Code)
-		o.StringIf("request_id", env.RequestID)
-		o.Fields("errors", env.Fields, problemFields)
-		o.Info(env.Info, problemReserved...)
-	}
-	s.Parse = func(body map[string]any) (*Error, bool) {
-		status, ok := body["status"].(float64)
-		if !ok {
-			return nil, false
-		}
-		if _, ok := body["title"]; !ok {
-			if _, ok := body["type"]; !ok {
-				return nil, false
-			}
-		}
-		e := &Error{Message: str(body["detail"]), RequestID: str(body["request_id"])}
-		e.Kind = s.kindOf(str(body["code"]), "")
-		if e.Kind == Unknown {
-			e.Kind = KindForStatus(int(status))
-		}
-		if e.Kind != Unknown && s.code(e.Kind).Code != str(body["code"]) {
-			e.Code = str(body["code"])
-		}
-		e.Fields = parseFields(body["errors"], problemFields)
-		e.Info = rest(body, problemReserved)
-		return e, true
-	}
-	return s
-}
-
-func appendKebab(b []byte, k Kind) []byte {
-	for _, c := range []byte(k.String()) {
-		if c == '_' {
-			c = '-'
-		}
-		b = append(b, c)
-	}
-	return b
-}
-
 var gpcnReserved = []string{"success", "error", "message", "requestId", "fields"}
 
 // GPCN is the style of the GPCN API's error reference:
@@ -153,6 +69,19 @@ var GPCN = &Style{
 		o.StringIf("requestId", env.RequestID)
 		o.Fields("fields", env.Fields, fieldNames)
 		o.Info(env.Info, gpcnReserved...)
+	},
+	schema: &schemaDef{
+		props: func() map[string]any {
+			return map[string]any{
+				"success":   map[string]any{"type": "boolean", "const": false},
+				"error":     strSchema("The error code, for programmatic matching."),
+				"message":   strSchema("A human-readable description, for logs."),
+				"requestId": strSchema("The request's id; quote it to support."),
+				"fields":    fieldsSchema(fieldNames),
+			}
+		},
+		required:   []string{"success", "error", "message"},
+		codeMember: "error",
 	},
 }
 
@@ -223,6 +152,21 @@ var DevDocs = &Style{
 			o.Close(in)
 		}
 	},
+	schema: &schemaDef{
+		props: func() map[string]any {
+			return map[string]any{
+				"code":       strSchema("The CATEGORY-STATUS error code."),
+				"title":      strSchema("The code's title."),
+				"message":    strSchema("A description of this occurrence."),
+				"reason":     strSchema("The precise cause within the code's category."),
+				"request_id": strSchema("The request's id; quote it to support."),
+				"errors":     fieldsSchema(fieldNames),
+				"info":       map[string]any{"type": "object", "description": "Extra structured data."},
+			}
+		},
+		required:   []string{"code", "title", "message", "reason"},
+		codeMember: "code",
+	},
 }
 
 // devdocsCode returns a CATEGORY-STATUS code for status: an error with a
@@ -291,6 +235,28 @@ var Gcore = &Style{
 		LengthRequired:          {"LengthRequiredError", 411, "Content-Length header required."},
 		RangeNotSatisfiable:     {"RangeNotSatisfiableError", 416, "Requested range not satisfiable."},
 		ClientError:             {"ClientError", 400, "The request failed."},
+	},
+	// The authentication table: "The message text identifies the specific
+	// cause". The truncated-token row, "Bad permanent token: {partial_key}",
+	// needs the key, so the middleware's ErrKeyMalformed writes it.
+	Messages: map[Kind]string{
+		NotAuthenticated:  "Authentication credentials were not provided.",
+		CredentialInvalid: "Token is invalid or expired",
+		CredentialExpired: "Token is invalid or expired",
+		WrongAuthScheme:   "Given token not valid for any token type",
+	},
+	schema: &schemaDef{
+		props: func() map[string]any {
+			return map[string]any{
+				"exception_class": strSchema("Machine-readable error type."),
+				"message":         strSchema("Human-readable description."),
+				"request_id":      strSchema("Unique ID for this request; include when contacting support."),
+				"info":            map[string]any{"type": "object", "description": "Extra structured data for specific error types (quotas, reasons)."},
+				"invalid_fields":  fieldsSchema(fieldNames),
+			}
+		},
+		required:   []string{"exception_class", "message", "request_id"},
+		codeMember: "exception_class",
 	},
 }
 
@@ -373,6 +339,18 @@ var AuthPI = &Style{
 		o.StringIf("request_id", env.RequestID)
 		o.Fields("fields", env.Fields, fieldNames)
 		o.Info(env.Info, authpiReserved...)
+	},
+	schema: &schemaDef{
+		props: func() map[string]any {
+			return map[string]any{
+				"error":             strSchema("The error code."),
+				"error_description": strSchema("A human-readable description."),
+				"request_id":        strSchema("The request's id; quote it to support."),
+				"fields":            fieldsSchema(fieldNames),
+			}
+		},
+		required:   []string{"error", "error_description"},
+		codeMember: "error",
 	},
 }
 

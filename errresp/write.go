@@ -65,8 +65,7 @@ func Write(w http.ResponseWriter, r *http.Request, err error) error {
 			style = st.style
 		}
 	}
-	kind := e.kindOrInternal()
-	c := style.resolve(e, kind)
+	kind, c, msg := style.resolve(e)
 
 	h := w.Header()
 	delete(h, "Content-Length")
@@ -95,7 +94,7 @@ func Write(w http.ResponseWriter, r *http.Request, err error) error {
 	}
 
 	sc := scratchPool.Get().(*scratch)
-	sc.env = envelope(e, kind, c, id)
+	sc.env = style.envelope(e, kind, c, msg, id)
 	sc.obj = Object{buf: append(sc.obj.buf[:0], '{'), ownKeys: style.builtin}
 	style.Encode(&sc.obj, &sc.env)
 	sc.obj.buf = append(sc.obj.buf, '}', '\n')
@@ -126,36 +125,65 @@ func Render(s *Style, err error, requestID string) ([]byte, int) {
 	if e == nil {
 		return nil, 0
 	}
-	kind := e.kindOrInternal()
-	c := s.resolve(e, kind)
-	env := envelope(e, kind, c, requestID)
+	kind, c, msg := s.resolve(e)
+	env := s.envelope(e, kind, c, msg, requestID)
 	o := Object{buf: []byte{'{'}, ownKeys: s.builtin}
 	s.Encode(&o, &env)
 	return append(o.buf, '}', '\n'), c.Status
 }
 
-// resolve returns the style's code for e, whose kind is k, with e's own
-// status when it has one; a style whose titles are status phrases (Problem)
-// then takes the phrase of that status.
-func (s *Style) resolve(e *Error, k Kind) Code {
-	c := s.code(k)
-	if e.ownStatus() && e.HTTPStatus != c.Status {
-		c.Status = e.HTTPStatus
+// resolve returns e's kind and the style's code for it, with the status of
+// e's declared code (DeclareCodes) or e's own status when it has one; a
+// style whose titles are status phrases (Problem) then takes the phrase of
+// that status. msg is the declared code's title, the message e defaults to.
+func (s *Style) resolve(e *Error) (k Kind, c Code, msg string) {
+	k = e.effectiveKind()
+	sc, isDeclared := declared(e.Code)
+	if k == Unknown {
+		k = Internal
+		if isDeclared {
+			k = sc.Kind
+		}
+	}
+	c = s.code(k)
+	status := c.Status
+	if isDeclared && sc.Kind == k {
+		msg = sc.Title
+		if sc.Status != 0 {
+			status = sc.Status
+		}
+	}
+	if e.ownStatus() {
+		status = e.HTTPStatus
+	}
+	if status != c.Status {
+		c.Status = status
 		if s.statusTitles {
 			if t := statusText(c.Status); t != "" {
 				c.Title = t
 			}
 		}
 	}
-	return c
+	return k, c, msg
 }
 
-// envelope resolves e against the style's code c.
-func envelope(e *Error, kind Kind, c Code, requestID string) Envelope {
+// envelope resolves e against the style's code c. The message is the
+// error's own, else its declared code's title (msg), else the style's page
+// text for the kind, else the error's DefaultMessage, else the code's title.
+func (s *Style) envelope(e *Error, kind Kind, c Code, msg, requestID string) Envelope {
 	env := Envelope{Kind: kind, Code: c.Code, Status: c.Status, Title: c.Title, Message: e.Message,
 		RequestID: requestID, Fields: e.Fields, Info: e.Info, RetryAfter: e.RetryAfter}
 	if e.Code != "" {
 		env.Code = e.Code
+	}
+	if env.Message == "" {
+		env.Message = msg
+	}
+	if env.Message == "" {
+		env.Message = s.message(kind)
+	}
+	if env.Message == "" {
+		env.Message = e.DefaultMessage
 	}
 	if env.Message == "" {
 		env.Message = c.Title

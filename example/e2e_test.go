@@ -209,7 +209,7 @@ func walkAuthentication(t *testing.T, s *server) {
 		{"basic scheme", []string{"Authorization", "Basic ZGVtbzpkZW1v"}, errresp.WrongAuthScheme},
 		{"expired key", []string{"X-API-Key", keyExpired}, errresp.CredentialExpired},
 		{"revoked key", []string{"Authorization", "Bearer " + keyRevoked}, errresp.CredentialInvalid},
-		{"unknown key", []string{"Authorization", "APIKey no-such-key"}, errresp.CredentialInvalid},
+		{"unknown key", []string{"Authorization", "APIKey demo_nobody_7f3a9c1e5b2d40688acd"}, errresp.CredentialInvalid},
 		{"key too long", []string{"X-API-Key", strings.Repeat("k", 5000)}, errresp.CredentialMalformed},
 		{"expired session", []string{"Cookie", "session=" + expiredSession}, errresp.SessionExpired},
 		{"admin key in X-API-Key", asAdmin, errresp.Unknown},
@@ -233,6 +233,22 @@ func walkAuthentication(t *testing.T, s *server) {
 			}
 		})
 	}
+	// A key cut short at a "$" by the shell fails the keys' shape: the
+	// malformed-credential code in every style, and in Gcore the page's
+	// "Bad permanent token: {partial_key}". An unknown key of the right
+	// shape gets the page's "Token is invalid or expired" there.
+	t.Run("key cut short", func(t *testing.T) {
+		resp, body := s.do(t, "GET", "/v1/vms", "", "X-API-Key", keyAdmin[:9])
+		e := s.fail(t, resp, body, errresp.CredentialMalformed)
+		if s.style == errresp.Gcore && e.Message != "Bad permanent token: dem..." {
+			t.Errorf("gcore message %q", e.Message)
+		}
+		resp, body = s.do(t, "GET", "/v1/vms", "", "X-API-Key", "demo_nobody_7f3a9c1e5b2d40688acd")
+		e = s.fail(t, resp, body, errresp.CredentialInvalid)
+		if s.style == errresp.Gcore && e.Message != "Token is invalid or expired" {
+			t.Errorf("gcore message %q", e.Message)
+		}
+	})
 	t.Run("a reader may not delete", func(t *testing.T) {
 		resp, body := s.do(t, "DELETE", "/v1/vms/"+sampleID, "", asReader...)
 		if e := s.fail(t, resp, body, errresp.PermissionDenied); e.Info["permission"] != permWrite {

@@ -162,8 +162,8 @@ demo credentials:
 
 try:
   curl -i %s/v1/vms
-  curl -i -H 'X-API-Key: demo-reader-key' -X DELETE %s/v1/vms/%s
-  curl -i -H 'X-API-Key: demo-admin-key' -H 'Content-Type: application/json' -d '{"name":"Web_1","size":0}' %s/v1/vms
+  curl -i -H 'X-API-Key: demo_reader_7f3a9c1e5b2d40688acd' -X DELETE %s/v1/vms/%s
+  curl -i -H 'X-API-Key: demo_admin_7f3a9c1e5b2d40688acd1' -H 'Content-Type: application/json' -d '{"name":"Web_1","size":0}' %s/v1/vms
 the error reference of this style: %s/errors
 `, base, style, styleNames(), store,
 		keyAdmin, keyReader, keyExpired, keyRevoked, demoEmail, demoPassword, demoOTP,

@@ -100,7 +100,7 @@ func configureRateLimits(rdb *redis.Client) {
 
 func configureAuth(r chi.Router) {
 	var keys middleware.KeyRing // or any middleware.Verifier of your own
-	keys.AddKey("demo-admin-key", &middleware.Principal{ID: "admin", Permissions: []string{"vms:read", "vms:write"}}, time.Time{})
+	keys.AddKey("demo_admin_7f3a9c1e5b2d40688acd1", &middleware.Principal{ID: "admin", Permissions: []string{"vms:read", "vms:write"}}, time.Time{})
 	auth := middleware.NewAuthenticator(&keys) // X-API-Key, Authorization: Bearer and APIKey
 	r.Route("/v1", func(r chi.Router) {
 		r.Use(auth.Require) // 401 with WWW-Authenticate, a distinct code for each failure
@@ -197,7 +197,7 @@ func fetchVM(ctx context.Context, base, id string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	req.Header.Set("X-API-Key", "demo-admin-key")
+	req.Header.Set("X-API-Key", "demo_admin_7f3a9c1e5b2d40688acd1")
 	resp, err := api.Do(req)
 	var e *errresp.Error
 	if errors.As(err, &e) {
@@ -209,4 +209,13 @@ func fetchVM(ctx context.Context, base, id string) (string, error) {
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	return string(b), err
+}
+
+// The README's declaration of a service's own code (compiled here, as every
+// README block is; errresp's ExampleDeclareCodes runs the same declaration).
+var _ = declareCodes
+
+func declareCodes() {
+	errresp.DeclareCodes(errresp.ServiceCode{Code: "VM_LOCKED", Kind: errresp.Conflict, Status: 423,
+		Title: "The VM is locked by another operation.", Description: "Retry once the operation ends."})
 }

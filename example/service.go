@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -20,11 +21,15 @@ import (
 )
 
 // The demo credentials, fixed so that the README and the tests can use them.
+// API keys have a shape the service checks before looking them up
+// (demoKeyShape), as real providers' keys do: "demo_" and 27 more lowercase
+// letters, digits or "_", 32 bytes in all. A key cut short (at a "$" by the
+// shell) is then a malformed credential, not an unknown one.
 const (
-	keyAdmin        = "demo-admin-key"
-	keyReader       = "demo-reader-key"
-	keyExpired      = "demo-expired-key"
-	keyRevoked      = "demo-revoked-key"
+	keyAdmin        = "demo_admin_7f3a9c1e5b2d40688acd1"
+	keyReader       = "demo_reader_7f3a9c1e5b2d40688acd"
+	keyExpired      = "demo_expired_7f3a9c1e5b2d40688ac"
+	keyRevoked      = "demo_revoked_7f3a9c1e5b2d40688ac"
 	demoEmail       = "demo@example.com"
 	demoPassword    = "correct-horse"
 	demoOTP         = "123456"
@@ -94,7 +99,8 @@ func newService(style *errresp.Style, store ratelimit.Store) *service {
 	// counting its wrong codes per account cannot lock a stranger out.
 	s.codeGuard = middleware.NewFailureGuard(middleware.GuardLimit(codeBurst, codeEvery))
 	s.auth = middleware.NewAuthenticator(&s.keys, middleware.AuthInsecureCookies(), middleware.AuthGuard(s.guard),
-		middleware.AuthSources(middleware.FromAPIKeyHeader, middleware.FromBearer, middleware.FromAPIKeyScheme, middleware.FromCookie))
+		middleware.AuthSources(middleware.FromAPIKeyHeader, middleware.FromBearer, middleware.FromAPIKeyScheme, middleware.FromCookie),
+		middleware.AuthWellFormed(demoKeyShape))
 	s.twoFactor = middleware.NewAuthenticator(&s.pending, middleware.AuthInsecureCookies(), middleware.AuthGuard(s.guard),
 		middleware.AuthSources(middleware.FromCookie), middleware.AuthCookie(pendingCookie))
 	return s
@@ -472,4 +478,27 @@ func newUUID() string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+// demoKeyPrefix and demoKeyLen are the demo API keys' shape.
+const (
+	demoKeyPrefix = "demo_"
+	demoKeyLen    = 32
+)
+
+// demoKeyShape reports whether an API key has the demo keys' shape; session
+// cookies, which the service issues itself, are not checked.
+func demoKeyShape(c middleware.Credential) bool {
+	if c.Source == middleware.FromCookie {
+		return true
+	}
+	if len(c.Secret) != demoKeyLen || !strings.HasPrefix(c.Secret, demoKeyPrefix) {
+		return false
+	}
+	for i := len(demoKeyPrefix); i < len(c.Secret); i++ {
+		if ch := c.Secret[i]; !(ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '_') {
+			return false
+		}
+	}
+	return true
 }

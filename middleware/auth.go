@@ -447,7 +447,7 @@ func authCookie(lines []string, name string) (string, bool) {
 }
 
 func (a *Authenticator) errWrongScheme() *errresp.Error {
-	return errresp.New(errresp.WrongAuthScheme, a.wrongScheme)
+	return &errresp.Error{Kind: errresp.WrongAuthScheme, DefaultMessage: a.wrongScheme}
 }
 
 // authPrintable reports whether s is all visible ASCII (no spaces, controls
@@ -534,29 +534,31 @@ func (a *Authenticator) ClearSessionCookie() *http.Cookie {
 // The failures of authentication and sign-in. Each call returns a new
 // *errresp.Error with a fixed message, so that every occurrence of a failure
 // gives the same body: in particular ErrInvalidCredentials does not say
-// whether the account exists.
+// whether the account exists. Where a style's page gives the message text
+// for the failure (Gcore's "Token is invalid or expired"), the text here is
+// the error's DefaultMessage, so that the page's words win in that style.
 
 // ErrNotAuthenticated is the request that carries no credential.
 func ErrNotAuthenticated() *errresp.Error {
-	return errresp.New(errresp.NotAuthenticated, "Authentication credentials were not provided.")
+	return &errresp.Error{Kind: errresp.NotAuthenticated, DefaultMessage: "Authentication credentials were not provided."}
 }
 
 // ErrKeyInvalid is an API key or token that does not exist or was revoked
 // (API_KEY_INVALID).
 func ErrKeyInvalid() *errresp.Error {
-	return errresp.New(errresp.CredentialInvalid, "The API key or token doesn't exist or has been revoked.")
+	return &errresp.Error{Kind: errresp.CredentialInvalid, DefaultMessage: "The API key or token doesn't exist or has been revoked."}
 }
 
 // ErrKeyExpired is an API key or token past its expiry (API_KEY_EXPIRED).
 func ErrKeyExpired() *errresp.Error {
-	return errresp.New(errresp.CredentialExpired, "The API key or token has passed its expiration date.")
+	return &errresp.Error{Kind: errresp.CredentialExpired, DefaultMessage: "The API key or token has passed its expiration date."}
 }
 
 // ErrSessionExpired is a session cookie whose session has ended or is not
 // known (SESSION_EXPIRED): sessions are forgotten once they end, so an unknown
 // session is answered the same way, and the remedy is the same: sign in again.
 func ErrSessionExpired() *errresp.Error {
-	return errresp.New(errresp.SessionExpired, "The session has expired. Sign in again.")
+	return &errresp.Error{Kind: errresp.SessionExpired, DefaultMessage: "The session has expired. Sign in again."}
 }
 
 // ErrKeyMalformed is a credential that cannot be a real one, such as a key

@@ -1,6 +1,7 @@
 package middleware
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/apierror/apierror/errresp"
@@ -11,6 +12,20 @@ type StyleOption func(*styleConfig)
 
 type styleConfig struct {
 	alternatives []*errresp.Style
+	// off: StyleNoNegotiate; set: the Style has a negotiation setting of
+	// its own (StyleNegotiate or StyleNoNegotiate) and ignores the one above.
+	off, set bool
+}
+
+// negotiationKey is the context key of the alternatives a Style above set,
+// which a Style below without a setting of its own keeps.
+type negotiationKey struct{}
+
+// StyleNoNegotiate turns off, below this Style, the negotiation a Style
+// above set with StyleNegotiate: the route's style is used whatever the
+// Accept header says.
+func StyleNoNegotiate() StyleOption {
+	return func(c *styleConfig) { c.off, c.set, c.alternatives = true, true, nil }
 }
 
 // StyleNegotiate lets a client's Accept header pick one of alternatives
@@ -29,14 +44,21 @@ func StyleNegotiate(alternatives ...*errresp.Style) StyleOption {
 			panic("apierror/middleware: StyleNegotiate needs non-nil styles")
 		}
 	}
-	return func(c *styleConfig) { c.alternatives = append(c.alternatives, alternatives...) }
+	return func(c *styleConfig) {
+		c.off, c.set = false, true
+		c.alternatives = append(c.alternatives, alternatives...)
+	}
 }
 
 // Style makes s the style of every envelope written below it: mount it on a
 // router for the whole service, or on a route group (chi's Group or Route)
 // to override the router's style there, so /v1 may speak GPCN while /v2
-// speaks Problem. The innermost Style wins. It calls errresp.Begin when no
-// middleware above it has, and costs no allocation when one has.
+// speaks Problem. The innermost Style wins. Negotiation (StyleNegotiate) set
+// on a Style above carries into a Style below that sets none of its own, so
+// Accept: application/problem+json still picks Problem in a /v1 group that
+// speaks GPCN; StyleNoNegotiate turns it off there. It calls errresp.Begin
+// when no middleware above it has, and costs no allocation when one has and
+// no negotiation is set.
 func Style(s *errresp.Style, opts ...StyleOption) func(http.Handler) http.Handler {
 	if s == nil {
 		panic("apierror/middleware: Style needs a style")
@@ -48,16 +70,25 @@ func Style(s *errresp.Style, opts ...StyleOption) func(http.Handler) http.Handle
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w, r = errresp.Begin(w, r)
-			r = errresp.WithStyle(r, c.pick(s, r))
+			alts := c.alternatives
+			if !c.set {
+				alts, _ = r.Context().Value(negotiationKey{}).([]*errresp.Style)
+			}
+			if c.set && len(alts) > 0 || c.off && r.Context().Value(negotiationKey{}) != nil {
+				// Tell the Styles below: this setting holds there too.
+				r = r.WithContext(context.WithValue(r.Context(), negotiationKey{}, alts))
+			}
+			r = errresp.WithStyle(r, pick(alts, s, r))
 			next.ServeHTTP(w, r)
 			finish(w, r)
 		})
 	}
 }
 
-// pick returns the style r's Accept header prefers, s by default.
-func (c *styleConfig) pick(s *errresp.Style, r *http.Request) *errresp.Style {
-	if len(c.alternatives) == 0 {
+// pick returns the style of s and alternatives that r's Accept header
+// prefers, s by default.
+func pick(alternatives []*errresp.Style, s *errresp.Style, r *http.Request) *errresp.Style {
+	if len(alternatives) == 0 {
 		return s
 	}
 	accept := r.Header["Accept"]
@@ -65,7 +96,7 @@ func (c *styleConfig) pick(s *errresp.Style, r *http.Request) *errresp.Style {
 		return s
 	}
 	best, bestQ := s, acceptQuality(accept, styleContentType(s))
-	for _, alt := range c.alternatives {
+	for _, alt := range alternatives {
 		if q := acceptQuality(accept, styleContentType(alt)); q > bestQ {
 			best, bestQ = alt, q
 		}
