@@ -107,7 +107,7 @@ func walkGuessing(t *testing.T, s *server) {
 	// 8 failures from this address; 12 wrong keys make 20, and the 21st
 	// credential, even a valid one, is refused.
 	for i := range 12 {
-		resp, body = s.do(t, "GET", "/v1/vms", "", "X-API-Key", fmt.Sprintf("wrong-key-%d", i))
+		resp, body = s.do(t, "GET", "/v1/vms", "", "X-API-Key", fmt.Sprintf("demo_wrong_%021d", i)) // well-formed, unknown
 		s.fail(t, resp, body, errresp.CredentialInvalid)
 	}
 	resp, body = s.do(t, "GET", "/v1/vms", "", asAdmin...)
