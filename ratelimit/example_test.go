@@ -126,4 +126,12 @@ type brokenStore struct{}
 func (brokenStore) Take(context.Context, string, []ratelimit.Limit, int) (ratelimit.Decision, error) {
 	return ratelimit.Decision{}, errors.New("store down")
 }
+func (brokenStore) Peek(context.Context, string, []ratelimit.Limit, int) (ratelimit.Decision, error) {
+	return ratelimit.Decision{}, errors.New("store down")
+}
+
+func (brokenStore) Refund(context.Context, string, []ratelimit.Limit, int) error {
+	return errors.New("store down")
+}
+
 func (brokenStore) Close() error { return nil }

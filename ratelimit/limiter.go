@@ -124,7 +124,8 @@ func WithName(name string) Option {
 }
 
 // WithClock sets the clock the limiter formats X-RateLimit-Reset with
-// (time.Now by default). It does not change the store's clock.
+// (by default the store's clock for a MemoryStore, else time.Now). It does
+// not change the store's clock.
 func WithClock(now func() time.Time) Option {
 	if now == nil {
 		panic("apierror/ratelimit: WithClock: nil clock")
@@ -190,6 +191,16 @@ func PerDay(n int, opts ...Option) func(http.Handler) http.Handler {
 // passes when every limit has the tokens for its cost, and then takes them
 // from all; a refused request takes nothing.
 //
+// Limiters compose however they are mounted: several in a chain
+// (r.With(PerSecond(2), PerMinute(4))), a group's and a route's, or one New
+// with several limits. A request that any of them refuses takes nothing from
+// the others (those further out give back what it took), and the refusal
+// names the binding limit of every limiter the request has reached and of
+// those mounted directly inside the refusing one, with its true wait. A
+// limiter further in that the request has not reached yet (behind routing,
+// or behind other middleware, whose key may not be known until then) is not
+// consulted when an outer one refuses; see the package documentation.
+//
 // Every response that passes through the limiter carries the binding
 // limit's headers (see Headers). A refused request is answered 429 through
 // errresp.Write with an *errresp.Error of kind RateLimited whose RetryAfter
@@ -197,14 +208,26 @@ func PerDay(n int, opts ...Option) func(http.Handler) http.Handler {
 // in whole seconds rounded up) and whose Info holds "limit", "remaining",
 // "reset" and "policy".
 //
+// Limiters built apart never share buckets, whatever store they share,
+// unless they are given the same name (WithName); see WithName for the
+// default name.
+//
 // New panics, with an "apierror/ratelimit: " prefix, on an empty or invalid
 // list of limits (see Limit.Validate) and on options that contradict them.
 func New(limits []Limit, opts ...Option) func(http.Handler) http.Handler {
 	l := newLimiter(limits, opts)
 	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			l.serve(w, r, next)
-		})
+		if next == nil {
+			panic("apierror/ratelimit: nil next handler")
+		}
+		h := &handler{limiter: l, next: next}
+		if in, ok := next.(*handler); ok {
+			// Mounted directly around another limiter: a refusal here can
+			// ask it, and those directly inside it, how long they would
+			// make the request wait.
+			h.inner = append([]*limiter{in.limiter}, in.inner...)
+		}
+		return h
 	}
 }
 
@@ -213,16 +236,19 @@ func New(limits []Limit, opts ...Option) func(http.Handler) http.Handler {
 type limiter struct {
 	config
 	limits  []Limit
+	params  buckets // the limits as the stores' algorithm needs them, checked once
 	minCap  int
-	prefix  string   // name + ":", for a store the limiter may share
-	limitHV []string // X-RateLimit-Limit value per limit
-	policyV []string // RateLimit-Policy value, for all limits
-	ietfPre []string // `"name";r=` per limit
+	prefix  string       // name + ":", for a store the limiter may share
+	mem     *part        // the memory store's keys for this limiter, when the store is one
+	memS    *MemoryStore // that store
+	limitHV []string     // X-RateLimit-Limit value per limit
+	policyV []string     // RateLimit-Policy value, for all limits
+	ietfPre []string     // `"name";r=` per limit
 	down    atomic.Bool
 }
 
 func newLimiter(limits []Limit, opts []Option) *limiter {
-	c := config{cost: 1, now: time.Now, headers: XRateLimitHeaders, logger: slog.Default()}
+	c := config{cost: 1, headers: XRateLimitHeaders, logger: slog.Default()}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -250,17 +276,25 @@ func newLimiter(limits []Limit, opts []Option) *limiter {
 		l.limitHV = append(l.limitHV, strconv.Itoa(lim.Capacity()))
 		l.ietfPre = append(l.ietfPre, sfString(names[i])+";r=")
 	}
+	if err := checkArgs(&l.params, limits, 0); err != nil {
+		panic("apierror/ratelimit: New: " + err.Error())
+	}
 	if l.costFunc == nil && l.cost > l.minCap {
 		panic("apierror/ratelimit: WithCost: the cost exceeds a limit's capacity, so no request could pass")
 	}
 	l.policyV = []string{policyField(limits, names)}
 	if l.name == "" {
-		l.name = strings.Join(names, "+")
+		l.name = strings.Join(names, "+") + "@" + callSite()
 	}
-	if l.store == nil {
+	switch s := l.store.(type) {
+	case nil:
 		// A store of its own needs no prefix to keep its keys apart.
-		l.store = NewMemoryStore()
-	} else {
+		l.memS = NewMemoryStore()
+		l.store, l.mem = l.memS, &l.memS.part
+	case *MemoryStore:
+		// The memory store keeps each name's keys, and its cap, apart.
+		l.memS, l.mem = s, s.partition(l.name)
+	default:
 		l.prefix = l.name + ":"
 	}
 	if l.key == nil {
@@ -269,50 +303,90 @@ func newLimiter(limits []Limit, opts []Option) *limiter {
 	return l
 }
 
-func (l *limiter) serve(w http.ResponseWriter, r *http.Request, next http.Handler) {
+// handler is a limiter mounted around next.
+type handler struct {
+	*limiter
+	next  http.Handler
+	inner []*limiter // limiters mounted directly inside this one, outermost first
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	l := h.limiter
 	key, err := l.key(r)
 	if err != nil {
 		_ = errresp.Write(w, r, err)
 		return
 	}
-	cost := l.cost
-	if l.costFunc != nil {
-		if cost = l.costFunc(r); cost < 0 {
-			cost = 1
-		}
-	}
+	cost := l.costOf(r)
 	if l.prefix != "" {
 		key = l.prefix + key
 	}
-	d, err := l.store.Take(r.Context(), key, l.limits, cost)
+	var (
+		d   Decision
+		now time.Time
+	)
+	if l.mem != nil {
+		t := l.memS.instant()
+		d, err = l.mem.do(key, &l.params, l.limits, cost, t, opTake)
+		now = l.memS.wall(t)
+	} else {
+		d, err = l.store.Take(r.Context(), key, l.limits, cost)
+	}
 	if err != nil {
-		if r.Context().Err() != nil {
-			// The client left; its canceled request says nothing of the store.
-			_ = errresp.Write(w, r, r.Context().Err())
-			return
-		}
-		// A store that answers with an envelope of its own (a Redis store
-		// failing closed) has decided, whatever this limiter's policy.
-		answer, decided := err.(*errresp.Error)
-		if l.storeFailed(r, err, decided) {
-			next.ServeHTTP(w, r)
-		} else if decided {
-			_ = errresp.Write(w, r, answer)
-		} else {
-			_ = errresp.Write(w, r, errresp.Wrap(errresp.Unavailable, err, "Rate limiting is unavailable; try again shortly."))
-		}
+		l.failed(w, r, h.next, err)
 		return
 	}
 	if l.down.Load() && l.down.Swap(false) {
 		l.logger.Info("apierror/ratelimit: store recovered", "limiter", l.name, "request_id", errresp.RequestID(r.Context()))
 	}
-	now := l.now()
-	l.setHeaders(w.Header(), &d, now)
+	if l.now != nil || l.mem == nil {
+		now = l.clock()
+	}
 	if !d.Allowed {
-		_ = errresp.Write(w, r, l.refusal(&d, cost, now))
+		h.refuse(w, r, &d, cost, now)
 		return
 	}
-	next.ServeHTTP(w, r)
+	p, r := passFor(r, l, key, cost)
+	l.setHeaders(w.Header(), p, &d, now)
+	h.next.ServeHTTP(w, r)
+}
+
+// costOf is the request's cost.
+func (l *limiter) costOf(r *http.Request) int {
+	if l.costFunc == nil {
+		return l.cost
+	}
+	if cost := l.costFunc(r); cost >= 0 {
+		return cost
+	}
+	return 1
+}
+
+// clock is the limiter's clock: WithClock's, or time.Now.
+func (l *limiter) clock() time.Time {
+	if l.now != nil {
+		return l.now()
+	}
+	return time.Now()
+}
+
+// failed answers a request whose store failed.
+func (l *limiter) failed(w http.ResponseWriter, r *http.Request, next http.Handler, err error) {
+	if r.Context().Err() != nil {
+		// The client left; its canceled request says nothing of the store.
+		_ = errresp.Write(w, r, r.Context().Err())
+		return
+	}
+	// A store that answers with an envelope of its own (a Redis store
+	// failing closed) has decided, whatever this limiter's policy.
+	answer, decided := err.(*errresp.Error)
+	if l.storeFailed(r, err, decided) {
+		next.ServeHTTP(w, r)
+	} else if decided {
+		_ = errresp.Write(w, r, answer)
+	} else {
+		_ = errresp.Write(w, r, errresp.Wrap(errresp.Unavailable, err, "Rate limiting is unavailable; try again shortly."))
+	}
 }
 
 // storeFailed logs a store failure, once per outage, and reports whether the

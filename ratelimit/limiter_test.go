@@ -312,6 +312,18 @@ func (s *failingStore) Take(context.Context, string, []ratelimit.Limit, int) (ra
 	}
 	return ratelimit.Decision{Allowed: true, Limit: ratelimit.Limit{Events: 5, Period: time.Second}, Remaining: 4}, nil
 }
+
+func (s *failingStore) Peek(ctx context.Context, key string, limits []ratelimit.Limit, cost int) (ratelimit.Decision, error) {
+	return s.Take(ctx, key, limits, cost)
+}
+
+func (s *failingStore) Refund(context.Context, string, []ratelimit.Limit, int) error {
+	if s.fail.Load() {
+		return errors.New("connection refused")
+	}
+	return nil
+}
+
 func (s *failingStore) Close() error { return nil }
 
 func TestStoreFailure(t *testing.T) {

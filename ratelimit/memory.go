@@ -69,15 +69,25 @@ var ErrStoreClosed = errors.New("apierror/ratelimit: store closed")
 // tests hold 100,000 keys, under a flood of a million, in less than 32 MiB
 // of heap, with short keys and with 1 KiB ones.
 type MemoryStore struct {
-	shards []shard
-	mask   uint64
-	seed   maphash.Seed
-	now    func() time.Time
+	part                    // the store's own keys: Take, Peek, Refund and TakeAt
+	now    func() time.Time // nil: the monotonic clock, read once a decision
 	base   time.Time
+	cfg    memoryConfig
 	closed atomic.Bool
+
+	mu    sync.Mutex       // guards parts
+	parts map[string]*part // one a limiter name (see MemoryStore)
 }
 
 var _ Store = (*MemoryStore)(nil)
+
+// part is one limiter's share of a store: shards holding up to the store's
+// cap of keys, and the overflow buckets of its own newcomers.
+type part struct {
+	shards []shard
+	mask   uint64
+	seed   maphash.Seed
+}
 
 type shard struct {
 	mu       sync.Mutex
@@ -164,92 +174,183 @@ func MemoryShards(n int) MemoryOption {
 
 // NewMemoryStore returns an empty in-memory store.
 func NewMemoryStore(opts ...MemoryOption) *MemoryStore {
-	cfg := memoryConfig{now: time.Now, maxKeys: DefaultMaxKeys, shards: max(16, 4*runtime.GOMAXPROCS(0))}
+	cfg := memoryConfig{maxKeys: DefaultMaxKeys, shards: max(16, 4*runtime.GOMAXPROCS(0))}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	n := 1 << bits.Len(uint(cfg.shards-1)) // round up to a power of two
-	for n > 1 && n > cfg.maxKeys {
+	s := &MemoryStore{now: cfg.now, base: time.Now(), cfg: cfg}
+	if s.now != nil {
+		s.base = s.now()
+	}
+	s.part = *s.newPart()
+	return s
+}
+
+// newPart returns an empty part with the store's cap and shard count.
+func (s *MemoryStore) newPart() *part {
+	n := 1 << bits.Len(uint(s.cfg.shards-1)) // round up to a power of two
+	for n > 1 && n > s.cfg.maxKeys {
 		n >>= 1
 	}
-	s := &MemoryStore{
-		shards: make([]shard, n),
-		mask:   uint64(n - 1),
-		seed:   maphash.MakeSeed(),
-		now:    cfg.now,
-		base:   cfg.now(),
-	}
-	for i := range s.shards {
-		sh := &s.shards[i]
-		sh.max = cfg.maxKeys / n
-		if i < cfg.maxKeys%n {
+	p := &part{shards: make([]shard, n), mask: uint64(n - 1), seed: maphash.MakeSeed()}
+	for i := range p.shards {
+		sh := &p.shards[i]
+		sh.max = s.cfg.maxKeys / n
+		if i < s.cfg.maxKeys%n {
 			sh.max++
 		}
 		sh.index = make(map[string]int32)
 	}
-	return s
+	return p
 }
+
+// partition returns the part that keeps the keys of the limiters named name,
+// made on first use. A limiter asks for it once, when it is built.
+func (s *MemoryStore) partition(name string) *part {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p, ok := s.parts[name]; ok {
+		return p
+	}
+	p := s.newPart()
+	if s.closed.Load() {
+		p.close()
+	}
+	if s.parts == nil {
+		s.parts = make(map[string]*part)
+	}
+	s.parts[name] = p
+	return p
+}
+
+// instant is the store clock's current instant, in ns since the store was
+// made.
+func (s *MemoryStore) instant() int64 {
+	if s.now == nil {
+		return int64(time.Since(s.base)) // monotonic, without reading the wall clock
+	}
+	return int64(s.now().Sub(s.base))
+}
+
+// wall is the wall-clock time of the store's instant t.
+func (s *MemoryStore) wall(t int64) time.Time { return s.base.Add(time.Duration(t)) }
 
 // Take decides one request of the given cost for key against limits, at the
 // store clock's current instant. It implements Store.
 func (s *MemoryStore) Take(_ context.Context, key string, limits []Limit, cost int) (Decision, error) {
-	return s.TakeAt(key, limits, cost, s.now())
+	return s.at(key, limits, cost, s.instant(), opTake)
+}
+
+// Peek returns the decision Take would return now, taking nothing. It
+// implements Store.
+func (s *MemoryStore) Peek(_ context.Context, key string, limits []Limit, cost int) (Decision, error) {
+	return s.at(key, limits, cost, s.instant(), opPeek)
+}
+
+// Refund gives back cost tokens to each of limits for key. It implements
+// Store.
+func (s *MemoryStore) Refund(_ context.Context, key string, limits []Limit, cost int) error {
+	_, err := s.at(key, limits, cost, s.instant(), opRefund)
+	return err
 }
 
 // TakeAt is Take at the instant now, for tests and simulations. Instants
 // should not go backwards for one key; when they do, the earlier instant
 // sees fewer tokens, never more.
 func (s *MemoryStore) TakeAt(key string, limits []Limit, cost int, now time.Time) (Decision, error) {
+	return s.at(key, limits, cost, int64(now.Sub(s.base)), opTake)
+}
+
+func (s *MemoryStore) at(key string, limits []Limit, cost int, now int64, o op) (Decision, error) {
 	var p buckets
 	if err := checkArgs(&p, limits, cost); err != nil {
 		return Decision{}, err
 	}
+	return s.part.do(key, &p, limits, cost, now, o)
+}
+
+// op is what part.do does with a request.
+type op uint8
+
+const (
+	opTake op = iota
+	opPeek
+	opRefund
+)
+
+// do decides (and takes, or refunds) one request on limits whose parameters
+// p the caller has checked.
+func (pt *part) do(key string, p *buckets, limits []Limit, cost int, now int64, o op) (Decision, error) {
 	if len(key) > MaxKeyLen {
 		key = digestKey(key)
 	}
-	t := int64(now.Sub(s.base))
-	sh := &s.shards[maphash.String(s.seed, key)&s.mask]
+	sh := &pt.shards[maphash.String(pt.seed, key)&pt.mask]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	if sh.index == nil {
 		return Decision{}, ErrStoreClosed
 	}
-
+	n := len(limits)
 	if i, ok := sh.index[key]; ok {
 		e := &sh.entries[i]
-		if int(e.n) < len(limits) {
-			e.grow(len(limits), t)
+		if int(e.n) < n {
+			e.grow(n, now)
 		}
 		tats := e.tats()
-		d := decide(&p, limits, tats, t, cost)
-		if d.Allowed && cost > 0 {
-			e.fullAt = commit(&p, len(limits), tats, t, cost)
+		switch {
+		case o == opRefund:
+			e.fullAt = refund(p, n, tats, cost)
+			return Decision{}, nil
+		case n == 1:
+			// The common single limit, without the search for the binding one.
+			v := judge(p[0], tats[0], now, cost)
+			if !v.refused && cost > 0 && o == opTake {
+				tats[0] = max(tats[0], now) + int64(cost)*p[0].t
+				e.fullAt = tats[0]
+				if len(tats) > 1 {
+					e.fullAt = maxOf(tats)
+				}
+			}
+			return v.decision(limits[0]), nil
+		}
+		d := decide(p, limits, tats, now, cost)
+		if d.Allowed && cost > 0 && o == opTake {
+			e.fullAt = commit(p, n, tats, now, cost)
 		}
 		return d, nil
 	}
 
+	if o == opRefund {
+		// Not held: full already, or taken from the overflow buckets.
+		for i := range n {
+			if sh.overflow[i] > now {
+				sh.overflow[i] -= int64(cost) * p[i].t
+			}
+		}
+		return Decision{}, nil
+	}
 	// A key the store does not hold has full buckets.
 	var fresh [MaxLimits]int64
-	for i := range limits {
-		fresh[i] = t
+	for i := range n {
+		fresh[i] = now
 	}
-	d := decide(&p, limits, fresh[:], t, cost)
-	if !d.Allowed || cost == 0 {
+	d := decide(p, limits, fresh[:], now, cost)
+	if !d.Allowed || cost == 0 || o == opPeek {
 		return d, nil
 	}
-	i := sh.slot(t)
+	i := sh.slot(now)
 	if i < 0 {
 		// Full of keys that have not refilled: share the overflow bucket.
-		d = decide(&p, limits, sh.overflow[:], t, cost)
+		d = decide(p, limits, sh.overflow[:], now, cost)
 		if d.Allowed {
-			commit(&p, len(limits), sh.overflow[:len(limits)], t, cost)
+			commit(p, n, sh.overflow[:n], now, cost)
 		}
 		return d, nil
 	}
 	e := &sh.entries[i]
 	e.key = strings.Clone(key)
-	e.reset(len(limits), t)
-	e.fullAt = commit(&p, len(limits), e.tats(), t, cost)
+	e.reset(n, now)
+	e.fullAt = commit(p, n, e.tats(), now, cost)
 	sh.index[e.key] = int32(i)
 	return d, nil
 }
@@ -275,11 +376,21 @@ func (sh *shard) slot(now int64) int {
 	return -1
 }
 
-// Len returns how many keys the store holds.
+// Len returns how many keys the store holds, for every limiter.
 func (s *MemoryStore) Len() int {
+	n := s.part.len()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, p := range s.parts {
+		n += p.len()
+	}
+	return n
+}
+
+func (pt *part) len() int {
 	n := 0
-	for i := range s.shards {
-		sh := &s.shards[i]
+	for i := range pt.shards {
+		sh := &pt.shards[i]
 		sh.mu.Lock()
 		n += len(sh.index)
 		sh.mu.Unlock()
@@ -293,11 +404,20 @@ func (s *MemoryStore) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
-	for i := range s.shards {
-		sh := &s.shards[i]
+	s.part.close()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, p := range s.parts {
+		p.close()
+	}
+	return nil
+}
+
+func (pt *part) close() {
+	for i := range pt.shards {
+		sh := &pt.shards[i]
 		sh.mu.Lock()
 		sh.index, sh.entries = nil, nil
 		sh.mu.Unlock()
 	}
-	return nil
 }

@@ -26,6 +26,13 @@ func (m *markerStore) Take(context.Context, string, []ratelimit.Limit, int) (rat
 	return markerDecision, nil
 }
 
+func (m *markerStore) Peek(context.Context, string, []ratelimit.Limit, int) (ratelimit.Decision, error) {
+	m.calls.Add(1)
+	return markerDecision, nil
+}
+
+func (m *markerStore) Refund(context.Context, string, []ratelimit.Limit, int) error { return nil }
+
 func (m *markerStore) Close() error { return nil }
 
 // outcome is one request of the load.

@@ -256,6 +256,25 @@ func (s *Store) Take(ctx context.Context, key string, limits []ratelimit.Limit, 
 	if len(limits) == 0 {
 		return ratelimit.Decision{Allowed: true}, nil
 	}
+	return s.decide(ctx, key, limits, cost)
+}
+
+// Peek returns the decision Take would return now, taking nothing; it
+// runs the same script in a mode that writes nothing. It implements
+// ratelimit.Store.
+func (s *Store) Peek(ctx context.Context, key string, limits []ratelimit.Limit, cost int) (ratelimit.Decision, error) {
+	if err := validate(limits, cost); err != nil {
+		return ratelimit.Decision{}, err
+	}
+	if len(limits) == 0 {
+		return ratelimit.Decision{Allowed: true}, nil
+	}
+	return s.decide(ctx, key, limits, -cost)
+}
+
+// decide is Take, or Peek for a negative cost (a cost of -n asks about n
+// tokens without taking them), on checked arguments.
+func (s *Store) decide(ctx context.Context, key string, limits []ratelimit.Limit, cost int) (ratelimit.Decision, error) {
 	if s.closed.Load() {
 		return ratelimit.Decision{}, ratelimit.ErrStoreClosed
 	}
@@ -291,8 +310,11 @@ func (s *Store) Take(ctx context.Context, key string, limits []ratelimit.Limit, 
 func (s *Store) degraded(ctx context.Context, key string, limits []ratelimit.Limit, cost int, cause error) (ratelimit.Decision, error) {
 	switch s.policy {
 	case FailOpen:
-		return openDecision(limits, cost), nil
+		return openDecision(limits, max(cost, -cost)), nil
 	case FallBack:
+		if cost < 0 {
+			return s.fallback.Peek(ctx, key, limits, -cost)
+		}
 		return s.fallback.Take(ctx, key, limits, cost)
 	}
 	if cause == nil {
