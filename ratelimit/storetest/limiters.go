@@ -225,4 +225,3 @@ func (c *client) wantBody(s string) {
 		c.t.Fatalf("body %s: want %q in it", c.last.Body, s)
 	}
 }
-
