@@ -108,7 +108,9 @@ func refusalBinds(a, b *Decision) bool {
 // peek asks l's store what a request of cost for key would get now.
 func (l *limiter) peek(ctx context.Context, key string, cost int) (Decision, error) {
 	if l.mem != nil {
-		return l.mem.do(key, &l.params, l.limits, cost, l.memS.instant(), opPeek)
+		var d Decision
+		err := l.mem.do(key, l.params, l.limits, cost, l.memS.instant(), opPeek, &d)
+		return d, err
 	}
 	return l.store.Peek(ctx, key, l.limits, cost)
 }
@@ -117,7 +119,7 @@ func (l *limiter) peek(ctx context.Context, key string, cost int) (Decision, err
 // them back keeps them: the request then counts as if it had passed.
 func (l *limiter) giveBack(ctx context.Context, key string, cost int) {
 	if l.mem != nil {
-		_, _ = l.mem.do(key, &l.params, l.limits, cost, l.memS.instant(), opRefund)
+		_ = l.mem.do(key, l.params, l.limits, cost, l.memS.instant(), opRefund, nil)
 		return
 	}
 	_ = l.store.Refund(ctx, key, l.limits, cost)

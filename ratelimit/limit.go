@@ -60,12 +60,9 @@ var (
 // capacity, both as int64.
 type bucket struct{ t, b int64 }
 
-// buckets is the parameters of up to MaxLimits limits, on the stack.
-type buckets [MaxLimits]bucket
-
-// checkArgs is the cheap validation a store does on every Take; it fills
-// p with the limits' parameters.
-func checkArgs(p *buckets, limits []Limit, cost int) error {
+// checkArgs is the cheap validation a store does on a Take; it fills p
+// (len(p) >= len(limits), at most MaxLimits) with the limits' parameters.
+func checkArgs(p []bucket, limits []Limit, cost int) error {
 	if cost < 0 {
 		return errBadCost
 	}
@@ -134,7 +131,7 @@ func judge(p bucket, tat, now int64, cost int) verdict {
 // decide judges cost against every limit, whose theoretical arrival times
 // are tats (len(tats) >= len(limits)), and returns the decision. It changes
 // nothing; commit takes the tokens.
-func decide(p *buckets, limits []Limit, tats []int64, now int64, cost int) Decision {
+func decide(p []bucket, limits []Limit, tats []int64, now int64, cost int) Decision {
 	if len(limits) == 0 {
 		return Decision{Allowed: true}
 	}
@@ -158,7 +155,7 @@ func (v verdict) decision(l Limit) Decision {
 
 // commit takes cost tokens from each of the first n limits' buckets and
 // returns the instant at which all of the entry's buckets are full again.
-func commit(p *buckets, n int, tats []int64, now int64, cost int) (fullAt int64) {
+func commit(p []bucket, n int, tats []int64, now int64, cost int) (fullAt int64) {
 	for i := range n {
 		tats[i] = max(tats[i], now) + int64(cost)*p[i].t
 	}
@@ -167,7 +164,7 @@ func commit(p *buckets, n int, tats []int64, now int64, cost int) (fullAt int64)
 
 // refund gives cost tokens back to each of the first n limits' buckets and
 // returns the instant at which all of the entry's buckets are full again.
-func refund(p *buckets, n int, tats []int64, cost int) (fullAt int64) {
+func refund(p []bucket, n int, tats []int64, cost int) (fullAt int64) {
 	for i := range min(n, len(tats)) {
 		tats[i] -= int64(cost) * p[i].t
 	}

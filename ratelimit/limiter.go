@@ -236,7 +236,7 @@ func New(limits []Limit, opts ...Option) func(http.Handler) http.Handler {
 type limiter struct {
 	config
 	limits  []Limit
-	params  buckets // the limits as the stores' algorithm needs them, checked once
+	params  []bucket // the limits as the stores' algorithm needs them, checked once
 	minCap  int
 	prefix  string       // name + ":", for a store the limiter may share
 	mem     *part        // the memory store's keys for this limiter, when the store is one
@@ -276,7 +276,8 @@ func newLimiter(limits []Limit, opts []Option) *limiter {
 		l.limitHV = append(l.limitHV, strconv.Itoa(lim.Capacity()))
 		l.ietfPre = append(l.ietfPre, sfString(names[i])+";r=")
 	}
-	if err := checkArgs(&l.params, limits, 0); err != nil {
+	l.params = make([]bucket, len(limits))
+	if err := checkArgs(l.params, limits, 0); err != nil {
 		panic("apierror/ratelimit: New: " + err.Error())
 	}
 	if l.costFunc == nil && l.cost > l.minCap {
@@ -327,7 +328,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	)
 	if l.mem != nil {
 		t := l.memS.instant()
-		d, err = l.mem.do(key, &l.params, l.limits, cost, t, opTake)
+		err = l.mem.do(key, l.params, l.limits, cost, t, opTake, &d)
 		now = l.memS.wall(t)
 	} else {
 		d, err = l.store.Take(r.Context(), key, l.limits, cost)

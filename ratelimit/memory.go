@@ -7,7 +7,7 @@ import (
 	"hash/maphash"
 	"math/bits"
 	"runtime"
-	"strings"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -74,6 +74,7 @@ type MemoryStore struct {
 	base   time.Time
 	cfg    memoryConfig
 	closed atomic.Bool
+	last   atomic.Pointer[lastParams] // the first limits checked
 
 	mu    sync.Mutex       // guards parts
 	parts map[string]*part // one a limiter name (see MemoryStore)
@@ -91,20 +92,13 @@ type part struct {
 
 type shard struct {
 	mu       sync.Mutex
-	index    map[string]int32 // key → position in entries
+	slots    []uint64 // the index of entries (see index.go)
 	entries  []entry
 	max      int // keys this shard may hold
 	hand     int // where the next eviction scan starts
+	closed   bool
 	overflow [MaxLimits]int64
 	_        [64]byte // keep neighbouring shards' locks off one cache line
-}
-
-type entry struct {
-	key    string
-	fullAt int64    // the instant every bucket is full again
-	n      int32    // how many limits the entry has buckets for
-	inline [2]int64 // theoretical arrival time per limit, for up to two
-	more   []int64  // the same, when there are more than two
 }
 
 // tats returns the entry's theoretical arrival times, one per limit.
@@ -199,7 +193,6 @@ func (s *MemoryStore) newPart() *part {
 		if i < s.cfg.maxKeys%n {
 			sh.max++
 		}
-		sh.index = make(map[string]int32)
 	}
 	return p
 }
@@ -261,12 +254,46 @@ func (s *MemoryStore) TakeAt(key string, limits []Limit, cost int, now time.Time
 	return s.at(key, limits, cost, int64(now.Sub(s.base)), opTake)
 }
 
-func (s *MemoryStore) at(key string, limits []Limit, cost int, now int64, o op) (Decision, error) {
-	var p buckets
-	if err := checkArgs(&p, limits, cost); err != nil {
+func (s *MemoryStore) at(key string, limits []Limit, cost int, now int64, o op) (d Decision, err error) {
+	if c := s.last.Load(); c != nil && cost >= 0 && sameParams(c.limits, limits) {
+		err = s.part.do(key, c.p, limits, cost, now, o, &d)
+		return d, err
+	}
+	return s.atChecked(key, limits, cost, now, o)
+}
+
+// atChecked is at for limits other than the last ones seen: it checks them
+// and, the first time, keeps their parameters for the calls that follow.
+func (s *MemoryStore) atChecked(key string, limits []Limit, cost int, now int64, o op) (d Decision, err error) {
+	var p [MaxLimits]bucket
+	if err := checkArgs(p[:], limits, cost); err != nil {
 		return Decision{}, err
 	}
-	return s.part.do(key, &p, limits, cost, now, o)
+	if s.last.Load() == nil {
+		s.last.CompareAndSwap(nil, &lastParams{slices.Clone(limits), slices.Clone(p[:len(limits)])})
+	}
+	err = s.part.do(key, p[:], limits, cost, now, o, &d)
+	return d, err
+}
+
+// lastParams is a list of limits a store has checked, with its parameters,
+// so that a store used with one list (as most are) checks it once.
+type lastParams struct {
+	limits []Limit
+	p      []bucket
+}
+
+// sameParams reports whether a and b describe the same buckets.
+func sameParams(a, b []Limit) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Events != b[i].Events || a[i].Period != b[i].Period || a[i].Burst != b[i].Burst {
+			return false
+		}
+	}
+	return true
 }
 
 // op is what part.do does with a request.
@@ -280,18 +307,19 @@ const (
 
 // do decides (and takes, or refunds) one request on limits whose parameters
 // p the caller has checked.
-func (pt *part) do(key string, p *buckets, limits []Limit, cost int, now int64, o op) (Decision, error) {
+func (pt *part) do(key string, p []bucket, limits []Limit, cost int, now int64, o op, d *Decision) error {
 	if len(key) > MaxKeyLen {
 		key = digestKey(key)
 	}
-	sh := &pt.shards[maphash.String(pt.seed, key)&pt.mask]
+	h := maphash.String(pt.seed, key)
+	sh := &pt.shards[h&pt.mask]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	if sh.index == nil {
-		return Decision{}, ErrStoreClosed
+	if sh.closed {
+		return ErrStoreClosed
 	}
 	n := len(limits)
-	if i, ok := sh.index[key]; ok {
+	if i := sh.find(h, key); i >= 0 {
 		e := &sh.entries[i]
 		if int(e.n) < n {
 			e.grow(n, now)
@@ -300,7 +328,7 @@ func (pt *part) do(key string, p *buckets, limits []Limit, cost int, now int64, 
 		switch {
 		case o == opRefund:
 			e.fullAt = refund(p, n, tats, cost)
-			return Decision{}, nil
+			return nil
 		case n == 1:
 			// The common single limit, without the search for the binding one.
 			v := judge(p[0], tats[0], now, cost)
@@ -311,13 +339,14 @@ func (pt *part) do(key string, p *buckets, limits []Limit, cost int, now int64, 
 					e.fullAt = maxOf(tats)
 				}
 			}
-			return v.decision(limits[0]), nil
+			*d = v.decision(limits[0])
+			return nil
 		}
-		d := decide(p, limits, tats, now, cost)
+		*d = decide(p, limits, tats, now, cost)
 		if d.Allowed && cost > 0 && o == opTake {
 			e.fullAt = commit(p, n, tats, now, cost)
 		}
-		return d, nil
+		return nil
 	}
 
 	if o == opRefund {
@@ -327,32 +356,33 @@ func (pt *part) do(key string, p *buckets, limits []Limit, cost int, now int64, 
 				sh.overflow[i] -= int64(cost) * p[i].t
 			}
 		}
-		return Decision{}, nil
+		return nil
 	}
 	// A key the store does not hold has full buckets.
 	var fresh [MaxLimits]int64
 	for i := range n {
 		fresh[i] = now
 	}
-	d := decide(p, limits, fresh[:], now, cost)
+	*d = decide(p, limits, fresh[:], now, cost)
 	if !d.Allowed || cost == 0 || o == opPeek {
-		return d, nil
+		return nil
 	}
 	i := sh.slot(now)
 	if i < 0 {
 		// Full of keys that have not refilled: share the overflow bucket.
-		d = decide(p, limits, sh.overflow[:], now, cost)
+		*d = decide(p, limits, sh.overflow[:], now, cost)
 		if d.Allowed {
 			commit(p, n, sh.overflow[:n], now, cost)
 		}
-		return d, nil
+		return nil
 	}
 	e := &sh.entries[i]
-	e.key = strings.Clone(key)
+	e.hash = h
+	e.setKey(key)
 	e.reset(n, now)
 	e.fullAt = commit(p, n, e.tats(), now, cost)
-	sh.index[e.key] = int32(i)
-	return d, nil
+	sh.insert(h, int32(i))
+	return nil
 }
 
 // slot returns the position of an entry for a new key: a new one while the
@@ -360,6 +390,7 @@ func (pt *part) do(key string, p *buckets, limits []Limit, cost int, now int64, 
 // (its key removed from the index), else -1. The caller holds sh.mu.
 func (sh *shard) slot(now int64) int {
 	if len(sh.entries) < sh.max {
+		sh.reserve()
 		sh.entries = append(sh.entries, entry{})
 		return len(sh.entries) - 1
 	}
@@ -369,7 +400,7 @@ func (sh *shard) slot(now int64) int {
 			sh.hand = 0
 		}
 		if e := &sh.entries[i]; e.fullAt <= now {
-			delete(sh.index, e.key)
+			sh.remove(e.hash, int32(i))
 			return i
 		}
 	}
@@ -392,7 +423,7 @@ func (pt *part) len() int {
 	for i := range pt.shards {
 		sh := &pt.shards[i]
 		sh.mu.Lock()
-		n += len(sh.index)
+		n += len(sh.entries)
 		sh.mu.Unlock()
 	}
 	return n
@@ -417,7 +448,7 @@ func (pt *part) close() {
 	for i := range pt.shards {
 		sh := &pt.shards[i]
 		sh.mu.Lock()
-		sh.index, sh.entries = nil, nil
+		sh.slots, sh.entries, sh.closed = nil, nil, true
 		sh.mu.Unlock()
 	}
 }
