@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"unsafe"
 )
 
 // HeaderRequestID is the header that carries the request id on every response.
@@ -32,7 +33,37 @@ type state struct {
 	idHeader [1]string
 	style    *Style
 	observer Observer
-	status   int // first status sent, 0 while the response has not started
+	status   int       // first status sent, 0 while the response has not started
+	ctx      *stateCtx // the context that carries the state
+}
+
+// stateCtx is the context that carries a state: one allocation holds the
+// context, the state and the storage of a request id recorded with
+// WithRequestIDFrom. It answers ctxKey itself and forwards every other key
+// to its parent.
+type stateCtx struct {
+	context.Context
+	st    state
+	idBuf [maxInlineID]byte
+}
+
+// maxInlineID is the longest request id WithRequestIDFrom keeps in the
+// state's own allocation.
+const maxInlineID = 32
+
+// Value implements context.Context.
+func (c *stateCtx) Value(key any) any {
+	if key == (ctxKey{}) {
+		return &c.st
+	}
+	return c.Context.Value(key)
+}
+
+// withState returns a context carrying a new state, which it returns too.
+func withState(parent context.Context) (context.Context, *state) {
+	c := &stateCtx{Context: parent}
+	c.st.ctx = c
+	return c, &c.st
 }
 
 func stateFrom(ctx context.Context) *state {
@@ -56,8 +87,9 @@ func Begin(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.R
 		}
 		return w, r
 	}
-	st := &state{ResponseWriter: w}
-	return st, r.WithContext(context.WithValue(r.Context(), ctxKey{}, st))
+	ctx, st := withState(r.Context())
+	st.ResponseWriter = w
+	return st, r.WithContext(ctx)
 }
 
 // Started reports whether the response to r has begun (a status or body byte
@@ -80,6 +112,22 @@ func WithRequestID(r *http.Request, id string) *http.Request {
 	return r.WithContext(ContextWithRequestID(r.Context(), id))
 }
 
+// WithRequestIDFrom records the id spelled by b as the request's id, like
+// WithRequestID, and, on a request that has been through Begin, keeps its
+// bytes (up to 32) in the per-request state's own allocation, so that
+// recording a generated id costs nothing more. b may be reused afterwards.
+func WithRequestIDFrom(r *http.Request, b []byte) *http.Request {
+	st := stateFrom(r.Context())
+	if st == nil || st.ctx == nil || len(b) == 0 || len(b) > maxInlineID || b[0] == 0 || st.ctx.idBuf[0] != 0 {
+		return WithRequestID(r, string(b))
+	}
+	// The buffer is written once and never again (its first byte is no
+	// longer 0), so the string over it never changes.
+	n := copy(st.ctx.idBuf[:], b)
+	st.id = unsafe.String(&st.ctx.idBuf[0], n)
+	return r
+}
+
 // RequestIDHeaderValue returns r's request id as a header value (a slice of
 // one) that lives in the per-request state's allocation, so that setting it
 // costs nothing more; nil when r has no id. The slice must not be modified.
@@ -99,11 +147,12 @@ func RequestIDHeaderValue(r *http.Request) []string {
 // happens below the fork (a write, a style chosen) does not reach r's state,
 // so the two sides never race.
 func Fork(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request) {
-	st := &state{ResponseWriter: w}
+	ctx, st := withState(r.Context())
+	st.ResponseWriter = w
 	if old := stateFrom(r.Context()); old != nil {
 		st.id, st.style, st.observer = old.id, old.style, old.observer
 	}
-	return st, r.WithContext(context.WithValue(r.Context(), ctxKey{}, st))
+	return st, r.WithContext(ctx)
 }
 
 // ContextWithRequestID returns a context carrying the request id, for code
@@ -113,7 +162,9 @@ func ContextWithRequestID(ctx context.Context, id string) context.Context {
 		st.id = id
 		return ctx
 	}
-	return context.WithValue(ctx, ctxKey{}, &state{id: id})
+	ctx, st := withState(ctx)
+	st.id = id
+	return ctx
 }
 
 // RequestID returns the request id stored in ctx, or "".
@@ -131,7 +182,9 @@ func WithStyle(r *http.Request, s *Style) *http.Request {
 		st.style = s
 		return r
 	}
-	return r.WithContext(context.WithValue(r.Context(), ctxKey{}, &state{style: s}))
+	ctx, st := withState(r.Context())
+	st.style = s
+	return r.WithContext(ctx)
 }
 
 // StyleOf returns the style failures of r are written in: the one set with
@@ -150,7 +203,9 @@ func WithObserver(r *http.Request, fn Observer) *http.Request {
 		st.observer = fn
 		return r
 	}
-	return r.WithContext(context.WithValue(r.Context(), ctxKey{}, &state{observer: fn}))
+	ctx, st := withState(r.Context())
+	st.observer = fn
+	return r.WithContext(ctx)
 }
 
 // ObserverOf returns the observer registered for r, or nil.
