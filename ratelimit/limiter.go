@@ -65,9 +65,11 @@ const (
 )
 
 // WithStore sets the store that keeps the buckets. The default is a new
-// MemoryStore of its own for each limiter; share one store (a Redis store,
-// for several instances) between limiters by passing it to each, with
-// distinct names (WithName).
+// MemoryStore of its own for each limiter. Limiters may share one store (a
+// Redis store, for several instances, or one MemoryStore): each keeps its
+// buckets apart under its name (see WithName), and a MemoryStore keeps each
+// name's keys, cap and overflow apart too, so that a flood on one limiter
+// never changes another's answers.
 func WithStore(s Store) Option {
 	if s == nil {
 		panic("apierror/ratelimit: WithStore: nil store")
@@ -113,9 +115,20 @@ func WithBurst(n int) Option {
 	return func(c *config) { c.burst = n }
 }
 
-// WithName names the limiter: its keys in the store are prefixed with the
-// name, so two limiters sharing a store share buckets only when they share a
-// name. The default is the limits' names joined with "+".
+// WithName names the limiter: two limiters sharing a store share buckets
+// exactly when they share a name, so giving two limiters one name makes
+// them one limit (a budget shared by two routes, say). The name also labels
+// the limiter's log lines.
+//
+// The default name is the limits' names joined with "+", "@", and the
+// place in the service's code that built the limiter: the last element of
+// its package path, its file and line, and "#n" for the n-th limiter built
+// at that place (by a helper function or a loop), such as
+// "60-per-1m0s@api/routes.go:42". It is stable across restarts and agrees
+// between instances of one build, so a shared Redis store keeps counting;
+// a new build that moves the call changes it (buckets then start full
+// once). Give a name where the count must survive such a change, or where
+// instances build their limiters in different orders.
 func WithName(name string) Option {
 	if name == "" {
 		panic("apierror/ratelimit: WithName: empty name")

@@ -63,9 +63,19 @@ var ErrStoreClosed = errors.New("apierror/ratelimit: store closed")
 // the store already holds keep their own buckets throughout. A request that
 // is refused, or costs nothing, never stores a key.
 //
-// Each held key costs about 150 bytes with a short key and two limits (the
-// key, 8 bytes a limit, the entry and its share of the index), and at most
-// about 300 bytes whatever the key's length (see MaxKeyLen); the store's
+// # Limiters sharing a store
+//
+// Each limiter name (see WithName) has a part of the store of its own:
+// its own shards, its own cap of MaxKeys keys and its own overflow
+// buckets. A flood of new keys on one limiter therefore never changes the
+// answers of another; the store's memory is bounded by MaxKeys times the
+// number of limiter names, which the service's code fixes. Take, Peek,
+// Refund and TakeAt called on the store directly use a part of their own.
+//
+// Each held key costs about 140 bytes with a key of up to 40 bytes and up
+// to two limits (an entry of 120 bytes holding both, and two 8-byte slots
+// of the index), and at most about 300 bytes whatever the key's length
+// (see MaxKeyLen); the store's
 // tests hold 100,000 keys, under a flood of a million, in less than 32 MiB
 // of heap, with short keys and with 1 KiB ones.
 type MemoryStore struct {
@@ -137,7 +147,8 @@ type memoryConfig struct {
 	shards  int
 }
 
-// MemoryClock sets the clock the store reads on Take (time.Now by default).
+// MemoryClock sets the clock the store reads on Take (by default the
+// monotonic clock, read once a decision and shared with the limiter).
 // Tests pass a manual clock; TakeAt takes the instant as an argument instead.
 func MemoryClock(now func() time.Time) MemoryOption {
 	if now == nil {
@@ -146,8 +157,8 @@ func MemoryClock(now func() time.Time) MemoryOption {
 	return func(c *memoryConfig) { c.now = now }
 }
 
-// MemoryMaxKeys caps how many keys the store holds (DefaultMaxKeys by
-// default); see MemoryStore for what happens at the cap.
+// MemoryMaxKeys caps how many keys the store holds for each limiter name
+// (DefaultMaxKeys by default); see MemoryStore for what happens at the cap.
 func MemoryMaxKeys(n int) MemoryOption {
 	if n <= 0 {
 		panic("apierror/ratelimit: MemoryMaxKeys: the cap must be positive")
