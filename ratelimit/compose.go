@@ -17,7 +17,7 @@ type pass struct {
 	cost int
 	prev *pass // the pass of the limiter further out, if any
 	vals [3]string
-	buf  [80]byte
+	buf  [48]byte
 }
 
 // ledgerKey finds a request's ledger in its context.
