@@ -44,6 +44,33 @@ func (e *entry) setKey(key string) {
 	e.klen, e.long = -1, strings.Clone(key)
 }
 
+// tats returns the entry's theoretical arrival times, one per limit.
+func (e *entry) tats() []int64 {
+	if e.more != nil {
+		return e.more
+	}
+	return e.inline[:e.n]
+}
+
+// reset gives the entry full buckets for n limits at now.
+func (e *entry) reset(n int, now int64) {
+	e.n, e.more = int32(n), nil
+	if n > len(e.inline) {
+		e.more = make([]int64, n)
+	}
+	tats := e.tats()
+	for i := range tats {
+		tats[i] = now
+	}
+}
+
+// grow extends e's buckets to n limits, the new ones full at now.
+func (e *entry) grow(n int, now int64) {
+	old := e.tats()
+	e.reset(n, now)
+	copy(e.tats(), old)
+}
+
 func tagOf(h uint64) uint32 { return uint32(h >> 32) }
 
 // find returns the position of key's entry (hash h), or -1. The caller
