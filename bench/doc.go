@@ -1,8 +1,9 @@
 // Package bench holds side-by-side benchmarks of the apierror library against
 // the libraries a Go service would otherwise use for the same job: chi's own
 // middleware, go-chi/render, huma, echo, go-chi/httprate, ulule/limiter,
-// sethvargo/go-limiter, throttled, go-redis/redis_rate and plain
-// encoding/json, x/time/rate and validator/v10.
+// sethvargo/go-limiter, throttled, go-redis/redis_rate, hashicorp's
+// go-retryablehttp and plain encoding/json, x/time/rate, validator/v10 and
+// net/http's client.
 //
 // It is a module of its own, so the library's users never download the peers.
 // Every benchmark is named Benchmark<Group>/<setting>=.../impl=<name>; impl

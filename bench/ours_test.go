@@ -55,11 +55,13 @@ func oursLimiterMiddlewares() []mwImpl {
 	}}}
 }
 
-// oursRedisLimiters is the library's Redis store, with its defaults, on the
-// server at addr.
+// oursRedisLimiters is the library's Redis store on the server at addr,
+// with its defaults but for a timeout of a second (the default 100ms is
+// within reach of a shared machine's scheduling pauses, and a decision
+// past it is an error here, not a measurement).
 func oursRedisLimiters(addr string) []limiterImpl {
 	return []limiterImpl{{"ours", func(tb testing.TB, keys []string) decider {
-		s := redisstore.New(redisClient(tb, addr, tripsOf("ours")), redisstore.WithPrefix("bench-ours:"))
+		s := redisstore.New(redisClient(tb, addr, tripsOf("ours")), redisstore.WithPrefix("bench-ours:"), redisstore.WithTimeout(time.Second))
 		tb.Cleanup(func() { _ = s.Close() })
 		return storeDecider(s)
 	}}}

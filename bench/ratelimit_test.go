@@ -108,8 +108,10 @@ func BenchmarkRateLimitMemory(b *testing.B) {
 // happen); a decision the limiter could not make (throttled gives up after
 // ten lost compare-and-swap rounds on a contended key) is counted and
 // reported as errors/op. The parallel runs use parallelism goroutines per
-// GOMAXPROCS (see testing.B.SetParallelism).
-func benchLimiters(b *testing.B, impls []limiterImpl, keyCounts []int, parallelism int) {
+// GOMAXPROCS (see testing.B.SetParallelism). serverTime, when given, reads
+// the total time the limiters' server has spent on their commands; its
+// growth over a run is reported per decision as server-ns/op.
+func benchLimiters(b *testing.B, impls []limiterImpl, keyCounts []int, parallelism int, serverTime ...func(testing.TB) time.Duration) {
 	ctx := context.Background()
 	top := b // owns the limiters' cleanups: a sub-benchmark runs its own after each of its rounds
 	names := make([]string, len(impls))
@@ -138,6 +140,10 @@ func benchLimiters(b *testing.B, impls []limiterImpl, keyCounts []int, paralleli
 			benchKeyed(b, names, n, parallelism, func(b *testing.B, name string) keyedRun {
 				d := get(b, name)
 				var errs, refused atomic.Int64
+				var server0 time.Duration
+				for _, st := range serverTime {
+					server0 = st(b)
+				}
 				return keyedRun{
 					worker: func() func(int) {
 						return func(i int) {
@@ -151,6 +157,9 @@ func benchLimiters(b *testing.B, impls []limiterImpl, keyCounts []int, paralleli
 						}
 					},
 					check: func() {
+						for _, st := range serverTime {
+							b.ReportMetric(float64(st(b)-server0)/float64(b.N), "server-ns/op")
+						}
 						if n := refused.Load(); n > 0 {
 							b.Fatalf("%d refusals: the benchmark's limit is too low for this limiter", n)
 						}

@@ -26,21 +26,33 @@ type ctxKey struct{}
 // state is the per-request record the middleware keeps in the request's
 // context: one allocation carries the request id, its header value, the
 // style, the observer and whether the response has started. It doubles as the
-// tracking ResponseWriter that Begin installs.
+// tracking ResponseWriter that Begin installs, which also intercepts error
+// responses written without the library (see intercept.go).
 type state struct {
 	http.ResponseWriter
 	id       string
 	idHeader [1]string
 	style    *Style
 	observer Observer
-	status   int       // first status sent, 0 while the response has not started
-	ctx      *stateCtx // the context that carries the state
+	status   int           // first status sent, 0 while the response has not started
+	req      *http.Request // the request as last seen by Begin or Finish, for the observer
+	hold     *held         // an intercepted error response held back; nil on the success path
+	caught   *Error        // the envelope an interception wrote, until Finish reports it
+	idKey    any           // another context key the request id is visible under
+	// passThrough turns interception off (WithIntercept(r, false)).
+	passThrough bool
+	// writing is set while Write sends an envelope through the writer.
+	writing bool
+	// body tracks the request body (Begin installs it on a request with a
+	// body; Fork shares the tracker of the state it forks), nil otherwise.
+	body *bodyTracker
+	ctx  *stateCtx // the context that carries the state
 }
 
 // stateCtx is the context that carries a state: one allocation holds the
 // context, the state and the storage of a request id recorded with
-// WithRequestIDFrom. It answers ctxKey itself and forwards every other key
-// to its parent.
+// WithRequestIDFrom. It answers ctxKey itself, the request id under the
+// state's idKey as well, and forwards every other key to its parent.
 type stateCtx struct {
 	context.Context
 	st    state
@@ -51,10 +63,13 @@ type stateCtx struct {
 // state's own allocation.
 const maxInlineID = 32
 
-// Value implements context.Context.
+// Value answers the state, the request id under idKey, or asks the parent.
 func (c *stateCtx) Value(key any) any {
 	if key == (ctxKey{}) {
 		return &c.st
+	}
+	if c.st.idKey != nil && c.st.id != "" && key == c.st.idKey {
+		return c.st.id
 	}
 	return c.Context.Value(key)
 }
@@ -67,33 +82,45 @@ func withState(parent context.Context) (context.Context, *state) {
 }
 
 func stateFrom(ctx context.Context) *state {
+	if c, ok := ctx.(*stateCtx); ok {
+		return &c.st
+	}
 	st, _ := ctx.Value(ctxKey{}).(*state)
 	return st
 }
 
 // Begin prepares a request for the library: it returns a ResponseWriter that
 // records when the response starts (so Write never writes into a started
-// response) and a request whose context carries the per-request state that
-// RequestID, style selection and the observer use. It is idempotent: a request
-// that has been through Begin is returned as it is. The middleware calls it;
-// a service calls it only when it mounts none of the middleware.
+// response) and intercepts error responses from code that does not know the
+// library (see Finish and WithIntercept), and a request whose context
+// carries the per-request state that RequestID, style selection and the
+// observer use. It is idempotent: a request that has been through Begin is
+// returned as it is. The middleware calls it, and Finish once the handler
+// below returns; a service calls them only when it mounts none of the
+// middleware.
 func Begin(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request) {
 	if st := stateFrom(r.Context()); st != nil {
 		if st.ResponseWriter == nil {
 			// State made by WithStyle or WithRequestID before Begin: start
 			// tracking now.
 			st.ResponseWriter = w
+			st.req = r
 			return st, r
 		}
 		return w, r
 	}
 	ctx, st := withState(r.Context())
 	st.ResponseWriter = w
-	return st, r.WithContext(ctx)
+	r = r.WithContext(ctx)
+	st.track(r)
+	st.req = r
+	return st, r
 }
 
 // Started reports whether the response to r has begun (a status or body byte
-// was sent through the writer Begin returned), and the status sent.
+// was sent through the writer Begin returned), and the status sent. An error
+// response the writer holds back to intercept has not begun: Write may still
+// answer the request, and replaces it.
 func Started(r *http.Request) (bool, int) {
 	if st := stateFrom(r.Context()); st != nil && st.status != 0 {
 		return true, st.status
@@ -143,16 +170,20 @@ func RequestIDHeaderValue(r *http.Request) []string {
 // Fork gives code that runs the rest of a request on another writer (a
 // buffer, as a timeout does, or a goroutine of its own) a per-request state
 // of its own: the returned request's context carries a copy of r's request
-// id, style and observer, and the returned writer tracks w alone. What
-// happens below the fork (a write, a style chosen) does not reach r's state,
-// so the two sides never race.
+// id, style, observer and interception setting, and the returned writer
+// tracks (and intercepts) w alone; call Finish with it when the code below
+// returns. What happens below the fork (a write, a style chosen) does not
+// reach r's state, so the two sides never race.
 func Fork(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request) {
 	ctx, st := withState(r.Context())
 	st.ResponseWriter = w
 	if old := stateFrom(r.Context()); old != nil {
-		st.id, st.style, st.observer = old.id, old.style, old.observer
+		st.id, st.style, st.observer, st.body = old.id, old.style, old.observer, old.body
+		st.idKey, st.passThrough = old.idKey, old.passThrough
 	}
-	return st, r.WithContext(ctx)
+	r = r.WithContext(ctx)
+	st.req = r
+	return st, r
 }
 
 // ContextWithRequestID returns a context carrying the request id, for code
@@ -216,10 +247,19 @@ func ObserverOf(r *http.Request) Observer {
 	return nil
 }
 
-// The tracking writer. It records the first status and forwards everything,
+// The tracking writer. It records the first status, holds back an error
+// response to intercept (intercept.go), and forwards everything else,
 // including the optional interfaces through Unwrap (http.ResponseController).
 
 func (st *state) WriteHeader(code int) {
+	switch {
+	case st.writing:
+	case st.hold != nil:
+		return // an intercepted response: later statuses mean nothing
+	case code >= 400 && code <= 599 && st.status == 0 && !st.passThrough && !jsonContent(st.ResponseWriter.Header()):
+		st.intercept(code)
+		return
+	}
 	if st.status == 0 && code >= 200 || code == http.StatusSwitchingProtocols {
 		st.status = code
 	}
@@ -227,6 +267,9 @@ func (st *state) WriteHeader(code int) {
 }
 
 func (st *state) Write(b []byte) (int, error) {
+	if st.hold != nil && !st.writing {
+		return st.hold.Write(b)
+	}
 	if st.status == 0 {
 		st.status = http.StatusOK
 	}
@@ -234,6 +277,9 @@ func (st *state) Write(b []byte) (int, error) {
 }
 
 func (st *state) ReadFrom(src io.Reader) (int64, error) {
+	if st.hold != nil {
+		return io.Copy(st.hold, src)
+	}
 	if st.status == 0 {
 		st.status = http.StatusOK
 	}
@@ -243,8 +289,12 @@ func (st *state) ReadFrom(src io.Reader) (int64, error) {
 	return io.Copy(struct{ io.Writer }{st.ResponseWriter}, src)
 }
 
-// Flush implements http.Flusher when the underlying writer can flush.
+// Flush implements http.Flusher when the underlying writer can flush. An
+// intercepted error response is answered with its envelope first.
 func (st *state) Flush() {
+	if st.hold != nil {
+		st.emit()
+	}
 	if st.status == 0 {
 		st.status = http.StatusOK
 	}
@@ -252,9 +302,12 @@ func (st *state) Flush() {
 }
 
 // Hijack implements http.Hijacker; after it the response counts as started.
+// An intercepted error response still held back is dropped: the connection
+// belongs to the handler now.
 func (st *state) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	c, rw, err := http.NewResponseController(st.ResponseWriter).Hijack()
 	if err == nil {
+		st.release()
 		st.status = http.StatusSwitchingProtocols
 	}
 	return c, rw, err

@@ -58,8 +58,13 @@ func Decode(resp *http.Response) (*Error, error) {
 }
 
 // DecodeBody is Decode for a status, a Content-Type and a body already read.
-// It never fails: a body in no known style gives an *Error whose kind follows
-// the status.
+// It never fails. A body in no known style gives an *Error whose kind
+// follows the status (KindForStatus: every status from 400 to 599 has one,
+// 419, 499 and 520 included) and whose message is the body's first line
+// when it is plain text (bounded, markup and control characters removed),
+// or the status's phrase. The decoded error's HTTPStatus is the status when
+// the style (or the kind, for a body in no style) would answer its kind
+// with another.
 func DecodeBody(status int, contentType string, body []byte) *Error {
 	var m map[string]any
 	d := json.NewDecoder(bytes.NewReader(body))
@@ -67,7 +72,7 @@ func DecodeBody(status int, contentType string, body []byte) *Error {
 		mt, _, _ := mime.ParseMediaType(contentType)
 		if mt == "application/problem+json" {
 			if e, ok := Problem.Parse(m); ok {
-				return e
+				return decoded(e, Problem, status)
 			}
 		}
 		for _, s := range Styles() {
@@ -75,55 +80,34 @@ func DecodeBody(status int, contentType string, body []byte) *Error {
 				continue
 			}
 			if e, ok := s.Parse(m); ok {
-				if e.Kind == Unknown {
-					e.Kind = kindForStatus(status)
-				}
-				return e
+				return decoded(e, s, status)
 			}
 		}
 	}
-	return &Error{Kind: kindForStatus(status), Message: statusText(status)}
+	e := &Error{Kind: KindForStatus(status)}
+	if m == nil && !json.Valid(body) {
+		e.Message = foreignMessage(contentType, body)
+	}
+	if e.Message == "" {
+		e.Message = statusText(status)
+	}
+	if e.Kind != Unknown && e.Kind.Status() != status {
+		e.HTTPStatus = status
+	}
+	return e
 }
 
-// kindForStatus is the kind a bare status most likely means.
-func kindForStatus(status int) Kind {
-	switch status {
-	case 400, 422:
-		return InvalidRequest
-	case 401:
-		return NotAuthenticated
-	case 403:
-		return PermissionDenied
-	case 404, 410:
-		return NotFound
-	case 405:
-		return MethodNotAllowed
-	case 409:
-		return Conflict
-	case 412:
-		return PreconditionFailed
-	case 413:
-		return PayloadTooLarge
-	case 415:
-		return UnsupportedMediaType
-	case 428:
-		return PreconditionRequired
-	case 429:
-		return RateLimited
-	case 499:
-		return Canceled
-	case 503:
-		return Unavailable
-	case 504, 408:
-		return Timeout
+// decoded completes an error that style s parsed from a response with the
+// status: a kind from the status when the body named none, and the status
+// itself when s would answer the kind with another.
+func decoded(e *Error, s *Style, status int) *Error {
+	if e.Kind == Unknown {
+		e.Kind = KindForStatus(status)
 	}
-	if status >= 500 {
-		return Internal
+	if status >= 400 && status <= 599 && s.code(e.kindOrInternal()).Status != status {
+		e.HTTPStatus = status
 	}
-	if status >= 400 {
-		return InvalidRequest
-	}
-	return Unknown
+	return e
 }
 
 func str(v any) string {
@@ -213,7 +197,15 @@ func init() {
 			return nil, false
 		}
 		e := &Error{Message: str(body["message"]), RequestID: str(body["request_id"])}
-		codeAndKind(DevDocs, e, code, str(body["reason"]))
+		reason := str(body["reason"])
+		codeAndKind(DevDocs, e, code, reason)
+		if k, ok := ParseKind(reason); ok && e.Kind == Unknown && k != Unknown {
+			// A kind with a status of its own: CLIENT-418 for CLIENT-400.
+			c := DevDocs.code(k).Code
+			if i := strings.LastIndexByte(c, '-'); i > 0 && strings.HasPrefix(code, c[:i+1]) {
+				e.Kind, e.Code = k, ""
+			}
+		}
 		e.Fields = parseFields(body["errors"], fieldNames)
 		e.Info = info(body["info"])
 		return e, true

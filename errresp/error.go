@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"strconv"
 	"time"
 )
@@ -24,6 +25,13 @@ type Error struct {
 	// Code, when set, replaces the style's code for the kind (the status stays
 	// the style's). Use it for a service-specific code such as "VM_LOCKED".
 	Code string
+	// HTTPStatus, when it is from 400 to 599, is the status the error is
+	// written with, whatever status the style gives its kind: for a service
+	// that needs a status the style would not pick (a 418, a 451), and for
+	// a response intercepted from a handler, whose status is kept. Other
+	// values are ignored. Decode sets it when the response's status is not
+	// the one the style gives the kind.
+	HTTPStatus int
 	// Fields lists per-field validation failures.
 	Fields []FieldError
 	// Info holds structured extras: quota numbers, "totpConfigured",
@@ -160,8 +168,14 @@ func (e *Error) Status(s *Style) int {
 	if s == nil {
 		s = Default
 	}
+	if e.ownStatus() {
+		return e.HTTPStatus
+	}
 	return s.code(e.kindOrInternal()).Status
 }
+
+// ownStatus reports whether e carries a status of its own (HTTPStatus).
+func (e *Error) ownStatus() bool { return e.HTTPStatus >= 400 && e.HTTPStatus <= 599 }
 
 func (e *Error) kindOrInternal() Kind {
 	if k := e.effectiveKind(); k != Unknown {
@@ -204,8 +218,11 @@ func asError(err error) *Error {
 
 // From turns any error into an *Error. The first *Error in err's chain is
 // returned as it is (with the kind taken from an inner error where its own is
-// unset); context.DeadlineExceeded becomes Timeout, context.Canceled becomes
-// Canceled, *http.MaxBytesError becomes PayloadTooLarge naming the limit;
+// unset, and its HTTPStatus kept); context.DeadlineExceeded,
+// http.ErrHandlerTimeout and os.ErrDeadlineExceeded (a read of the body
+// past its deadline) become Timeout, context.Canceled becomes Canceled,
+// *http.MaxBytesError becomes PayloadTooLarge naming the limit,
+// http.ErrNotSupported becomes NotImplemented;
 // anything else becomes Internal with a generic message and err as its cause,
 // so nothing of its text reaches a client. From(nil) returns nil.
 func From(err error) *Error {
@@ -230,7 +247,9 @@ func From(err error) *Error {
 	switch {
 	case errors.As(err, &mbe):
 		return &Error{Kind: PayloadTooLarge, Message: "The request body is larger than the limit of " + strconv.FormatInt(mbe.Limit, 10) + " bytes.", Err: err}
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, http.ErrNotSupported):
+		return &Error{Kind: NotImplemented, Err: err}
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, http.ErrHandlerTimeout), errors.Is(err, os.ErrDeadlineExceeded):
 		return &Error{Kind: Timeout, Message: msgTimeout, Err: err}
 	case errors.Is(err, context.Canceled):
 		return &Error{Kind: Canceled, Message: msgCanceled, Err: err}

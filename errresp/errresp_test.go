@@ -507,6 +507,8 @@ func TestFrom(t *testing.T) {
 		{"max bytes", &http.MaxBytesError{Limit: 65536}, PayloadTooLarge, "The request body is larger than the limit of 65536 bytes."},
 		{"wrapped error", fmt.Errorf("handler: %w", notFound), NotFound, "no such vm"},
 		{"unkinded wrapper", &Error{Message: "outer", Err: notFound}, NotFound, "outer"},
+		{"handler timeout", http.ErrHandlerTimeout, Timeout, msgTimeout},
+		{"not supported", fmt.Errorf("flush: %w", http.ErrNotSupported), NotImplemented, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -524,6 +526,9 @@ func TestFrom(t *testing.T) {
 				t.Errorf("the cause is not reachable through Unwrap")
 			}
 		})
+	}
+	if e := From(fmt.Errorf("x: %w", &Error{Kind: Gone, HTTPStatus: 410})); e.Kind != Gone || e.Status(GPCN) != 410 {
+		t.Errorf("own status lost through a wrapper: %+v", e)
 	}
 	if From(nil) != nil || KindOf(nil) != Unknown || KindOf(errors.New("x")) != Internal {
 		t.Error("From(nil) / KindOf")
@@ -651,7 +656,13 @@ func TestDecodeForeignBodies(t *testing.T) {
 		kind   Kind
 	}{
 		{404, "text/html", "<html>not found</html>", NotFound},
-		{502, "", "", Internal},
+		{502, "", "", BadGateway},
+		{500, "", "", Internal},
+		{520, "text/plain", "origin error", Internal},
+		{419, "text/plain", "page expired", ClientError},
+		{499, "", "", Canceled},
+		{410, "", "", Gone},
+		{422, "", "", Unprocessable},
 		{429, "application/json", `{"foo":1}`, RateLimited},
 		{400, "application/json", `[1,2]`, InvalidRequest},
 		{403, "application/problem+json", `{"type":"https://x/y","title":"Nope","status":403}`, PermissionDenied},

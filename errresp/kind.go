@@ -70,6 +70,30 @@ const (
 	Timeout
 	// Canceled: the client went away before the answer was ready.
 	Canceled
+	// Gone: the resource existed and was removed for good.
+	Gone
+	// Unprocessable: the body is well-formed but its content cannot be processed.
+	Unprocessable
+	// BadGateway: a server upstream answered badly or not at all.
+	BadGateway
+	// NotImplemented: the server does not support what the request asks for.
+	NotImplemented
+	// HTTPVersionNotSupported: the request's HTTP version is not supported.
+	HTTPVersionNotSupported
+	// NotAcceptable: no representation matches the request's Accept headers.
+	NotAcceptable
+	// URITooLong: the request's URI is longer than the server accepts.
+	URITooLong
+	// HeaderTooLarge: the request's header fields are larger than the server accepts.
+	HeaderTooLarge
+	// RequestTimeout: the client took too long to send its request.
+	RequestTimeout
+	// LengthRequired: the request must carry a Content-Length.
+	LengthRequired
+	// RangeNotSatisfiable: the requested byte range lies outside the resource.
+	RangeNotSatisfiable
+	// ClientError: a client error the catalogue has no kind of its own for.
+	ClientError
 
 	kindEnd // one past the last Kind; keep last.
 )
@@ -84,33 +108,45 @@ func Kinds() []Kind {
 }
 
 var kindNames = [kindEnd]string{
-	Unknown:              "unknown",
-	InvalidRequest:       "invalid_request",
-	InvalidCredentials:   "invalid_credentials",
-	TwoFactorRequired:    "two_factor_required",
-	InvalidOTP:           "invalid_otp",
-	NotAuthenticated:     "not_authenticated",
-	SessionExpired:       "session_expired",
-	CredentialInvalid:    "credential_invalid",
-	CredentialExpired:    "credential_expired",
-	CredentialMalformed:  "credential_malformed",
-	WrongAuthScheme:      "wrong_auth_scheme",
-	PermissionDenied:     "permission_denied",
-	InsufficientScope:    "insufficient_scope",
-	NotFound:             "not_found",
-	MethodNotAllowed:     "method_not_allowed",
-	Conflict:             "conflict",
-	PreconditionFailed:   "precondition_failed",
-	PreconditionRequired: "precondition_required",
-	PayloadTooLarge:      "payload_too_large",
-	UnsupportedMediaType: "unsupported_media_type",
-	QuotaExceeded:        "quota_exceeded",
-	CapacityUnavailable:  "capacity_unavailable",
-	RateLimited:          "rate_limited",
-	Internal:             "internal",
-	Unavailable:          "unavailable",
-	Timeout:              "timeout",
-	Canceled:             "canceled",
+	Unknown:                 "unknown",
+	InvalidRequest:          "invalid_request",
+	InvalidCredentials:      "invalid_credentials",
+	TwoFactorRequired:       "two_factor_required",
+	InvalidOTP:              "invalid_otp",
+	NotAuthenticated:        "not_authenticated",
+	SessionExpired:          "session_expired",
+	CredentialInvalid:       "credential_invalid",
+	CredentialExpired:       "credential_expired",
+	CredentialMalformed:     "credential_malformed",
+	WrongAuthScheme:         "wrong_auth_scheme",
+	PermissionDenied:        "permission_denied",
+	InsufficientScope:       "insufficient_scope",
+	NotFound:                "not_found",
+	MethodNotAllowed:        "method_not_allowed",
+	Conflict:                "conflict",
+	PreconditionFailed:      "precondition_failed",
+	PreconditionRequired:    "precondition_required",
+	PayloadTooLarge:         "payload_too_large",
+	UnsupportedMediaType:    "unsupported_media_type",
+	QuotaExceeded:           "quota_exceeded",
+	CapacityUnavailable:     "capacity_unavailable",
+	RateLimited:             "rate_limited",
+	Internal:                "internal",
+	Unavailable:             "unavailable",
+	Timeout:                 "timeout",
+	Canceled:                "canceled",
+	Gone:                    "gone",
+	Unprocessable:           "unprocessable",
+	BadGateway:              "bad_gateway",
+	NotImplemented:          "not_implemented",
+	HTTPVersionNotSupported: "http_version_not_supported",
+	NotAcceptable:           "not_acceptable",
+	URITooLong:              "uri_too_long",
+	HeaderTooLarge:          "header_too_large",
+	RequestTimeout:          "request_timeout",
+	LengthRequired:          "length_required",
+	RangeNotSatisfiable:     "range_not_satisfiable",
+	ClientError:             "client_error",
 }
 
 // String returns the kind's stable snake_case name, such as "rate_limited".
@@ -153,7 +189,7 @@ func ParseKind(name string) (Kind, bool) {
 // another (Gcore answers CapacityUnavailable with 403, as its page says).
 func (k Kind) Status() int {
 	switch k {
-	case InvalidRequest, TwoFactorRequired, InvalidOTP:
+	case InvalidRequest, TwoFactorRequired, InvalidOTP, ClientError:
 		return 400
 	case InvalidCredentials, NotAuthenticated, SessionExpired, CredentialInvalid,
 		CredentialExpired, CredentialMalformed, WrongAuthScheme:
@@ -164,24 +200,46 @@ func (k Kind) Status() int {
 		return 404
 	case MethodNotAllowed:
 		return 405
+	case NotAcceptable:
+		return 406
+	case RequestTimeout:
+		return 408
 	case Conflict:
 		return 409
+	case Gone:
+		return 410
+	case LengthRequired:
+		return 411
 	case PreconditionFailed:
 		return 412
 	case PayloadTooLarge:
 		return 413
+	case URITooLong:
+		return 414
 	case UnsupportedMediaType:
 		return 415
+	case RangeNotSatisfiable:
+		return 416
+	case Unprocessable:
+		return 422
 	case PreconditionRequired:
 		return 428
 	case RateLimited:
 		return 429
+	case HeaderTooLarge:
+		return 431
 	case Canceled:
 		return 499
+	case NotImplemented:
+		return 501
+	case BadGateway:
+		return 502
 	case Unavailable, CapacityUnavailable:
 		return 503
 	case Timeout:
 		return 504
+	case HTTPVersionNotSupported:
+		return 505
 	}
 	return 500
 }
@@ -193,10 +251,79 @@ func (k Kind) Status() int {
 // elsewhere (another region or size), which callers must decide themselves.
 func (k Kind) Retryable() bool {
 	switch k {
-	case RateLimited, Internal, Unavailable, Timeout, CapacityUnavailable, Unknown:
+	case RateLimited, Internal, Unavailable, Timeout, CapacityUnavailable, Unknown,
+		BadGateway, RequestTimeout:
 		return true
 	}
 	return false
+}
+
+// KindForStatus returns the kind an error status means when nothing else
+// says more: 404 is NotFound, 422 Unprocessable, 502 BadGateway, and so on
+// for every status the catalogue names. Any other status from 400 to 499
+// (419, 451, ...) is ClientError and any other from 500 to 599 (507, 520,
+// ...) Internal; a status outside 400 to 599 gives Unknown. An *Error that
+// must keep such a status sets Error.HTTPStatus.
+func KindForStatus(status int) Kind {
+	switch status {
+	case 400:
+		return InvalidRequest
+	case 401, 407:
+		return NotAuthenticated
+	case 403:
+		return PermissionDenied
+	case 404:
+		return NotFound
+	case 405:
+		return MethodNotAllowed
+	case 406:
+		return NotAcceptable
+	case 408:
+		return RequestTimeout
+	case 409:
+		return Conflict
+	case 410:
+		return Gone
+	case 411:
+		return LengthRequired
+	case 412:
+		return PreconditionFailed
+	case 413:
+		return PayloadTooLarge
+	case 414:
+		return URITooLong
+	case 415:
+		return UnsupportedMediaType
+	case 416:
+		return RangeNotSatisfiable
+	case 422:
+		return Unprocessable
+	case 428:
+		return PreconditionRequired
+	case 429:
+		return RateLimited
+	case 431:
+		return HeaderTooLarge
+	case 499:
+		return Canceled
+	case 501:
+		return NotImplemented
+	case 502:
+		return BadGateway
+	case 503:
+		return Unavailable
+	case 504:
+		return Timeout
+	case 505:
+		return HTTPVersionNotSupported
+	}
+	switch {
+	case status >= 400 && status < 500:
+		return ClientError
+	case status >= 500 && status < 600:
+		return Internal
+	}
+	return Unknown
 }
 
 // statusText is http.StatusText with the one non-standard status we use.

@@ -59,6 +59,9 @@ type Style struct {
 	isShared [kindEnd]bool     // the kind's code is another kind's too
 	ctHeader []string          // ContentType, as a header value
 	builtin  bool              // a style of this package: its member names need no escaping
+	// statusTitles: the style's titles are the status phrases, so an error
+	// with a status of its own takes that status's phrase (Problem).
+	statusTitles bool
 }
 
 func (s *Style) init() {

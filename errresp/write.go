@@ -18,6 +18,7 @@ var ErrResponseStarted = errors.New("errresp: response already started; error en
 var (
 	nosniffHeader = []string{"nosniff"}
 	noStoreHeader = []string{"no-store"}
+	closeHeader   = []string{"close"}
 )
 
 type scratch struct {
@@ -35,7 +36,11 @@ var scratchPool = sync.Pool{New: func() any { return &scratch{obj: Object{buf: m
 // Write sets the status, Content-Type, X-Content-Type-Options: nosniff,
 // Cache-Control: no-store, X-Request-ID (when the request has an id),
 // Retry-After (when the error has one) and the error's extra headers, and
-// removes Content-Length. The body is valid JSON whatever bytes the message
+// removes Content-Length. When the request carries a body that has not been
+// read to its end (the envelope answers it before or instead of reading it),
+// Write also sets Connection: close on HTTP/1, so that the server closes the
+// connection after the answer instead of first reading the rest of the body:
+// a client sending its body slowly cannot hold the answer back. The body is valid JSON whatever bytes the message
 // or fields hold, and holds nothing of the error's cause. It calls the
 // request's Observer, if any, before writing.
 //
@@ -61,13 +66,14 @@ func Write(w http.ResponseWriter, r *http.Request, err error) error {
 		}
 	}
 	kind := e.kindOrInternal()
-	c := style.code(kind)
+	c := style.resolve(e, kind)
 
 	h := w.Header()
 	delete(h, "Content-Length")
 	h["Content-Type"] = style.ctHeader
 	h["X-Content-Type-Options"] = nosniffHeader
 	h["Cache-Control"] = noStoreHeader
+	closeIfUnread(w, h, st, r)
 	var id string
 	if st != nil && st.id != "" {
 		id = st.id
@@ -93,8 +99,15 @@ func Write(w http.ResponseWriter, r *http.Request, err error) error {
 	sc.obj = Object{buf: append(sc.obj.buf[:0], '{'), ownKeys: style.builtin}
 	style.Encode(&sc.obj, &sc.env)
 	sc.obj.buf = append(sc.obj.buf, '}', '\n')
+	if st != nil {
+		st.release() // an intercepted response held back is replaced by this one
+		st.writing = true
+	}
 	w.WriteHeader(c.Status)
 	_, werr := w.Write(sc.obj.buf)
+	if st != nil {
+		st.writing = false
+	}
 	if cap(sc.obj.buf) <= 64<<10 {
 		sc.env = Envelope{}
 		scratchPool.Put(sc)
@@ -114,11 +127,27 @@ func Render(s *Style, err error, requestID string) ([]byte, int) {
 		return nil, 0
 	}
 	kind := e.kindOrInternal()
-	c := s.code(kind)
+	c := s.resolve(e, kind)
 	env := envelope(e, kind, c, requestID)
 	o := Object{buf: []byte{'{'}, ownKeys: s.builtin}
 	s.Encode(&o, &env)
 	return append(o.buf, '}', '\n'), c.Status
+}
+
+// resolve returns the style's code for e, whose kind is k, with e's own
+// status when it has one; a style whose titles are status phrases (Problem)
+// then takes the phrase of that status.
+func (s *Style) resolve(e *Error, k Kind) Code {
+	c := s.code(k)
+	if e.ownStatus() && e.HTTPStatus != c.Status {
+		c.Status = e.HTTPStatus
+		if s.statusTitles {
+			if t := statusText(c.Status); t != "" {
+				c.Title = t
+			}
+		}
+	}
+	return c
 }
 
 // envelope resolves e against the style's code c.

@@ -34,6 +34,10 @@ func TestEndToEnd(t *testing.T) {
 		{"fields and quota", walkFieldsAndQuota},
 		{"guards", walkGuards},
 		{"limits", walkLimits},
+		{"legacy", walkLegacy},
+		{"hardening", walkHardening},
+		{"guessing", walkGuessing},
+		{"code guessing", walkCodeGuessing},
 	}
 	for _, style := range errresp.Styles() {
 		for _, sc := range scenarios {

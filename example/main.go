@@ -6,7 +6,8 @@
 //	go run ./example -redis 127.0.0.1:6379
 //
 // It prints where it listens, the demo credentials and a few curl lines to try,
-// and stops cleanly on SIGINT or SIGTERM. GET /errors lists every error the
+// and stops cleanly on SIGINT or SIGTERM: requests in flight get -grace (5 s)
+// to finish, then the connections still open (slow clients) are cut. GET /errors lists every error the
 // active style answers with; GET /openapi.json describes the API.
 package main
 
@@ -36,18 +37,32 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
 	style := flag.String("style", "problem", "envelope style: "+styleNames())
 	redisAddr := flag.String("redis", "", "Redis address for the rate-limit store (empty: in memory)")
+	grace := flag.Duration("grace", 5*time.Second, "on SIGINT or SIGTERM, how long requests in flight may take before their connections are cut")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Stdout, *addr, *style, *redisAddr); err != nil {
+	if err := run(ctx, os.Stdout, *addr, *style, *redisAddr, *grace); err != nil {
 		fmt.Fprintln(os.Stderr, "example:", err)
 		os.Exit(1)
 	}
 }
 
-// run serves the demo API until ctx ends, then shuts down gracefully.
-func run(ctx context.Context, out io.Writer, addr, styleName, redisAddr string) error {
+// The server's limits on a client's time. ReadHeaderTimeout and ReadTimeout
+// bound a client sending its request slowly (headers, then body; a route's
+// Timeout cuts its body sooner), WriteTimeout one reading the answer slowly,
+// IdleTimeout a kept-alive connection left unused.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 15 * time.Second
+	writeTimeout      = 30 * time.Second
+	idleTimeout       = time.Minute
+)
+
+// run serves the demo API until ctx ends, then shuts down: requests in
+// flight get grace to finish, and the connections still open after it
+// (clients that send or read slowly) are cut.
+func run(ctx context.Context, out io.Writer, addr, styleName, redisAddr string, grace time.Duration) error {
 	style, ok := errresp.StyleNamed(styleName)
 	if !ok {
 		return fmt.Errorf("unknown style %q; choose one of %s", styleName, styleNames())
@@ -64,8 +79,10 @@ func run(ctx context.Context, out io.Writer, addr, styleName, redisAddr string) 
 	}
 	srv := &http.Server{
 		Handler:           newService(style, store).routes(),
-		ReadHeaderTimeout: 5 * time.Second,
-		IdleTimeout:       time.Minute,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
 	}
 	printBanner(out, ln.Addr().String(), style.Name, storeName)
 
@@ -76,15 +93,22 @@ func run(ctx context.Context, out io.Writer, addr, styleName, redisAddr string) 
 		return err
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	shutdown, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
+	cut := ""
+	if err := srv.Shutdown(shutdown); errors.Is(err, context.DeadlineExceeded) {
+		// Requests still in flight after the grace period: cut them.
+		if err := srv.Close(); err != nil {
+			return err
+		}
+		cut = " (connections still open after " + grace.String() + " were cut)"
+	} else if err != nil {
 		return err
 	}
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	fmt.Fprintln(out, "stopped")
+	fmt.Fprintln(out, "stopped"+cut)
 	return nil
 }
 

@@ -4,15 +4,23 @@ package main
 // that every Go block of the README appears in this file, line for line.
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	chimw "github.com/go-chi/chi/v5/middleware"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/apierror/apierror/client"
 	"github.com/apierror/apierror/errresp"
 	"github.com/apierror/apierror/middleware"
 	"github.com/apierror/apierror/ratelimit"
@@ -56,6 +64,21 @@ func serveMuxService() http.Handler {
 	h = middleware.Style(errresp.Problem)(h)
 	h = middleware.Recoverer()(h)
 	return middleware.RequestID()(h)
+}
+
+func adoptedService(oldAPI http.Handler, upstream *url.URL) http.Handler {
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID(), middleware.Recoverer(), middleware.Style(errresp.GPCN), chimw.Logger)
+	r.Mount("/old", oldAPI) // untouched: its http.Error, FileServer and TimeoutHandler answers become envelopes
+	proxy := httputil.NewSingleHostReverseProxy(upstream)
+	proxy.ErrorHandler = middleware.ProxyErrorHandler // 502, or 504 when the upstream timed out
+	// At most 100 requests in flight to the upstream; the 101st gets a 503 envelope.
+	r.With(middleware.ConcurrencyLimit(100)).Handle("/api/*", proxy)
+	r.Group(func(r chi.Router) {
+		r.Use(middleware.Intercept(false)) // this group's own error pages reach the client as they are
+		r.Handle("/site/*", http.FileServer(http.Dir("site")))
+	})
+	return r
 }
 
 func configureRateLimits(rdb *redis.Client) {
@@ -144,6 +167,25 @@ func Example_serveMux() {
 	// 409 {"type":"about:blank","title":"Conflict","status":409,"detail":"That name is taken.","code":"conflict","request_id":"req-1"}
 }
 
+func Example_adopted() {
+	oldAPI := http.NewServeMux()
+	oldAPI.HandleFunc("/old/report", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "pq: password authentication failed", http.StatusInternalServerError)
+	})
+	oldAPI.HandleFunc("/old/items/", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "no such item", http.StatusNotFound)
+	})
+	chimw.DefaultLogger = chimw.RequestLogger(&chimw.DefaultLogFormatter{Logger: log.New(io.Discard, "", 0)})
+	h := adoptedService(oldAPI, &url.URL{Scheme: "http", Host: "127.0.0.1:1"})
+	exampleShow(h, "GET", "/old/report", "")
+	exampleShow(h, "GET", "/old/items/7", "")
+	exampleShow(h, "GET", "/site/missing.html", "")
+	// Output:
+	// 500 {"success":false,"error":"SERVER_ERROR","message":"Internal server error","requestId":"req-1"}
+	// 404 {"success":false,"error":"NOT_FOUND","message":"no such item","requestId":"req-1"}
+	// 404 404 page not found
+}
+
 func Example_configuration() {
 	configureRateLimits(redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"}))
 	r := chi.NewRouter()
@@ -154,4 +196,26 @@ func Example_configuration() {
 	// Output:
 	// 401 {"exception_class":"not_authenticated","message":"Authentication credentials were not provided.","request_id":"req-1"}
 	// true
+}
+
+// fetchVM calls the example's API as a client of it: a failure, in whatever
+// style the API speaks, is an *errresp.Error.
+func fetchVM(ctx context.Context, base, id string) (string, error) {
+	api := client.New() // retries 429, 503 and other 5xx as the Gcore table says
+	req, err := http.NewRequestWithContext(ctx, "GET", base+"/v1/vms/"+id, nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("X-API-Key", "demo-admin-key")
+	resp, err := api.Do(req)
+	var e *errresp.Error
+	if errors.As(err, &e) {
+		return "", fmt.Errorf("%s (%s, request id %s)", e.Message, e.Kind, e.RequestID)
+	}
+	if err != nil {
+		return "", err // no response at all, even after retries
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return string(b), err
 }

@@ -67,6 +67,7 @@ type server struct {
 	out    *lockedBuffer // what it printed
 	style  *errresp.Style
 	client *http.Client // with a cookie jar, as a browser or curl -b/-c
+	stop   func(t *testing.T) time.Duration
 }
 
 var listening = regexp.MustCompile(`listening on (http://\S+)`)
@@ -130,27 +131,37 @@ func startServerStoppedBy(t *testing.T, sig os.Signal, args ...string) *server {
 	jar, _ := cookiejar.New(nil)
 	s.client = &http.Client{Jar: jar, Timeout: 10 * time.Second}
 
-	t.Cleanup(func() {
-		if err := cmd.Process.Signal(sig); err != nil {
-			t.Errorf("signalling the example: %v", err)
-			return
-		}
-		select {
-		case err := <-exited:
-			if err != nil {
-				t.Errorf("example exited with %v after %v\n%s", err, sig, logs.String())
+	var once sync.Once
+	// stop signals the example with sig, checks that it exits cleanly
+	// within 10 s, and returns how long it took.
+	s.stop = func(t *testing.T) (took time.Duration) {
+		once.Do(func() {
+			start := time.Now()
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Errorf("signalling the example: %v", err)
+				return
 			}
-			if !strings.Contains(out.String(), "stopped") {
-				t.Errorf("example did not report a clean shutdown:\n%s", out.String())
+			select {
+			case err := <-exited:
+				took = time.Since(start)
+				if err != nil {
+					t.Errorf("example exited with %v after %v\n%s", err, sig, logs.String())
+				}
+				if !strings.Contains(out.String(), "stopped") {
+					t.Errorf("example did not report a clean shutdown:\n%s", out.String())
+				}
+			case <-time.After(10 * time.Second):
+				_ = cmd.Process.Kill()
+				took = 10 * time.Second
+				t.Errorf("example did not stop within 10 s of %v", sig)
 			}
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			t.Errorf("example did not stop within 10 s of %v", sig)
-		}
-		if t.Failed() {
-			t.Logf("example's log:\n%s", logs.String())
-		}
-	})
+			if t.Failed() {
+				t.Logf("example's log:\n%s", logs.String())
+			}
+		})
+		return took
+	}
+	t.Cleanup(func() { s.stop(t) })
 	return s
 }
 

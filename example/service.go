@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	chimw "github.com/go-chi/chi/v5/middleware"
 
 	"github.com/apierror/apierror/errresp"
 	"github.com/apierror/apierror/middleware"
@@ -36,6 +37,8 @@ const (
 	maxBody         = 64 << 10
 	sessionLifetime = time.Hour
 	pendingLifetime = 5 * time.Minute
+	codeBurst       = 5               // wrong one-time codes an account may make in a row,
+	codeEvery       = 5 * time.Minute // then one every 5 minutes, whatever the address
 )
 
 // service is the demo API: an in-memory set of virtual machines behind the
@@ -47,6 +50,8 @@ type service struct {
 	pending   middleware.KeyRing // sessions waiting for their second factor
 	auth      *middleware.Authenticator
 	twoFactor *middleware.Authenticator
+	guard     *middleware.FailureGuard // failed credentials per address, shared by both
+	codeGuard *middleware.FailureGuard // wrong one-time codes per account, whatever the address
 	passwords middleware.Passwords
 	accounts  map[string]string // email → password hash
 	user      *middleware.Principal
@@ -82,9 +87,15 @@ func newService(style *errresp.Style, store ratelimit.Store) *service {
 		panic(err)
 	}
 	s.accounts = map[string]string{demoEmail: hash}
-	s.auth = middleware.NewAuthenticator(&s.keys, middleware.AuthInsecureCookies(), middleware.AuthSources(
-		middleware.FromAPIKeyHeader, middleware.FromBearer, middleware.FromAPIKeyScheme, middleware.FromCookie))
-	s.twoFactor = middleware.NewAuthenticator(&s.pending, middleware.AuthInsecureCookies(),
+	// Wrong keys, passwords and codes count together against the caller's
+	// address; cookie requests from other sites are refused (the default).
+	s.guard = middleware.NewFailureGuard()
+	// Only a caller who knows the password reaches the second factor, so
+	// counting its wrong codes per account cannot lock a stranger out.
+	s.codeGuard = middleware.NewFailureGuard(middleware.GuardLimit(codeBurst, codeEvery))
+	s.auth = middleware.NewAuthenticator(&s.keys, middleware.AuthInsecureCookies(), middleware.AuthGuard(s.guard),
+		middleware.AuthSources(middleware.FromAPIKeyHeader, middleware.FromBearer, middleware.FromAPIKeyScheme, middleware.FromCookie))
+	s.twoFactor = middleware.NewAuthenticator(&s.pending, middleware.AuthInsecureCookies(), middleware.AuthGuard(s.guard),
 		middleware.AuthSources(middleware.FromCookie), middleware.AuthCookie(pendingCookie))
 	return s
 }
@@ -92,7 +103,7 @@ func newService(style *errresp.Style, store ratelimit.Store) *service {
 // Where a route is mounted, and what guards it.
 const (
 	open   = iota // no credentials, no limit
-	signIn        // 10 attempts a minute per client IP
+	signIn        // 10 attempts a minute per client IP, failed credentials counted, same-site browsers only
 	v1            // credentials, 100 requests a minute per caller
 )
 
@@ -124,8 +135,9 @@ func (s *service) table() []route {
 		{open, "GET", "/openapi.json", "This document", 200, "", nil, nil, middleware.Handler(s.openAPI)},
 		{signIn, "POST", "/auth/sign-in/email", "Sign in with email and password; answers TWO_FACTOR_REQUIRED and sets a pending cookie", 0, "SignIn", nil,
 			append(bodyKinds, errresp.InvalidCredentials, errresp.TwoFactorRequired), middleware.Handler(s.signIn)},
-		{signIn, "POST", "/auth/two-factor/verify-totp", "Complete sign-in with the one-time code; sets the session cookie", 200, "VerifyTOTP", nil,
+		{signIn, "POST", "/auth/two-factor/verify-totp", "Complete sign-in with the one-time code (5 wrong codes end the pending sign-in and refuse the account's codes for 5 minutes, then allow one every 5 minutes); sets the session cookie", 200, "VerifyTOTP", nil,
 			append(bodyKinds, errresp.NotAuthenticated, errresp.SessionExpired, errresp.InvalidOTP), s.twoFactor.Require(middleware.Handler(s.verifyTOTP))},
+		{v1, "POST", "/auth/sign-out", "End the session and clear its cookie", 204, "", nil, nil, middleware.Handler(s.signOut)},
 		{v1, "GET", "/v1/vms", "List virtual machines (read permission)", 200, "", nil,
 			[]errresp.Kind{errresp.PermissionDenied}, with(s.list, read)},
 		{v1, "POST", "/v1/vms", "Create a virtual machine (write permission; 5 a minute; at most 3 per caller)", 201, "VMInput", nil,
@@ -147,9 +159,9 @@ func (s *service) table() []route {
 // groupKinds are the failures every route of a group may answer with.
 var groupKinds = map[int][]errresp.Kind{
 	open:   {errresp.Internal},
-	signIn: {errresp.RateLimited, errresp.Internal},
+	signIn: {errresp.PermissionDenied, errresp.RateLimited, errresp.Internal},
 	v1: {errresp.NotAuthenticated, errresp.WrongAuthScheme, errresp.CredentialMalformed, errresp.CredentialInvalid,
-		errresp.CredentialExpired, errresp.SessionExpired, errresp.RateLimited, errresp.Internal},
+		errresp.CredentialExpired, errresp.SessionExpired, errresp.PermissionDenied, errresp.RateLimited, errresp.Internal},
 }
 
 // routes builds the router: every failure below it, whoever produces it,
@@ -158,13 +170,15 @@ var groupKinds = map[int][]errresp.Kind{
 func (s *service) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID(), middleware.OnError(logFailure), middleware.Recoverer(),
-		middleware.Style(s.style, middleware.StyleNegotiate()))
+		middleware.Style(s.style, middleware.StyleNegotiate()), chimw.GetHead)
 	r.NotFound(middleware.NotFound)
 	r.MethodNotAllowed(middleware.MethodNotAllowed)
+	r.Mount("/legacy", legacyRoutes()) // written without the library; mounting is enough
 
 	groups := map[int]chi.Router{open: r}
 	r.Group(func(g chi.Router) {
-		g.Use(ratelimit.PerMinute(10, ratelimit.WithKey(ratelimit.ByIP()), ratelimit.WithStore(s.store), ratelimit.WithName("sign-in")))
+		g.Use(ratelimit.PerMinute(10, ratelimit.WithKey(ratelimit.ByIP()), ratelimit.WithStore(s.store), ratelimit.WithName("sign-in")),
+			middleware.CrossOrigin(), s.auth.Throttle)
 		groups[signIn] = g
 	})
 	r.Group(func(g chi.Router) {
@@ -244,15 +258,38 @@ func (s *service) verifyTOTP(w http.ResponseWriter, r *http.Request) error {
 	if err := s.decoder.Decode(r, &in); err != nil {
 		return err
 	}
+	c, err := r.Cookie(pendingCookie)
+	if err != nil {
+		return middleware.ErrSessionExpired()
+	}
+	account := middleware.PrincipalFrom(r.Context()).ID
+	if err := s.codeGuard.CheckAt(account, time.Now()); err != nil {
+		return err
+	}
 	if !middleware.EqualSecret(in.Code, demoOTP) {
-		return middleware.ErrInvalidOTP()
+		// The fifth wrong code for this pending sign-in ends it, and
+		// refuses the account's codes for 5 minutes (then one every 5
+		// minutes), whichever addresses the codes came from.
+		s.codeGuard.FailAt(account, time.Now())
+		s.twoFactor.Fail(w, r, s.pending.WrongCode(c.Value))
+		return nil
 	}
-	if c, err := r.Cookie(pendingCookie); err == nil {
-		s.pending.Revoke(c.Value)
-	}
+	s.pending.Revoke(c.Value)
 	http.SetCookie(w, s.twoFactor.ClearSessionCookie())
 	http.SetCookie(w, s.auth.SessionCookie(s.keys.IssueSession(middleware.PrincipalFrom(r.Context()), sessionLifetime), sessionLifetime))
 	return writeJSON(w, http.StatusOK, map[string]any{"signed_in": true, "expires_in": int(sessionLifetime.Seconds())})
+}
+
+// signOut ends the caller's session (a request authenticated by an API key
+// has none) and tells the browser to drop the cookie.
+func (s *service) signOut(w http.ResponseWriter, r *http.Request) error {
+	byCookie := r.Header.Get("Authorization") == "" && r.Header.Get("X-API-Key") == "" // headers take precedence
+	if c, err := r.Cookie("session"); err == nil && byCookie {
+		s.keys.Revoke(c.Value)
+	}
+	http.SetCookie(w, s.auth.ClearSessionCookie())
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 func (s *service) list(w http.ResponseWriter, r *http.Request) error {
@@ -305,6 +342,22 @@ func (s *service) nameFree(name, id string) error {
 	return nil
 }
 
+// owned is lookup for a change: a machine of another caller is answered as
+// one that does not exist (404), so a caller can neither change it nor learn
+// that its id is taken.
+func (s *service) owned(r *http.Request) (vm, error) {
+	v, err := s.lookup(r)
+	if err != nil {
+		return vm{}, err
+	}
+	if v.owner != middleware.PrincipalFrom(r.Context()).ID {
+		return vm{}, errNoMachine()
+	}
+	return v, nil
+}
+
+func errNoMachine() error { return errresp.New(errresp.NotFound, "No virtual machine has that id.") }
+
 // lookup returns the machine the request's {id} names: a 400 naming the
 // field when it is not a UUID, a 404 when there is none.
 func (s *service) lookup(r *http.Request) (vm, error) {
@@ -316,14 +369,14 @@ func (s *service) lookup(r *http.Request) (vm, error) {
 	defer s.mu.Unlock()
 	v, ok := s.vms[p.ID]
 	if !ok {
-		return vm{}, errresp.New(errresp.NotFound, "No virtual machine has that id.")
+		return vm{}, errNoMachine()
 	}
 	return *v, nil
 }
 
-// etag is the current ETag of the machine, for IfMatch.
+// etag is the current ETag of the caller's machine, for IfMatch.
 func (s *service) etag(r *http.Request) (string, error) {
-	v, err := s.lookup(r)
+	v, err := s.owned(r)
 	if err != nil {
 		return "", err
 	}
@@ -340,7 +393,7 @@ func (s *service) get(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *service) update(w http.ResponseWriter, r *http.Request) error {
-	cur, err := s.lookup(r)
+	cur, err := s.owned(r)
 	if err != nil {
 		return err
 	}
@@ -352,7 +405,7 @@ func (s *service) update(w http.ResponseWriter, r *http.Request) error {
 	defer s.mu.Unlock()
 	v, ok := s.vms[cur.ID]
 	if !ok {
-		return errresp.New(errresp.NotFound, "No virtual machine has that id.")
+		return errNoMachine()
 	}
 	if v.Version != cur.Version {
 		return errresp.New(errresp.PreconditionFailed, "The virtual machine changed while the request was read; fetch it again.")
@@ -367,7 +420,7 @@ func (s *service) update(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *service) remove(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.lookup(r)
+	v, err := s.owned(r)
 	if err != nil {
 		return err
 	}

@@ -2,14 +2,11 @@ package middleware
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/pbkdf2"
 	"crypto/rand"
-	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
-	"encoding/binary"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -107,6 +104,11 @@ type authConfig struct {
 	maxLen   int
 	insecure bool
 	cookieOn bool // AuthCookie was given
+
+	crossOrigin *http.CrossOriginProtection // AuthCrossOrigin; nil: the default
+	crossOff    bool                        // AuthAllowCrossOrigin
+	guard       *FailureGuard               // AuthGuard
+	guardSet    bool
 }
 
 // AuthSources sets where credentials are accepted from. The default is
@@ -184,6 +186,8 @@ type Authenticator struct {
 	wellForm func(Credential) bool
 	maxLen   int
 	insecure bool
+	cross    *http.CrossOriginProtection // checks cookie requests; nil: off
+	guard    *FailureGuard               // counts failed credentials; nil: off
 
 	challenges    []string // one per accepted scheme, no error parameter
 	challengesBad []string // the same, Bearer with error="invalid_token"
@@ -221,7 +225,13 @@ func NewAuthenticator(v Verifier, opts ...AuthOption) *Authenticator {
 		panic("apierror/middleware: AuthMaxLength must be at least 1")
 	}
 	a := &Authenticator{verify: v, sources: c.sources, cookie: c.cookie, logger: c.logger,
-		wellForm: c.wellForm, maxLen: c.maxLen, insecure: c.insecure}
+		wellForm: c.wellForm, maxLen: c.maxLen, insecure: c.insecure, cross: c.crossOrigin, guard: c.guard}
+	if a.cross == nil && !c.crossOff {
+		a.cross = http.NewCrossOriginProtection()
+	}
+	if !c.guardSet {
+		a.guard = NewFailureGuard()
+	}
 	a.challenges, a.challengesBad, a.bearer = authChallenges(c.sources, c.realm, c.cookie)
 	a.wrongScheme = "Given token not valid for any token type. Accepted: " + authAccepted(c.sources, c.cookie) + "."
 	return a
@@ -318,12 +328,23 @@ func (a *Authenticator) middleware(next http.Handler, optional bool) http.Handle
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, e := a.extract(r)
+		if a.guard != nil && (e == nil || e.Kind != errresp.NotAuthenticated) {
+			// A credential was tried: refuse it unchecked from an address
+			// that has failed too often.
+			if err := a.guard.Check(r); err != nil {
+				a.fail(w, r, errresp.From(err), c.Source)
+				return
+			}
+		}
 		if e != nil {
 			if optional && c.Source == 0 && e.Kind == errresp.NotAuthenticated {
 				next.ServeHTTP(w, r.WithContext(&authContext{Context: r.Context(), auth: a}))
 				return
 			}
 			a.fail(w, r, e, c.Source)
+			return
+		}
+		if c.Source == FromCookie && a.cross != nil && crossOriginRefuse(w, r, a.cross, a.logger) {
 			return
 		}
 		p, err := a.verify.Verify(r.Context(), c)
@@ -453,6 +474,9 @@ func (a *Authenticator) Fail(w http.ResponseWriter, r *http.Request, err error) 
 }
 
 func (a *Authenticator) fail(w http.ResponseWriter, r *http.Request, e *errresp.Error, src CredentialSource) {
+	if a.guard != nil && guardCounts(e.Kind) {
+		a.guard.Fail(r)
+	}
 	if e.Status(errresp.StyleOf(r)) == http.StatusUnauthorized && len(e.Header["Www-Authenticate"]) == 0 {
 		c := *e
 		c.Header = e.Header.Clone()
@@ -614,9 +638,10 @@ type KeyRing struct {
 }
 
 type keyEntry struct {
-	principal *Principal
-	expires   time.Time // zero: never
-	session   bool
+	principal  *Principal
+	expires    time.Time // zero: never
+	session    bool
+	wrongCodes int // wrong one-time codes for a pending sign-in (WrongCode)
 }
 
 // AddKey adds an API key for p that expires at expires (the zero time:
@@ -781,18 +806,26 @@ func (p Passwords) Hash(password string) (string, error) {
 // empty string for an account that does not exist). A stored hash that
 // cannot be parsed is a server fault: an Internal error whose cause says so.
 func (p Passwords) Check(encoded, password string) error {
-	if encoded == "" {
-		authCheck(authDummySalt[:], authDummyKey[:], p.iterations(), password)
-		return ErrInvalidCredentials()
-	}
-	iter, salt, key, ok := authParseHash(encoded)
+	salt, key, iter, known, ok := p.target(encoded)
 	if !ok {
 		return errresp.Wrap(errresp.Internal, errors.New("apierror/middleware: stored password hash is malformed"), "")
 	}
-	if !authCheck(salt, key, iter, password) {
+	if !authCheck(salt, key, iter, password) || !known {
 		return ErrInvalidCredentials()
 	}
 	return nil
+}
+
+// target returns what Check derives and compares password against: the
+// stored hash's parameters, or for an unknown account (encoded empty) the
+// dummy salt and key at the Passwords' own iteration count, so that both take
+// the same work. ok is false when encoded cannot be parsed.
+func (p Passwords) target(encoded string) (salt, key []byte, iter int, known, ok bool) {
+	if encoded == "" {
+		return authDummySalt[:], authDummyKey[:], p.iterations(), false, true
+	}
+	iter, salt, key, ok = authParseHash(encoded)
+	return salt, key, iter, true, ok
 }
 
 // authCheck derives the key for password and compares it with key in
@@ -819,67 +852,4 @@ func authParseHash(s string) (iter int, salt, key []byte, ok bool) {
 		return 0, nil, nil, false
 	}
 	return iter, salt, key, true
-}
-
-// TOTP checks time-based one-time codes as authenticator apps make them
-// (RFC 6238 with its defaults: HMAC-SHA1, 30-second steps, 6 digits). The
-// zero Skew accepts the step before and the step after the current one too,
-// for clocks a little apart.
-//
-// Check does not remember codes it has accepted: to refuse a code used twice
-// within its step, keep the last accepted step per account.
-type TOTP struct {
-	// Secret is the shared key (the base32 text an app scans, decoded).
-	Secret []byte
-	// Skew is how many steps either side of the current one are accepted:
-	// 0 means 1; a negative value accepts the current step only.
-	Skew int
-}
-
-// Code returns the code for the step holding at, for tests and enrolment
-// screens.
-func (t TOTP) Code(at time.Time) string {
-	return authHOTP(t.Secret, authStep(at))
-}
-
-// Check returns nil when code is the code of the step holding at or of one
-// within Skew of it, and ErrInvalidOTP otherwise. Every candidate step is
-// computed and compared in constant time, so the time taken does not tell
-// which part of the code was right.
-func (t TOTP) Check(code string, at time.Time) error {
-	skew := t.Skew
-	switch {
-	case skew == 0:
-		skew = 1
-	case skew < 0:
-		skew = 0
-	}
-	step := authStep(at)
-	ok := 0
-	for d := -int64(skew); d <= int64(skew); d++ {
-		ok |= subtle.ConstantTimeCompare([]byte(authHOTP(t.Secret, uint64(int64(step)+d))), []byte(code))
-	}
-	if ok == 1 && len(t.Secret) > 0 {
-		return nil
-	}
-	return ErrInvalidOTP()
-}
-
-func authStep(at time.Time) uint64 { return uint64(at.Unix() / 30) }
-
-// authHOTP is RFC 4226's HOTP value of counter, as 6 digits.
-func authHOTP(secret []byte, counter uint64) string {
-	m := hmac.New(sha1.New, secret)
-	var msg [8]byte
-	binary.BigEndian.PutUint64(msg[:], counter)
-	m.Write(msg[:])
-	sum := m.Sum(nil)
-	off := sum[len(sum)-1] & 0x0f
-	v := binary.BigEndian.Uint32(sum[off:off+4]) & 0x7fffffff
-	var out [6]byte
-	for i := 5; i >= 0; i-- {
-		out[i] = byte('0' + v%10)
-		v /= 10
-	}
-	return string(out[:])
 }

@@ -10,9 +10,10 @@ import (
 // is larger is answered at once with a PayloadTooLarge (413) envelope; any
 // other body is wrapped in http.MaxBytesReader, so a handler reading past
 // the limit gets an *http.MaxBytesError, which errresp.From (and so a
-// HandlerFunc returning it) turns into the same 413 naming the limit. The
-// server also closes the connection after the response, as
-// http.MaxBytesReader does, rather than read the rest of an oversized body.
+// HandlerFunc returning it) turns into the same 413 naming the limit. In both
+// cases the body is left unread, so errresp.Write sets Connection: close and
+// the server closes the connection after the 413 instead of waiting for the
+// rest of an oversized (or slowly sent) body.
 // LimitBody panics when n is not positive.
 func LimitBody(n int64) func(http.Handler) http.Handler {
 	mustPositive("LimitBody limit", n)

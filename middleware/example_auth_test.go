@@ -180,15 +180,19 @@ func ExampleCheckTenant() {
 }
 
 // Authenticator-app codes (RFC 6238) are checked against the shared secret
-// at an explicit instant; a wrong one is INVALID_OTP.
+// at an explicit instant; a wrong one is INVALID_OTP, and so is a right one
+// sent again (Used remembers what was accepted; nil shares one record for the
+// process).
 func ExampleTOTP() {
-	totp := middleware.TOTP{Secret: []byte("12345678901234567890")}
+	totp := middleware.TOTP{Secret: []byte("12345678901234567890"), Used: new(middleware.UsedCodes)}
 	at := time.Unix(1111111109, 0)
 	fmt.Println(totp.Code(at))
-	fmt.Println(totp.Check("081804", at))
 	fmt.Println(totp.Check("000000", at))
+	fmt.Println(totp.Check("081804", at))
+	fmt.Println(totp.Check("081804", at.Add(10*time.Second)))
 	// Output:
 	// 081804
+	// invalid_otp: The 2FA code provided is incorrect or expired.
 	// <nil>
 	// invalid_otp: The 2FA code provided is incorrect or expired.
 }

@@ -27,6 +27,7 @@ func (f HandlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := f(w, r); err != nil {
 		handlerFail(w, r, err)
 	}
+	finish(w, r)
 }
 
 // Handler adapts a function that returns an error to an http.Handler; see
@@ -118,7 +119,9 @@ func OnError(fn errresp.Observer) func(http.Handler) http.Handler {
 					fn(r, e, status)
 				}
 			}
-			next.ServeHTTP(w, errresp.WithObserver(r, obs))
+			r = errresp.WithObserver(r, obs)
+			next.ServeHTTP(w, r)
+			finish(w, r)
 		})
 	}
 }

@@ -15,7 +15,16 @@
 //   - NotFound and MethodNotAllowed answer chi's router misses (405 with
 //     Allow); ServeMux does the same for an http.ServeMux.
 //   - ContentType (415), LimitBody (413), Timeout (503/504, never half a
-//     body) and IfMatch (412, 428) guard requests.
+//     body) and IfMatch (412, 428) guard requests; ConcurrencyLimit (503)
+//     bounds the requests in flight.
+//   - ProxyErrorHandler answers httputil.ReverseProxy failures (502, 504).
+//
+// Handlers and middleware that do not know the library need no change:
+// below RequestID, Recoverer or Style, an error response they write (a
+// status from 400 to 599 whose body is not JSON: http.Error, http.NotFound,
+// http.TimeoutHandler, a FileServer, chi's own middleware) is answered with
+// the envelope instead, and successes pass untouched; Intercept(false) opts
+// a route group out (see Intercept).
 //
 // A typical chi stack:
 //
@@ -95,6 +104,32 @@ func logTo(l *slog.Logger, r *http.Request, level slog.Level, msg string, attrs 
 		all = append(all, slog.String("principal_id", p.ID))
 	}
 	l.LogAttrs(ctx, level, msg, append(all, attrs...)...)
+}
+
+// finish completes the response of w (from errresp.Begin) once the handler
+// below has returned, and logs the cause of an envelope written in place of
+// a handler's own error response: a 5xx's text, which never reaches the
+// client, at Error level; a 4xx at Debug.
+func finish(w http.ResponseWriter, r *http.Request) {
+	if e := errresp.Finish(w, r); e != nil {
+		logIntercepted(r, e)
+	}
+}
+
+func logIntercepted(r *http.Request, e *errresp.Error) {
+	level, msg := slog.LevelDebug, "error response from below answered with an envelope"
+	if e.HTTPStatus >= 500 {
+		level, msg = slog.LevelError, "server error from below answered with an envelope; its text withheld from the client"
+	}
+	if !loggerBase().Enabled(r.Context(), level) {
+		return
+	}
+	attrs := []slog.Attr{slog.Int("status", e.HTTPStatus), slog.String("kind", e.Kind.String())}
+	var fe *errresp.ForeignError
+	if errors.As(e.Err, &fe) {
+		attrs = append(attrs, slog.String("content_type", fe.ContentType), slog.String("body", fe.Body), slog.Int64("size", fe.Size))
+	}
+	logFailure(r, level, msg, attrs...)
 }
 
 // mustPositive panics with the package prefix when n is not positive.

@@ -35,7 +35,11 @@ func mwStdMux(s *errresp.Style) http.Handler {
 	mux.HandleFunc("GET /items/{id}", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("mwItem " + r.PathValue("id")))
 	})
-	mux.HandleFunc("GET /own404", http.NotFound)
+	mux.HandleFunc("GET /own404", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		w.Write([]byte(`{"own":true}`))
+	})
 	mux.HandleFunc("/dir/", mwOkHandler)
 	return mwChain(ServeMux(mux), RequestID(), Recoverer(), Style(s))
 }
@@ -101,7 +105,7 @@ func TestServeMuxPassesThrough(t *testing.T) {
 		{"route", "GET", "/items", 200, "ok", ""},
 		{"path value", "GET", "/items/42", 200, "mwItem 42", ""},
 		{"head of get", "HEAD", "/items", 200, "", ""},
-		{"handler's own 404 untouched", "GET", "/own404", 404, "404 page not found\n", ""},
+		{"handler's own JSON 404 untouched", "GET", "/own404", 404, `{"own":true}`, ""},
 		{"subtree redirect", "GET", "/dir", 3, "", "/dir/"},
 		{"clean path redirect", "GET", "/items/../items", 3, "", "/items"},
 	}

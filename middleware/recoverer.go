@@ -64,8 +64,31 @@ func Recoverer(opts ...RecovererOption) func(http.Handler) http.Handler {
 				}
 			}()
 			next.ServeHTTP(w, r)
+			finish(w, r)
 		})
 	}
+}
+
+// PanicError is the internal cause of the envelope Recoverer answers a panic
+// with (unless RecovererMap chooses another error), so that an error hook
+// (errresp.Observer) can tell a panic from a returned error and report its
+// value and stack. It never reaches a response body. When the panic value is
+// an error, Unwrap returns it, so errors.Is and errors.As see through.
+type PanicError struct {
+	// Value is what the handler panicked with.
+	Value any
+	// Stack is the goroutine's stack where the panic was recovered, as
+	// runtime/debug.Stack formats it.
+	Stack []byte
+}
+
+// Error returns "panic: " and the panic value.
+func (p *PanicError) Error() string { return "panic: " + fmt.Sprint(p.Value) }
+
+// Unwrap returns the panic value when it is an error, and nil otherwise.
+func (p *PanicError) Unwrap() error {
+	err, _ := p.Value.(error)
+	return err
 }
 
 // recovered answers a recovered panic value v.
@@ -99,11 +122,7 @@ func (c *recovererConfig) recovered(w http.ResponseWriter, r *http.Request, v an
 		e = c.mapper(r, v)
 	}
 	if e == nil {
-		cause := err
-		if !isErr {
-			cause = fmt.Errorf("panic: %v", v)
-		}
-		e = errresp.Wrap(errresp.Internal, cause, recovererMessage)
+		e = errresp.Wrap(errresp.Internal, &PanicError{Value: v, Stack: stack}, recovererMessage)
 	}
 	if werr := errresp.Write(w, r, e); werr != nil && !errors.Is(werr, errresp.ErrResponseStarted) {
 		logFailure(r, slog.LevelDebug, "writing the panic envelope failed", slog.String("error", werr.Error()))

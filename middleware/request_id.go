@@ -1,7 +1,6 @@
 package middleware
 
 import (
-	"context"
 	crand "crypto/rand"
 	"math/rand/v2"
 	"net/http"
@@ -21,8 +20,8 @@ type requestIDConfig struct {
 	header   string // canonical, for reading the request and the response
 	maxLen   int
 	trust    bool
-	setChi   bool
 	generate func() string
+	sources  []func(*http.Request) string // RequestIDFrom, in order
 }
 
 // RequestIDHeader sets the header the incoming id is read from and the
@@ -51,13 +50,6 @@ func RequestIDIgnoreIncoming() RequestIDOption {
 	return func(c *requestIDConfig) { c.trust = false }
 }
 
-// RequestIDSetChi also stores the id where chi's middleware.GetReqID finds
-// it, so chi's Logger and other code reading chi's request id agree with
-// the library. It costs one more context value per request.
-func RequestIDSetChi() RequestIDOption {
-	return func(c *requestIDConfig) { c.setChi = true }
-}
-
 // RequestIDGenerator replaces the id generator. fn must be safe for
 // concurrent use; an id it returns that fails the safety check (see
 // RequestID) is replaced by a generated one.
@@ -67,6 +59,30 @@ func RequestIDGenerator(fn func() string) RequestIDOption {
 	}
 	return func(c *requestIDConfig) { c.generate = fn }
 }
+
+// RequestIDFrom makes RequestID ask fn for the request's id before it
+// looks at the incoming header or chi's id. Sources given with several
+// RequestIDFrom options are asked in order; the first answer that passes
+// the safety check (see RequestID) is the id, and when none does RequestID
+// behaves as it would without them. RequestIDIgnoreIncoming does not turn
+// sources off: the service asked for them by name. fn must be safe for
+// concurrent use and cheap: it runs on every request.
+//
+// It is the hook that lets the request id be the trace id: see
+// RequestIDTraceparent, and the otel module's span-based source.
+func RequestIDFrom(fn func(r *http.Request) string) RequestIDOption {
+	if fn == nil {
+		panic("apierror/middleware: RequestIDFrom needs a function")
+	}
+	return func(c *requestIDConfig) { c.sources = append(c.sources, fn) }
+}
+
+// RequestIDTraceparent makes the trace id of the incoming W3C traceparent
+// header (see TraceparentTraceID) the request id, so that the id a client
+// quotes from an envelope finds the trace. A request without a valid
+// traceparent gets its id as it would without this option. It needs no
+// tracing library: the header is parsed here.
+func RequestIDTraceparent() RequestIDOption { return RequestIDFrom(TraceparentTraceID) }
 
 // RequestID gives every request an id, records it with errresp.WithRequestID
 // (so every envelope and every line the library logs carries it) and sends
@@ -83,7 +99,9 @@ func RequestIDGenerator(fn func() string) RequestIDOption {
 // unique in practice, and cheap (no system call per request, no hostname).
 //
 // A request that already has an id (from a RequestID mounted above, say on
-// the router when this one is on a route group) keeps it.
+// the router when this one is on a route group) keeps it. chi's
+// middleware.GetReqID, and so chi's Logger, sees the same id below
+// RequestID (errresp.ShareRequestID), without another allocation.
 func RequestID(opts ...RequestIDOption) func(http.Handler) http.Handler {
 	c := requestIDConfig{header: textproto.CanonicalMIMEHeaderKey(errresp.HeaderRequestID), maxLen: 64, trust: true}
 	for _, o := range opts {
@@ -94,10 +112,17 @@ func RequestID(opts ...RequestIDOption) func(http.Handler) http.Handler {
 			w, r = errresp.Begin(w, r)
 			if errresp.RequestID(r.Context()) != "" { // a RequestID above has run
 				next.ServeHTTP(w, r)
+				finish(w, r)
 				return
 			}
 			var id string
-			if c.trust {
+			for _, src := range c.sources {
+				if v := src(r); requestIDSafe(v, c.maxLen) {
+					id = v
+					break
+				}
+			}
+			if id == "" && c.trust {
 				if v := chimw.GetReqID(r.Context()); requestIDSafe(v, c.maxLen) {
 					id = v
 				} else if v := r.Header[c.header]; len(v) == 1 && requestIDSafe(v[0], c.maxLen) {
@@ -117,12 +142,12 @@ func RequestID(opts ...RequestIDOption) func(http.Handler) http.Handler {
 			} else {
 				r = errresp.WithRequestID(r, id)
 			}
-			if c.setChi && chimw.GetReqID(r.Context()) != id {
-				r = r.WithContext(context.WithValue(r.Context(), chimw.RequestIDKey, id))
-			}
+			// chi's GetReqID (and so chi's Logger) sees the same id, at no cost.
+			r = errresp.ShareRequestID(r, chimw.RequestIDKey)
 			// The value shares the per-request state's allocation.
 			w.Header()[c.header] = errresp.RequestIDHeaderValue(r)
 			next.ServeHTTP(w, r)
+			finish(w, r)
 		})
 	}
 }

@@ -152,7 +152,8 @@ func TestRequestIDAfterChi(t *testing.T) {
 	}
 }
 
-func TestRequestIDSetChi(t *testing.T) {
+// chi's GetReqID (and so its Logger) sees the library's id without an option.
+func TestRequestIDSharedWithChi(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name, sent, chiID string
@@ -165,7 +166,7 @@ func TestRequestIDSetChi(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var ours, chis string
-			h := RequestID(RequestIDSetChi())(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h := RequestID()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				ours, chis = errresp.RequestID(r.Context()), chimw.GetReqID(r.Context())
 			}))
 			r := mwRequest("GET", "/", tc.sent)

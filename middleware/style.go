@@ -50,6 +50,7 @@ func Style(s *errresp.Style, opts ...StyleOption) func(http.Handler) http.Handle
 			w, r = errresp.Begin(w, r)
 			r = errresp.WithStyle(r, c.pick(s, r))
 			next.ServeHTTP(w, r)
+			finish(w, r)
 		})
 	}
 }

@@ -48,6 +48,12 @@ func TimeoutError(e *errresp.Error) TimeoutOption {
 // to Timeout's goroutine, where a Recoverer above catches it with the
 // handler's stack.
 //
+// The deadline bounds the reading of the request body too: it is set as the
+// connection's read deadline (through http.ResponseController), so a client
+// sending its body slowly gets the Timeout envelope at the deadline, and the
+// connection is closed after it (see errresp.Write) rather than kept waiting
+// for the rest of the body.
+//
 // The handler sees its own per-request state (errresp.Begin) over the
 // buffer, with the request id, style and error hook copied in, so
 // errresp.Write and errresp.Started below Timeout describe the buffered
@@ -64,6 +70,15 @@ func Timeout(d time.Duration, opts ...TimeoutOption) func(http.Handler) http.Han
 			w, r = errresp.Begin(w, r)
 			ctx, cancel := c.withTimeout(r.Context(), d)
 			defer cancel()
+			deadline, hasDeadline := ctx.Deadline()
+			if hasDeadline && r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
+				// Bound the reading of the body too; a writer that cannot
+				// set deadlines (a recorder) is left as it is. Only with a
+				// body: net/http reads ahead on a connection whose body is
+				// done, and a deadline there would end the request's
+				// context as if the client had gone.
+				_ = http.NewResponseController(w).SetReadDeadline(deadline)
+			}
 			tw := &timeoutWriter{ctx: ctx, h: make(http.Header)}
 			iw, ir := timeoutInner(ctx, tw, r)
 			done := make(chan struct{})
@@ -77,6 +92,7 @@ func Timeout(d time.Duration, opts ...TimeoutOption) func(http.Handler) http.Han
 					close(done)
 				}()
 				next.ServeHTTP(iw, ir)
+				finish(iw, ir) // an error response intercepted below, into the buffer
 			}()
 			select {
 			case p := <-panicked:
@@ -88,10 +104,15 @@ func Timeout(d time.Duration, opts ...TimeoutOption) func(http.Handler) http.Han
 			case <-done:
 				tw.mu.Lock()
 				defer tw.mu.Unlock()
-				if tw.timedOut { // a write was refused: the buffer is not the whole response
-					c.expired(w, r, d, ctx.Err())
+				// A write was refused (the buffer is not the whole response),
+				// or the handler gave up because its body read hit the
+				// deadline before the context's timer fired.
+				if tw.timedOut || hasDeadline && !time.Now().Before(deadline) {
+					c.expired(w, r, d, ctx.Err(), deadline)
 					return
 				}
+				// An Intercept(false) below holds for the copy out too.
+				r = errresp.WithIntercept(r, errresp.Intercepting(ir))
 				dst := w.Header()
 				for k, v := range tw.h {
 					dst[k] = v
@@ -108,16 +129,17 @@ func Timeout(d time.Duration, opts ...TimeoutOption) func(http.Handler) http.Han
 					timeoutLogPanic(r, p)
 				default:
 				}
-				c.expired(w, r, d, ctx.Err())
+				c.expired(w, r, d, ctx.Err(), deadline)
 			}
 		})
 	}
 }
 
 // expired answers a request whose context ended (err) before the handler
-// finished.
-func (c *timeoutConfig) expired(w http.ResponseWriter, r *http.Request, d time.Duration, err error) {
-	if errors.Is(err, context.Canceled) {
+// finished. A context cancelled at or after the deadline (by the server, when
+// the body's read deadline passed) is a timeout, not a client gone.
+func (c *timeoutConfig) expired(w http.ResponseWriter, r *http.Request, d time.Duration, err error, deadline time.Time) {
+	if errors.Is(err, context.Canceled) && (deadline.IsZero() || time.Now().Before(deadline)) {
 		logFailure(r, slog.LevelDebug, "client went away before the handler answered", slog.String("error", err.Error()))
 		_ = errresp.Write(w, r, err)
 		return

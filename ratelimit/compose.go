@@ -2,6 +2,7 @@ package ratelimit
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
@@ -15,9 +16,12 @@ type pass struct {
 	l    *limiter
 	key  string
 	cost int
-	prev *pass // the pass of the limiter further out, if any
-	vals [3]string
-	buf  [48]byte
+	// fallback is set when the limiter's fallback store (FallBack, while
+	// its store was unavailable) took the tokens, so they go back there.
+	fallback bool
+	prev     *pass // the pass of the limiter further out, if any
+	vals     [3]string
+	buf      [48]byte
 }
 
 // ledgerKey finds a request's ledger in its context.
@@ -69,7 +73,7 @@ func (h *handler) refuse(w http.ResponseWriter, r *http.Request, d *Decision, co
 	ctx := r.Context()
 	if lg := ledgerOf(r); lg != nil {
 		for p := lg.last; p != nil; p = p.prev {
-			p.l.giveBack(ctx, p.key, p.cost)
+			p.l.giveBack(ctx, p.key, p.cost, p.fallback)
 		}
 		lg.last = nil
 	}
@@ -105,22 +109,40 @@ func refusalBinds(a, b *Decision) bool {
 	return a.ResetAfter > b.ResetAfter
 }
 
-// peek asks l's store what a request of cost for key would get now.
+// peek asks l's store what a request of cost for key would get now. When
+// the store is unavailable and l falls back (FallBack), it asks the
+// fallback store, which would decide the request; under the other policies,
+// or when the store fails otherwise, the error is returned and the refusal
+// leaves l out (the refusal is then made by the limiters that answered).
 func (l *limiter) peek(ctx context.Context, key string, cost int) (Decision, error) {
 	if l.mem != nil {
 		var d Decision
 		err := l.mem.do(key, l.params, l.limits, cost, l.memS.instant(), opPeek, &d)
 		return d, err
 	}
-	return l.store.Peek(ctx, key, l.limits, cost)
+	d, err := l.store.Peek(ctx, key, l.limits, cost)
+	if err != nil && errors.Is(err, ErrUnavailable) {
+		l.unavailable(ctx, err)
+		if l.policy == FallBack && ctx.Err() == nil {
+			return l.memory.get().Peek(ctx, key, l.limits, cost)
+		}
+	}
+	return d, err
 }
 
-// giveBack returns cost tokens taken for key. A store that fails to take
-// them back keeps them: the request then counts as if it had passed.
-func (l *limiter) giveBack(ctx context.Context, key string, cost int) {
-	if l.mem != nil {
+// giveBack returns cost tokens taken for key, to the fallback store when
+// it took them. A store that fails to take them back keeps them: the
+// request then counts against l as if it had passed (an unavailable store
+// is noted as on Take, so the outage is logged once).
+func (l *limiter) giveBack(ctx context.Context, key string, cost int, fallback bool) {
+	switch {
+	case fallback:
+		_ = l.memory.get().Refund(ctx, key, l.limits, cost)
+	case l.mem != nil:
 		_ = l.mem.do(key, l.params, l.limits, cost, l.memS.instant(), opRefund, nil)
-		return
+	default:
+		if err := l.store.Refund(ctx, key, l.limits, cost); err != nil && errors.Is(err, ErrUnavailable) {
+			l.unavailable(ctx, err)
+		}
 	}
-	_ = l.store.Refund(ctx, key, l.limits, cost)
 }

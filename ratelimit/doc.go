@@ -77,9 +77,14 @@
 // apart. A store for several instances implements the same interface
 // (Take, and Peek and Refund for limiters mounted apart) and proves it with
 // the behaviour tables in package storetest (Run for the store, RunLimiters
-// for the middleware on it). A
-// store failure is not a refusal: the limiter fails open or closed, as
-// OnStoreError says.
+// for the middleware on it). A store failure is not a refusal, and a store
+// never answers with HTTP: the limiter alone chooses, as OnStoreError says,
+// whether to fall back to a memory store of its own (the default), let the
+// request through, or answer 503. In a composition, a limiter whose store
+// fails to give tokens back (Refund) keeps them, and one whose store fails
+// to answer a Peek is left out of the refusal's binding limit; while a
+// store is unavailable, a limiter that falls back peeks at and refunds to
+// its memory store, the one that took the tokens.
 //
 // Quota is the sibling for account quotas the service counts itself: it
 // answers QuotaExceeded with the usage, the request and the limit.

@@ -2,7 +2,6 @@ package ratelimit_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -124,14 +123,14 @@ func ExampleOnStoreError() {
 type brokenStore struct{}
 
 func (brokenStore) Take(context.Context, string, []ratelimit.Limit, int) (ratelimit.Decision, error) {
-	return ratelimit.Decision{}, errors.New("store down")
+	return ratelimit.Decision{}, fmt.Errorf("%w: connection refused", ratelimit.ErrUnavailable)
 }
 func (brokenStore) Peek(context.Context, string, []ratelimit.Limit, int) (ratelimit.Decision, error) {
-	return ratelimit.Decision{}, errors.New("store down")
+	return ratelimit.Decision{}, fmt.Errorf("%w: connection refused", ratelimit.ErrUnavailable)
 }
 
 func (brokenStore) Refund(context.Context, string, []ratelimit.Limit, int) error {
-	return errors.New("store down")
+	return fmt.Errorf("%w: connection refused", ratelimit.ErrUnavailable)
 }
 
 func (brokenStore) Close() error { return nil }

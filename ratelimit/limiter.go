@@ -90,6 +90,12 @@ type limiter struct {
 	policyV []string     // RateLimit-Policy value, for all limits
 	ietfPre []string     // `"name";r=` per limit
 	down    atomic.Bool
+
+	// The store-error path (storeerror.go): down above, when the store
+	// was last unavailable (Unix ns of the limiter's clock), and the
+	// fallback.
+	failAt atomic.Int64
+	memory fallbackStore
 }
 
 func newLimiter(limits []Limit, opts []Option) *limiter {
@@ -178,14 +184,16 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		d, err = l.store.Take(r.Context(), key, l.limits, cost)
 	}
+	fallback := false
 	if err != nil {
-		l.failed(w, r, h.next, err)
-		return
+		if d, err = l.storeError(w, r, h.next, key, cost, err); err != nil {
+			return // answered, or passed on by the policy
+		}
+		fallback = true
+	} else if l.down.Load() {
+		l.storeAnswered(r)
 	}
-	if l.down.Load() && l.down.Swap(false) {
-		l.logger.Info("apierror/ratelimit: store recovered", "limiter", l.name, "request_id", errresp.RequestID(r.Context()))
-	}
-	if l.now != nil || l.mem == nil {
+	if l.now != nil || l.mem == nil || fallback {
 		now = l.clock()
 	}
 	if !d.Allowed {
@@ -193,6 +201,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, r := passFor(r, l, key, cost)
+	p.fallback = fallback
 	l.setHeaders(w.Header(), p, &d, now)
 	h.next.ServeHTTP(w, r)
 }
@@ -214,43 +223,6 @@ func (l *limiter) clock() time.Time {
 		return l.now()
 	}
 	return time.Now()
-}
-
-// failed answers a request whose store failed.
-func (l *limiter) failed(w http.ResponseWriter, r *http.Request, next http.Handler, err error) {
-	if r.Context().Err() != nil {
-		// The client left; its canceled request says nothing of the store.
-		_ = errresp.Write(w, r, r.Context().Err())
-		return
-	}
-	// A store that answers with an envelope of its own (a Redis store
-	// failing closed) has decided, whatever this limiter's policy.
-	answer, decided := err.(*errresp.Error)
-	if l.storeFailed(r, err, decided) {
-		next.ServeHTTP(w, r)
-	} else if decided {
-		_ = errresp.Write(w, r, answer)
-	} else {
-		_ = errresp.Write(w, r, errresp.Wrap(errresp.Unavailable, err, "Rate limiting is unavailable; try again shortly."))
-	}
-}
-
-// storeFailed logs a store failure, once per outage, and reports whether the
-// request may pass: never when the store answered (decided), otherwise as
-// the policy says.
-func (l *limiter) storeFailed(r *http.Request, err error, decided bool) bool {
-	pass := l.policy == FailOpen && !decided
-	if !l.down.Swap(true) {
-		action := "allowing requests"
-		if decided {
-			action = "answering as the store says"
-		} else if !pass {
-			action = "refusing requests with 503"
-		}
-		l.logger.Error("apierror/ratelimit: store failed; "+action+" until it recovers",
-			"limiter", l.name, "error", err, "request_id", errresp.RequestID(r.Context()))
-	}
-	return pass
 }
 
 // index returns the position of the decision's limit in l.limits.

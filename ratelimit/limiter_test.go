@@ -2,9 +2,6 @@ package ratelimit_test
 
 import (
 	"bytes"
-	"context"
-	"errors"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -298,83 +295,6 @@ func TestSpoofedForwardedFor(t *testing.T) {
 	}
 }
 
-type failingStore struct {
-	fail   atomic.Bool
-	answer error // what Take returns while failing; nil means a plain error
-}
-
-func (s *failingStore) Take(context.Context, string, []ratelimit.Limit, int) (ratelimit.Decision, error) {
-	if s.fail.Load() {
-		if s.answer != nil {
-			return ratelimit.Decision{}, s.answer
-		}
-		return ratelimit.Decision{}, errors.New("connection refused")
-	}
-	return ratelimit.Decision{Allowed: true, Limit: ratelimit.Limit{Events: 5, Period: time.Second}, Remaining: 4}, nil
-}
-
-func (s *failingStore) Peek(ctx context.Context, key string, limits []ratelimit.Limit, cost int) (ratelimit.Decision, error) {
-	return s.Take(ctx, key, limits, cost)
-}
-
-func (s *failingStore) Refund(context.Context, string, []ratelimit.Limit, int) error {
-	if s.fail.Load() {
-		return errors.New("connection refused")
-	}
-	return nil
-}
-
-func (s *failingStore) Close() error { return nil }
-
-func TestStoreFailure(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name   string
-		policy ratelimit.StoreErrorPolicy
-		answer error
-		status int
-	}{
-		{"fail open", ratelimit.FailOpen, nil, http.StatusNoContent},
-		{"fail closed", ratelimit.FailClosed, nil, http.StatusServiceUnavailable},
-		{"a store that answers is obeyed under fail open", ratelimit.FailOpen,
-			errresp.Wrap(errresp.Unavailable, errors.New("connection refused"), "Rate limiting is unavailable."), http.StatusServiceUnavailable},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			var logs bytes.Buffer
-			store := &failingStore{answer: tc.answer}
-			h := ratelimit.PerSecond(5, ratelimit.WithStore(store), ratelimit.OnStoreError(tc.policy),
-				ratelimit.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))(ok)
-			store.fail.Store(true)
-			for i := range 3 {
-				w := serve(h, request("192.0.2.1:1"))
-				if w.Code != tc.status {
-					t.Fatalf("request %d: status %d, want %d", i, w.Code, tc.status)
-				}
-				if w.Header().Get("X-RateLimit-Remaining") != "" {
-					t.Fatal("rate-limit headers sent without a decision")
-				}
-				if tc.status == http.StatusServiceUnavailable {
-					if e, _ := errresp.Decode(w.Result()); e.Kind != errresp.Unavailable || strings.Contains(w.Body.String(), "connection refused") {
-						t.Fatalf("envelope %v leaks or has the wrong kind: %s", e.Kind, w.Body)
-					}
-				}
-			}
-			if n := strings.Count(logs.String(), "store failed"); n != 1 {
-				t.Fatalf("logged the outage %d times, want once:\n%s", n, logs.String())
-			}
-			store.fail.Store(false)
-			if w := serve(h, request("192.0.2.1:1")); w.Code != http.StatusNoContent || w.Header().Get("X-RateLimit-Remaining") != "4" {
-				t.Fatalf("after recovery: status %d, remaining %q", w.Code, w.Header().Get("X-RateLimit-Remaining"))
-			}
-			if !strings.Contains(logs.String(), "store recovered") {
-				t.Fatalf("recovery not logged:\n%s", logs.String())
-			}
-		})
-	}
-}
-
 func TestKeyFuncError(t *testing.T) {
 	t.Parallel()
 	deny := func(*http.Request) (string, error) {
@@ -447,21 +367,5 @@ func TestSharedStoreNames(t *testing.T) {
 				t.Fatalf("request through the other limiter: %d, want %d", c, tc.second)
 			}
 		})
-	}
-}
-
-// TestClientGone: a store error on a request whose client has left is
-// answered as canceled and is not logged as an outage.
-func TestClientGone(t *testing.T) {
-	t.Parallel()
-	var logs bytes.Buffer
-	store := new(failingStore)
-	store.fail.Store(true)
-	h := ratelimit.PerSecond(5, ratelimit.WithStore(store), ratelimit.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))(ok)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	w := serve(h, request("192.0.2.1:1").WithContext(ctx))
-	if w.Code != 499 || logs.Len() != 0 {
-		t.Fatalf("status %d, logs %q; want 499 and nothing logged", w.Code, logs.String())
 	}
 }

@@ -42,23 +42,6 @@ const (
 	NoHeaders Headers = 0
 )
 
-// StoreErrorPolicy is what a limiter does with a request when its store
-// fails (an error from Take, not a refusal).
-type StoreErrorPolicy uint8
-
-const (
-	// FailOpen lets the request through without rate-limit headers, and
-	// logs the failure once per outage. The default: a limiter protects a
-	// service and should not take it down with its store.
-	FailOpen StoreErrorPolicy = iota
-	// FailClosed answers 503 with an envelope of kind Unavailable.
-	//
-	// Under either policy, a store whose error is an *errresp.Error (a Redis
-	// store set to fail closed) has answered the request itself, and that
-	// error is written.
-	FailClosed
-)
-
 // WithStore sets the store that keeps the buckets. The default is a new
 // MemoryStore of its own for each limiter. Limiters may share one store (a
 // Redis store, for several instances, or one MemoryStore): each keeps its
@@ -131,9 +114,9 @@ func WithName(name string) Option {
 	return func(c *config) { c.name = name }
 }
 
-// WithClock sets the clock the limiter formats X-RateLimit-Reset with
-// (by default the store's clock for a MemoryStore, else time.Now). It does
-// not change the store's clock.
+// WithClock sets the clock the limiter formats X-RateLimit-Reset with, and
+// times store outages by (by default the store's clock for a MemoryStore,
+// else time.Now). It does not change the store's clock.
 func WithClock(now func() time.Time) Option {
 	if now == nil {
 		panic("apierror/ratelimit: WithClock: nil clock")
@@ -154,15 +137,6 @@ func WithHeaders(h Headers) Option {
 		panic("apierror/ratelimit: WithHeaders: unknown header set")
 	}
 	return func(c *config) { c.headers = h }
-}
-
-// OnStoreError sets what happens to a request when the store fails
-// (FailOpen by default).
-func OnStoreError(p StoreErrorPolicy) Option {
-	if p > FailClosed {
-		panic("apierror/ratelimit: OnStoreError: unknown policy")
-	}
-	return func(c *config) { c.policy = p }
 }
 
 // WithLogger sets the logger store failures are reported on

@@ -2,8 +2,17 @@ package ratelimit
 
 import (
 	"context"
+	"errors"
 	"time"
 )
+
+// ErrUnavailable is what a Store's error wraps when the store could not be
+// asked at all: its backend is down, too slow, or known to be down (such as
+// a Redis node the store is waiting to come back). The limiter logs such
+// failures once per outage. An error that does not wrap it concerns the one
+// request alone (its key's data, its arguments) and is logged with that
+// request. Under either, the limiter answers as its StoreErrorPolicy says.
+var ErrUnavailable = errors.New("apierror/ratelimit: store unavailable")
 
 // Limit is one token bucket: Events tokens are added every Period, evenly
 // (one every Period/Events), and the bucket holds at most Burst. A request of
@@ -62,7 +71,9 @@ type Decision struct {
 // Store keeps the buckets. Take decides one request against every limit for
 // key atomically: either every limit has the tokens and all are taken, or
 // none is. "Limit reached" is a Decision with Allowed false and a nil error;
-// an error means the store itself failed and says nothing about the limit.
+// an error means the store itself failed and says nothing about the limit:
+// it wraps ErrUnavailable when the store's backend could not be asked. A
+// store never answers with an HTTP error of its own; the limiter chooses.
 // A cost of 0 reads the buckets without taking from them. Buckets are kept
 // per key and position in limits, so one key is meant to be used with one
 // list of limits. The package storetest holds the behaviour table every

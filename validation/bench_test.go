@@ -135,26 +135,20 @@ func BenchmarkDecodeParallel(b *testing.B) {
 	})
 }
 
-// BenchmarkScan measures the pass that checks syntax, depth and duplicate
-// keys, against json.Valid.
-func BenchmarkScan(b *testing.B) {
-	for _, dups := range []bool{true, false} {
-		name := "scan"
-		if !dups {
-			name = "scan-without-duplicate-check"
-		}
-		b.Run(name, func(b *testing.B) {
-			var s scanner
-			b.ReportAllocs()
-			b.SetBytes(int64(len(benchOK)))
-			for b.Loop() {
-				s.reset()
-				if p := s.scan(benchOK, DefaultMaxDepth, dups); p.kind != probNone {
-					b.Fatal(p)
-				}
+// BenchmarkCheckSyntax measures the token-by-token syntax and depth check,
+// which Decode runs first only on a body with more opening brackets than the
+// depth limit (and on failures), against json.Valid.
+func BenchmarkCheckSyntax(b *testing.B) {
+	d := Default()
+	b.Run("checkSyntax", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(benchOK)))
+		for b.Loop() {
+			if e := d.checkSyntax(benchOK, nil); e != nil {
+				b.Fatal(e)
 			}
-		})
-	}
+		}
+	})
 	b.Run("json.Valid", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(benchOK)))
@@ -183,36 +177,45 @@ var _ io.ReadCloser = (*resettable)(nil)
 // BenchmarkDecodeVersusBaseline runs Decode and the standard-library baseline
 // in alternating batches of the same loop, so that a noisy machine slows both
 // alike, and reports the median of the per-batch ratios as
-// "validation/baseline". Its ns/op and allocs/op are for eight of each.
+// "validation/baseline", for the valid body and for the invalid one. Its
+// ns/op and allocs/op are for eight of each.
 func BenchmarkDecodeVersusBaseline(b *testing.B) {
 	v := Validator()
-	rb, resetB := benchRequest(b, benchOK)
-	rv, resetV := benchRequest(b, benchOK)
-	const batch = 8
-	var ratios []float64
-	b.ReportAllocs()
-	for b.Loop() {
-		start := time.Now()
-		for range batch {
-			resetB()
-			var dst benchBody
-			if err := json.NewDecoder(rb.Body).Decode(&dst); err != nil {
-				b.Fatal(err)
+	for _, c := range []struct {
+		name string
+		body []byte
+		ok   bool
+	}{{"valid", benchOK, true}, {"invalid", benchBad, false}} {
+		b.Run("body="+c.name, func(b *testing.B) {
+			rb, resetB := benchRequest(b, c.body)
+			rv, resetV := benchRequest(b, c.body)
+			const batch = 8
+			var ratios []float64
+			b.ReportAllocs()
+			for b.Loop() {
+				start := time.Now()
+				for range batch {
+					resetB()
+					var dst benchBody
+					if err := json.NewDecoder(rb.Body).Decode(&dst); err != nil {
+						b.Fatal(err)
+					}
+					if err := v.Struct(&dst); (err == nil) != c.ok {
+						b.Fatal(err)
+					}
+				}
+				mid := time.Now()
+				for range batch {
+					resetV()
+					var dst benchBody
+					if err := Decode(rv, &dst); (err == nil) != c.ok {
+						b.Fatal(err)
+					}
+				}
+				ratios = append(ratios, float64(time.Since(mid))/float64(mid.Sub(start)))
 			}
-			if err := v.Struct(&dst); err != nil {
-				b.Fatal(err)
-			}
-		}
-		mid := time.Now()
-		for range batch {
-			resetV()
-			var dst benchBody
-			if err := Decode(rv, &dst); err != nil {
-				b.Fatal(err)
-			}
-		}
-		ratios = append(ratios, float64(time.Since(mid))/float64(mid.Sub(start)))
+			slices.Sort(ratios)
+			b.ReportMetric(ratios[len(ratios)/2], "validation/baseline")
+		})
 	}
-	slices.Sort(ratios)
-	b.ReportMetric(ratios[len(ratios)/2], "validation/baseline")
 }

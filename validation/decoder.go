@@ -1,8 +1,6 @@
 package validation
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -11,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/internal/jsonv2"
 	ut "github.com/go-playground/universal-translator"
 	"github.com/go-playground/validator/v10"
 )
@@ -21,7 +20,7 @@ const (
 	DefaultMaxBytes = 1 << 20
 	// DefaultMaxDepth is how deeply objects and arrays may nest by default.
 	DefaultMaxDepth = 64
-	// maxDepthLimit is encoding/json's own nesting limit.
+	// maxDepthLimit is encoding/json v2's own nesting limit.
 	maxDepthLimit = 10000
 	// maxFields caps the field errors one response lists.
 	maxFields = 50
@@ -37,6 +36,8 @@ type Decoder struct {
 	allowNoType    bool
 	allowUnknown   bool
 	allowDuplicate bool
+	fold           bool
+	jsonOpts       jsonv2.Options // encoding/json v2's options for the settings above
 	validate       *validator.Validate
 	trans          *ut.UniversalTranslator
 	messages       map[string]string // tag -> message template, overriding the built-in English text
@@ -63,7 +64,7 @@ func MaxBytes(n int64) Option {
 }
 
 // MaxDepth sets how deeply objects and arrays may nest (default
-// DefaultMaxDepth, at most 10000, encoding/json's own limit). A deeper body is
+// DefaultMaxDepth, at most 10000, encoding/json v2's own limit). A deeper body is
 // refused with 400 before it is decoded.
 func MaxDepth(n int) Option {
 	if n <= 0 || n > maxDepthLimit {
@@ -103,15 +104,23 @@ func AllowUnknownFields() Option {
 }
 
 // AllowDuplicateKeys turns off the duplicate-key check, so that the last of
-// several members with the same name wins, as with encoding/json alone. By
-// default a body is refused when an object holds two keys that encoding/json
-// would decode into the same place: equal keys, or keys that differ only in
-// case, since encoding/json matches struct fields case-insensitively. The
-// check runs in the same pass that checks syntax and depth, and costs a few
-// per cent of a decode (see the package benchmarks). Maps whose keys differ
-// only in case are refused too; such services need this option.
+// several members with the same name wins, as with encoding/json v1. By
+// default a body is refused when an object holds the same member name twice
+// (after unescaping), and, with AllowCaseInsensitiveNames, two names that
+// decode into the same struct field. encoding/json v2 makes the check while
+// it decodes.
 func AllowDuplicateKeys() Option {
 	return func(d *Decoder) { d.allowDuplicate = true }
+}
+
+// AllowCaseInsensitiveNames matches object members to struct fields without
+// regard to case, as encoding/json v1 did: "NAME" and "Name" decode into the
+// field named "name" (an exact match wins). By default names match exactly,
+// and a member that differs from a field's name only in case is an unknown
+// field. Two members that decode into the same field are then refused as
+// duplicates, unless AllowDuplicateKeys is given too.
+func AllowCaseInsensitiveNames() Option {
+	return func(d *Decoder) { d.fold = true }
 }
 
 // WithValidator makes the Decoder validate with v instead of the shared
@@ -180,6 +189,7 @@ func New(opts ...Option) *Decoder {
 	for _, o := range opts {
 		o(d)
 	}
+	d.jsonOpts = d.jsonOptions()
 	if d.validate == nil {
 		if len(d.rules) > 0 {
 			d.validate = newValidate()
@@ -255,16 +265,8 @@ func (d *Decoder) Decode(r *http.Request, dst any) error {
 		return e
 	}
 	defer b.release()
-	if e := d.scan(b); e != nil {
-		return e
-	}
-	b.reader.Reset(b.buf)
-	dec := json.NewDecoder(&b.reader)
-	if !d.allowUnknown {
-		dec.DisallowUnknownFields()
-	}
-	if err := dec.Decode(dst); err != nil {
-		return d.explain(b.buf, rv.Type().Elem(), err)
+	if err := d.decodeBody(b.buf, dst, rv.Type().Elem()); err != nil {
+		return err
 	}
 	return d.validateStruct(r, dst, "body")
 }
@@ -285,9 +287,7 @@ func Validate(r *http.Request, v any) error { return Default().Validate(r, v) }
 
 // body is a pooled buffer holding one request body.
 type body struct {
-	buf    []byte
-	reader bytes.Reader
-	scan   scanner
+	buf []byte
 }
 
 var bodyPool = sync.Pool{New: func() any { return &body{buf: make([]byte, 0, 4096)} }}
@@ -299,8 +299,6 @@ func (b *body) release() {
 		return
 	}
 	b.buf = b.buf[:0]
-	b.reader.Reset(nil)
-	b.scan.reset()
 	bodyPool.Put(b)
 }
 

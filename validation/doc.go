@@ -29,7 +29,7 @@
 // that is not an object, a syntax error or truncated body (with line, column
 // and byte offset), nesting deeper than the limit, data after the object,
 // duplicate keys, unknown fields and values of the wrong type (every one of
-// them, not only the first encoding/json meets), then, once the body has
+// them, not only the first the decoder meets), then, once the body has
 // decoded, every validator/v10 rule that fails.
 //
 // Each failing field becomes an errresp.FieldError with the field's JSON path
@@ -42,12 +42,15 @@
 // when the request's Accept-Language asks for a locale the service supplies
 // (WithTranslator).
 //
-// Duplicate keys: encoding/json keeps the last of several equal keys, and
-// matches struct fields without regard to case, so {"name":"a","NAME":"b"}
-// decodes as "b". A proxy or another parser may see "a". Decode refuses both,
-// in the single pass that also checks syntax and depth before decoding, at a
-// cost of a few per cent (see BenchmarkDecode). AllowDuplicateKeys turns the
-// check off, for services whose maps hold keys that differ only in case.
+// Bodies are decoded with encoding/json v2 (github.com/go-json-experiment/json,
+// which is encoding/json/v2 on Go 1.27 and later), in one pass that also
+// refuses duplicate member names, invalid UTF-8 and unknown members. Member
+// names match struct fields exactly: {"Name":"a"} for a field tagged
+// json:"name" is an unknown field. AllowCaseInsensitiveNames matches them
+// regardless of case, as encoding/json v1 did; two members that then decode
+// into one field, {"name":"a","NAME":"b"}, are refused as duplicates, since a
+// proxy or another parser may see "a" where the service sees "b".
+// AllowDuplicateKeys lets the last of several equal names win.
 //
 // Params does the same for path parameters (chi's URL parameters or
 // http.Request.PathValue) and query parameters, named by `path` and `query`

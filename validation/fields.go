@@ -221,3 +221,31 @@ func (d *Decoder) message(fe validator.FieldError, field string, trans ut.Transl
 	}
 	return field + " " + english(fe.Tag(), fe.Param(), fe.Kind(), fe.Type())
 }
+
+// invalid returns a 400 listing fs, with a message that names them; more is
+// how many further failures were left out.
+func invalid(fs []errresp.FieldError, more int) *errresp.Error {
+	total := len(fs) + more
+	if total == 1 {
+		return errresp.Invalid(fs[0].Message, fs...)
+	}
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(total))
+	b.WriteString(" fields are invalid: ")
+	const named = 5
+	for i, f := range fs[:min(len(fs), named)] {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(f.Field)
+	}
+	if total > named {
+		b.WriteString(" and " + strconv.Itoa(total-named) + " more")
+	}
+	b.WriteByte('.')
+	e := errresp.Invalid(b.String(), fs...)
+	if more > 0 {
+		e.With("more_invalid_fields", more)
+	}
+	return e
+}

@@ -55,27 +55,33 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
-func FuzzScan(f *testing.F) {
-	for _, s := range []string{`{}`, `{"a":[1,2.5e-3,"x\n",true,false,null]}`, `{"a":1,"A":2}`, `[1,]`, `-0.0e+1`, `"\u00e9"`} {
+// FuzzCheckSyntax checks the syntax step against encoding/json v1: what it
+// accepts, v1 accepts; what it refuses and v1 accepts is one of v2's stricter
+// rules (invalid UTF-8, lone surrogates, duplicate names) or the depth limit;
+// a refusal's offset lies within the body.
+func FuzzCheckSyntax(f *testing.F) {
+	for _, s := range []string{`{}`, `{"a":[1,2.5e-3,"x\n",true,false,null]}`, `{"a":1,"A":2}`, `{"a":1,"a":2}`, `[1,]`, `-0.0e+1`, `"\u00e9"`, `"\ud800"`, "\"\xff\"", `{"a":1} x`, `[[[[[[[[1]]]]]]]]`} {
 		f.Add([]byte(s))
 	}
+	d := New(MaxDepth(6))
 	f.Fuzz(func(t *testing.T, in []byte) {
-		var s scanner
-		p := s.scan(in, maxDepthLimit, true)
-		if valid := json.Valid(in); valid != (p.kind == probNone) {
-			t.Fatalf("scan problem %+v, json.Valid %v, input %q", p, valid, in)
+		if firstByte(in) == len(in) {
+			return // Decode refuses an empty body before this step
 		}
-		if p.kind != probNone {
-			if p.off < 0 || p.off > len(in) {
-				t.Fatalf("offset %d outside the input", p.off)
+		e := d.checkSyntax(in, nil)
+		valid := json.Valid(in)
+		if e == nil {
+			if !valid {
+				t.Fatalf("accepted what encoding/json v1 refuses: %q", in)
 			}
 			return
 		}
-		for _, off := range s.dups {
-			if in[off] != '"' {
-				t.Fatalf("duplicate offset %d is not a key", off)
-			}
-			pathAt(in, off+1)
+		if off, ok := e.Info["offset"].(int); ok && (off < 0 || off > len(in)) {
+			t.Fatalf("offset %d outside the input", off)
+		}
+		if valid && !strings.Contains(e.Message, "UTF-8") && !strings.Contains(e.Message, "escape") &&
+			!strings.Contains(e.Message, "deeper than") && (len(e.Fields) == 0 || e.Fields[0].Rule != "duplicate") {
+			t.Fatalf("refused what encoding/json v1 accepts, for no stricter rule: %q: %v", in, e)
 		}
 	})
 }

@@ -1,7 +1,6 @@
 package validation
 
 import (
-	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -83,65 +82,6 @@ func TestDecodeDeepNesting(t *testing.T) {
 				if !strings.Contains(asError(t, err).Message, "deeper than") {
 					t.Errorf("message %q", asError(t, err).Message)
 				}
-			}
-		})
-	}
-}
-
-func TestScanAgreesWithEncodingJSON(t *testing.T) {
-	t.Parallel()
-	tests := []string{
-		`{}`, `{"a":1}`, `{"a":[1,2,{"b":null}],"c":"\u00e9\n"}`, `[]`, `[1,]`, `{"a":1,}`, `{,}`,
-		`-`, `-0`, `-01`, `0.`, `0.5`, `1e`, `1e+`, `1E-7`, `.5`, `+1`, `1.5e3`, `00`,
-		`"\u12"`, `"\uZZZZ"`, `"\x"`, "\"\t\"", `"\/"`, "\"\xff\"", `tru`, `true`, `nul`, `null `,
-		`{"a" :1}`, `{"a":1 "b":2}`, `{1:2}`, `[1 2]`, `{"a":{"b":[]}}`, "\ufeff{}", ` `, ``, `{}}`, `[[]`, `"`,
-	}
-	for _, in := range tests {
-		t.Run(in, func(t *testing.T) {
-			t.Parallel()
-			var s scanner
-			p := s.scan([]byte(in), maxDepthLimit, true)
-			if got, want := p.kind == probNone, json.Valid([]byte(in)); got != want {
-				t.Errorf("scan valid=%v (problem %+v), json.Valid=%v", got, p, want)
-			}
-		})
-	}
-}
-
-func TestScanDuplicates(t *testing.T) {
-	t.Parallel()
-	many := func(n int, extra string) string {
-		var b strings.Builder
-		b.WriteString("{")
-		for i := range n {
-			b.WriteString(`"k` + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + string(rune('a'+i/26%26)) + string(rune('a'+i/676)) + `":1,`)
-		}
-		b.WriteString(extra + "}")
-		return b.String()
-	}
-	tests := []struct {
-		name string
-		body string
-		dups int
-	}{
-		{name: "none", body: `{"a":1,"b":{"a":2},"c":[{"a":1},{"a":1}]}`},
-		{name: "same object", body: `{"a":1,"b":2,"a":3}`, dups: 1},
-		{name: "nested", body: `{"a":{"x":1,"x":2},"x":3}`, dups: 1},
-		{name: "case", body: `{"Name":1,"nAME":2}`, dups: 1},
-		{name: "kelvin sign folds to k", body: `{"k":1,"\u212a":2}`, dups: 1},
-		{name: "escaped", body: `{"ab":1,"a\u0062":2}`, dups: 1},
-		{name: "many keys, no duplicate", body: many(500, `"last":1`)},
-		{name: "many keys, duplicate at the end", body: many(500, `"KAAA":1`), dups: 1},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			var s scanner
-			if p := s.scan([]byte(tc.body), 64, true); p.kind != probNone {
-				t.Fatalf("problem %+v", p)
-			}
-			if len(s.dups) != tc.dups {
-				t.Errorf("%d duplicates, want %d", len(s.dups), tc.dups)
 			}
 		})
 	}

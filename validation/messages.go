@@ -1,8 +1,12 @@
 package validation
 
 import (
+	"errors"
 	"reflect"
+	"strconv"
 	"strings"
+
+	"github.com/apierror/apierror/internal/jsonv2"
 )
 
 // plain are the messages of tags whose text needs no parameter.
@@ -217,4 +221,46 @@ var sizeWords = map[string][3]string{
 	"lte": {"must be at most %.", "must be at most % long.", "must contain at most %."},
 	"gt":  {"must be greater than %.", "must be longer than %.", "must contain more than %."},
 	"lt":  {"must be less than %.", "must be shorter than %.", "must contain fewer than %."},
+}
+
+// typeMessage words what encoding/json v2 said (err) when a JSON value of
+// kind k did not decode into a t: the rule, its parameter and the text
+// without the field's name. quoted is the field's ",string" option.
+func typeMessage(t reflect.Type, k jsonv2.Kind, quoted bool, err error) (rule, param, msg string) {
+	pt := reflect.PointerTo(t)
+	if t == timeType || pt.Implements(jsonUnmarshaler) || pt.Implements(jsonFrom) || pt.Implements(textUnmarshaler) {
+		switch {
+		case t == timeType && k == '"':
+			return "format", "date-time", "must be a date and time in RFC 3339 format, such as 2006-01-02T15:04:05Z."
+		case t == timeType || !pt.Implements(jsonUnmarshaler) && !pt.Implements(jsonFrom) && k != '"':
+			return "type", "string", "must be a string."
+		}
+		return "format", "", "is not in a valid format."
+	}
+	switch {
+	case quoted && k != '"':
+		return "type", "string", "must be written as a string, such as \"5\" or \"true\"."
+	case quoted && t.Kind() == reflect.String:
+		return "type", "string", "must be a JSON string written inside a string, such as \"\\\"text\\\"\"."
+	}
+	switch kind := t.Kind(); {
+	case kind == reflect.String:
+		return "type", "string", "must be a string."
+	case kind == reflect.Bool:
+		return "type", "boolean", "must be true or false."
+	case kind >= reflect.Int && kind <= reflect.Int64:
+		return "type", "integer", intMessage(err, "-"+strconv.FormatUint(1<<(t.Bits()-1), 10), strconv.FormatInt(1<<(t.Bits()-1)-1, 10))
+	case kind >= reflect.Uint && kind <= reflect.Uintptr:
+		return "type", "integer", intMessage(err, "0", strconv.FormatUint(1<<t.Bits()-1, 10))
+	case kind == reflect.Float32 || kind == reflect.Float64:
+		if k == '0' && errors.Is(err, strconv.ErrRange) {
+			return "type", "number", "is too large a number."
+		}
+		return "type", "number", "must be a number."
+	case (kind == reflect.Slice || kind == reflect.Array) && t.Elem().Kind() == reflect.Uint8:
+		return "type", "base64", "must be a base64-encoded string."
+	case kind == reflect.Array:
+		return "type", "array", "must be an array of exactly " + strconv.Itoa(t.Len()) + " items."
+	}
+	return "type", "", "cannot be set from the request body."
 }

@@ -7,8 +7,10 @@ import (
 	"net/url"
 	"reflect"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/apierror/apierror/errresp"
 	"github.com/go-chi/chi/v5"
@@ -66,13 +68,20 @@ func paramInfoOf(t reflect.Type) *paramInfo {
 // a repetition). A value that does not convert, or fails a rule, is listed in
 // a 400 InvalidRequest with the parameter's name and location ("path" or
 // "query"). Query parameters the struct does not name are ignored.
+//
+// The query is read strictly, where net/url is lenient: a malformed
+// percent-escape ("%zz") or a ";" in the query (which some servers take as a
+// separator and others do not, so a proxy and the service could read two
+// different requests) is a 400 naming the parameter (rule "syntax"), not a
+// parameter silently dropped; and a second value for a parameter whose field
+// is not a slice is a 400 (rule "single") rather than the first value taken.
 func (d *Decoder) Params(r *http.Request, dst any) error {
 	rv := reflect.ValueOf(dst)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
 		return errresp.Wrap(errresp.Internal, errors.New("validation: Params needs a non-nil pointer to a struct"), "")
 	}
 	info := paramInfoOf(rv.Elem().Type())
-	var query url.Values
+	var query map[string][]string
 	var fails []errresp.FieldError
 	for _, f := range info.fields {
 		var vals []string
@@ -82,11 +91,16 @@ func (d *Decoder) Params(r *http.Request, dst any) error {
 			}
 		} else {
 			if query == nil {
-				query = r.URL.Query()
+				query, fails = parseQuery(r.URL.RawQuery, info.in, fails)
 			}
 			vals = query[f.name]
 		}
 		if len(vals) == 0 {
+			continue
+		}
+		if len(vals) > 1 && !multiValued(f.typ) {
+			fails = append(fails, errresp.FieldError{Field: f.name, In: f.in, Rule: "single",
+				Message: f.name + " must be given once, not " + strconv.Itoa(len(vals)) + " times."})
 			continue
 		}
 		if rule, msg := setParam(rv.Elem().FieldByIndex(f.index), vals); msg != "" {
@@ -115,13 +129,79 @@ func pathParam(r *http.Request, name string) string {
 	return r.PathValue(name)
 }
 
+// maxQueryFails caps the syntax failures listed for one query, so a long
+// malformed query does not make a long answer.
+const maxQueryFails = 10
+
+// parseQuery splits a raw query into the values of the parameters named in
+// (a query parameter's name maps to "query"), appending to fails one
+// failure for each malformed pair, named by its parameter: a ";" in it, or a
+// malformed percent-escape in its name or value. "+" is a space, as in
+// forms. Pairs of other names are checked but not kept.
+func parseQuery(raw string, in map[string]string, fails []errresp.FieldError) (map[string][]string, []errresp.FieldError) {
+	out := make(map[string][]string)
+	bad := 0
+	fail := func(name, msg string) {
+		if bad++; bad <= maxQueryFails {
+			fails = append(fails, errresp.FieldError{Field: name, In: "query", Rule: "syntax", Message: name + " " + msg})
+		}
+	}
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		if pair == "" {
+			continue
+		}
+		rawName, rawValue, _ := strings.Cut(pair, "=")
+		name, err := url.QueryUnescape(rawName)
+		if err != nil {
+			fail(queryName(rawName), "has a malformed percent-escape in its name.")
+			continue
+		}
+		if semi := strings.IndexByte(pair, ';'); semi >= 0 {
+			if n, _, cut := strings.Cut(name, ";"); cut {
+				name = n // the ";" is in the name: name what precedes it
+			}
+			fail(queryName(name), `contains a ";"; separate query parameters with "&", and send ";" in a value as %3B.`)
+			continue
+		}
+		value, err := url.QueryUnescape(rawValue)
+		if err != nil {
+			fail(queryName(name), "has a malformed percent-escape in its value.")
+			continue
+		}
+		if in[name] == "query" {
+			out[name] = append(out[name], value)
+		}
+	}
+	return out, fails
+}
+
+// queryName is a parameter name fit to be quoted back: at most 64 bytes.
+func queryName(s string) string {
+	if len(s) > 64 {
+		s = s[:64]
+		for !utf8.ValidString(s) {
+			s = s[:len(s)-1]
+		}
+		return s + "..."
+	}
+	return s
+}
+
+// multiValued reports whether a field of type t takes every value of a
+// repeated parameter.
+func multiValued(t reflect.Type) bool {
+	return t.Kind() == reflect.Slice && !reflect.PointerTo(t).Implements(textUnmarshaler)
+}
+
 var durationType = reflect.TypeFor[time.Duration]()
 
 // setParam sets v from the parameter's values. On failure it returns the
 // expected type and a message without the parameter's name.
 func setParam(v reflect.Value, vals []string) (string, string) {
 	t := v.Type()
-	if t.Kind() == reflect.Slice && !reflect.PointerTo(t).Implements(textUnmarshaler) {
+	if multiValued(t) {
 		s := reflect.MakeSlice(t, len(vals), len(vals))
 		for i, x := range vals {
 			if rule, msg := setOne(s.Index(i), x); msg != "" {

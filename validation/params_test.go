@@ -3,7 +3,9 @@ package validation
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,6 +58,17 @@ func TestParams(t *testing.T) {
 		{name: "time", target: "/v1/vms/" + vmID + "?since=yesterday", fields: []string{"since query type"}},
 		{name: "repeated values", target: "/v1/vms/" + vmID + "?tag=a&tag=b-c&tag=d&tag=e", fields: []string{"tag query max"}},
 		{name: "repeated value rule", target: "/v1/vms/" + vmID + "?tag=a&tag=b-c", fields: []string{"tag[1] query alphanum"}},
+		{name: "malformed escape in a value", target: "/v1/vms/" + vmID + "?limit=%zz", fields: []string{"limit query syntax"}, msg: "limit has a malformed percent-escape in its value."},
+		{name: "malformed escape in a name", target: "/v1/vms/" + vmID + "?lim%g1=5", fields: []string{"lim%g1 query syntax"}, msg: "malformed percent-escape in its name"},
+		{name: "malformed escape in another parameter", target: "/v1/vms/" + vmID + "?other=%2", fields: []string{"other query syntax"}},
+		{name: "semicolon", target: "/v1/vms/" + vmID + "?limit=1;limit=2", fields: []string{"limit query syntax"}, msg: `limit contains a ";"`},
+		{name: "semicolon in a name", target: "/v1/vms/" + vmID + "?state;x=1", fields: []string{"state query syntax"}},
+		{name: "escaped semicolon is a value", target: "/v1/vms/" + vmID + "?state=a%3Bb", fields: []string{"state query oneof"}},
+		{name: "second value", target: "/v1/vms/" + vmID + "?limit=1&limit=2", fields: []string{"limit query single"}, msg: "limit must be given once, not 2 times."},
+		{name: "second value of a pointer", target: "/v1/vms/" + vmID + "?verbose=true&verbose=false", fields: []string{"verbose query single"}},
+		{name: "second value of a text unmarshaler", target: "/v1/vms/" + vmID + "?since=2024-01-02T15:04:05Z&since=2024-01-02T15:04:05Z", fields: []string{"since query single"}},
+		{name: "empty pairs are skipped", target: "/v1/vms/" + vmID + "?&&limit=5&&"},
+		{name: "plus is a space", target: "/v1/vms/" + vmID + "?state=run+ning", fields: []string{"state query oneof"}},
 		{name: "everything wrong", target: "/v1/vms/x?limit=ten&state=paused", fields: []string{"limit query type", "id path uuid", "state query oneof"}},
 	}
 	for _, tc := range tests {
@@ -92,6 +105,68 @@ func TestParams(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestParamsQueryFailsCapped: a long malformed query lists at most
+// maxQueryFails failures.
+func TestParamsQueryFailsCapped(t *testing.T) {
+	t.Parallel()
+	q := strings.Repeat("a=%zz&", 100)
+	var p struct {
+		A string `query:"a"`
+	}
+	e := asError(t, Default().Params(httptest.NewRequest(http.MethodGet, "/?"+q, nil), &p))
+	if len(e.Fields) != maxQueryFails {
+		t.Errorf("%d fields, want %d", len(e.Fields), maxQueryFails)
+	}
+}
+
+// FuzzQuery: whatever the query, Params answers nil or a 400 listing
+// fields, never panics; and a query net/url reads without error and without
+// a ";" gives the same values.
+func FuzzQuery(f *testing.F) {
+	for _, q := range []string{"limit=10&state=running&tag=a&tag=b", "limit=%zz", "limit=1;limit=2", "limit=1&limit=2",
+		"state=a%3Bb", "%", "=&=", "tag=%41%42&tag=+", "wait=1h&since=2024-01-02T15:04:05Z", "verbose=1&verbose"} {
+		f.Add(q)
+	}
+	type fuzzParams struct {
+		Limit string   `query:"limit"`
+		Tags  []string `query:"tag"`
+		Wait  *int     `query:"wait"`
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		r := &http.Request{Method: http.MethodGet, URL: &url.URL{Path: "/", RawQuery: q}}
+		var p fuzzParams
+		err := Default().Params(r, &p)
+		if err != nil {
+			e := asError(t, err)
+			if e.Kind != errresp.InvalidRequest || len(e.Fields) == 0 {
+				t.Fatalf("Params(%q) = %v (%d fields)", q, err, len(e.Fields))
+			}
+		}
+		want, uerr := url.ParseQuery(q)
+		if uerr != nil || strings.Contains(q, ";") {
+			if err == nil && uerr != nil {
+				t.Fatalf("Params(%q) accepted what net/url refuses: %v", q, uerr)
+			}
+			return
+		}
+		if len(want["limit"]) > 1 || len(want["wait"]) > 1 {
+			if err == nil {
+				t.Fatalf("Params(%q) accepted a repeated single parameter", q)
+			}
+			return
+		}
+		if len(want["wait"]) == 1 {
+			return // conversion may fail; the values are checked without it
+		}
+		if err != nil {
+			t.Fatalf("Params(%q) = %v; net/url reads %v", q, err, want)
+		}
+		if l := want["limit"]; len(l) == 1 && p.Limit != l[0] || !slices.Equal(p.Tags, want["tag"]) && len(p.Tags)+len(want["tag"]) > 0 {
+			t.Fatalf("Params(%q) = %+v; net/url reads %v", q, p, want)
+		}
+	})
 }
 
 func TestParamsBadDestination(t *testing.T) {

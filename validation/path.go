@@ -1,10 +1,12 @@
 package validation
 
 import (
-	"encoding/json"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/apierror/apierror/internal/jsonv2"
 )
 
 // seg is one step of a path into a JSON value: a member of an object decoded
@@ -87,92 +89,45 @@ func escapePointer(s string) string {
 	return s
 }
 
-// pathAt returns the path, in an untyped reading of buf, of the innermost
-// value or member that has begun before offset off. Every object member is a
-// field step. buf must be well formed up to off.
-func pathAt(buf []byte, off int) []seg {
-	type open struct {
-		object bool
-		begun  bool // a member or element has begun
-		key    string
-		index  int
-	}
-	var stack []open
-	expectKey := false
-	for i := 0; i < len(buf) && i < off; {
-		c := buf[i]
+// pathOf turns ptr, a JSON pointer into a body decoded into t, into a path:
+// the Go type tells a struct's member from a map's key; where it is not
+// known, a token that is a number is taken for an array index.
+func pathOf(t reflect.Type, ptr jsonv2.Pointer, fold bool) []seg {
+	var p []seg
+	for tok := range ptr.Tokens() {
+		for t != nil && t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		var kind reflect.Kind
+		if t != nil {
+			kind = t.Kind()
+		}
 		switch {
-		case isSpace(c) || c == ':':
-			i++
-			continue
-		case c == ',':
-			if n := len(stack); n > 0 && stack[n-1].object {
-				expectKey = true
+		case kind == reflect.Struct:
+			p = append(p, seg{name: tok})
+			f, ok := membersOf(t).lookup(tok, fold)
+			t = nil
+			if ok {
+				t = f.typ
 			}
-			i++
-			continue
-		case c == '}' || c == ']':
-			stack = stack[:len(stack)-1]
-			expectKey = false
-			i++
-			continue
-		}
-		// A value or a key starts at i.
-		if expectKey {
-			end, _ := scanString(buf, i)
-			if end <= i {
-				break
+		case kind == reflect.Map:
+			p = append(p, seg{name: tok, kind: segKey})
+			t = t.Elem()
+		case kind == reflect.Slice || kind == reflect.Array || t == nil || kind == reflect.Interface:
+			if n, err := strconv.Atoi(tok); err == nil && n >= 0 && strconv.Itoa(n) == tok {
+				p = append(p, seg{kind: segIndex, index: n})
+			} else {
+				p = append(p, seg{name: tok})
 			}
-			top := &stack[len(stack)-1]
-			top.key, _ = unquote(buf[i+1 : end-1])
-			top.begun = true
-			expectKey = false
-			i = end
-			continue
-		}
-		if n := len(stack); n > 0 && !stack[n-1].object {
-			if stack[n-1].begun {
-				stack[n-1].index++
+			if kind == reflect.Slice || kind == reflect.Array {
+				t = t.Elem()
+			} else {
+				t = nil
 			}
-			stack[n-1].begun = true
-		}
-		switch c {
-		case '{':
-			stack = append(stack, open{object: true})
-			expectKey = true
-			i++
-			continue
-		case '[':
-			stack = append(stack, open{})
-			i++
-			continue
-		case '"':
-			end, _ := scanString(buf, i)
-			if end <= i {
-				i = len(buf)
-				continue
-			}
-			i = end
 		default:
-			j := i
-			for j < len(buf) && !isSpace(buf[j]) && !strings.ContainsRune(",]}:", rune(buf[j])) {
-				j++
-			}
-			i = j
-		}
-	}
-	p := make([]seg, 0, len(stack))
-	for _, o := range stack {
-		if !o.begun {
-			break
-		}
-		if o.object {
-			p = append(p, seg{name: o.key})
-		} else {
-			p = append(p, seg{kind: segIndex, index: o.index})
+			p = append(p, seg{name: tok})
+			t = nil
 		}
 	}
 	return p
 }
-
-func jsonUnmarshalString(q []byte, s *string) error { return json.Unmarshal(q, s) }

@@ -1,7 +1,8 @@
 // Package redistest starts a throwaway redis-server for tests: on a free
 // loopback port, with no persistence, stopped when the test ends. It can stop,
 // restart (on the same port), freeze and thaw the server, so tests can show
-// what a client does while Redis is away.
+// what a client does while Redis is away. StartCluster starts a Redis
+// Cluster of three masters and three replicas the same way.
 //
 // When the redis-server binary is missing the test is skipped with a message
 // naming the Debian package redis-server, unless the environment variable CI
@@ -49,20 +50,32 @@ type Server struct {
 // missing.
 func Start(t testing.TB, args ...string) *Server {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
+	return start(t, lookPath(t, "redis-server"), freePort, args)
+}
+
+// lookPath finds a binary of the Debian package redis-server, or skips (with
+// CI set: fails) the test.
+func lookPath(t testing.TB, name string) string {
+	t.Helper()
+	bin, err := exec.LookPath(name)
 	if err != nil {
-		msg := "redis-server not found in PATH; install the Debian package redis-server (apt-get install redis-server) to run this test"
+		msg := name + " not found in PATH; install the Debian package redis-server (apt-get install redis-server) to run this test"
 		if os.Getenv("CI") != "" {
 			t.Fatal(msg)
 		}
 		t.Skip(msg)
 	}
+	return bin
+}
+
+func start(t testing.TB, bin string, port func(testing.TB) int, args []string) *Server {
+	t.Helper()
 	s := &Server{t: t, bin: bin, dir: t.TempDir(), args: args}
 	t.Cleanup(s.Stop)
 	// A port found free can be taken before redis-server binds it; try again
 	// with another one when that happens.
 	for attempt := 0; ; attempt++ {
-		s.port = freePort(t)
+		s.port = port(t)
 		err := s.start()
 		if err == nil {
 			return s
@@ -91,6 +104,13 @@ func (s *Server) Stop() {
 	_ = s.cmd.Process.Kill()
 	<-s.done
 	s.cmd, s.done = nil, nil
+}
+
+// Running reports whether the server is running (a frozen one is).
+func (s *Server) Running() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cmd != nil
 }
 
 // Restart starts the server again on the same port, with an empty dataset,

@@ -116,3 +116,31 @@ func (r *recorder) Fatal(args ...any) {
 	r.msg = fmt.Sprint(args...)
 	runtime.Goexit()
 }
+
+// TestCluster starts a cluster, kills a master, and sees its replica take
+// over its slots.
+func TestCluster(t *testing.T) {
+	t.Parallel()
+	start := time.Now()
+	c := StartCluster(t)
+	t.Logf("cluster ok %v after start", time.Since(start))
+	masters, err := c.Masters(c.Nodes[0].Addr())
+	if err != nil || len(masters) != 3 {
+		t.Fatalf("masters %v, %v; want three", masters, err)
+	}
+	victim := c.Node(masters[0])
+	victim.Stop()
+	killed := time.Now()
+	c.WaitFailover(victim.Addr(), 10*time.Second)
+	t.Logf("failover done %v after the kill", time.Since(killed))
+	survivor := c.Node(masters[1]).Addr()
+	now, err := c.Masters(survivor)
+	if err != nil || len(now) != 3 {
+		t.Fatalf("masters after failover %v, %v", now, err)
+	}
+	for _, m := range now {
+		if m == victim.Addr() {
+			t.Fatalf("the killed node %s is still a master: %v", m, now)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -48,7 +49,7 @@ func BenchmarkTake(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			client := redis.NewClient(&redis.Options{Addr: srv.Addr(), ContextTimeoutEnabled: tc.bounded, PoolSize: 64})
 			defer client.Close()
-			s := New(client, WithTimeout(time.Second), WithPolicy(FailClosed))
+			s := New(client, WithTimeout(time.Second))
 			ctx := context.Background()
 			if _, err := s.Take(ctx, "warm", tc.limits, 1); err != nil {
 				b.Fatal(err)
@@ -80,34 +81,33 @@ func BenchmarkTake(b *testing.B) {
 	}
 }
 
-// BenchmarkTakeDuringOutage measures a decision while Redis is down and the
-// store answers by its policy without asking it (between retries).
+// BenchmarkTakeDuringOutage measures a decision while Redis is down: the
+// store answers at once, without asking it, with an error wrapping
+// ratelimit.ErrUnavailable (the limiter's policy then decides).
 func BenchmarkTakeDuringOutage(b *testing.B) {
 	srv, _ := startRedis(b)
 	limits := []ratelimit.Limit{{Events: 100, Period: time.Second}}
-	for _, p := range []Policy{FailOpen, FallBack} {
-		b.Run(p.String(), func(b *testing.B) {
-			client := redis.NewClient(&redis.Options{Addr: srv.Addr(), ContextTimeoutEnabled: true})
-			defer client.Close()
-			log, _ := logger()
-			s := New(client, WithPolicy(p), WithLogger(log), WithRetryInterval(time.Hour))
-			defer s.Close()
-			srv.Stop()
-			defer srv.Restart()
-			ctx := context.Background()
-			s.Take(ctx, "k", limits, 1) // fails, and opens the breaker for an hour
-			b.ReportAllocs()
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				for pb.Next() {
-					if _, err := s.Take(ctx, "k", limits, 1); err != nil {
-						b.Error(err)
-						return
-					}
-				}
-			})
-		})
+	client := redis.NewClient(&redis.Options{Addr: srv.Addr(), ContextTimeoutEnabled: true})
+	defer client.Close()
+	log, _ := logger()
+	s := New(client, WithLogger(log), WithRetryInterval(time.Hour))
+	defer s.Close()
+	srv.Stop()
+	defer srv.Restart()
+	ctx := context.Background()
+	if _, err := s.Take(ctx, "k", limits, 1); !errors.Is(err, ratelimit.ErrUnavailable) {
+		b.Fatalf("Take with Redis stopped: %v; want ErrUnavailable", err)
 	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := s.Take(ctx, "k", limits, 1); !errors.Is(err, ratelimit.ErrUnavailable) {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }
 
 // scriptCalls is how many EVAL and EVALSHA commands Redis has run.

@@ -18,6 +18,6 @@ func TestLimiters(t *testing.T) {
 	_, client := startRedis(t)
 	storetest.RunLimiters(t, func(t *testing.T, now func() time.Time) ratelimit.Store {
 		prefix := strings.NewReplacer("/", ":", " ", "_").Replace(t.Name()) + ":"
-		return testStore(client, WithClock(now), WithPrefix(prefix))
+		return testStore(t, client, WithClock(now), WithPrefix(prefix))
 	})
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -49,54 +51,35 @@ func Example() {
 	// Output: ready
 }
 
-// With FailOpen, a request is allowed while Redis is away; the store logs
-// the outage once.
-func ExampleFailOpen() {
-	client := redis.NewClient(&redis.Options{Addr: unreachable(), ContextTimeoutEnabled: true})
-	defer client.Close()
-	store := redisstore.New(client,
-		redisstore.WithPolicy(redisstore.FailOpen),
-		redisstore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
-	)
-	defer store.Close()
-
-	limits := []ratelimit.Limit{{Events: 10, Period: time.Minute}}
-	d, err := store.Take(context.Background(), "client-1", limits, 1)
-	fmt.Printf("allowed=%v remaining=%d err=%v\n", d.Allowed, d.Remaining, err)
-	// Output: allowed=true remaining=9 err=<nil>
-}
-
-// With FallBack (the default), each instance keeps limiting on its own, in
-// memory, while Redis is away.
-func ExampleFallBack() {
+// While Redis is away the store decides nothing: Take fails at once with an
+// error wrapping ratelimit.ErrUnavailable (after the first, which waits at
+// most the timeout), and the limiter's policy answers. The store probes
+// Redis in the background and uses it again as soon as it is back.
+func ExampleStore_Take_unavailable() {
 	client := redis.NewClient(&redis.Options{Addr: unreachable(), ContextTimeoutEnabled: true})
 	defer client.Close()
 	store := redisstore.New(client, redisstore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	defer store.Close()
 
-	limits := []ratelimit.Limit{{Events: 2, Period: time.Hour}}
-	for range 3 {
-		d, err := store.Take(context.Background(), "client-1", limits, 1)
-		fmt.Printf("allowed=%v remaining=%d err=%v\n", d.Allowed, d.Remaining, err)
-	}
-	// Output:
-	// allowed=true remaining=1 err=<nil>
-	// allowed=true remaining=0 err=<nil>
-	// allowed=false remaining=0 err=<nil>
+	_, err := store.Take(context.Background(), "client-1", []ratelimit.Limit{{Events: 10, Period: time.Minute}}, 1)
+	fmt.Println(errors.Is(err, ratelimit.ErrUnavailable))
+	// Output: true
 }
 
-// With FailClosed, Take returns an error of kind Unavailable, which the
-// ratelimit middleware answers with 503.
-func ExampleFailClosed() {
+// The limiter alone chooses what a request gets while the store is
+// unavailable: here, a 503 envelope instead of the default fallback to
+// memory.
+func ExampleStore_failClosed() {
 	client := redis.NewClient(&redis.Options{Addr: unreachable(), ContextTimeoutEnabled: true})
 	defer client.Close()
-	store := redisstore.New(client,
-		redisstore.WithPolicy(redisstore.FailClosed),
-		redisstore.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
-	)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	store := redisstore.New(client, redisstore.WithLogger(quiet))
 	defer store.Close()
 
-	_, err := store.Take(context.Background(), "client-1", []ratelimit.Limit{{Events: 10, Period: time.Minute}}, 1)
-	fmt.Println(errors.Is(err, &errresp.Error{Kind: errresp.Unavailable}), errresp.From(err).Status(errresp.Problem))
-	// Output: true 503
+	h := ratelimit.PerMinute(10, ratelimit.WithStore(store), ratelimit.OnStoreError(ratelimit.FailClosed), ratelimit.WithLogger(quiet))(
+		http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/", nil))
+	fmt.Println(w.Code, errresp.DecodeBody(w.Code, w.Header().Get("Content-Type"), w.Body.Bytes()).Kind == errresp.Unavailable)
+	// Output: 503 true
 }

@@ -11,7 +11,10 @@
 -- ARGV[4..] per limit: interval in nanoseconds, then capacity
 --
 -- Returns {allowed (1 or 0), binding limit (1-based), remaining,
--- reset after (ns), retry after (ns)}.
+-- reset after (ns), retry after (ns)}, or {-1} when the key held something
+-- the script cannot read (another type, or a value it did not write): the
+-- key is deleted, so the next request starts full buckets, and this one is
+-- not decided.
 --
 -- Lua numbers are doubles, exact for integers below 2^53. Absolute times in
 -- nanoseconds exceed that, so they are split into seconds and nanoseconds,
@@ -34,11 +37,13 @@ local peek = cost < 0
 if peek then cost = -cost end
 local n = (#ARGV - 3) / 2
 
--- rel turns a stored TAT into nanoseconds from now (0 when absent or unreadable).
+-- rel turns a stored TAT into nanoseconds from now (0 when absent); nil
+-- when the value is unreadable.
 local function rel(v)
   if not v then return 0 end
+  if type(v) ~= 'string' or #v < 10 then return nil end
   local s, ns = tonumber(string.sub(v, 1, -10)), tonumber(string.sub(v, -9))
-  if not s or not ns then return 0 end
+  if not s or not ns then return nil end
   return (s - now_s) * 1e9 + (ns - now_ns)
 end
 
@@ -55,7 +60,11 @@ local fields = {}
 for i = 1, n do
   fields[i] = ARGV[2 + 2 * i] .. ':' .. ARGV[3 + 2 * i]
 end
-local stored = redis.call('HMGET', KEYS[1], unpack(fields))
+local stored = redis.pcall('HMGET', KEYS[1], unpack(fields))
+if stored.err then
+  redis.call('DEL', KEYS[1])
+  return {-1}
+end
 
 local allowed = true
 local tats = {}     -- per limit: TAT after this request, from now
@@ -65,7 +74,14 @@ for i = 1, n do
   local interval, capacity = tonumber(ARGV[2 + 2 * i]), tonumber(ARGV[3 + 2 * i])
   local tau = interval * capacity
   local tat = rel(stored[i])
-  if tat < 0 then tat = 0 end
+  -- The store never writes a time further ahead than the bucket's length;
+  -- up to a minute more is another node's clock (after a failover), and
+  -- reads as an empty bucket.
+  if not tat or tat > tau + 6e10 then
+    redis.call('DEL', KEYS[1])
+    return {-1}
+  end
+  if tat < 0 then tat = 0 elseif tat > tau then tat = tau end
   local new = tat + cost * interval
   if cost <= capacity and new <= tau then
     tats[i] = new
@@ -101,9 +117,10 @@ if cost > 0 and not peek then
     if tats[i] > longest then longest = tats[i] end
   end
   redis.call('HSET', KEYS[1], unpack(args))
-  -- The key lives until its slowest bucket is full again. Buckets written by
-  -- other limit sets under the same key keep the expiry they already set.
-  local ttl = math.ceil(longest / 1e6)
+  -- The key lives until its slowest bucket is full again, rounded up to a
+  -- whole second. Buckets written by other limit sets under the same key
+  -- keep the expiry they already set.
+  local ttl = math.ceil(longest / 1e9) * 1000
   if ttl > redis.call('PTTL', KEYS[1]) then
     redis.call('PEXPIRE', KEYS[1], ttl)
   end

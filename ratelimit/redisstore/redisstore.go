@@ -2,93 +2,117 @@
 // across every instance of a service instead of once per instance.
 //
 // Each decision is one round trip: a Lua script (GCRA, the generic cell rate
-// algorithm) that checks every limit of the request against the client's
-// buckets and takes the tokens from all of them or from none. Its answers are
-// exactly those of the in-memory store (same limits, burst, cost, remaining,
-// reset and retry times, to the nanosecond), so switching stores changes
-// nothing a client sees. The script runs with EVALSHA and is sent again only
-// when Redis answers NOSCRIPT (after a restart or SCRIPT FLUSH).
-//
-// The clock is Redis's (TIME), so instances whose clocks disagree still
-// agree on every bucket.
+// algorithm) run with EVALSHA (sent again with EVAL only when Redis answers
+// NOSCRIPT, after a restart or SCRIPT FLUSH). For the common single limit,
+// the script reads and writes one string key (TIME, GET, SET); for several
+// limits at once it checks every limit of the request against the client's
+// buckets in one hash and takes the tokens from all of them or from none.
+// Its answers are exactly those of the in-memory store (same limits, burst,
+// cost, remaining, reset and retry times, to the nanosecond), so switching
+// stores changes nothing a client sees. The clock is Redis's (TIME), so
+// instances whose clocks disagree still agree on every bucket.
 //
 // # Keys
 //
-// One client key is one Redis hash, "<prefix>{<key>}", holding one field per
-// limit ("<interval ns>:<capacity>", whose value is the instant the bucket is
-// full again, in nanoseconds since the Unix epoch). The braces are a Cluster hash tag: all of a client's buckets live in
-// one slot, so the store works on a single server, behind Sentinel and on
-// Redis Cluster alike (any [redis.UniversalClient]). A hash expires on its own
-// once its slowest bucket is full again, when it would say exactly what a
-// missing one says. A key longer than ratelimit.MaxKeyLen is held as a
-// digest, so Redis's memory per client is bounded whatever the key. The
-// store owns every key under its prefix.
+// A client's single-limit bucket is the string "<prefix>{<key>}:<interval
+// ns>:<capacity>"; a client's buckets for several limits are one hash,
+// "<prefix>{<key>}", holding one field per limit ("<interval
+// ns>:<capacity>"). The value is the instant the bucket is full again, in
+// nanoseconds since the Unix epoch. The braces are a Cluster hash tag: all
+// of a client's buckets live in one slot, so the store works on a single
+// server, behind Sentinel and on Redis Cluster alike (any
+// [redis.UniversalClient]). A key expires on its own once its slowest bucket
+// is full again (rounded up to a whole second, so that a busy client's key
+// is overwritten in place rather than made anew), when it would say exactly
+// what a missing one says. A key
+// longer than ratelimit.MaxKeyLen is held as a digest, so Redis's memory per
+// client is bounded whatever the key. The store owns every key under its
+// prefix: a key there that holds another type, or a value the store cannot
+// have written (not a time, or one further ahead than the bucket's length
+// plus a minute, the allowance for another node's clock after a failover),
+// is deleted by the script that finds it; that one request fails
+// with an error wrapping [ErrCorruptKey] (answered by the limiter's
+// policy, logged with the request, not as an outage), and the client's next
+// request starts a full bucket. Other keys are not affected.
 //
 // # When Redis is away
 //
-// Each decision waits at most the timeout ([WithTimeout], 100ms by default),
-// whether or not the client was built with ContextTimeoutEnabled (without it,
-// go-redis would wait out its own read timeout, 3s by default, and retry).
-// When Redis fails or is too slow, the store answers by its policy:
+// The store decides or fails; it never answers with HTTP. A failure because
+// Redis could not be asked wraps [ratelimit.ErrUnavailable], and the
+// limiter's one policy (ratelimit.OnStoreError: fall back to its own memory
+// store, the default; allow; or answer 503) says what the request gets.
 //
-//   - [FallBack] (the default): decide with an in-memory store, so each
-//     instance still holds its clients to the limit on its own (a client
-//     may then get one limit per instance, never an unlimited number);
-//   - [FailOpen]: allow the request;
-//   - [FailClosed]: return an *errresp.Error of kind Unavailable, which the
-//     ratelimit middleware answers with a 503 envelope whatever its own
-//     OnStoreError policy.
+// Each decision waits at most the timeout ([WithTimeout], 100ms by
+// default), or the caller's deadline when that is nearer (then the store
+// adds no context of its own), whether or not the client was built with
+// ContextTimeoutEnabled (without it, go-redis would wait out its own read
+// timeout, 3s by default, and retry).
 //
-// After a failure the store stops asking Redis for a short while
-// ([WithRetryInterval], 100ms by default) and then lets one request through
-// to see whether it is back, so that during an outage requests are answered
-// at once rather than each waiting for the timeout, and the client is not
-// flooded with dials. The store logs once when an outage begins (with the
-// error and the policy) and once when it ends, with the request id of the
-// request that noticed.
+// Errors are told apart by cause. A failed dial, a timeout, a broken
+// connection and the replies LOADING, BUSY, CLUSTERDOWN, MASTERDOWN,
+// TRYAGAIN, READONLY, OOM and the like mean the node cannot decide for any
+// key: the store marks the node down, logs once that the outage began
+// (with the node, the error and the request id), and answers every decision
+// for a key on that node at once, without asking it. A problem of one key's
+// data (WRONGTYPE, a value it cannot read) is that key's alone (see Keys).
 //
-// Recovery is automatic, within a retry interval of Redis's return. After a
-// long outage go-redis may add up to a second of its own: once PoolSize
-// dials in a row have failed, its pool stops dialling and tries again once a
-// second. The store's sparse probing puts that point off.
+// Health is kept per node. On Redis Cluster, the node is the master serving
+// the key's slot, so a failing master affects only the keys in its slots;
+// keys on the other masters keep asking Redis.
+//
+// While a node is down, a goroutine of the store probes it every retry
+// interval ([WithRetryInterval], 100ms by default), so recovery needs no
+// traffic: once the node answers again, the next decision, however many
+// arrive at once, goes to Redis, and the store logs once that it is back.
+// A probe first sends PING on a connection of its own, so that probing a
+// dead server does not push go-redis's pool into its dial back-off (after
+// PoolSize failed dials in a row it dials only once a second), then PING
+// through the client's pool. On Cluster, each probe also has go-redis
+// reload the slot map, so a completed failover (a replica promoted for the
+// failed master's slots) is followed within a retry interval plus go-redis's
+// reload pause (200ms). The prober sleeps while every node is up and stops
+// on Close.
+//
+// Measured on loopback (TestOutage: Redis killed and restarted, or frozen
+// and thawed, for over a second under two store instances, no request
+// between its return and the burst that follows), the next decision goes to
+// Redis 5 to 90 ms after Redis is back, within the retry interval, in six
+// runs under the race detector on a shared two-core machine. go-redis's
+// dial back-off does not come into it: the test's clients have a pool of 4,
+// which probes through the pool would have pushed into the back-off within
+// 400 ms of the outage, adding up to a second to the recovery.
+//
+// What a decision made while Redis was away costs when it returns: the
+// limiter's fallback decisions are not charged to Redis (they were made,
+// and limited, by each instance; replaying them later would charge clients
+// for requests long past). A decision that reached a Redis that then froze
+// (a hung server, SIGSTOP) and timed out is answered by the policy, and is
+// still charged when Redis thaws and runs it: the client may pay twice for
+// it, never less.
 //
 // # Precision
 //
-// Lua numbers are doubles, so the script splits instants into seconds and
-// nanoseconds and works on times relative to now. Its answers are exact (and
-// equal to the in-memory store's) for every limit whose bucket fills within
-// 2^53 ns, about 104 days (Capacity × Interval); beyond that they may differ
-// by the rounding of a double of that size (under a microsecond for a
-// bucket that takes a century to fill).
+// Lua numbers are doubles, so the scripts split instants into seconds and
+// nanoseconds and work on times relative to now. Their answers are exact
+// (and equal to the in-memory store's) for every limit whose bucket fills
+// within 2^53 ns, about 104 days (Capacity × Interval); beyond that they may
+// differ by the rounding of a double of that size (under a microsecond for
+// a bucket that takes a century to fill).
 package redisstore
 
 import (
 	"context"
-	"crypto/sha256"
-	_ "embed"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
-	"math/bits"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/apierror/apierror/errresp"
 	"github.com/apierror/apierror/ratelimit"
 )
-
-//go:embed gcra.lua
-var gcraSource string
-
-// gcra is the decision script. Script.Run sends EVALSHA and falls back to
-// EVAL (which also caches the script on the server) on NOSCRIPT.
-var gcra = redis.NewScript(gcraSource)
 
 // Defaults.
 const (
@@ -96,58 +120,27 @@ const (
 	DefaultPrefix = "ratelimit:"
 	// DefaultTimeout is how long one decision may wait for Redis.
 	DefaultTimeout = 100 * time.Millisecond
-	// DefaultRetryInterval is how long the store leaves Redis alone after a
-	// failure before it tries again.
+	// DefaultRetryInterval is how often the store probes a node that is
+	// down.
 	DefaultRetryInterval = 100 * time.Millisecond
 )
-
-// Policy is what the store does when Redis fails or does not answer within
-// the timeout.
-type Policy uint8
-
-const (
-	// FallBack decides with a fallback store (by default an in-memory
-	// store), so each instance keeps limiting on its own while Redis is
-	// away; a client may then get up to one limit per instance.
-	FallBack Policy = iota
-	// FailOpen allows every request while Redis is away, with the decision
-	// a full bucket of the smallest limit would give (Remaining is its
-	// capacity less the cost), so headers stay well formed.
-	FailOpen
-	// FailClosed refuses to decide while Redis is away: Take returns an
-	// *errresp.Error of kind Unavailable (wrapping the cause), which the
-	// ratelimit middleware answers with 503.
-	FailClosed
-)
-
-// String returns the policy's name, as it appears on log lines.
-func (p Policy) String() string {
-	switch p {
-	case FallBack:
-		return "fall back"
-	case FailOpen:
-		return "fail open"
-	case FailClosed:
-		return "fail closed"
-	}
-	return fmt.Sprintf("Policy(%d)", uint8(p))
-}
 
 // Store is a [ratelimit.Store] on Redis. Make one with [New]; it is safe for
 // concurrent use.
 type Store struct {
 	client    redis.UniversalClient
+	cluster   *redis.ClusterClient // client, when it is one
+	single    *redis.Client        // client, when it is one
 	prefix    string
 	timeout   time.Duration
 	retry     time.Duration
-	policy    Policy
-	fallback  ratelimit.Store
-	ownsFB    bool // fallback was made by New and is closed by Close
 	logger    *slog.Logger
 	now       func() time.Time // nil: Redis's TIME
 	ctxBounds bool             // the client bounds its socket I/O by the context
 
 	health health
+	wheel  wheel              // deadlines of decisions (deadline.go)
+	cancel context.CancelFunc // stops the prober's probes
 	closed atomic.Bool
 }
 
@@ -162,21 +155,13 @@ type Option func(*Store)
 func WithPrefix(prefix string) Option { return func(s *Store) { s.prefix = prefix } }
 
 // WithTimeout sets how long one decision may wait for Redis (default
-// DefaultTimeout). Past it the decision is made by the policy.
+// DefaultTimeout); past it the decision fails with ratelimit.ErrUnavailable
+// and the node is marked down. It also bounds each probe.
 func WithTimeout(d time.Duration) Option { return func(s *Store) { s.timeout = d } }
 
-// WithRetryInterval sets how long the store answers by its policy alone
-// after Redis failed, before one request tries Redis again (default
-// DefaultRetryInterval).
+// WithRetryInterval sets how often the store probes a node that is down
+// (default DefaultRetryInterval).
 func WithRetryInterval(d time.Duration) Option { return func(s *Store) { s.retry = d } }
-
-// WithPolicy sets what the store does while Redis is away (default
-// FallBack).
-func WithPolicy(p Policy) Option { return func(s *Store) { s.policy = p } }
-
-// WithFallback sets the store FallBack decides with (default: a new
-// in-memory store, closed by Close). The caller keeps ownership of fb.
-func WithFallback(fb ratelimit.Store) Option { return func(s *Store) { s.fallback = fb } }
 
 // WithLogger sets the logger for outage and recovery lines (default
 // slog.Default()).
@@ -193,8 +178,8 @@ func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = no
 // extra cost, build the client with ContextTimeoutEnabled (otherwise each
 // decision runs in a goroutine of its own, which the caller stops waiting
 // for at the deadline). New panics on a nil client or logger, a prefix
-// holding a brace, a timeout or retry interval that is not positive, or an
-// unknown policy.
+// holding a brace, or a timeout or retry interval that is not positive.
+// Close stops the store's prober.
 func New(client redis.UniversalClient, opts ...Option) *Store {
 	if client == nil {
 		panic("apierror/ratelimit/redisstore: nil client")
@@ -216,16 +201,17 @@ func New(client redis.UniversalClient, opts ...Option) *Store {
 		panic("apierror/ratelimit/redisstore: timeout must be positive")
 	case s.retry <= 0:
 		panic("apierror/ratelimit/redisstore: retry interval must be positive")
-	case s.policy > FailClosed:
-		panic("apierror/ratelimit/redisstore: unknown policy " + s.policy.String())
 	case s.logger == nil:
 		panic("apierror/ratelimit/redisstore: nil logger")
 	}
-	if s.policy == FallBack && s.fallback == nil {
-		s.fallback, s.ownsFB = ratelimit.NewMemoryStore(), true
-	}
+	s.cluster, _ = client.(*redis.ClusterClient)
+	s.single, _ = client.(*redis.Client)
 	s.ctxBounds = contextBounded(client)
-	s.health.start = time.Now()
+	s.health.wake = make(chan struct{}, 1)
+	s.health.done = make(chan struct{})
+	s.health.stop, s.cancel = context.WithCancel(context.Background())
+	s.health.wg.Add(1)
+	go s.run()
 	return s
 }
 
@@ -246,49 +232,74 @@ func contextBounded(c redis.UniversalClient) bool {
 }
 
 // Take decides one request of the given cost against every limit for key,
-// atomically, in one round trip to Redis. When Redis fails or is slower than
-// the timeout, the policy decides. A nil error with Allowed false means the
-// limit was reached.
+// atomically, in one round trip to Redis. A nil error with Allowed false
+// means the limit was reached. When the key's node is down, or fails or is
+// slower than the timeout, the error wraps ratelimit.ErrUnavailable; when
+// the key held data the store cannot read, it wraps ErrCorruptKey.
 func (s *Store) Take(ctx context.Context, key string, limits []ratelimit.Limit, cost int) (ratelimit.Decision, error) {
-	if err := validate(limits, cost); err != nil {
-		return ratelimit.Decision{}, err
-	}
-	if len(limits) == 0 {
-		return ratelimit.Decision{Allowed: true}, nil
-	}
-	return s.decide(ctx, key, limits, cost)
+	return s.decide(ctx, key, limits, cost, opTake)
 }
 
-// Peek returns the decision Take would return now, taking nothing; it
-// runs the same script in a mode that writes nothing. It implements
-// ratelimit.Store.
+// Peek returns the decision Take would return now, and takes nothing: the
+// same script runs in a mode that writes nothing, in one round trip, with
+// Take's errors and its health accounting. It implements ratelimit.Store.
 func (s *Store) Peek(ctx context.Context, key string, limits []ratelimit.Limit, cost int) (ratelimit.Decision, error) {
+	return s.decide(ctx, key, limits, cost, opPeek)
+}
+
+// Refund gives back cost tokens to each of limits for key, in one round
+// trip, undoing an allowed Take: ratelimit's limiters call it when a limiter
+// further in refuses a request that one further out allowed. A bucket Redis
+// no longer holds is full already and is left alone. Its errors, and its
+// health accounting, are Take's: while the key's node is down it fails at
+// once with ratelimit.ErrUnavailable (the tokens stay taken), and a key
+// holding data the store cannot read is deleted (ErrCorruptKey). It
+// implements ratelimit.Store.
+func (s *Store) Refund(ctx context.Context, key string, limits []ratelimit.Limit, cost int) error {
+	if cost == 0 {
+		return validate(limits, cost)
+	}
+	_, err := s.decide(ctx, key, limits, cost, opRefund)
+	return err
+}
+
+// op is what a script run does with the buckets.
+type op uint8
+
+const (
+	opTake   op = iota // decide, and take the tokens when allowed
+	opPeek             // decide, and write nothing
+	opRefund           // give the tokens back
+)
+
+// decide runs op for key: Take, Peek and Refund share the checks, the
+// health accounting and the classification of errors.
+func (s *Store) decide(ctx context.Context, key string, limits []ratelimit.Limit, cost int, o op) (ratelimit.Decision, error) {
 	if err := validate(limits, cost); err != nil {
 		return ratelimit.Decision{}, err
 	}
 	if len(limits) == 0 {
 		return ratelimit.Decision{Allowed: true}, nil
 	}
-	return s.decide(ctx, key, limits, -cost)
-}
-
-// decide is Take, or Peek for a negative cost (a cost of -n asks about n
-// tokens without taking them), on checked arguments.
-func (s *Store) decide(ctx context.Context, key string, limits []ratelimit.Limit, cost int) (ratelimit.Decision, error) {
 	if s.closed.Load() {
 		return ratelimit.Decision{}, ratelimit.ErrStoreClosed
 	}
-	gen, ask := s.health.try(s.retry)
-	if !ask {
-		return s.degraded(ctx, key, limits, cost, nil)
-	}
-	d, err := s.take(ctx, key, limits, cost)
-	if err == nil {
-		if outage, ended := s.health.up(gen); ended {
-			s.logger.LogAttrs(ctx, slog.LevelInfo, "apierror/ratelimit/redisstore: Redis is back",
-				slog.Duration("outage", outage),
-				slog.String("request_id", errresp.RequestID(ctx)))
+	rk := s.redisKey(key, limits)
+	epoch := s.health.epoch.Load()
+	var (
+		addr string
+		node = s.single
+	)
+	if s.cluster != nil && s.health.count.Load() > 0 {
+		if addr, node = s.master(ctx, rk); node == nil {
+			return ratelimit.Decision{}, &unavailable{node: "(cluster)"}
 		}
+	}
+	if d, down := s.health.isDown(addr); down {
+		return ratelimit.Decision{}, d.err
+	}
+	d, err := s.take(ctx, rk, limits, cost, o)
+	if err == nil {
 		return d, nil
 	}
 	if ctx.Err() != nil {
@@ -296,168 +307,39 @@ func (s *Store) decide(ctx context.Context, key string, limits []ratelimit.Limit
 		// nothing about Redis.
 		return ratelimit.Decision{}, fmt.Errorf("apierror/ratelimit/redisstore: %w", err)
 	}
-	if s.health.down(gen, s.retry) {
-		s.logger.LogAttrs(ctx, slog.LevelWarn, "apierror/ratelimit/redisstore: Redis is unavailable",
-			slog.String("policy", s.policy.String()),
-			slog.Any("error", err),
-			slog.String("request_id", errresp.RequestID(ctx)))
-	}
-	return s.degraded(ctx, key, limits, cost, err)
-}
-
-// degraded answers by the policy while Redis is away. cause is the error
-// that showed it (nil when the store did not ask Redis).
-func (s *Store) degraded(ctx context.Context, key string, limits []ratelimit.Limit, cost int, cause error) (ratelimit.Decision, error) {
-	switch s.policy {
-	case FailOpen:
-		return openDecision(limits, max(cost, -cost)), nil
-	case FallBack:
-		if cost < 0 {
-			return s.fallback.Peek(ctx, key, limits, -cost)
+	if keyLevel(err) {
+		if !errors.Is(err, ErrCorruptKey) && !errors.Is(err, errBadReply) {
+			err = fmt.Errorf("%w: %w", ErrCorruptKey, err)
 		}
-		return s.fallback.Take(ctx, key, limits, cost)
-	}
-	if cause == nil {
-		cause = errUnavailable
-	}
-	e := errresp.Wrap(errresp.Unavailable, cause, "Rate limiting is unavailable; try again shortly.")
-	e.RetryAfter = time.Second
-	return ratelimit.Decision{}, e
-}
-
-// errUnavailable is the cause of a FailClosed error for requests that did not
-// ask Redis because a recent one had failed.
-var errUnavailable = errors.New("apierror/ratelimit/redisstore: Redis failed recently; not asked")
-
-// openDecision is FailOpen's answer: allowed, described as a full bucket of
-// the smallest limit would describe it.
-func openDecision(limits []ratelimit.Limit, cost int) ratelimit.Decision {
-	b := limits[0]
-	for _, l := range limits[1:] {
-		if l.Capacity() < b.Capacity() {
-			b = l
-		}
-	}
-	rem := b.Capacity() - cost
-	if rem < 0 {
-		rem = 0
-	}
-	return ratelimit.Decision{Allowed: true, Limit: b, Remaining: rem, ResetAfter: time.Duration(cost) * b.Interval()}
-}
-
-// validate rejects what no store can decide, as the in-memory store does: a
-// programming error, not a store failure, so it never reaches the policy.
-func validate(limits []ratelimit.Limit, cost int) error {
-	if cost < 0 {
-		return errors.New("apierror/ratelimit/redisstore: cost must not be negative")
-	}
-	if len(limits) > ratelimit.MaxLimits {
-		return fmt.Errorf("apierror/ratelimit/redisstore: more than %d limits for one key", ratelimit.MaxLimits)
-	}
-	for i := range limits {
-		t, b := int64(limits[i].Interval()), int64(limits[i].Capacity())
-		if hi, lo := bits.Mul64(uint64(t), uint64(b)); t <= 0 || b <= 0 || hi != 0 || lo > math.MaxInt64/4 {
-			return errors.New("apierror/ratelimit/redisstore: invalid limit (see Limit.Validate)")
-		}
-	}
-	return nil
-}
-
-// take asks Redis, within the timeout.
-func (s *Store) take(ctx context.Context, key string, limits []ratelimit.Limit, cost int) (ratelimit.Decision, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.timeout)
-	defer cancel()
-	if s.ctxBounds {
-		return s.eval(ctx, key, limits, cost)
-	}
-	type result struct {
-		d   ratelimit.Decision
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		d, err := s.eval(ctx, key, limits, cost)
-		done <- result{d, err}
-	}()
-	select {
-	case r := <-done:
-		return r.d, r.err
-	case <-ctx.Done():
-		return ratelimit.Decision{}, ctx.Err()
-	}
-}
-
-// argsPool recycles the script's argument slices; go-redis copies them into
-// its command.
-var argsPool = sync.Pool{New: func() any { s := make([]any, 0, 16); return &s }}
-
-// eval runs the script once.
-func (s *Store) eval(ctx context.Context, key string, limits []ratelimit.Limit, cost int) (ratelimit.Decision, error) {
-	ap := argsPool.Get().(*[]any)
-	args := (*ap)[:0]
-	if s.now != nil {
-		t := s.now()
-		args = append(args, t.Unix(), t.Nanosecond())
-	} else {
-		args = append(args, -1, 0)
-	}
-	args = append(args, cost)
-	for _, l := range limits {
-		args = append(args, int64(l.Interval()), l.Capacity())
-	}
-	keys := [1]string{s.redisKey(key)}
-	res, err := gcra.Run(ctx, s.client, keys[:], args...).Int64Slice()
-	clear(args)
-	*ap = args
-	argsPool.Put(ap)
-	if err != nil {
 		return ratelimit.Decision{}, err
 	}
-	return decode(res, limits)
+	if s.cluster != nil && node == nil {
+		if addr, node = s.master(ctx, rk); node == nil {
+			addr = "(cluster)"
+		}
+	}
+	return ratelimit.Decision{}, s.failed(ctx, epoch, addr, rk, node, err)
 }
 
-// redisKey is the hash holding key's buckets: "<prefix>{<key>}", or, for a
-// key longer than ratelimit.MaxKeyLen, its SHA-256 digest in hex padded with
-// '~' to MaxKeyLen+1 bytes (a length no key held as it is has), so that
-// Redis's memory per client stays bounded whatever the key.
-func (s *Store) redisKey(key string) string {
-	if len(key) <= ratelimit.MaxKeyLen {
-		return s.prefix + "{" + key + "}"
+// master is the Cluster master serving rk's slot, by go-redis's slot map
+// (no round trip), and its address; nil when the map cannot be had.
+func (s *Store) master(ctx context.Context, rk string) (string, *redis.Client) {
+	c, err := s.cluster.MasterForKey(ctx, rk)
+	if err != nil {
+		return "", nil
 	}
-	sum := sha256.Sum256([]byte(key))
-	var b [ratelimit.MaxKeyLen + 1]byte
-	pad := len(b) - hex.EncodedLen(len(sum))
-	for i := range pad {
-		b[i] = '~'
-	}
-	hex.Encode(b[pad:], sum[:])
-	return s.prefix + "{" + string(b[:]) + "}"
+	return c.Options().Addr, c
 }
 
-// decode turns the script's reply into a Decision, checking its shape.
-func decode(res []int64, limits []ratelimit.Limit) (ratelimit.Decision, error) {
-	if len(res) != 5 || res[0]>>1 != 0 || res[1] < 1 || res[1] > int64(len(limits)) ||
-		res[2] < 0 || res[2] > math.MaxInt32 || res[3] < 0 || res[4] < 0 {
-		return ratelimit.Decision{}, fmt.Errorf("apierror/ratelimit/redisstore: unexpected script reply %v", res)
-	}
-	return ratelimit.Decision{
-		Allowed:    res[0] == 1,
-		Limit:      limits[res[1]-1],
-		Remaining:  int(res[2]),
-		ResetAfter: time.Duration(res[3]),
-		RetryAfter: time.Duration(res[4]),
-	}, nil
-}
-
-// Close closes the fallback store if New made it; Take then returns
-// ratelimit.ErrStoreClosed. It does not close the Redis client, which the caller owns. Close is
-// idempotent.
+// Close stops the store's prober and waits for it; Take then returns
+// ratelimit.ErrStoreClosed. It does not close the Redis client, which the
+// caller owns. Close is idempotent.
 func (s *Store) Close() error {
 	if !s.closed.CompareAndSwap(false, true) {
 		return nil
 	}
-	if s.ownsFB {
-		return s.fallback.Close()
-	}
+	s.cancel()
+	close(s.health.done)
+	s.health.wg.Wait()
 	return nil
 }

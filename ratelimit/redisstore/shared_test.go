@@ -25,7 +25,7 @@ func TestSharedAcrossServers(t *testing.T) {
 
 	var servers [2]*httptest.Server
 	for i := range servers {
-		store := testStore(newClient(t, srv.Addr(), true))
+		store := testStore(t, newClient(t, srv.Addr(), true))
 		t.Cleanup(func() { _ = store.Close() })
 		// In one process the second limiter built here would get a default
 		// name of its own; instances of a service, one a process, agree on

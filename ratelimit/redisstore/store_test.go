@@ -33,7 +33,7 @@ func TestConformance(t *testing.T) {
 	t.Parallel()
 	_, client := startRedis(t)
 	storetest.Run(t, func(t *testing.T, now func() time.Time) ratelimit.Store {
-		return testStore(client, WithClock(now))
+		return testStore(t, client, WithClock(now))
 	})
 }
 
@@ -44,7 +44,7 @@ func TestSameAsMemory(t *testing.T) {
 	t.Parallel()
 	_, client := startRedis(t)
 	var c storetest.Clock
-	redisStore := testStore(client, WithClock(c.Now))
+	redisStore := testStore(t, client, WithClock(c.Now))
 	mem := ratelimit.NewMemoryStore(ratelimit.MemoryClock(c.Now))
 	defer mem.Close()
 	sets := [][]ratelimit.Limit{
@@ -75,7 +75,7 @@ func TestKeys(t *testing.T) {
 	_, client := startRedis(t)
 	ctx := context.Background()
 	var c storetest.Clock
-	s := testStore(client, WithClock(c.Now), WithPrefix("rl:"))
+	s := testStore(t, client, WithClock(c.Now), WithPrefix("rl:"))
 	if _, err := s.Take(ctx, "user:7", ls(burst2, daily3), 1); err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestKeys(t *testing.T) {
 func TestServerClock(t *testing.T) {
 	t.Parallel()
 	_, client := startRedis(t)
-	s := testStore(client)
+	s := testStore(t, client)
 	ctx := context.Background()
 	l := ratelimit.Limit{Events: 2, Period: time.Hour}
 	for i, want := range []bool{true, true, false} {
@@ -145,7 +145,7 @@ func TestNoScript(t *testing.T) {
 	t.Parallel()
 	_, client := startRedis(t)
 	ctx := context.Background()
-	s := testStore(client)
+	s := testStore(t, client)
 	for i := range 3 {
 		if err := client.ScriptFlush(ctx).Err(); err != nil {
 			t.Fatal(err)
@@ -161,7 +161,7 @@ func TestNoScript(t *testing.T) {
 func TestInvalidArguments(t *testing.T) {
 	t.Parallel()
 	_, client := startRedis(t)
-	s := testStore(client, WithPolicy(FailOpen))
+	s := testStore(t, client)
 	cases := []struct {
 		name   string
 		limits []ratelimit.Limit
@@ -197,7 +197,6 @@ func TestNewPanics(t *testing.T) {
 		{"brace in prefix", []Option{WithPrefix("a{b}")}},
 		{"zero timeout", []Option{WithTimeout(0)}},
 		{"negative retry interval", []Option{WithRetryInterval(-time.Second)}},
-		{"unknown policy", []Option{WithPolicy(Policy(9))}},
 		{"nil logger", []Option{WithLogger(nil)}},
 	}
 	for _, tc := range cases {
@@ -210,21 +209,23 @@ func TestNewPanics(t *testing.T) {
 					t.Fatalf("recover() = %v; want a panic with the package prefix", r)
 				}
 			}()
-			New(client, tc.opts...)
+			New(client, tc.opts...).Close()
 		})
 	}
 }
 
-// TestOneRoundTrip checks that a decision is one EVALSHA, and that after the
-// server forgets the script (a restart, SCRIPT FLUSH) it costs one more
-// round trip, once.
+// TestOneRoundTrip checks that a decision, of one limit or of several, is
+// one EVALSHA, and that after the server forgets the scripts (a restart,
+// SCRIPT FLUSH) each costs one more round trip, once.
 func TestOneRoundTrip(t *testing.T) {
 	t.Parallel()
 	_, client := startRedis(t)
-	s := testStore(client)
+	s := testStore(t, client)
 	ctx := context.Background()
-	if _, err := s.Take(ctx, "warm", ls(perMinute5), 1); err != nil {
-		t.Fatal(err)
+	for _, limits := range [][]ratelimit.Limit{ls(perMinute5), ls(burst2, daily3)} {
+		if _, err := s.Take(ctx, "warm", limits, 1); err != nil {
+			t.Fatal(err)
+		}
 	}
 	k := countCommands(client)
 	cases := []struct {
@@ -232,8 +233,8 @@ func TestOneRoundTrip(t *testing.T) {
 		flush bool
 		want  map[string]int
 	}{
-		{"script cached", false, map[string]int{"evalsha": 10}},
-		{"after SCRIPT FLUSH", true, map[string]int{"evalsha": 10, "eval": 1}},
+		{"script cached", false, map[string]int{"evalsha": 20}},
+		{"after SCRIPT FLUSH", true, map[string]int{"evalsha": 20, "eval": 2}},
 	}
 	for _, tc := range cases {
 		if tc.flush {
@@ -243,12 +244,14 @@ func TestOneRoundTrip(t *testing.T) {
 		}
 		k.take()
 		for i := range 10 {
-			if _, err := s.Take(ctx, strconv.Itoa(i), ls(burst2, daily3), 1); err != nil {
-				t.Fatal(err)
+			for _, limits := range [][]ratelimit.Limit{ls(perMinute5), ls(burst2, daily3)} {
+				if _, err := s.Take(ctx, strconv.Itoa(i), limits, 1); err != nil {
+					t.Fatal(err)
+				}
 			}
 		}
 		if got := k.take(); !maps.Equal(got, tc.want) {
-			t.Errorf("%s: commands for 10 decisions = %v; want %v", tc.name, got, tc.want)
+			t.Errorf("%s: commands for 20 decisions = %v; want %v", tc.name, got, tc.want)
 		}
 	}
 }
@@ -259,7 +262,7 @@ func TestHostileKeys(t *testing.T) {
 	t.Parallel()
 	_, client := startRedis(t)
 	var c storetest.Clock
-	s := testStore(client, WithClock(c.Now))
+	s := testStore(t, client, WithClock(c.Now))
 	one := ratelimit.Limit{Events: 1, Period: time.Hour}
 	keys := []struct{ name, key string }{
 		{"empty", ""},
@@ -284,11 +287,11 @@ func TestHostileKeys(t *testing.T) {
 					t.Fatalf("take %d: %+v, %v; want Allowed %v", i, d, err, want)
 				}
 			}
-			rk := s.redisKey(k.key)
+			rk := s.redisKey(k.key, ls(one))
 			if n := client.Exists(context.Background(), rk).Val(); n != 1 {
 				t.Fatalf("EXISTS %q = %d; want 1", rk, n)
 			}
-			if most := len(DefaultPrefix) + 2 + ratelimit.MaxKeyLen + 1; len(rk) > most {
+			if most := len(DefaultPrefix) + 2 + ratelimit.MaxKeyLen + 1 + len(":3600000000000:1"); len(rk) > most {
 				t.Fatalf("Redis key of %d bytes; want at most %d", len(rk), most)
 			}
 		})

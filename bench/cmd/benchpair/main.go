@@ -170,14 +170,38 @@ func writePairs(w io.Writer, groups []*group) error {
 	return nil
 }
 
-// units are the measurements the summary compares, and how each is shown.
-var units = []struct {
-	unit, title string
-	scale       float64
-}{
+// units are the measurements the summary compares, and how each is shown;
+// one that no result has (server time, reported by the Redis group only) is
+// left out of the table.
+var units = []unit{
 	{"sec/op", "ns/op", 1e9},
 	{"B/op", "B/op", 1},
 	{"allocs/op", "allocs/op", 1},
+	{"server-sec/op", "server ns/op", 1e9},
+}
+
+type unit struct {
+	unit, title string
+	scale       float64
+}
+
+// present are the units some result of groups has.
+func present(groups []*group) []unit {
+	var out []unit
+	for _, u := range units {
+		found := false
+		for _, g := range groups {
+			for _, runs := range g.runs {
+				if _, ok := median(runs, u.unit); ok {
+					found = true
+				}
+			}
+		}
+		if found {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // writeSummary prints, for every (ours, peer) pair, the medians of each unit
@@ -196,6 +220,7 @@ func writeSummary(w io.Writer, groups []*group, markdown bool) error {
 		}
 		fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
 	}
+	units := present(groups)
 	head := []string{"benchmark", "ours", "peer"}
 	for _, u := range units {
 		head = append(head, "ours "+u.title, "peer "+u.title, "ratio")

@@ -1,0 +1,67 @@
+package client_test
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"time"
+
+	"github.com/apierror/apierror/client"
+	"github.com/apierror/apierror/client/clienttest"
+	"github.com/apierror/apierror/errresp"
+)
+
+// An error response, in any style, comes back as an *errresp.Error.
+func ExampleNew() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = errresp.WithRequestID(errresp.WithStyle(r, errresp.Gcore), "req_7f3a")
+		_ = errresp.Write(w, r, errresp.New(errresp.NotFound, "No virtual machine has that id."))
+	}))
+	defer srv.Close()
+
+	c := client.New()
+	_, err := c.Get(srv.URL + "/v1/vms/3f2504e0-4f89-41d3-9a0c-0305e82c3301")
+	var e *errresp.Error
+	if errors.As(err, &e) {
+		fmt.Println(e.Kind, e.Message, e.RequestID)
+	}
+	var re *client.ResponseError
+	if errors.As(err, &re) {
+		body, _ := io.ReadAll(re.Response.Body)
+		fmt.Println(re.Response.StatusCode, string(body))
+	}
+	// Output:
+	// not_found No virtual machine has that id. req_7f3a
+	// 404 {"exception_class":"NotFoundError","message":"No virtual machine has that id.","request_id":"req_7f3a"}
+}
+
+// A 429 is sent again after its Retry-After. The manual clock of package
+// clienttest lets a test see the wait without sleeping.
+func ExampleWithClock() {
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls++; calls == 1 {
+			_ = errresp.Write(w, errresp.WithStyle(r, errresp.GPCN),
+				&errresp.Error{Kind: errresp.RateLimited, RetryAfter: 20 * time.Second})
+			return
+		}
+		fmt.Fprintln(w, "done")
+	}))
+	defer srv.Close()
+
+	clock := clienttest.NewClock(time.Now())
+	c := client.New(client.WithClock(clock), client.WithLogger(slog.New(slog.DiscardHandler)))
+	resp, err := c.Get(srv.URL)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Print(calls, " calls, waited ", clock.Sleeps(), ": ", string(body))
+	// Output:
+	// 2 calls, waited [20s]: done
+}

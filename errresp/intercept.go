@@ -1,0 +1,227 @@
+package errresp
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Interception: the writer Begin returns turns an error response written by
+// code that does not know the library (http.Error, http.NotFound,
+// http.TimeoutHandler, a FileServer, chi's middleware, a handler's own
+// WriteHeader(500)) into the request's envelope.
+//
+// When a status from 400 to 599 is written and the response's Content-Type
+// is not JSON (application/json or application/*+json), the status is held
+// back and the body written after it goes into a bounded buffer (heldMax
+// bytes are kept, the rest is counted and dropped). The envelope is written
+// at the first Flush, or by Finish when the handler returns; whatever the
+// handler writes after that is dropped. Successes are never held: they cost
+// one comparison a WriteHeader and one a Write.
+
+// heldMax is how much of an intercepted body is kept: enough for its first
+// line as a 4xx message and for the log line of a 5xx.
+const heldMax = 512
+
+// held is an intercepted error response: its status, its Content-Type and
+// the first heldMax bytes of its body.
+type held struct {
+	status int
+	ct     string
+	n      int
+	total  int64
+	buf    [heldMax]byte
+	done   bool // the envelope is written (or the response given up): drop writes
+}
+
+// Write keeps what fits of b and drops the rest; it never fails.
+func (h *held) Write(b []byte) (int, error) {
+	if h.done {
+		return len(b), nil
+	}
+	if h.n < heldMax {
+		h.n += copy(h.buf[h.n:], b)
+	}
+	h.total += int64(len(b))
+	return len(b), nil
+}
+
+var (
+	heldPool = sync.Pool{New: func() any { return new(held) }}
+	// dropping stands in for a held response once it is answered: every
+	// later write is dropped. It is never modified.
+	dropping = &held{done: true}
+)
+
+// ForeignError is the internal cause of an envelope the writer from Begin
+// wrote in place of an error response from code that does not know the
+// library. It is never written to a response; the middleware logs it (with
+// the request id) so that a 5xx's text, which never reaches the client, is
+// not lost.
+type ForeignError struct {
+	// Status is the status the handler wrote.
+	Status int
+	// ContentType is the Content-Type the handler set, if any.
+	ContentType string
+	// Body is the start of the body the handler wrote (at most 512 bytes),
+	// as valid UTF-8.
+	Body string
+	// Size is how many body bytes the handler wrote in all.
+	Size int64
+}
+
+func (f *ForeignError) Error() string {
+	return "handler answered " + strconv.Itoa(f.Status) + " (" + strconv.FormatInt(f.Size, 10) + " bytes): " + f.Body
+}
+
+// intercept holds back the error response whose status is code.
+func (st *state) intercept(code int) {
+	h := heldPool.Get().(*held)
+	*h = held{status: code}
+	if v := st.ResponseWriter.Header()["Content-Type"]; len(v) > 0 {
+		h.ct = v[0]
+	}
+	st.hold = h
+}
+
+// release gives up a held response without answering it (Write answers the
+// request with an error of its own, or the connection was hijacked).
+func (st *state) release() {
+	if h := st.hold; h != nil && h != dropping {
+		st.hold = dropping
+		heldPool.Put(h)
+	}
+}
+
+// emit writes the envelope of the held response, once.
+func (st *state) emit() {
+	h := st.hold
+	if h == nil || h == dropping {
+		return
+	}
+	e := h.toError()
+	st.hold = dropping
+	heldPool.Put(h)
+	st.caught = e
+	hdr := st.ResponseWriter.Header()
+	for _, k := range representationHeaders {
+		delete(hdr, k)
+	}
+	st.writing = true
+	_ = Write(st, st.req, e)
+	st.writing = false
+}
+
+// representationHeaders describe the body an intercepted response had; the
+// envelope that replaces it must not carry them. Every other header (the
+// handler's WWW-Authenticate, Allow, Retry-After, Location, X-RateLimit-*,
+// RateLimit*, Set-Cookie, and what middleware above set, such as CORS) is
+// kept. Write itself replaces Content-Type, Content-Length and
+// Cache-Control.
+var representationHeaders = []string{
+	"Content-Encoding", "Content-Language", "Content-Disposition", "Content-Range",
+	"Content-Location", "Etag", "Last-Modified", "Expires", "Accept-Ranges", "Trailer", "Transfer-Encoding",
+}
+
+// toError is the *Error a held response is answered with: the kind its
+// status means, the status itself, for a 4xx the first line of its text,
+// and the body as the internal cause.
+func (h *held) toError() *Error {
+	body := h.buf[:h.n]
+	x := &struct { // one allocation for both
+		e Error
+		f ForeignError
+	}{}
+	x.e = Error{Kind: KindForStatus(h.status), HTTPStatus: h.status, Err: &x.f}
+	if h.status < 500 {
+		x.e.Message = foreignMessage(h.ct, body)
+	}
+	x.f = ForeignError{Status: h.status, ContentType: h.ct, Body: strings.ToValidUTF8(string(body), "\uFFFD"), Size: h.total}
+	return &x.e
+}
+
+// Finish completes the response of a request whose writer w came from
+// Begin, once the handler below has returned: an error response that w
+// intercepted and still holds is answered now with its envelope. It returns
+// the *Error an interception wrote on this request (at a Flush or now), once,
+// so that the caller can log its cause (a *ForeignError); nil otherwise.
+//
+// Every middleware of the module that calls Begin calls Finish after the
+// handler below returns; the first to do so answers. A service that calls
+// Begin itself must call Finish too. It costs a type assertion when nothing
+// was intercepted.
+func Finish(w http.ResponseWriter, r *http.Request) *Error {
+	st, ok := w.(*state)
+	if !ok || st.hold == nil {
+		return nil
+	}
+	if st.hold != dropping {
+		if r != nil {
+			st.req = r
+		}
+		st.emit()
+	}
+	e := st.caught
+	st.caught = nil
+	return e
+}
+
+// WithIntercept turns the interception of error responses from code that
+// does not know the library on or off for r and everything below; the
+// innermost call wins, so a route group may turn it off and one of its
+// routes back on. It is on by default.
+func WithIntercept(r *http.Request, on bool) *http.Request {
+	if st := stateFrom(r.Context()); st != nil {
+		st.passThrough = !on
+		return r
+	}
+	ctx, st := withState(r.Context())
+	st.passThrough = !on
+	return r.WithContext(ctx)
+}
+
+// Intercepting reports whether error responses written below for r are
+// turned into envelopes (see WithIntercept).
+func Intercepting(r *http.Request) bool {
+	st := stateFrom(r.Context())
+	return st == nil || !st.passThrough
+}
+
+// ShareRequestID makes the request id of r visible under key too, for code
+// that reads it from the context under a key of its own (chi's
+// middleware.GetReqID reads middleware.RequestIDKey): ctx.Value(key) returns
+// the id, as a string, once one is set. It costs no allocation on a request
+// that has been through Begin. key must be comparable.
+func ShareRequestID(r *http.Request, key any) *http.Request {
+	if st := stateFrom(r.Context()); st != nil {
+		st.idKey = key
+		return r
+	}
+	ctx, st := withState(r.Context())
+	st.idKey = key
+	return r.WithContext(ctx)
+}
+
+// jsonContent reports whether h's Content-Type is application/json or
+// application/*+json (any case, any parameters).
+func jsonContent(h http.Header) bool {
+	v := h["Content-Type"]
+	if len(v) == 0 {
+		return false
+	}
+	return isJSONMediaType(v[0])
+}
+
+func isJSONMediaType(ct string) bool {
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	ct = strings.TrimSpace(ct)
+	const app = "application/"
+	if len(ct) <= len(app) || !strings.EqualFold(ct[:len(app)], app) {
+		return false
+	}
+	sub := ct[len(app):]
+	return strings.EqualFold(sub, "json") || len(sub) > 5 && strings.EqualFold(sub[len(sub)-5:], "+json")
+}

@@ -1,0 +1,239 @@
+package redisstore
+
+import (
+	"context"
+	"crypto/sha1"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"math/bits"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/apierror/apierror/ratelimit"
+)
+
+// script is a Lua script the store runs by its SHA-1 (EVALSHA), sending
+// its source (EVAL) only when Redis answers NOSCRIPT.
+type script struct {
+	src, sha any // boxed once, so a call boxes neither
+}
+
+func newScript(src string) script {
+	sum := sha1.Sum([]byte(src))
+	return script{src: src, sha: hex.EncodeToString(sum[:])}
+}
+
+var (
+	//go:embed gcra1.lua
+	gcra1Source string
+	//go:embed gcra.lua
+	gcraSource string
+
+	//go:embed refund1.lua
+	refund1Source string
+	//go:embed refund.lua
+	refundSource string
+
+	gcra1   = newScript(gcra1Source)   // one limit: a string key
+	gcra    = newScript(gcraSource)    // several limits: a hash
+	refund1 = newScript(refund1Source) // a refund for one limit
+	refund  = newScript(refundSource)  // a refund for several limits
+)
+
+// validate rejects what no store can decide, as the in-memory store does: a
+// programming error, not a store failure.
+func validate(limits []ratelimit.Limit, cost int) error {
+	if cost < 0 {
+		return errors.New("apierror/ratelimit/redisstore: cost must not be negative")
+	}
+	if len(limits) > ratelimit.MaxLimits {
+		return fmt.Errorf("apierror/ratelimit/redisstore: more than %d limits for one key", ratelimit.MaxLimits)
+	}
+	for i := range limits {
+		t, b := int64(limits[i].Interval()), int64(limits[i].Capacity())
+		if hi, lo := bits.Mul64(uint64(t), uint64(b)); t <= 0 || b <= 0 || hi != 0 || lo > math.MaxInt64/4 {
+			return errors.New("apierror/ratelimit/redisstore: invalid limit (see Limit.Validate)")
+		}
+	}
+	return nil
+}
+
+// take asks Redis, within the timeout or the caller's nearer deadline.
+func (s *Store) take(ctx context.Context, rk string, limits []ratelimit.Limit, cost int, o op) (ratelimit.Decision, error) {
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+	if s.ctxBounds {
+		return s.eval(ctx, rk, limits, cost, o)
+	}
+	type result struct {
+		d   ratelimit.Decision
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		d, err := s.eval(ctx, rk, limits, cost, o)
+		done <- result{d, err}
+	}()
+	select {
+	case r := <-done:
+		return r.d, r.err
+	case <-ctx.Done():
+		return ratelimit.Decision{}, ctx.Err()
+	}
+}
+
+// argsPool recycles the command's argument slices: go-redis keeps them in
+// the command, which the store drops once it has read the reply.
+var argsPool = sync.Pool{New: func() any { s := make([]any, 0, 24); return &s }}
+
+// eval runs the decision's script once (twice after NOSCRIPT). A peek
+// runs the decision's script with the cost negated (-n asks about n tokens
+// and writes nothing); a refund runs a script of its own, whose reply is
+// {1}, or {-1} for a key it cannot read.
+func (s *Store) eval(ctx context.Context, rk string, limits []ratelimit.Limit, cost int, o op) (ratelimit.Decision, error) {
+	ap := argsPool.Get().(*[]any)
+	if o == opPeek {
+		cost = -cost
+	}
+	sc := gcra1
+	args := append((*ap)[:0], "evalsha", sc.sha, "1", rk)
+	switch {
+	case o == opRefund && len(limits) == 1:
+		sc = refund1
+		args[1] = sc.sha
+		args = append(args, int64(limits[0].Interval()), limits[0].Capacity(), cost)
+	case o == opRefund:
+		sc = refund
+		args[1] = sc.sha
+		args = append(args, cost)
+		for _, l := range limits {
+			args = append(args, int64(l.Interval()), l.Capacity())
+		}
+	case len(limits) == 1:
+		args = append(args, int64(limits[0].Interval()), limits[0].Capacity(), cost)
+		if s.now != nil {
+			t := s.now()
+			args = append(args, t.Unix(), t.Nanosecond())
+		}
+	default:
+		sc = gcra
+		args[1] = sc.sha
+		if s.now != nil {
+			t := s.now()
+			args = append(args, t.Unix(), t.Nanosecond())
+		} else {
+			args = append(args, -1, 0)
+		}
+		args = append(args, cost)
+		for _, l := range limits {
+			args = append(args, int64(l.Interval()), l.Capacity())
+		}
+	}
+	cmd := redis.NewIntSliceCmd(ctx, args...)
+	err := s.client.Process(ctx, cmd)
+	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+		args[0], args[1] = "eval", sc.src
+		cmd = redis.NewIntSliceCmd(ctx, args...)
+		err = s.client.Process(ctx, cmd)
+	}
+	res := cmd.Val()
+	clear(args)
+	*ap = args[:0]
+	argsPool.Put(ap)
+	if err != nil {
+		return ratelimit.Decision{}, err
+	}
+	if len(res) == 1 && res[0] == -1 {
+		return ratelimit.Decision{}, ErrCorruptKey
+	}
+	if o == opRefund {
+		if len(res) != 1 || res[0] != 1 {
+			return ratelimit.Decision{}, fmt.Errorf("%w %v", errBadReply, res)
+		}
+		return ratelimit.Decision{}, nil
+	}
+	if len(limits) == 1 {
+		return decode1(res, limits[0])
+	}
+	return decode(res, limits)
+}
+
+// redisKey is the key holding key's buckets for limits: for one limit,
+// "<prefix>{<key>}:<interval ns>:<capacity>"; for several, the hash
+// "<prefix>{<key>}". A key longer than ratelimit.MaxKeyLen is replaced by
+// its SHA-256 digest in hex padded with '~' to MaxKeyLen+1 bytes (a length
+// no key held as it is has), so that Redis's memory per client stays bounded
+// whatever the key.
+func (s *Store) redisKey(key string, limits []ratelimit.Limit) string {
+	var digest [ratelimit.MaxKeyLen + 1]byte
+	if len(key) > ratelimit.MaxKeyLen {
+		sum := sha256.Sum256([]byte(key))
+		pad := len(digest) - hex.EncodedLen(len(sum))
+		for i := range pad {
+			digest[i] = '~'
+		}
+		hex.Encode(digest[pad:], sum[:])
+	}
+	var b strings.Builder
+	b.Grow(len(s.prefix) + len(key) + 2 + 2*20 + 2)
+	b.WriteString(s.prefix)
+	b.WriteByte('{')
+	if len(key) > ratelimit.MaxKeyLen {
+		b.Write(digest[:])
+	} else {
+		b.WriteString(key)
+	}
+	b.WriteByte('}')
+	if len(limits) == 1 {
+		var n [20]byte
+		b.WriteByte(':')
+		b.Write(strconv.AppendInt(n[:0], int64(limits[0].Interval()), 10))
+		b.WriteByte(':')
+		b.Write(strconv.AppendInt(n[:0], int64(limits[0].Capacity()), 10))
+	}
+	return b.String()
+}
+
+// errBadReply is the error of a script reply of the wrong shape. The
+// scripts check what they read, so it says something is wrong with the one
+// key (or the script), not with Redis: it is not an outage.
+var errBadReply = errors.New("apierror/ratelimit/redisstore: unexpected script reply")
+
+// decode1 turns the single-limit script's reply into a Decision, checking
+// its shape.
+func decode1(res []int64, l ratelimit.Limit) (ratelimit.Decision, error) {
+	if len(res) != 4 || res[0]>>1 != 0 || res[1] < 0 || res[1] > math.MaxInt32 || res[2] < 0 || res[3] < 0 {
+		return ratelimit.Decision{}, fmt.Errorf("%w %v", errBadReply, res)
+	}
+	return ratelimit.Decision{
+		Allowed:    res[0] == 1,
+		Limit:      l,
+		Remaining:  int(res[1]),
+		ResetAfter: time.Duration(res[2]),
+		RetryAfter: time.Duration(res[3]),
+	}, nil
+}
+
+// decode turns the several-limit script's reply into a Decision, checking
+// its shape.
+func decode(res []int64, limits []ratelimit.Limit) (ratelimit.Decision, error) {
+	if len(res) != 5 || res[0]>>1 != 0 || res[1] < 1 || res[1] > int64(len(limits)) ||
+		res[2] < 0 || res[2] > math.MaxInt32 || res[3] < 0 || res[4] < 0 {
+		return ratelimit.Decision{}, fmt.Errorf("%w %v", errBadReply, res)
+	}
+	return ratelimit.Decision{
+		Allowed:    res[0] == 1,
+		Limit:      limits[res[1]-1],
+		Remaining:  int(res[2]),
+		ResetAfter: time.Duration(res[3]),
+		RetryAfter: time.Duration(res[4]),
+	}, nil
+}
