@@ -7,6 +7,10 @@
 // the script reads and writes one string key (TIME, GET, SET); for several
 // limits at once it checks every limit of the request against the client's
 // buckets in one hash and takes the tokens from all of them or from none.
+// Peek (the decision, taking nothing) runs the same script in a mode that
+// writes nothing, and Refund (an allowed decision's tokens given back, for
+// limiters mounted apart) a script of its own for each key layout; each is
+// one round trip, with Take's errors and health accounting.
 // Its answers are exactly those of the in-memory store (same limits, burst,
 // cost, remaining, reset and retry times, to the nanosecond), so switching
 // stores changes nothing a client sees. The clock is Redis's (TIME), so
