@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"unsafe"
 )
 
 // HeaderRequestID is the header that carries the request id on every response.
@@ -45,19 +46,27 @@ type state struct {
 	// body tracks the request body (Begin installs it on a request with a
 	// body; Fork shares the tracker of the state it forks), nil otherwise.
 	body *bodyTracker
+	ctx  *stateCtx // the context that carries the state
 }
 
-// stateCtx is the context that carries the state: the state under ctxKey{},
-// and the request id under the state's idKey as well.
+// stateCtx is the context that carries a state: one allocation holds the
+// context, the state and the storage of a request id recorded with
+// WithRequestIDFrom. It answers ctxKey itself, the request id under the
+// state's idKey as well, and forwards every other key to its parent.
 type stateCtx struct {
 	context.Context
-	st *state
+	st    state
+	idBuf [maxInlineID]byte
 }
+
+// maxInlineID is the longest request id WithRequestIDFrom keeps in the
+// state's own allocation.
+const maxInlineID = 32
 
 // Value answers the state, the request id under idKey, or asks the parent.
 func (c *stateCtx) Value(key any) any {
 	if key == (ctxKey{}) {
-		return c.st
+		return &c.st
 	}
 	if c.st.idKey != nil && c.st.id != "" && key == c.st.idKey {
 		return c.st.id
@@ -65,13 +74,16 @@ func (c *stateCtx) Value(key any) any {
 	return c.Context.Value(key)
 }
 
-func withState(ctx context.Context, st *state) context.Context {
-	return &stateCtx{Context: ctx, st: st}
+// withState returns a context carrying a new state, which it returns too.
+func withState(parent context.Context) (context.Context, *state) {
+	c := &stateCtx{Context: parent}
+	c.st.ctx = c
+	return c, &c.st
 }
 
 func stateFrom(ctx context.Context) *state {
 	if c, ok := ctx.(*stateCtx); ok {
-		return c.st
+		return &c.st
 	}
 	st, _ := ctx.Value(ctxKey{}).(*state)
 	return st
@@ -97,8 +109,9 @@ func Begin(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.R
 		}
 		return w, r
 	}
-	st := &state{ResponseWriter: w}
-	r = r.WithContext(withState(r.Context(), st))
+	ctx, st := withState(r.Context())
+	st.ResponseWriter = w
+	r = r.WithContext(ctx)
 	st.track(r)
 	st.req = r
 	return st, r
@@ -126,6 +139,22 @@ func WithRequestID(r *http.Request, id string) *http.Request {
 	return r.WithContext(ContextWithRequestID(r.Context(), id))
 }
 
+// WithRequestIDFrom records the id spelled by b as the request's id, like
+// WithRequestID, and, on a request that has been through Begin, keeps its
+// bytes (up to 32) in the per-request state's own allocation, so that
+// recording a generated id costs nothing more. b may be reused afterwards.
+func WithRequestIDFrom(r *http.Request, b []byte) *http.Request {
+	st := stateFrom(r.Context())
+	if st == nil || st.ctx == nil || len(b) == 0 || len(b) > maxInlineID || b[0] == 0 || st.ctx.idBuf[0] != 0 {
+		return WithRequestID(r, string(b))
+	}
+	// The buffer is written once and never again (its first byte is no
+	// longer 0), so the string over it never changes.
+	n := copy(st.ctx.idBuf[:], b)
+	st.id = unsafe.String(&st.ctx.idBuf[0], n)
+	return r
+}
+
 // RequestIDHeaderValue returns r's request id as a header value (a slice of
 // one) that lives in the per-request state's allocation, so that setting it
 // costs nothing more; nil when r has no id. The slice must not be modified.
@@ -146,12 +175,13 @@ func RequestIDHeaderValue(r *http.Request) []string {
 // returns. What happens below the fork (a write, a style chosen) does not
 // reach r's state, so the two sides never race.
 func Fork(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request) {
-	st := &state{ResponseWriter: w}
+	ctx, st := withState(r.Context())
+	st.ResponseWriter = w
 	if old := stateFrom(r.Context()); old != nil {
 		st.id, st.style, st.observer, st.body = old.id, old.style, old.observer, old.body
 		st.idKey, st.passThrough = old.idKey, old.passThrough
 	}
-	r = r.WithContext(withState(r.Context(), st))
+	r = r.WithContext(ctx)
 	st.req = r
 	return st, r
 }
@@ -163,7 +193,9 @@ func ContextWithRequestID(ctx context.Context, id string) context.Context {
 		st.id = id
 		return ctx
 	}
-	return withState(ctx, &state{id: id})
+	ctx, st := withState(ctx)
+	st.id = id
+	return ctx
 }
 
 // RequestID returns the request id stored in ctx, or "".
@@ -181,7 +213,9 @@ func WithStyle(r *http.Request, s *Style) *http.Request {
 		st.style = s
 		return r
 	}
-	return r.WithContext(withState(r.Context(), &state{style: s}))
+	ctx, st := withState(r.Context())
+	st.style = s
+	return r.WithContext(ctx)
 }
 
 // StyleOf returns the style failures of r are written in: the one set with
@@ -200,7 +234,9 @@ func WithObserver(r *http.Request, fn Observer) *http.Request {
 		st.observer = fn
 		return r
 	}
-	return r.WithContext(withState(r.Context(), &state{observer: fn}))
+	ctx, st := withState(r.Context())
+	st.observer = fn
+	return r.WithContext(ctx)
 }
 
 // ObserverOf returns the observer registered for r, or nil.

@@ -785,3 +785,24 @@ func TestReferenceHandler(t *testing.T) {
 		}
 	}
 }
+
+func TestWithRequestIDFrom(t *testing.T) {
+	t.Parallel()
+	_, r := Begin(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
+	b := []byte("first-id")
+	r = WithRequestIDFrom(r, b)
+	copy(b, "XXXXXXXX") // the caller's buffer is not the id's storage
+	if got := RequestID(r.Context()); got != "first-id" {
+		t.Fatalf("id %q, want first-id", got)
+	}
+	first := RequestID(r.Context())
+	r = WithRequestIDFrom(r, []byte("second-id"))
+	if got := RequestID(r.Context()); got != "second-id" || first != "first-id" {
+		t.Fatalf("ids %q then %q; want the first unchanged and the second recorded", first, got)
+	}
+	// Without Begin, the id is recorded as WithRequestID does.
+	r2 := WithRequestIDFrom(httptest.NewRequest(http.MethodGet, "/", nil), []byte("plain"))
+	if got := RequestID(r2.Context()); got != "plain" {
+		t.Fatalf("id %q, want plain", got)
+	}
+}

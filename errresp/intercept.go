@@ -176,7 +176,9 @@ func WithIntercept(r *http.Request, on bool) *http.Request {
 		st.passThrough = !on
 		return r
 	}
-	return r.WithContext(withState(r.Context(), &state{passThrough: !on}))
+	ctx, st := withState(r.Context())
+	st.passThrough = !on
+	return r.WithContext(ctx)
 }
 
 // Intercepting reports whether error responses written below for r are
@@ -196,7 +198,9 @@ func ShareRequestID(r *http.Request, key any) *http.Request {
 		st.idKey = key
 		return r
 	}
-	return r.WithContext(withState(r.Context(), &state{idKey: key}))
+	ctx, st := withState(r.Context())
+	st.idKey = key
+	return r.WithContext(ctx)
 }
 
 // jsonContent reports whether h's Content-Type is application/json or

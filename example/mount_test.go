@@ -86,16 +86,25 @@ func configureRateLimits(rdb *redis.Client) {
 	perIP := ratelimit.PerMinute(60)
 	// Behind a proxy, trust its X-Forwarded-For and nobody else's.
 	behindLB := ratelimit.PerMinute(60, ratelimit.WithKey(ratelimit.ByIP(ratelimit.TrustProxies("10.0.0.0/8"))))
-	// Several limits at once, per API key, with the IETF headers too.
+	// Several limits at once, per credential (hashed, whichever header or
+	// cookie carries it; by IP without one), with the IETF headers too.
 	perKey := ratelimit.New([]ratelimit.Limit{
 		{Events: 10, Period: time.Second, Burst: 20, Name: "burst"},
 		{Events: 10_000, Period: 24 * time.Hour, Name: "daily"},
-	}, ratelimit.WithKey(ratelimit.ByAPIKey("X-API-Key")), ratelimit.WithHeaders(ratelimit.XRateLimitHeaders|ratelimit.IETFHeaders))
+	}, ratelimit.WithKey(ratelimit.ByCredential()), ratelimit.WithHeaders(ratelimit.XRateLimitHeaders|ratelimit.IETFHeaders))
+	// Stacked, they compose: r.With(perSecond, perMinute) refuses with the
+	// binding limit's real wait, and a refusal takes nothing from the other.
+	perSecond, perMinute := ratelimit.PerSecond(2), ratelimit.PerMinute(30)
 	// Redis, shared by every instance; in-memory fallback while Redis is away.
 	store := redisstore.New(rdb)
+	// Limiters built apart count apart on one store: one for /a, one for /b
+	// (each named by its limits and the line that built it).
+	forA := ratelimit.PerMinute(100, ratelimit.WithStore(store))
+	forB := ratelimit.PerMinute(100, ratelimit.WithStore(store))
+	// One name is one budget, wherever the limiters with that name are mounted.
 	shared := ratelimit.PerMinute(100, ratelimit.WithStore(store), ratelimit.WithName("api"),
 		ratelimit.WithKey(ratelimit.ByPrincipal()))
-	_, _, _, _ = perIP, behindLB, perKey, shared
+	_, _, _, _, _, _, _, _ = perIP, behindLB, perKey, perSecond, perMinute, forA, forB, shared
 }
 
 func configureAuth(r chi.Router) {

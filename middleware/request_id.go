@@ -135,9 +135,13 @@ func RequestID(opts ...RequestIDOption) func(http.Handler) http.Handler {
 				}
 			}
 			if id == "" {
-				id = NewRequestID()
+				// A generated id lives in the per-request state's allocation.
+				var b [requestIDLen]byte
+				r = errresp.WithRequestIDFrom(r, appendRequestID(b[:0]))
+				id = errresp.RequestID(r.Context())
+			} else {
+				r = errresp.WithRequestID(r, id)
 			}
-			r = errresp.WithRequestID(r, id)
 			// chi's GetReqID (and so chi's Logger) sees the same id, at no cost.
 			r = errresp.ShareRequestID(r, chimw.RequestIDKey)
 			// The value shares the per-request state's allocation.
@@ -186,15 +190,24 @@ var requestIDRand = sync.Pool{New: func() any {
 
 const requestIDAlphabet = "abcdefghijklmnopqrstuvwxyz234567"
 
+// requestIDLen is the length of a generated request id.
+const requestIDLen = 26
+
 // NewRequestID returns a new random request id: 26 lowercase base32
 // characters holding 128 random bits. It is safe for concurrent use.
 func NewRequestID() string {
+	var b [requestIDLen]byte
+	return string(appendRequestID(b[:0]))
+}
+
+// appendRequestID appends a new random request id to dst.
+func appendRequestID(dst []byte) []byte {
 	g := requestIDRand.Get().(*rand.ChaCha8)
 	hi, lo := g.Uint64(), g.Uint64()
 	requestIDRand.Put(g)
 	// 26 characters of 5 bits: 12 from lo (60 bits), 12 from hi (60 bits)
 	// and 2 from the 8 bits left over (4 + 4), 128 bits in all.
-	var b [26]byte
+	var b [requestIDLen]byte
 	for i := range 12 {
 		b[i] = requestIDAlphabet[lo&31]
 		lo >>= 5
@@ -203,5 +216,5 @@ func NewRequestID() string {
 	}
 	b[24] = requestIDAlphabet[lo&31]
 	b[25] = requestIDAlphabet[hi&31]
-	return string(b[:])
+	return append(dst, b[:]...)
 }

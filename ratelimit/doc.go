@@ -20,14 +20,43 @@
 // Limit.Interval() T allows and refuses exactly the requests a
 // rate.NewLimiter(rate.Every(T), burst) would.
 //
+// # Limiters together
+//
+// Limiters compose however they are mounted: one New with several limits,
+// several in a chain (r.With(PerSecond(2), PerMinute(4))), a group's and a
+// route's. A request that any of them refuses takes nothing from the
+// others: the limiters further out that allowed it give their tokens back
+// (Store.Refund). The refusal's headers and Retry-After name the binding
+// limit, the one whose wait is longest, among the limiters the request has
+// reached and those mounted directly inside the refusing one (asked with
+// Store.Peek). A limiter further in that the request has not reached when
+// an outer one refuses (one behind routing, as a group's r.Use on a
+// sub-router is in front of the route's, or behind other middleware, whose
+// key may not be known until then) is not asked: the refusal names the
+// binding limit of those it could see, and the client learns of the inner
+// limit once past the outer one. One New with every limit, or a chain
+// mounted with r.With (or a chi Group's Use followed by With), is exact
+// in every case.
+//
+// Limiters built apart never share buckets, whatever store they share,
+// unless they are given the same name (WithName): PerMinute(2) on /a and
+// on /b are two limits, and a limiter mounted on a group limits the group
+// as a whole. The default name comes from the limits and the place in the
+// code that built the limiter, so it is the same in every instance of a
+// build and across restarts (see WithName).
+//
 // # Keys
 //
 // A KeyFunc names who a request counts against: ByIP (the default),
-// ByAPIKey (hashed; the secret never reaches a store), ByPrincipal and
-// ByTenant (from middleware.PrincipalFrom), ByRoute, any function of that
-// shape, and combinations with Join and First. ByIP trusts X-Forwarded-For
-// only from declared proxies (TrustProxies, TrustHops), so a client cannot
-// pick its own key, and groups IPv6 clients by /64.
+// ByCredential (the credential, in whichever header or cookie it came, or
+// as an Authenticator extracts it), ByAPIKey, ByHeader and ByCookie (all
+// hashed; the secret never reaches a store, and a request without one is
+// keyed by its address rather than put in a bucket shared by all such
+// requests), ByPrincipal and ByTenant (from middleware.PrincipalFrom),
+// ByRoute, any function of that shape, and combinations with Join and
+// First. ByIP trusts X-Forwarded-For only from declared proxies
+// (TrustProxies, TrustHops), so a client cannot pick its own key, and
+// groups IPv6 clients by /64.
 //
 // # Responses
 //
@@ -44,12 +73,18 @@
 // A Store keeps the buckets. MemoryStore, the default, is sharded, allocates
 // nothing per decision on a known key and holds a bounded number of keys
 // with an eviction rule that cannot reset a limited client (see
-// MemoryStore). A store for several instances implements the same
-// interface and proves it with the behaviour table in package storetest. A
-// store failure is not a refusal, and a store never answers with HTTP: the
-// limiter alone chooses, as OnStoreError says, whether to fall back to a
-// memory store of its own (the default), let the request through, or
-// answer 503.
+// MemoryStore); limiters sharing one keep their keys, caps and overflow
+// apart. A store for several instances implements the same interface
+// (Take, and Peek and Refund for limiters mounted apart) and proves it with
+// the behaviour tables in package storetest (Run for the store, RunLimiters
+// for the middleware on it). A store failure is not a refusal, and a store
+// never answers with HTTP: the limiter alone chooses, as OnStoreError says,
+// whether to fall back to a memory store of its own (the default), let the
+// request through, or answer 503. In a composition, a limiter whose store
+// fails to give tokens back (Refund) keeps them, and one whose store fails
+// to answer a Peek is left out of the refusal's binding limit; while a
+// store is unavailable, a limiter that falls back peeks at and refunds to
+// its memory store, the one that took the tokens.
 //
 // Quota is the sibling for account quotas the service counts itself: it
 // answers QuotaExceeded with the usage, the request and the limit.

@@ -125,4 +125,12 @@ type brokenStore struct{}
 func (brokenStore) Take(context.Context, string, []ratelimit.Limit, int) (ratelimit.Decision, error) {
 	return ratelimit.Decision{}, fmt.Errorf("%w: connection refused", ratelimit.ErrUnavailable)
 }
+func (brokenStore) Peek(context.Context, string, []ratelimit.Limit, int) (ratelimit.Decision, error) {
+	return ratelimit.Decision{}, fmt.Errorf("%w: connection refused", ratelimit.ErrUnavailable)
+}
+
+func (brokenStore) Refund(context.Context, string, []ratelimit.Limit, int) error {
+	return fmt.Errorf("%w: connection refused", ratelimit.ErrUnavailable)
+}
+
 func (brokenStore) Close() error { return nil }

@@ -47,3 +47,34 @@ func FuzzClientKey(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCredentialKey feeds arbitrary credentials to ByCredential: it never
+// panics, never gives an empty key, never shows the secret in the key, and
+// gives one secret one key whether it comes as a Bearer token or in
+// X-API-Key.
+func FuzzCredentialKey(f *testing.F) {
+	f.Add("Bearer tok", "tok", "session=tok")
+	f.Add("", "", "")
+	f.Add("APIKey  spaced ", " x ", "session=\"q\"; other=1")
+	f.Add("Basic", "\x00", ";;;=")
+	byCred := ratelimit.ByCredential()
+	f.Fuzz(func(t *testing.T, authz, apiKey, cookie string) {
+		r := request("192.0.2.1:1", "Authorization", authz, "X-Api-Key", apiKey, "Cookie", cookie)
+		k, err := byCred(r)
+		if err != nil || k == "" {
+			t.Fatalf("key %q, %v", k, err)
+		}
+		for _, s := range []string{strings.TrimSpace(authz), strings.TrimSpace(apiKey)} {
+			if len(s) > 8 && !strings.HasPrefix(k, "ip:") && strings.Contains(k, s) {
+				t.Fatalf("secret %q appears in its key %q", s, k)
+			}
+		}
+		if s := strings.TrimSpace(apiKey); s != "" && !strings.ContainsAny(s, " \t\r\n") {
+			k1, _ := byCred(request("192.0.2.1:1", "Authorization", "Bearer "+s))
+			k2, _ := byCred(request("192.0.2.2:1", "X-Api-Key", s))
+			if k1 != k2 {
+				t.Fatalf("secret %q: key %q as a Bearer token, %q in X-API-Key", s, k1, k2)
+			}
+		}
+	})
+}

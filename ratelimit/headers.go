@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 )
 
 // Canonical header keys, set on the map directly.
@@ -17,15 +18,13 @@ const (
 )
 
 // setHeaders writes the rate-limit fields for d. The values of the dynamic
-// fields share one string and one backing array, so the whole set costs two
-// allocations.
-func (l *limiter) setHeaders(h http.Header, d *Decision, now time.Time) {
+// fields live in p, whose allocation the request has already paid for.
+func (l *limiter) setHeaders(h http.Header, p *pass, d *Decision, now time.Time) {
 	if l.headers == NoHeaders {
 		return
 	}
 	i := l.index(d)
-	var buf [96]byte
-	b := strconv.AppendInt(buf[:0], int64(d.Remaining), 10)
+	b := strconv.AppendInt(p.buf[:0], int64(d.Remaining), 10)
 	nRem := len(b)
 	b = strconv.AppendInt(b, l.reset(d, now), 10)
 	nReset := len(b)
@@ -41,8 +40,15 @@ func (l *limiter) setHeaders(h http.Header, d *Decision, now time.Time) {
 		b = append(b, ";t="...)
 		b = strconv.AppendInt(b, ceilSeconds(t), 10)
 	}
-	s := string(b)
-	vals := make([]string, 3)
+	// p.buf is not written again once its bytes are shared as a string
+	// (a longer field than it holds is copied by append instead).
+	var s string
+	if len(b) > 0 && &b[0] == &p.buf[0] {
+		s = unsafe.String(&b[0], len(b))
+	} else {
+		s = string(b)
+	}
+	vals := p.vals[:]
 	vals[0], vals[1], vals[2] = s[:nRem], s[nRem:nReset], s[nReset:]
 	if l.headers&XRateLimitHeaders != 0 {
 		h[hLimit] = l.limitHV[i : i+1 : i+1]

@@ -1,8 +1,6 @@
 package ratelimit
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"net/http"
 	"strconv"
 	"strings"
@@ -19,33 +17,6 @@ import (
 // non-nil error is written as the response, through errresp.Write, and the
 // request goes no further; return an *errresp.Error to choose its kind.
 type KeyFunc func(r *http.Request) (string, error)
-
-// ByAPIKey keys requests by the API key in the header (X-API-Key when header
-// is empty). For the Authorization header the scheme ("Bearer", "APIKey",
-// ...) is dropped and the credential kept. The key is a SHA-256 digest of
-// the credential, so the secret itself never reaches a store; a request
-// without one has an empty key.
-func ByAPIKey(header string) KeyFunc {
-	if header == "" {
-		header = "X-API-Key"
-	}
-	header = http.CanonicalHeaderKey(header)
-	auth := header == "Authorization"
-	return func(r *http.Request) (string, error) {
-		v := r.Header.Get(header)
-		if auth {
-			if _, cred, ok := strings.Cut(v, " "); ok {
-				v = cred
-			}
-		}
-		v = strings.TrimSpace(v)
-		if v == "" {
-			return "", nil
-		}
-		sum := sha256.Sum256([]byte(v))
-		return "key:" + hex.EncodeToString(sum[:16]), nil
-	}
-}
 
 // ByPrincipal keys requests by the authenticated caller's ID
 // (middleware.PrincipalFrom); a request without a principal, or whose

@@ -81,7 +81,7 @@ func TestKeyFuncs(t *testing.T) {
 				want, _ := ratelimit.ByAPIKey("")(request("", "X-API-Key", secret))
 				return k == want
 			}},
-		{"no API key", ratelimit.ByAPIKey(""), func() *http.Request { return request("1.1.1.1:1") }, func(k string) bool { return k == "" }},
+		{"no API key: the client address", ratelimit.ByAPIKey(""), func() *http.Request { return request("1.1.1.1:1") }, func(k string) bool { return k == "ip:1.1.1.1" }},
 		{"principal", ratelimit.ByPrincipal(), func() *http.Request { return withPrincipal(request("1.1.1.1:1")) }, func(k string) bool { return k == "principal:user-7" }},
 		{"no principal", ratelimit.ByPrincipal(), func() *http.Request { return request("1.1.1.1:1") }, func(k string) bool { return k == "" }},
 		{"tenant", ratelimit.ByTenant(), func() *http.Request { return withPrincipal(request("1.1.1.1:1")) }, func(k string) bool { return k == "tenant:acme" }},

@@ -60,12 +60,9 @@ var (
 // capacity, both as int64.
 type bucket struct{ t, b int64 }
 
-// buckets is the parameters of up to MaxLimits limits, on the stack.
-type buckets [MaxLimits]bucket
-
-// checkArgs is the cheap validation a store does on every Take; it fills
-// p with the limits' parameters.
-func checkArgs(p *buckets, limits []Limit, cost int) error {
+// checkArgs is the cheap validation a store does on a Take; it fills p
+// (len(p) >= len(limits), at most MaxLimits) with the limits' parameters.
+func checkArgs(p []bucket, limits []Limit, cost int) error {
 	if cost < 0 {
 		return errBadCost
 	}
@@ -134,7 +131,7 @@ func judge(p bucket, tat, now int64, cost int) verdict {
 // decide judges cost against every limit, whose theoretical arrival times
 // are tats (len(tats) >= len(limits)), and returns the decision. It changes
 // nothing; commit takes the tokens.
-func decide(p *buckets, limits []Limit, tats []int64, now int64, cost int) Decision {
+func decide(p []bucket, limits []Limit, tats []int64, now int64, cost int) Decision {
 	if len(limits) == 0 {
 		return Decision{Allowed: true}
 	}
@@ -144,29 +141,43 @@ func decide(p *buckets, limits []Limit, tats []int64, now int64, cost int) Decis
 			bind, bi = v, i
 		}
 	}
-	d := Decision{
-		Allowed:    !bind.refused,
-		Limit:      limits[bi],
-		Remaining:  int(bind.remaining),
-		ResetAfter: time.Duration(bind.reset),
-	}
-	if bind.refused && !bind.never {
-		d.RetryAfter = time.Duration(bind.retry)
+	return bind.decision(limits[bi])
+}
+
+// decision is v as the Decision for limit l.
+func (v verdict) decision(l Limit) Decision {
+	d := Decision{Allowed: !v.refused, Limit: l, Remaining: int(v.remaining), ResetAfter: time.Duration(v.reset)}
+	if v.refused && !v.never {
+		d.RetryAfter = time.Duration(v.retry)
 	}
 	return d
 }
 
 // commit takes cost tokens from each of the first n limits' buckets and
 // returns the instant at which all of the entry's buckets are full again.
-func commit(p *buckets, n int, tats []int64, now int64, cost int) (fullAt int64) {
-	fullAt = math.MinInt64
+func commit(p []bucket, n int, tats []int64, now int64, cost int) (fullAt int64) {
 	for i := range n {
 		tats[i] = max(tats[i], now) + int64(cost)*p[i].t
 	}
-	for _, t := range tats {
-		fullAt = max(fullAt, t)
+	return maxOf(tats)
+}
+
+// refund gives cost tokens back to each of the first n limits' buckets and
+// returns the instant at which all of the entry's buckets are full again.
+func refund(p []bucket, n int, tats []int64, cost int) (fullAt int64) {
+	for i := range min(n, len(tats)) {
+		tats[i] -= int64(cost) * p[i].t
 	}
-	return fullAt
+	return maxOf(tats)
+}
+
+// maxOf is the latest of tats.
+func maxOf(tats []int64) int64 {
+	m := int64(math.MinInt64)
+	for _, t := range tats {
+		m = max(m, t)
+	}
+	return m
 }
 
 // ceilDiv is ⌈a/b⌉ for a >= 0, b > 0.

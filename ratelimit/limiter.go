@@ -11,135 +11,6 @@ import (
 	"github.com/apierror/apierror/errresp"
 )
 
-// Option configures a limiter built by New or PerSecond ... PerDay.
-type Option func(*config)
-
-type config struct {
-	store      Store
-	key        KeyFunc
-	cost       int
-	costFunc   func(*http.Request) int
-	burst      int
-	name       string
-	now        func() time.Time
-	resetDelta bool
-	headers    Headers
-	policy     StoreErrorPolicy
-	logger     *slog.Logger
-}
-
-// Headers selects the rate-limit header fields a limiter sends.
-type Headers uint8
-
-const (
-	// XRateLimitHeaders are X-RateLimit-Limit, X-RateLimit-Remaining and
-	// X-RateLimit-Reset, the fields most clients read. The default.
-	XRateLimitHeaders Headers = 1 << iota
-	// IETFHeaders are RateLimit-Policy and RateLimit, in the syntax of
-	// draft-ietf-httpapi-ratelimit-headers (draft 09 and later): the policy
-	// lists every limit as `"name";q=capacity;w=seconds to refill`, and
-	// RateLimit gives the binding one as `"name";r=remaining;t=seconds`,
-	// where t is the time until the bucket is full, or on a refusal the
-	// wait, equal to Retry-After.
-	IETFHeaders
-	// NoHeaders sends no rate-limit fields (Retry-After is still sent with
-	// a refusal).
-	NoHeaders Headers = 0
-)
-
-// WithStore sets the store that keeps the buckets. The default is a new
-// MemoryStore of its own for each limiter; share one store (a Redis store,
-// for several instances) between limiters by passing it to each, with
-// distinct names (WithName).
-func WithStore(s Store) Option {
-	if s == nil {
-		panic("apierror/ratelimit: WithStore: nil store")
-	}
-	return func(c *config) { c.store = s }
-}
-
-// WithKey sets who a request counts against; ByIP() by default.
-func WithKey(k KeyFunc) Option {
-	if k == nil {
-		panic("apierror/ratelimit: WithKey: nil key func")
-	}
-	return func(c *config) { c.key = k }
-}
-
-// WithCost sets how many tokens each request takes (1 by default): a bulk
-// endpoint may cost 10. It panics when n is negative or more than a limit's
-// capacity, since such a request could never pass.
-func WithCost(n int) Option {
-	if n < 0 {
-		panic("apierror/ratelimit: WithCost: negative cost")
-	}
-	return func(c *config) { c.cost, c.costFunc = n, nil }
-}
-
-// WithCostFunc sets a per-request cost, such as the number of items in a
-// batch. A negative result counts as 1; a result over a limit's capacity is
-// refused with a 429 that says so and carries no Retry-After.
-func WithCostFunc(f func(*http.Request) int) Option {
-	if f == nil {
-		panic("apierror/ratelimit: WithCostFunc: nil func")
-	}
-	return func(c *config) { c.costFunc = f }
-}
-
-// WithBurst sets the bucket's capacity of a single-limit limiter (PerMinute
-// and the like): PerSecond(10, WithBurst(50)) allows 50 at once, then 10 a
-// second. With several limits, set each Limit's Burst instead.
-func WithBurst(n int) Option {
-	if n <= 0 {
-		panic("apierror/ratelimit: WithBurst: burst must be positive")
-	}
-	return func(c *config) { c.burst = n }
-}
-
-// WithName names the limiter: its keys in the store are prefixed with the
-// name, so two limiters sharing a store share buckets only when they share a
-// name. The default is the limits' names joined with "+".
-func WithName(name string) Option {
-	if name == "" {
-		panic("apierror/ratelimit: WithName: empty name")
-	}
-	return func(c *config) { c.name = name }
-}
-
-// WithClock sets the clock the limiter formats X-RateLimit-Reset with, and
-// times store outages by (time.Now by default). It does not change the
-// store's clock.
-func WithClock(now func() time.Time) Option {
-	if now == nil {
-		panic("apierror/ratelimit: WithClock: nil clock")
-	}
-	return func(c *config) { c.now = now }
-}
-
-// WithResetSeconds sends X-RateLimit-Reset (and the reset in a refusal's
-// info) as seconds from now rather than as a Unix time.
-func WithResetSeconds() Option {
-	return func(c *config) { c.resetDelta = true }
-}
-
-// WithHeaders selects the header fields sent (XRateLimitHeaders by default),
-// such as XRateLimitHeaders|IETFHeaders.
-func WithHeaders(h Headers) Option {
-	if h&^(XRateLimitHeaders|IETFHeaders) != 0 {
-		panic("apierror/ratelimit: WithHeaders: unknown header set")
-	}
-	return func(c *config) { c.headers = h }
-}
-
-// WithLogger sets the logger store failures are reported on
-// (slog.Default() by default).
-func WithLogger(l *slog.Logger) Option {
-	if l == nil {
-		panic("apierror/ratelimit: WithLogger: nil logger")
-	}
-	return func(c *config) { c.logger = l }
-}
-
 // PerSecond limits each client to n requests a second.
 func PerSecond(n int, opts ...Option) func(http.Handler) http.Handler {
 	return New([]Limit{{Events: n, Period: time.Second}}, opts...)
@@ -165,6 +36,16 @@ func PerDay(n int, opts ...Option) func(http.Handler) http.Handler {
 // passes when every limit has the tokens for its cost, and then takes them
 // from all; a refused request takes nothing.
 //
+// Limiters compose however they are mounted: several in a chain
+// (r.With(PerSecond(2), PerMinute(4))), a group's and a route's, or one New
+// with several limits. A request that any of them refuses takes nothing from
+// the others (those further out give back what it took), and the refusal
+// names the binding limit of every limiter the request has reached and of
+// those mounted directly inside the refusing one, with its true wait. A
+// limiter further in that the request has not reached yet (behind routing,
+// or behind other middleware, whose key may not be known until then) is not
+// consulted when an outer one refuses; see the package documentation.
+//
 // Every response that passes through the limiter carries the binding
 // limit's headers (see Headers). A refused request is answered 429 through
 // errresp.Write with an *errresp.Error of kind RateLimited whose RetryAfter
@@ -172,14 +53,26 @@ func PerDay(n int, opts ...Option) func(http.Handler) http.Handler {
 // in whole seconds rounded up) and whose Info holds "limit", "remaining",
 // "reset" and "policy".
 //
+// Limiters built apart never share buckets, whatever store they share,
+// unless they are given the same name (WithName); see WithName for the
+// default name.
+//
 // New panics, with an "apierror/ratelimit: " prefix, on an empty or invalid
 // list of limits (see Limit.Validate) and on options that contradict them.
 func New(limits []Limit, opts ...Option) func(http.Handler) http.Handler {
 	l := newLimiter(limits, opts)
 	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			l.serve(w, r, next)
-		})
+		if next == nil {
+			panic("apierror/ratelimit: nil next handler")
+		}
+		h := &handler{limiter: l, next: next}
+		if in, ok := next.(*handler); ok {
+			// Mounted directly around another limiter: a refusal here can
+			// ask it, and those directly inside it, how long they would
+			// make the request wait.
+			h.inner = append([]*limiter{in.limiter}, in.inner...)
+		}
+		return h
 	}
 }
 
@@ -188,21 +81,25 @@ func New(limits []Limit, opts ...Option) func(http.Handler) http.Handler {
 type limiter struct {
 	config
 	limits  []Limit
+	params  []bucket // the limits as the stores' algorithm needs them, checked once
 	minCap  int
-	prefix  string   // name + ":", for a store the limiter may share
-	limitHV []string // X-RateLimit-Limit value per limit
-	policyV []string // RateLimit-Policy value, for all limits
-	ietfPre []string // `"name";r=` per limit
+	prefix  string       // name + ":", for a store the limiter may share
+	mem     *part        // the memory store's keys for this limiter, when the store is one
+	memS    *MemoryStore // that store
+	limitHV []string     // X-RateLimit-Limit value per limit
+	policyV []string     // RateLimit-Policy value, for all limits
+	ietfPre []string     // `"name";r=` per limit
 	down    atomic.Bool
 
 	// The store-error path (storeerror.go): down above, when the store
-	// was last unavailable (Unix ns of l.now), and the fallback.
+	// was last unavailable (Unix ns of the limiter's clock), and the
+	// fallback.
 	failAt atomic.Int64
 	memory fallbackStore
 }
 
 func newLimiter(limits []Limit, opts []Option) *limiter {
-	c := config{cost: 1, now: time.Now, headers: XRateLimitHeaders, logger: slog.Default()}
+	c := config{cost: 1, headers: XRateLimitHeaders, logger: slog.Default()}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -230,17 +127,26 @@ func newLimiter(limits []Limit, opts []Option) *limiter {
 		l.limitHV = append(l.limitHV, strconv.Itoa(lim.Capacity()))
 		l.ietfPre = append(l.ietfPre, sfString(names[i])+";r=")
 	}
+	l.params = make([]bucket, len(limits))
+	if err := checkArgs(l.params, limits, 0); err != nil {
+		panic("apierror/ratelimit: New: " + err.Error())
+	}
 	if l.costFunc == nil && l.cost > l.minCap {
 		panic("apierror/ratelimit: WithCost: the cost exceeds a limit's capacity, so no request could pass")
 	}
 	l.policyV = []string{policyField(limits, names)}
 	if l.name == "" {
-		l.name = strings.Join(names, "+")
+		l.name = strings.Join(names, "+") + "@" + callSite()
 	}
-	if l.store == nil {
+	switch s := l.store.(type) {
+	case nil:
 		// A store of its own needs no prefix to keep its keys apart.
-		l.store = NewMemoryStore()
-	} else {
+		l.memS = NewMemoryStore()
+		l.store, l.mem = l.memS, &l.memS.part
+	case *MemoryStore:
+		// The memory store keeps each name's keys, and its cap, apart.
+		l.memS, l.mem = s, s.partition(l.name)
+	default:
 		l.prefix = l.name + ":"
 	}
 	if l.key == nil {
@@ -249,36 +155,74 @@ func newLimiter(limits []Limit, opts []Option) *limiter {
 	return l
 }
 
-func (l *limiter) serve(w http.ResponseWriter, r *http.Request, next http.Handler) {
+// handler is a limiter mounted around next.
+type handler struct {
+	*limiter
+	next  http.Handler
+	inner []*limiter // limiters mounted directly inside this one, outermost first
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	l := h.limiter
 	key, err := l.key(r)
 	if err != nil {
 		_ = errresp.Write(w, r, err)
 		return
 	}
-	cost := l.cost
-	if l.costFunc != nil {
-		if cost = l.costFunc(r); cost < 0 {
-			cost = 1
-		}
-	}
+	cost := l.costOf(r)
 	if l.prefix != "" {
 		key = l.prefix + key
 	}
-	d, err := l.store.Take(r.Context(), key, l.limits, cost)
+	var (
+		d   Decision
+		now time.Time
+	)
+	if l.mem != nil {
+		t := l.memS.instant()
+		err = l.mem.do(key, l.params, l.limits, cost, t, opTake, &d)
+		now = l.memS.wall(t)
+	} else {
+		d, err = l.store.Take(r.Context(), key, l.limits, cost)
+	}
+	fallback := false
 	if err != nil {
-		if d, err = l.storeError(w, r, next, key, cost, err); err != nil {
+		if d, err = l.storeError(w, r, h.next, key, cost, err); err != nil {
 			return // answered, or passed on by the policy
 		}
+		fallback = true
 	} else if l.down.Load() {
 		l.storeAnswered(r)
 	}
-	now := l.now()
-	l.setHeaders(w.Header(), &d, now)
+	if l.now != nil || l.mem == nil || fallback {
+		now = l.clock()
+	}
 	if !d.Allowed {
-		_ = errresp.Write(w, r, l.refusal(&d, cost, now))
+		h.refuse(w, r, &d, cost, now)
 		return
 	}
-	next.ServeHTTP(w, r)
+	p, r := passFor(r, l, key, cost)
+	p.fallback = fallback
+	l.setHeaders(w.Header(), p, &d, now)
+	h.next.ServeHTTP(w, r)
+}
+
+// costOf is the request's cost.
+func (l *limiter) costOf(r *http.Request) int {
+	if l.costFunc == nil {
+		return l.cost
+	}
+	if cost := l.costFunc(r); cost >= 0 {
+		return cost
+	}
+	return 1
+}
+
+// clock is the limiter's clock: WithClock's, or time.Now.
+func (l *limiter) clock() time.Time {
+	if l.now != nil {
+		return l.now()
+	}
+	return time.Now()
 }
 
 // index returns the position of the decision's limit in l.limits.

@@ -7,7 +7,7 @@ import (
 	"hash/maphash"
 	"math/bits"
 	"runtime"
-	"strings"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -63,195 +63,271 @@ var ErrStoreClosed = errors.New("apierror/ratelimit: store closed")
 // the store already holds keep their own buckets throughout. A request that
 // is refused, or costs nothing, never stores a key.
 //
-// Each held key costs about 150 bytes with a short key and two limits (the
-// key, 8 bytes a limit, the entry and its share of the index), and at most
-// about 300 bytes whatever the key's length (see MaxKeyLen); the store's
+// # Limiters sharing a store
+//
+// Each limiter name (see WithName) has a part of the store of its own:
+// its own shards, its own cap of MaxKeys keys and its own overflow
+// buckets. A flood of new keys on one limiter therefore never changes the
+// answers of another; the store's memory is bounded by MaxKeys times the
+// number of limiter names, which the service's code fixes. Take, Peek,
+// Refund and TakeAt called on the store directly use a part of their own.
+//
+// Each held key costs about 140 bytes with a key of up to 40 bytes and up
+// to two limits (an entry of 120 bytes holding both, and two 8-byte slots
+// of the index), and at most about 300 bytes whatever the key's length
+// (see MaxKeyLen); the store's
 // tests hold 100,000 keys, under a flood of a million, in less than 32 MiB
 // of heap, with short keys and with 1 KiB ones.
 type MemoryStore struct {
-	shards []shard
-	mask   uint64
-	seed   maphash.Seed
-	now    func() time.Time
+	part                    // the store's own keys: Take, Peek, Refund and TakeAt
+	now    func() time.Time // nil: the monotonic clock, read once a decision
 	base   time.Time
+	cfg    memoryConfig
 	closed atomic.Bool
+	last   atomic.Pointer[lastParams] // the first limits checked
+
+	mu    sync.Mutex       // guards parts
+	parts map[string]*part // one a limiter name (see MemoryStore)
 }
 
 var _ Store = (*MemoryStore)(nil)
 
+// part is one limiter's share of a store: shards holding up to the store's
+// cap of keys, and the overflow buckets of its own newcomers.
+type part struct {
+	shards []shard
+	mask   uint64
+	seed   maphash.Seed
+}
+
 type shard struct {
 	mu       sync.Mutex
-	index    map[string]int32 // key → position in entries
+	slots    []uint64 // the index of entries (see index.go)
 	entries  []entry
 	max      int // keys this shard may hold
 	hand     int // where the next eviction scan starts
+	closed   bool
 	overflow [MaxLimits]int64
 	_        [64]byte // keep neighbouring shards' locks off one cache line
 }
 
-type entry struct {
-	key    string
-	fullAt int64    // the instant every bucket is full again
-	n      int32    // how many limits the entry has buckets for
-	inline [2]int64 // theoretical arrival time per limit, for up to two
-	more   []int64  // the same, when there are more than two
-}
-
-// tats returns the entry's theoretical arrival times, one per limit.
-func (e *entry) tats() []int64 {
-	if e.more != nil {
-		return e.more
-	}
-	return e.inline[:e.n]
-}
-
-// reset gives the entry full buckets for n limits at now.
-func (e *entry) reset(n int, now int64) {
-	e.n, e.more = int32(n), nil
-	if n > len(e.inline) {
-		e.more = make([]int64, n)
-	}
-	tats := e.tats()
-	for i := range tats {
-		tats[i] = now
-	}
-}
-
-// grow extends e's buckets to n limits, the new ones full at now.
-func (e *entry) grow(n int, now int64) {
-	old := e.tats()
-	e.reset(n, now)
-	copy(e.tats(), old)
-}
-
-// MemoryOption configures a MemoryStore.
-type MemoryOption func(*memoryConfig)
-
-type memoryConfig struct {
-	now     func() time.Time
-	maxKeys int
-	shards  int
-}
-
-// MemoryClock sets the clock the store reads on Take (time.Now by default).
-// Tests pass a manual clock; TakeAt takes the instant as an argument instead.
-func MemoryClock(now func() time.Time) MemoryOption {
-	if now == nil {
-		panic("apierror/ratelimit: MemoryClock: nil clock")
-	}
-	return func(c *memoryConfig) { c.now = now }
-}
-
-// MemoryMaxKeys caps how many keys the store holds (DefaultMaxKeys by
-// default); see MemoryStore for what happens at the cap.
-func MemoryMaxKeys(n int) MemoryOption {
-	if n <= 0 {
-		panic("apierror/ratelimit: MemoryMaxKeys: the cap must be positive")
-	}
-	return func(c *memoryConfig) { c.maxKeys = n }
-}
-
-// MemoryShards sets how many independently locked shards the keys are spread
-// over, rounded up to a power of two; the default is 4 × GOMAXPROCS, at least
-// 16. The cap is divided evenly between shards, so there are never more
-// shards than MaxKeys.
-func MemoryShards(n int) MemoryOption {
-	if n <= 0 || n > 1<<16 {
-		panic("apierror/ratelimit: MemoryShards: the count must be between 1 and 65536")
-	}
-	return func(c *memoryConfig) { c.shards = n }
-}
-
 // NewMemoryStore returns an empty in-memory store.
 func NewMemoryStore(opts ...MemoryOption) *MemoryStore {
-	cfg := memoryConfig{now: time.Now, maxKeys: DefaultMaxKeys, shards: max(16, 4*runtime.GOMAXPROCS(0))}
+	cfg := memoryConfig{maxKeys: DefaultMaxKeys, shards: max(16, 4*runtime.GOMAXPROCS(0))}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	n := 1 << bits.Len(uint(cfg.shards-1)) // round up to a power of two
-	for n > 1 && n > cfg.maxKeys {
-		n >>= 1
+	s := &MemoryStore{now: cfg.now, base: time.Now(), cfg: cfg}
+	if s.now != nil {
+		s.base = s.now()
 	}
-	s := &MemoryStore{
-		shards: make([]shard, n),
-		mask:   uint64(n - 1),
-		seed:   maphash.MakeSeed(),
-		now:    cfg.now,
-		base:   cfg.now(),
-	}
-	for i := range s.shards {
-		sh := &s.shards[i]
-		sh.max = cfg.maxKeys / n
-		if i < cfg.maxKeys%n {
-			sh.max++
-		}
-		sh.index = make(map[string]int32)
-	}
+	s.part = *s.newPart()
 	return s
 }
+
+// newPart returns an empty part with the store's cap and shard count.
+func (s *MemoryStore) newPart() *part {
+	n := 1 << bits.Len(uint(s.cfg.shards-1)) // round up to a power of two
+	for n > 1 && n > s.cfg.maxKeys {
+		n >>= 1
+	}
+	p := &part{shards: make([]shard, n), mask: uint64(n - 1), seed: maphash.MakeSeed()}
+	for i := range p.shards {
+		sh := &p.shards[i]
+		sh.max = s.cfg.maxKeys / n
+		if i < s.cfg.maxKeys%n {
+			sh.max++
+		}
+	}
+	return p
+}
+
+// partition returns the part that keeps the keys of the limiters named name,
+// made on first use. A limiter asks for it once, when it is built.
+func (s *MemoryStore) partition(name string) *part {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p, ok := s.parts[name]; ok {
+		return p
+	}
+	p := s.newPart()
+	if s.closed.Load() {
+		p.close()
+	}
+	if s.parts == nil {
+		s.parts = make(map[string]*part)
+	}
+	s.parts[name] = p
+	return p
+}
+
+// instant is the store clock's current instant, in ns since the store was
+// made.
+func (s *MemoryStore) instant() int64 {
+	if s.now == nil {
+		return int64(time.Since(s.base)) // monotonic, without reading the wall clock
+	}
+	return int64(s.now().Sub(s.base))
+}
+
+// wall is the wall-clock time of the store's instant t.
+func (s *MemoryStore) wall(t int64) time.Time { return s.base.Add(time.Duration(t)) }
 
 // Take decides one request of the given cost for key against limits, at the
 // store clock's current instant. It implements Store.
 func (s *MemoryStore) Take(_ context.Context, key string, limits []Limit, cost int) (Decision, error) {
-	return s.TakeAt(key, limits, cost, s.now())
+	return s.at(key, limits, cost, s.instant(), opTake)
+}
+
+// Peek returns the decision Take would return now, taking nothing. It
+// implements Store.
+func (s *MemoryStore) Peek(_ context.Context, key string, limits []Limit, cost int) (Decision, error) {
+	return s.at(key, limits, cost, s.instant(), opPeek)
+}
+
+// Refund gives back cost tokens to each of limits for key. It implements
+// Store.
+func (s *MemoryStore) Refund(_ context.Context, key string, limits []Limit, cost int) error {
+	_, err := s.at(key, limits, cost, s.instant(), opRefund)
+	return err
 }
 
 // TakeAt is Take at the instant now, for tests and simulations. Instants
 // should not go backwards for one key; when they do, the earlier instant
 // sees fewer tokens, never more.
 func (s *MemoryStore) TakeAt(key string, limits []Limit, cost int, now time.Time) (Decision, error) {
-	var p buckets
-	if err := checkArgs(&p, limits, cost); err != nil {
+	return s.at(key, limits, cost, int64(now.Sub(s.base)), opTake)
+}
+
+func (s *MemoryStore) at(key string, limits []Limit, cost int, now int64, o op) (d Decision, err error) {
+	if c := s.last.Load(); c != nil && cost >= 0 && sameParams(c.limits, limits) {
+		err = s.part.do(key, c.p, limits, cost, now, o, &d)
+		return d, err
+	}
+	return s.atChecked(key, limits, cost, now, o)
+}
+
+// atChecked is at for limits other than the last ones seen: it checks them
+// and, the first time, keeps their parameters for the calls that follow.
+func (s *MemoryStore) atChecked(key string, limits []Limit, cost int, now int64, o op) (d Decision, err error) {
+	var p [MaxLimits]bucket
+	if err := checkArgs(p[:], limits, cost); err != nil {
 		return Decision{}, err
 	}
+	if s.last.Load() == nil {
+		s.last.CompareAndSwap(nil, &lastParams{slices.Clone(limits), slices.Clone(p[:len(limits)])})
+	}
+	err = s.part.do(key, p[:], limits, cost, now, o, &d)
+	return d, err
+}
+
+// lastParams is a list of limits a store has checked, with its parameters,
+// so that a store used with one list (as most are) checks it once.
+type lastParams struct {
+	limits []Limit
+	p      []bucket
+}
+
+// sameParams reports whether a and b describe the same buckets.
+func sameParams(a, b []Limit) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Events != b[i].Events || a[i].Period != b[i].Period || a[i].Burst != b[i].Burst {
+			return false
+		}
+	}
+	return true
+}
+
+// op is what part.do does with a request.
+type op uint8
+
+const (
+	opTake op = iota
+	opPeek
+	opRefund
+)
+
+// do decides (and takes, or refunds) one request on limits whose parameters
+// p the caller has checked.
+func (pt *part) do(key string, p []bucket, limits []Limit, cost int, now int64, o op, d *Decision) error {
 	if len(key) > MaxKeyLen {
 		key = digestKey(key)
 	}
-	t := int64(now.Sub(s.base))
-	sh := &s.shards[maphash.String(s.seed, key)&s.mask]
+	h := maphash.String(pt.seed, key)
+	sh := &pt.shards[h&pt.mask]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	if sh.index == nil {
-		return Decision{}, ErrStoreClosed
+	if sh.closed {
+		return ErrStoreClosed
 	}
-
-	if i, ok := sh.index[key]; ok {
+	n := len(limits)
+	if i := sh.find(h, key); i >= 0 {
 		e := &sh.entries[i]
-		if int(e.n) < len(limits) {
-			e.grow(len(limits), t)
+		if int(e.n) < n {
+			e.grow(n, now)
 		}
 		tats := e.tats()
-		d := decide(&p, limits, tats, t, cost)
-		if d.Allowed && cost > 0 {
-			e.fullAt = commit(&p, len(limits), tats, t, cost)
+		switch {
+		case o == opRefund:
+			e.fullAt = refund(p, n, tats, cost)
+			return nil
+		case n == 1:
+			// The common single limit, without the search for the binding one.
+			v := judge(p[0], tats[0], now, cost)
+			if !v.refused && cost > 0 && o == opTake {
+				tats[0] = max(tats[0], now) + int64(cost)*p[0].t
+				e.fullAt = tats[0]
+				if len(tats) > 1 {
+					e.fullAt = maxOf(tats)
+				}
+			}
+			*d = v.decision(limits[0])
+			return nil
 		}
-		return d, nil
+		*d = decide(p, limits, tats, now, cost)
+		if d.Allowed && cost > 0 && o == opTake {
+			e.fullAt = commit(p, n, tats, now, cost)
+		}
+		return nil
 	}
 
+	if o == opRefund {
+		// Not held: full already, or taken from the overflow buckets.
+		for i := range n {
+			if sh.overflow[i] > now {
+				sh.overflow[i] -= int64(cost) * p[i].t
+			}
+		}
+		return nil
+	}
 	// A key the store does not hold has full buckets.
 	var fresh [MaxLimits]int64
-	for i := range limits {
-		fresh[i] = t
+	for i := range n {
+		fresh[i] = now
 	}
-	d := decide(&p, limits, fresh[:], t, cost)
-	if !d.Allowed || cost == 0 {
-		return d, nil
+	*d = decide(p, limits, fresh[:], now, cost)
+	if !d.Allowed || cost == 0 || o == opPeek {
+		return nil
 	}
-	i := sh.slot(t)
+	i := sh.slot(now)
 	if i < 0 {
 		// Full of keys that have not refilled: share the overflow bucket.
-		d = decide(&p, limits, sh.overflow[:], t, cost)
+		*d = decide(p, limits, sh.overflow[:], now, cost)
 		if d.Allowed {
-			commit(&p, len(limits), sh.overflow[:len(limits)], t, cost)
+			commit(p, n, sh.overflow[:n], now, cost)
 		}
-		return d, nil
+		return nil
 	}
 	e := &sh.entries[i]
-	e.key = strings.Clone(key)
-	e.reset(len(limits), t)
-	e.fullAt = commit(&p, len(limits), e.tats(), t, cost)
-	sh.index[e.key] = int32(i)
-	return d, nil
+	e.hash = h
+	e.setKey(key)
+	e.reset(n, now)
+	e.fullAt = commit(p, n, e.tats(), now, cost)
+	sh.insert(h, int32(i))
+	return nil
 }
 
 // slot returns the position of an entry for a new key: a new one while the
@@ -259,6 +335,7 @@ func (s *MemoryStore) TakeAt(key string, limits []Limit, cost int, now time.Time
 // (its key removed from the index), else -1. The caller holds sh.mu.
 func (sh *shard) slot(now int64) int {
 	if len(sh.entries) < sh.max {
+		sh.reserve()
 		sh.entries = append(sh.entries, entry{})
 		return len(sh.entries) - 1
 	}
@@ -268,20 +345,30 @@ func (sh *shard) slot(now int64) int {
 			sh.hand = 0
 		}
 		if e := &sh.entries[i]; e.fullAt <= now {
-			delete(sh.index, e.key)
+			sh.remove(e.hash, int32(i))
 			return i
 		}
 	}
 	return -1
 }
 
-// Len returns how many keys the store holds.
+// Len returns how many keys the store holds, for every limiter.
 func (s *MemoryStore) Len() int {
+	n := s.part.len()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, p := range s.parts {
+		n += p.len()
+	}
+	return n
+}
+
+func (pt *part) len() int {
 	n := 0
-	for i := range s.shards {
-		sh := &s.shards[i]
+	for i := range pt.shards {
+		sh := &pt.shards[i]
 		sh.mu.Lock()
-		n += len(sh.index)
+		n += len(sh.entries)
 		sh.mu.Unlock()
 	}
 	return n
@@ -293,11 +380,20 @@ func (s *MemoryStore) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
-	for i := range s.shards {
-		sh := &s.shards[i]
-		sh.mu.Lock()
-		sh.index, sh.entries = nil, nil
-		sh.mu.Unlock()
+	s.part.close()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, p := range s.parts {
+		p.close()
 	}
 	return nil
+}
+
+func (pt *part) close() {
+	for i := range pt.shards {
+		sh := &pt.shards[i]
+		sh.mu.Lock()
+		sh.slots, sh.entries, sh.closed = nil, nil, true
+		sh.mu.Unlock()
+	}
 }

@@ -3,6 +3,8 @@ package ratelimit_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
 	"runtime"
 	"strconv"
 	"strings"
@@ -276,5 +278,48 @@ func TestMemoryStoreLongKeys(t *testing.T) {
 	}
 	if s.Len() != len(keys) {
 		t.Fatalf("store holds %d keys, want %d", s.Len(), len(keys))
+	}
+}
+
+func TestMemoryStoreLimiters(t *testing.T) {
+	t.Parallel()
+	storetest.RunLimiters(t, func(t *testing.T, now func() time.Time) ratelimit.Store {
+		return ratelimit.NewMemoryStore(ratelimit.MemoryClock(now))
+	})
+}
+
+// TestMemoryStoreFloodPerLimiter floods one limiter of a shared store with
+// new keys, far past the store's cap: the other limiter's answers do not
+// change, and the flooded limiter's limited client stays limited.
+func TestMemoryStoreFloodPerLimiter(t *testing.T) {
+	t.Parallel()
+	var clock storetest.Clock
+	store := ratelimit.NewMemoryStore(ratelimit.MemoryClock(clock.Now), ratelimit.MemoryMaxKeys(1000))
+	opts := []ratelimit.Option{ratelimit.WithStore(store), ratelimit.WithClock(clock.Now)}
+	ok := http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
+	signIn := ratelimit.PerMinute(1, opts...)(ok)
+	api := ratelimit.PerMinute(1, opts...)(ok)
+	status := func(h http.Handler, addr string) int {
+		return serve(h, request(addr)).Code
+	}
+	if status(signIn, "198.51.100.1:1") != 200 || status(signIn, "198.51.100.1:1") != 429 {
+		t.Fatal("sign-in's client was not limited before the flood")
+	}
+	if status(api, "198.51.100.2:1") != 200 || status(api, "198.51.100.2:1") != 429 {
+		t.Fatal("the API's client was not limited before the flood")
+	}
+	for i := range 5000 {
+		status(signIn, fmt.Sprintf("10.%d.%d.%d:1", i>>16, i>>8&255, i&255))
+	}
+	if got := status(signIn, "198.51.100.1:1"); got != 429 {
+		t.Errorf("after the flood sign-in's limited client got %d, want 429", got)
+	}
+	if got := status(api, "198.51.100.2:1"); got != 429 {
+		t.Errorf("after the flood the API's limited client got %d, want 429", got)
+	}
+	for i := range 20 {
+		if got := status(api, fmt.Sprintf("203.0.113.%d:1", i)); got != 200 {
+			t.Fatalf("new API caller %d of 20 got %d during sign-in's flood, want 200", i, got)
+		}
 	}
 }

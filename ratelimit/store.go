@@ -79,9 +79,29 @@ type Decision struct {
 // list of limits. The package storetest holds the behaviour table every
 // Store must pass.
 //
+// Peek and Refund let limiters that are mounted apart (a group's and a
+// route's, or two in a chain) compose as if they were one: a request that
+// one of them refuses takes nothing from the others. A limiter that allowed
+// a request gives its tokens back with Refund when a limiter further in
+// refuses it, and a limiter that refuses asks the limiters it knows of
+// further in, with Peek, how long they would make the request wait, so that
+// the answer names the binding limit of all of them.
+//
 // Implementations must be safe for concurrent use.
 type Store interface {
+	// Take decides a request of the given cost and, when every limit
+	// allows it, takes cost tokens from each.
 	Take(ctx context.Context, key string, limits []Limit, cost int) (Decision, error)
+	// Peek returns the decision Take would return at this instant, and
+	// takes nothing.
+	Peek(ctx context.Context, key string, limits []Limit, cost int) (Decision, error)
+	// Refund gives back cost tokens to each of limits for key, undoing an
+	// allowed Take of that cost with the same key and limits. Made at the
+	// instant of the Take it restores the buckets exactly; made later, the
+	// buckets are as if the Take had never happened, except that tokens the
+	// store could not have held (a bucket over its capacity) are not
+	// returned. A refund for a key the store no longer holds does nothing.
+	Refund(ctx context.Context, key string, limits []Limit, cost int) error
 	// Close releases the store's resources; it is idempotent.
 	Close() error
 }

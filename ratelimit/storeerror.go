@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -81,11 +82,7 @@ func (l *limiter) storeError(w http.ResponseWriter, r *http.Request, next http.H
 		return Decision{}, err
 	}
 	if errors.Is(err, ErrUnavailable) {
-		l.failAt.Store(l.now().UnixNano())
-		if !l.down.Swap(true) {
-			l.logger.LogAttrs(ctx, slog.LevelError, "apierror/ratelimit: store unavailable; "+l.policy.String()+" until it recovers",
-				slog.String("limiter", l.name), slog.Any("error", err), slog.String("request_id", errresp.RequestID(ctx)))
-		}
+		l.unavailable(ctx, err)
 	} else {
 		l.logger.LogAttrs(ctx, slog.LevelWarn, "apierror/ratelimit: store could not decide this request; "+l.policy.String(),
 			slog.String("limiter", l.name), slog.Any("error", err), slog.String("request_id", errresp.RequestID(ctx)))
@@ -107,11 +104,21 @@ func (l *limiter) storeError(w http.ResponseWriter, r *http.Request, next http.H
 	return Decision{}, err
 }
 
+// unavailable notes that the store was unavailable, and logs the outage
+// once, when it begins.
+func (l *limiter) unavailable(ctx context.Context, err error) {
+	l.failAt.Store(l.clock().UnixNano())
+	if !l.down.Swap(true) {
+		l.logger.LogAttrs(ctx, slog.LevelError, "apierror/ratelimit: store unavailable; "+l.policy.String()+" until it recovers",
+			slog.String("limiter", l.name), slog.Any("error", err), slog.String("request_id", errresp.RequestID(ctx)))
+	}
+}
+
 // storeAnswered notes a decision of the store while it was marked down,
 // and logs the recovery once the store has gone recoveryQuiet without
 // being unavailable.
 func (l *limiter) storeAnswered(r *http.Request) {
-	if l.now().UnixNano()-l.failAt.Load() < int64(recoveryQuiet) || !l.down.Swap(false) {
+	if l.clock().UnixNano()-l.failAt.Load() < int64(recoveryQuiet) || !l.down.Swap(false) {
 		return
 	}
 	ctx := r.Context()

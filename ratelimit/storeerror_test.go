@@ -33,6 +33,15 @@ func (s *failingStore) Take(context.Context, string, []ratelimit.Limit, int) (ra
 	}
 	return ratelimit.Decision{Allowed: true, Limit: ratelimit.Limit{Events: 5, Period: time.Second}, Remaining: 4}, nil
 }
+func (s *failingStore) Peek(ctx context.Context, key string, limits []ratelimit.Limit, cost int) (ratelimit.Decision, error) {
+	return s.Take(ctx, key, limits, cost)
+}
+
+func (s *failingStore) Refund(ctx context.Context, key string, limits []ratelimit.Limit, cost int) error {
+	_, err := s.Take(ctx, key, limits, cost)
+	return err
+}
+
 func (s *failingStore) Close() error { return nil }
 
 // TestStoreFailure checks each policy while the store is unavailable, the
@@ -150,5 +159,31 @@ func TestClientGone(t *testing.T) {
 	w := serve(h, request("192.0.2.1:1").WithContext(ctx))
 	if w.Code != 499 || logs.Len() != 0 {
 		t.Fatalf("status %d, logs %q; want 499 and nothing logged", w.Code, logs.String())
+	}
+}
+
+// TestStoreFailureComposition checks a composition while the outer
+// limiter's store is unavailable: it falls back to its memory store, and
+// when a limiter further in refuses, the tokens go back to that memory
+// store, so the refused request costs the client nothing.
+func TestStoreFailureComposition(t *testing.T) {
+	t.Parallel()
+	store := new(failingStore)
+	store.fail.Store(true)
+	outer := ratelimit.PerMinute(2, ratelimit.WithStore(store), ratelimit.WithLogger(slog.New(slog.DiscardHandler)))
+	inner := ratelimit.PerMinute(1)
+	both, outerOnly := outer(inner(ok)), outer(ok)
+	for i, want := range []int{http.StatusNoContent, http.StatusTooManyRequests} {
+		if w := serve(both, request("192.0.2.1:1")); w.Code != want {
+			t.Fatalf("request %d through both: status %d, want %d", i, w.Code, want)
+		}
+	}
+	// The refused request's token went back to the fallback: one is left.
+	w := serve(outerOnly, request("192.0.2.1:1"))
+	if w.Code != http.StatusNoContent || w.Header().Get("X-RateLimit-Remaining") != "0" {
+		t.Fatalf("after the refusal: status %d, remaining %q; want 204 and 0", w.Code, w.Header().Get("X-RateLimit-Remaining"))
+	}
+	if w := serve(outerOnly, request("192.0.2.1:1")); w.Code != http.StatusTooManyRequests {
+		t.Fatalf("past the limit: status %d, want 429", w.Code)
 	}
 }

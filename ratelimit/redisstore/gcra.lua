@@ -6,7 +6,8 @@
 --          a decimal integer. A missing or past TAT is a full bucket.
 -- ARGV[1]  the time: seconds since the epoch, or -1 for the server's TIME
 -- ARGV[2]  nanoseconds within that second
--- ARGV[3]  cost: how many tokens the request takes from every limit
+-- ARGV[3]  cost: how many tokens the request takes from every limit; a
+--          negative cost -n asks about n tokens and writes nothing (a peek)
 -- ARGV[4..] per limit: interval in nanoseconds, then capacity
 --
 -- Returns {allowed (1 or 0), binding limit (1-based), remaining,
@@ -32,6 +33,8 @@ else
   now_s, now_ns = tonumber(ARGV[1]), tonumber(ARGV[2])
 end
 local cost = tonumber(ARGV[3])
+local peek = cost < 0
+if peek then cost = -cost end
 local n = (#ARGV - 3) / 2
 
 -- rel turns a stored TAT into nanoseconds from now (0 when absent); nil
@@ -106,7 +109,7 @@ if not allowed then
   return {0, bind, b_rem, b_reset, b_retry}
 end
 
-if cost > 0 then
+if cost > 0 and not peek then
   local args, longest = {}, 0
   for i = 1, n do
     args[2 * i - 1] = fields[i]

@@ -6,7 +6,8 @@
 --          or past TAT is a full bucket.
 -- ARGV[1]  interval in nanoseconds
 -- ARGV[2]  capacity
--- ARGV[3]  cost: how many tokens the request takes
+-- ARGV[3]  cost: how many tokens the request takes; a negative cost -n
+--          asks about n tokens and writes nothing (a peek)
 -- ARGV[4], ARGV[5]  (tests only) the time as seconds and nanoseconds;
 --          absent: the server's TIME
 --
@@ -28,6 +29,8 @@ else
   now_s, now_ns = tonumber(t[1]), tonumber(t[2]) * 1000
 end
 local interval, capacity, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local peek = cost < 0
+if peek then cost = -cost end
 
 local tat = 0
 local v = redis.pcall('GET', KEYS[1])
@@ -55,7 +58,7 @@ end
 if new > tau then
   return {0, math.floor((tau - tat) / interval), tat, new - tau}
 end
-if cost > 0 then
+if cost > 0 and not peek then
   local t = now_ns + new
   local q = math.floor(t / 1e9)
   -- The key lives until the bucket is full again, rounded up to a whole

@@ -7,6 +7,10 @@
 // the script reads and writes one string key (TIME, GET, SET); for several
 // limits at once it checks every limit of the request against the client's
 // buckets in one hash and takes the tokens from all of them or from none.
+// Peek (the decision, taking nothing) runs the same script in a mode that
+// writes nothing, and Refund (an allowed decision's tokens given back, for
+// limiters mounted apart) a script of its own for each key layout; each is
+// one round trip, with Take's errors and health accounting.
 // Its answers are exactly those of the in-memory store (same limits, burst,
 // cost, remaining, reset and retry times, to the nanosecond), so switching
 // stores changes nothing a client sees. The clock is Redis's (TIME), so
@@ -237,6 +241,44 @@ func contextBounded(c redis.UniversalClient) bool {
 // slower than the timeout, the error wraps ratelimit.ErrUnavailable; when
 // the key held data the store cannot read, it wraps ErrCorruptKey.
 func (s *Store) Take(ctx context.Context, key string, limits []ratelimit.Limit, cost int) (ratelimit.Decision, error) {
+	return s.decide(ctx, key, limits, cost, opTake)
+}
+
+// Peek returns the decision Take would return now, and takes nothing: the
+// same script runs in a mode that writes nothing, in one round trip, with
+// Take's errors and its health accounting. It implements ratelimit.Store.
+func (s *Store) Peek(ctx context.Context, key string, limits []ratelimit.Limit, cost int) (ratelimit.Decision, error) {
+	return s.decide(ctx, key, limits, cost, opPeek)
+}
+
+// Refund gives back cost tokens to each of limits for key, in one round
+// trip, undoing an allowed Take: ratelimit's limiters call it when a limiter
+// further in refuses a request that one further out allowed. A bucket Redis
+// no longer holds is full already and is left alone. Its errors, and its
+// health accounting, are Take's: while the key's node is down it fails at
+// once with ratelimit.ErrUnavailable (the tokens stay taken), and a key
+// holding data the store cannot read is deleted (ErrCorruptKey). It
+// implements ratelimit.Store.
+func (s *Store) Refund(ctx context.Context, key string, limits []ratelimit.Limit, cost int) error {
+	if cost == 0 {
+		return validate(limits, cost)
+	}
+	_, err := s.decide(ctx, key, limits, cost, opRefund)
+	return err
+}
+
+// op is what a script run does with the buckets.
+type op uint8
+
+const (
+	opTake   op = iota // decide, and take the tokens when allowed
+	opPeek             // decide, and write nothing
+	opRefund           // give the tokens back
+)
+
+// decide runs op for key: Take, Peek and Refund share the checks, the
+// health accounting and the classification of errors.
+func (s *Store) decide(ctx context.Context, key string, limits []ratelimit.Limit, cost int, o op) (ratelimit.Decision, error) {
 	if err := validate(limits, cost); err != nil {
 		return ratelimit.Decision{}, err
 	}
@@ -260,7 +302,7 @@ func (s *Store) Take(ctx context.Context, key string, limits []ratelimit.Limit, 
 	if d, down := s.health.isDown(addr); down {
 		return ratelimit.Decision{}, d.err
 	}
-	d, err := s.take(ctx, rk, limits, cost)
+	d, err := s.take(ctx, rk, limits, cost, o)
 	if err == nil {
 		return d, nil
 	}

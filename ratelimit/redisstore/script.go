@@ -37,8 +37,15 @@ var (
 	//go:embed gcra.lua
 	gcraSource string
 
-	gcra1 = newScript(gcra1Source) // one limit: a string key
-	gcra  = newScript(gcraSource)  // several limits: a hash
+	//go:embed refund1.lua
+	refund1Source string
+	//go:embed refund.lua
+	refundSource string
+
+	gcra1   = newScript(gcra1Source)   // one limit: a string key
+	gcra    = newScript(gcraSource)    // several limits: a hash
+	refund1 = newScript(refund1Source) // a refund for one limit
+	refund  = newScript(refundSource)  // a refund for several limits
 )
 
 // validate rejects what no store can decide, as the in-memory store does: a
@@ -60,11 +67,11 @@ func validate(limits []ratelimit.Limit, cost int) error {
 }
 
 // take asks Redis, within the timeout or the caller's nearer deadline.
-func (s *Store) take(ctx context.Context, rk string, limits []ratelimit.Limit, cost int) (ratelimit.Decision, error) {
+func (s *Store) take(ctx context.Context, rk string, limits []ratelimit.Limit, cost int, o op) (ratelimit.Decision, error) {
 	ctx, cancel := s.withTimeout(ctx)
 	defer cancel()
 	if s.ctxBounds {
-		return s.eval(ctx, rk, limits, cost)
+		return s.eval(ctx, rk, limits, cost, o)
 	}
 	type result struct {
 		d   ratelimit.Decision
@@ -72,7 +79,7 @@ func (s *Store) take(ctx context.Context, rk string, limits []ratelimit.Limit, c
 	}
 	done := make(chan result, 1)
 	go func() {
-		d, err := s.eval(ctx, rk, limits, cost)
+		d, err := s.eval(ctx, rk, limits, cost, o)
 		done <- result{d, err}
 	}()
 	select {
@@ -87,18 +94,36 @@ func (s *Store) take(ctx context.Context, rk string, limits []ratelimit.Limit, c
 // the command, which the store drops once it has read the reply.
 var argsPool = sync.Pool{New: func() any { s := make([]any, 0, 24); return &s }}
 
-// eval runs the decision's script once (twice after NOSCRIPT).
-func (s *Store) eval(ctx context.Context, rk string, limits []ratelimit.Limit, cost int) (ratelimit.Decision, error) {
+// eval runs the decision's script once (twice after NOSCRIPT). A peek
+// runs the decision's script with the cost negated (-n asks about n tokens
+// and writes nothing); a refund runs a script of its own, whose reply is
+// {1}, or {-1} for a key it cannot read.
+func (s *Store) eval(ctx context.Context, rk string, limits []ratelimit.Limit, cost int, o op) (ratelimit.Decision, error) {
 	ap := argsPool.Get().(*[]any)
+	if o == opPeek {
+		cost = -cost
+	}
 	sc := gcra1
 	args := append((*ap)[:0], "evalsha", sc.sha, "1", rk)
-	if len(limits) == 1 {
+	switch {
+	case o == opRefund && len(limits) == 1:
+		sc = refund1
+		args[1] = sc.sha
+		args = append(args, int64(limits[0].Interval()), limits[0].Capacity(), cost)
+	case o == opRefund:
+		sc = refund
+		args[1] = sc.sha
+		args = append(args, cost)
+		for _, l := range limits {
+			args = append(args, int64(l.Interval()), l.Capacity())
+		}
+	case len(limits) == 1:
 		args = append(args, int64(limits[0].Interval()), limits[0].Capacity(), cost)
 		if s.now != nil {
 			t := s.now()
 			args = append(args, t.Unix(), t.Nanosecond())
 		}
-	} else {
+	default:
 		sc = gcra
 		args[1] = sc.sha
 		if s.now != nil {
@@ -128,6 +153,12 @@ func (s *Store) eval(ctx context.Context, rk string, limits []ratelimit.Limit, c
 	}
 	if len(res) == 1 && res[0] == -1 {
 		return ratelimit.Decision{}, ErrCorruptKey
+	}
+	if o == opRefund {
+		if len(res) != 1 || res[0] != 1 {
+			return ratelimit.Decision{}, fmt.Errorf("%w %v", errBadReply, res)
+		}
+		return ratelimit.Decision{}, nil
 	}
 	if len(limits) == 1 {
 		return decode1(res, limits[0])

@@ -27,7 +27,10 @@ func TestSharedAcrossServers(t *testing.T) {
 	for i := range servers {
 		store := testStore(t, newClient(t, srv.Addr(), true))
 		t.Cleanup(func() { _ = store.Close() })
-		h := ratelimit.New(limits, ratelimit.WithStore(store), ratelimit.OnStoreError(ratelimit.FailClosed))(
+		// In one process the second limiter built here would get a default
+		// name of its own; instances of a service, one a process, agree on
+		// it, as the name given here makes these two do.
+		h := ratelimit.New(limits, ratelimit.WithStore(store), ratelimit.WithName("shared"), ratelimit.OnStoreError(ratelimit.FailClosed))(
 			http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok") }))
 		servers[i] = httptest.NewServer(h)
 		t.Cleanup(servers[i].Close)

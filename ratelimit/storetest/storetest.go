@@ -20,7 +20,8 @@
 // cost zero (a read) and cost above the capacity (never passes, RetryAfter
 // 0, nothing taken); several limits at once, where a refusal takes nothing
 // from any limit and the binding limit is chosen as Decision describes;
-// independent keys; 64 goroutines on one key at one instant, of which
+// independent keys; Peek, which judges a cost and takes nothing, and Refund,
+// which gives an allowed Take's tokens back; 64 goroutines on one key at one instant, of which
 // exactly the allowed number pass; and an idempotent Close.
 package storetest
 
@@ -180,6 +181,64 @@ var cases = []struct {
 	}},
 }
 
+// Operations of the composition table.
+const (
+	take = iota
+	peek
+	refund
+)
+
+// opStep is one request of a composition case: advance the clock, then
+// take, peek or refund.
+type opStep struct {
+	op      int
+	advance time.Duration
+	limits  []ratelimit.Limit
+	cost    int
+	want    ratelimit.Decision // for take and peek
+}
+
+// composeCases is the table of Peek and Refund, which let limiters mounted
+// apart compose.
+var composeCases = []struct {
+	name  string
+	steps []opStep
+}{
+	{"peek judges the cost and takes nothing", []opStep{
+		{peek, 0, ls(perMinute5), 3, allow(perMinute5, 2, 3*time.Second)},
+		{take, 0, ls(perMinute5), 4, allow(perMinute5, 1, 4*time.Second)},
+		{peek, 0, ls(perMinute5), 2, refuse(perMinute5, 1, 4*time.Second, time.Second)},
+		{peek, 0, ls(perMinute5), 1, allow(perMinute5, 0, 5*time.Second)},
+		{peek, 0, ls(perMinute5), 6, refuse(perMinute5, 1, 4*time.Second, 0)},
+		{take, 0, ls(perMinute5), 1, allow(perMinute5, 0, 5*time.Second)},
+	}},
+	{"peek on several limits names the binding one", []opStep{
+		{take, 0, ls(burst2, daily3), 2, allow(burst2, 0, 200*time.Millisecond)},
+		{peek, 200 * time.Millisecond, ls(burst2, daily3), 2, refuse(daily3, 1, 16*time.Hour-200*time.Millisecond, 8*time.Hour-200*time.Millisecond)},
+		{take, 0, ls(burst2, daily3), 1, allow(daily3, 0, 24*time.Hour-200*time.Millisecond)},
+	}},
+	{"refund at the instant of the take restores the buckets", []opStep{
+		{take, 0, ls(burst2, daily3), 1, allow(burst2, 1, 100*time.Millisecond)},
+		{take, 0, ls(burst2, daily3), 1, allow(burst2, 0, 200*time.Millisecond)},
+		{refund, 0, ls(burst2, daily3), 1, ratelimit.Decision{}},
+		{take, 0, ls(burst2, daily3), 1, allow(burst2, 0, 200*time.Millisecond)},
+		{refund, 0, ls(burst2, daily3), 1, ratelimit.Decision{}},
+		{refund, 0, ls(burst2, daily3), 1, ratelimit.Decision{}},
+		{take, 0, ls(burst2, daily3), 1, allow(burst2, 1, 100*time.Millisecond)},
+	}},
+	{"refund later gives back only what a bucket can hold", []opStep{
+		{take, 0, ls(oneBurst3), 2, allow(oneBurst3, 1, 2*time.Second)},
+		{refund, 1500 * time.Millisecond, ls(oneBurst3), 2, ratelimit.Decision{}},
+		{take, 0, ls(oneBurst3), 3, allow(oneBurst3, 0, 3*time.Second)},
+		{take, 0, ls(oneBurst3), 1, refuse(oneBurst3, 0, 3*time.Second, time.Second)},
+	}},
+	{"refund of a key never taken changes nothing", []opStep{
+		{refund, 0, ls(oneBurst3), 3, ratelimit.Decision{}},
+		{take, 0, ls(oneBurst3), 3, allow(oneBurst3, 0, 3*time.Second)},
+		{take, 0, ls(oneBurst3), 1, refuse(oneBurst3, 0, 3*time.Second, time.Second)},
+	}},
+}
+
 // Run runs the behaviour table against the stores newStore builds, one
 // store per case.
 func Run(t *testing.T, newStore NewStoreFunc) {
@@ -200,6 +259,38 @@ func Run(t *testing.T, newStore NewStoreFunc) {
 				if got != st.want {
 					t.Fatalf("step %d (key %q, cost %d, at +%v):\n got %s\nwant %s",
 						i, st.key, st.cost, clock.Now().Sub(Epoch), format(got), format(st.want))
+				}
+			}
+		})
+	}
+	for _, tc := range composeCases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var clock Clock
+			s := newStore(t, clock.Now)
+			t.Cleanup(func() { _ = s.Close() })
+			key := keyFor(t)
+			ctx := context.Background()
+			for i, st := range tc.steps {
+				clock.Advance(st.advance)
+				var (
+					got ratelimit.Decision
+					err error
+				)
+				switch st.op {
+				case take:
+					got, err = s.Take(ctx, key, st.limits, st.cost)
+				case peek:
+					got, err = s.Peek(ctx, key, st.limits, st.cost)
+				case refund:
+					err = s.Refund(ctx, key, st.limits, st.cost)
+				}
+				if err != nil {
+					t.Fatalf("step %d (op %d): %v", i, st.op, err)
+				}
+				if got != st.want {
+					t.Fatalf("step %d (op %d, cost %d, at +%v):\n got %s\nwant %s",
+						i, st.op, st.cost, clock.Now().Sub(Epoch), format(got), format(st.want))
 				}
 			}
 		})

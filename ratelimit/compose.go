@@ -1,0 +1,148 @@
+package ratelimit
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/apierror/apierror/errresp"
+)
+
+// pass is one limiter's allowance of one request: what to give back when a
+// limiter further in refuses the request, and the storage its header values
+// share, so that a pass and its headers cost one allocation.
+type pass struct {
+	l    *limiter
+	key  string
+	cost int
+	// fallback is set when the limiter's fallback store (FallBack, while
+	// its store was unavailable) took the tokens, so they go back there.
+	fallback bool
+	prev     *pass // the pass of the limiter further out, if any
+	vals     [3]string
+	buf      [48]byte
+}
+
+// ledgerKey finds a request's ledger in its context.
+type ledgerKey struct{}
+
+// ledger records, in the request's context, every limiter that has taken
+// tokens for the request, so that a refusal further in gives them back. It
+// holds the outermost limiter's pass in the same allocation, answers
+// ledgerKey itself and forwards every other key to its parent.
+type ledger struct {
+	context.Context
+	last  *pass // the innermost pass; nil once given back
+	first pass
+}
+
+// Value implements context.Context.
+func (lg *ledger) Value(key any) any {
+	if key == (ledgerKey{}) {
+		return lg
+	}
+	return lg.Context.Value(key)
+}
+
+func ledgerOf(r *http.Request) *ledger {
+	lg, _ := r.Context().Value(ledgerKey{}).(*ledger)
+	return lg
+}
+
+// passFor records that l allowed r, taking cost tokens for key, and returns
+// the pass and the request the rest of the chain serves: r itself when an
+// outer limiter has already given it a ledger, else a copy carrying one.
+func passFor(r *http.Request, l *limiter, key string, cost int) (*pass, *http.Request) {
+	if lg := ledgerOf(r); lg != nil {
+		p := &pass{l: l, key: key, cost: cost, prev: lg.last}
+		lg.last = p
+		return p, r
+	}
+	lg := &ledger{Context: r.Context()}
+	lg.first = pass{l: l, key: key, cost: cost}
+	lg.last = &lg.first
+	return &lg.first, r.WithContext(lg)
+}
+
+// refuse answers a request that the handler's limiter refused with d. The
+// limiters further out that allowed it give back their tokens; the limiters
+// mounted directly inside this one are asked how long they would make it
+// wait; the answer names the binding limit of all, with its wait.
+func (h *handler) refuse(w http.ResponseWriter, r *http.Request, d *Decision, cost int, now time.Time) {
+	ctx := r.Context()
+	if lg := ledgerOf(r); lg != nil {
+		for p := lg.last; p != nil; p = p.prev {
+			p.l.giveBack(ctx, p.key, p.cost, p.fallback)
+		}
+		lg.last = nil
+	}
+	bl, bd, bcost := h.limiter, *d, cost
+	for _, in := range h.inner {
+		key, err := in.key(r)
+		if err != nil {
+			continue
+		}
+		if in.prefix != "" {
+			key = in.prefix + key
+		}
+		c := in.costOf(r)
+		id, err := in.peek(ctx, key, c)
+		if err == nil && !id.Allowed && refusalBinds(&id, &bd) {
+			bl, bd, bcost = in, id, c
+		}
+	}
+	bl.setHeaders(w.Header(), new(pass), &bd, now)
+	_ = errresp.Write(w, r, bl.refusal(&bd, bcost, now))
+}
+
+// refusalBinds reports whether the refusal a binds rather than b: a request
+// no wait lets through, then the longer wait, then the bucket that takes
+// longer to fill.
+func refusalBinds(a, b *Decision) bool {
+	if an, bn := a.RetryAfter == 0, b.RetryAfter == 0; an != bn {
+		return an
+	}
+	if a.RetryAfter != b.RetryAfter {
+		return a.RetryAfter > b.RetryAfter
+	}
+	return a.ResetAfter > b.ResetAfter
+}
+
+// peek asks l's store what a request of cost for key would get now. When
+// the store is unavailable and l falls back (FallBack), it asks the
+// fallback store, which would decide the request; under the other policies,
+// or when the store fails otherwise, the error is returned and the refusal
+// leaves l out (the refusal is then made by the limiters that answered).
+func (l *limiter) peek(ctx context.Context, key string, cost int) (Decision, error) {
+	if l.mem != nil {
+		var d Decision
+		err := l.mem.do(key, l.params, l.limits, cost, l.memS.instant(), opPeek, &d)
+		return d, err
+	}
+	d, err := l.store.Peek(ctx, key, l.limits, cost)
+	if err != nil && errors.Is(err, ErrUnavailable) {
+		l.unavailable(ctx, err)
+		if l.policy == FallBack && ctx.Err() == nil {
+			return l.memory.get().Peek(ctx, key, l.limits, cost)
+		}
+	}
+	return d, err
+}
+
+// giveBack returns cost tokens taken for key, to the fallback store when
+// it took them. A store that fails to take them back keeps them: the
+// request then counts against l as if it had passed (an unavailable store
+// is noted as on Take, so the outage is logged once).
+func (l *limiter) giveBack(ctx context.Context, key string, cost int, fallback bool) {
+	switch {
+	case fallback:
+		_ = l.memory.get().Refund(ctx, key, l.limits, cost)
+	case l.mem != nil:
+		_ = l.mem.do(key, l.params, l.limits, cost, l.memS.instant(), opRefund, nil)
+	default:
+		if err := l.store.Refund(ctx, key, l.limits, cost); err != nil && errors.Is(err, ErrUnavailable) {
+			l.unavailable(ctx, err)
+		}
+	}
+}
