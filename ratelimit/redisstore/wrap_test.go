@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"strconv"
 	"testing"
@@ -71,5 +72,49 @@ func TestSameAsMemoryAcrossWrap(t *testing.T) {
 	v, err := client.Get(ctx, s.redisKey("after", ls(perMinute5))).Int64()
 	if want := int64(now().Sub(wrap) + d.ResetAfter); err != nil || v != want {
 		t.Fatalf("stored time after the wrap = %d, %v; want %d", v, err, want)
+	}
+}
+
+// TestSingleUnreadableTimes checks that a single-limit key holding what
+// gcra1.lua cannot have written (not a number, outside [0, 9e15), the
+// former two-part layout, or a time further ahead than the bucket plus a
+// minute) fails Take, Peek and Refund with ErrCorruptKey and is deleted.
+func TestSingleUnreadableTimes(t *testing.T) {
+	t.Parallel()
+	_, client := startRedis(t)
+	var c storetest.Clock
+	s := testStore(t, client, WithClock(c.Now))
+	ctx := context.Background()
+	limits := ls(perMinute5)
+	rk := s.redisKey("bad", limits)
+	mod := c.Now().UnixNano() % 9e15
+	ahead := strconv.FormatInt((mod+int64(limits[0].Interval())*int64(limits[0].Capacity())+int64(2*time.Minute))%9e15, 10)
+	ops := map[string]func() error{
+		"Take":   func() error { _, err := s.Take(ctx, "bad", limits, 1); return err },
+		"Peek":   func() error { _, err := s.Peek(ctx, "bad", limits, 1); return err },
+		"Refund": func() error { return s.Refund(ctx, "bad", limits, 1) },
+	}
+	for _, v := range []string{"", "not a time", "12abc", "-1", "nan", "inf", "9000000000000000", strconv.FormatInt(c.Now().UnixNano(), 10), ahead} {
+		for name, op := range ops {
+			if name == "Refund" && v == ahead {
+				continue // a refund only moves the time back: it reads no clock
+			}
+			if err := client.Set(ctx, rk, v, 0).Err(); err != nil {
+				t.Fatal(err)
+			}
+			if err := op(); !errors.Is(err, ErrCorruptKey) {
+				t.Errorf("%s on %q: %v; want ErrCorruptKey", name, v, err)
+			}
+			if n, _ := client.Exists(ctx, rk).Result(); n != 0 {
+				t.Errorf("%s on %q left the key", name, v)
+			}
+		}
+	}
+	// A time within the bucket plus a minute is another node's clock: read
+	// as an empty bucket.
+	near := strconv.FormatInt((mod+int64(limits[0].Interval())*int64(limits[0].Capacity())+int64(30*time.Second))%9e15, 10)
+	client.Set(ctx, rk, near, 0)
+	if d, err := s.Take(ctx, "bad", limits, 1); err != nil || d.Allowed {
+		t.Errorf("Take on a bucket 30s past full: %+v, %v; want refused", d, err)
 	}
 }
