@@ -63,7 +63,10 @@ func oursRedisLimiters(addr string) []limiterImpl {
 	return []limiterImpl{{"ours", func(tb testing.TB, keys []string) decider {
 		s := redisstore.New(redisClient(tb, addr, tripsOf("ours")), redisstore.WithPrefix("bench-ours:"), redisstore.WithTimeout(time.Second))
 		tb.Cleanup(func() { _ = s.Close() })
-		return storeDecider(s)
+		return func(ctx context.Context, key string) (bool, error) {
+			d, err := s.Take(ctx, key, redisLimits, 1)
+			return d.Allowed, err
+		}
 	}}}
 }
 

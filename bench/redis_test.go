@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/apierror/apierror/internal/redistest"
+	"github.com/apierror/apierror/ratelimit"
 	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
 )
@@ -55,6 +56,20 @@ func tripsOf(name string) *atomic.Int64 {
 	return n.(*atomic.Int64)
 }
 
+// The Redis limiters are given redisRate decisions a second with a burst of
+// benchRate: every decision is allowed, and each one moves the bucket's
+// time by a microsecond. At benchRate a second (a nanosecond a decision)
+// redis_rate, which holds the time as a float of seconds since 2017 (about
+// 60 ns apart today), would find the time unchanged and write nothing, a
+// cheaper job than the one compared; TestRedisWrites checks that both write.
+const (
+	redisRate  = 1_000_000
+	redisBurst = benchRate
+)
+
+// redisLimits is redisRate with its burst as the library's limit.
+var redisLimits = []ratelimit.Limit{{Events: redisRate, Period: time.Second, Burst: redisBurst}}
+
 // redisLimiters are the Redis-backed limiters compared, ours first, each
 // with its own client of the server at addr and its own key prefix.
 func redisLimiters(addr string) []limiterImpl {
@@ -62,7 +77,7 @@ func redisLimiters(addr string) []limiterImpl {
 	return append(impls,
 		limiterImpl{"redis_rate", func(tb testing.TB, keys []string) decider {
 			l := redis_rate.NewLimiter(redisClient(tb, addr, tripsOf("redis_rate")))
-			lim := redis_rate.Limit{Rate: benchRate, Burst: benchRate, Period: time.Second}
+			lim := redis_rate.Limit{Rate: redisRate, Burst: redisBurst, Period: time.Second}
 			return func(ctx context.Context, key string) (bool, error) {
 				res, err := l.Allow(ctx, key, lim)
 				if err != nil {
@@ -127,6 +142,40 @@ func TestRedisLimiters(t *testing.T) {
 			ok, err := d(context.Background(), "bench-test-"+im.name+"-"+strconv.FormatInt(time.Now().UnixNano(), 36))
 			if err != nil || !ok {
 				t.Fatalf("first request: allowed %v, err %v", ok, err)
+			}
+		})
+	}
+}
+
+// TestRedisWrites checks that every Redis limiter compared writes its
+// bucket on an allowed decision: a key for the client exists afterwards,
+// and a second decision changes its value.
+func TestRedisWrites(t *testing.T) {
+	t.Parallel()
+	srv := redistest.Start(t)
+	ctx := context.Background()
+	admin := redisClient(t, srv.Addr(), nil)
+	for _, im := range redisLimiters(srv.Addr()) {
+		t.Run(im.name, func(t *testing.T) {
+			key := "writes-" + im.name + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+			d := im.make(t, []string{key})
+			var values []string
+			for range 2 {
+				if ok, err := d(ctx, key); !ok || err != nil {
+					t.Fatalf("allowed %v, err %v", ok, err)
+				}
+				keys, err := admin.Keys(ctx, "*"+key+"*").Result()
+				if err != nil || len(keys) != 1 {
+					t.Fatalf("keys for %s: %v, %v; want one", key, keys, err)
+				}
+				v, err := admin.Get(ctx, keys[0]).Result()
+				if err != nil {
+					t.Fatalf("GET %s: %v", keys[0], err)
+				}
+				values = append(values, v)
+			}
+			if values[0] == values[1] {
+				t.Errorf("the second decision left the bucket at %q", values[0])
 			}
 		})
 	}

@@ -97,7 +97,9 @@ for i = 1, n do
     -- capacity never passes: an endless wait, reported as 0), then the
     -- longest to fill.
     local retry, wait = 0, math.huge
-    if cost <= capacity then retry, wait = new - tau, new - tau end
+    -- (tat - tau) + cost * interval rather than new - tau: new may be
+    -- above 2^53, where a double drops nanoseconds.
+    if cost <= capacity then retry = (tat - tau) + cost * interval; wait = retry end
     if allowed or wait > b_wait or (wait == b_wait and tat > b_reset) then
       bind, b_rem, b_reset, b_retry, b_wait = i, math.floor((tau - tat) / interval), tat, retry, wait
     end

@@ -19,10 +19,13 @@
 // # Keys
 //
 // A client's single-limit bucket is the string "<prefix>{<key>}:<interval
-// ns>:<capacity>"; a client's buckets for several limits are one hash,
-// "<prefix>{<key>}", holding one field per limit ("<interval
-// ns>:<capacity>"). The value is the instant the bucket is full again, in
-// nanoseconds since the Unix epoch. The braces are a Cluster hash tag: all
+// ns>:<capacity>", holding the instant the bucket is full again in
+// nanoseconds since the Unix epoch modulo 9×10¹⁵ (one number, exact in
+// Lua's doubles). A client's buckets for several limits, or for one limit
+// whose bucket takes more than 4×10¹⁵ ns (about 46 days) to fill, are one
+// hash, "<prefix>{<key>}", holding one field per limit ("<interval
+// ns>:<capacity>") whose value is that instant in nanoseconds since the
+// Unix epoch. The braces are a Cluster hash tag: all
 // of a client's buckets live in one slot, so the store works on a single
 // server, behind Sentinel and on Redis Cluster alike (any
 // [redis.UniversalClient]). A key expires on its own once its slowest bucket

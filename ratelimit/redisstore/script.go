@@ -106,7 +106,7 @@ func (s *Store) eval(ctx context.Context, rk string, limits []ratelimit.Limit, c
 	sc := gcra1
 	args := append((*ap)[:0], "evalsha", sc.sha, "1", rk)
 	switch {
-	case o == opRefund && len(limits) == 1:
+	case o == opRefund && single(limits):
 		sc = refund1
 		args[1] = sc.sha
 		args = append(args, int64(limits[0].Interval()), limits[0].Capacity(), cost)
@@ -117,7 +117,7 @@ func (s *Store) eval(ctx context.Context, rk string, limits []ratelimit.Limit, c
 		for _, l := range limits {
 			args = append(args, int64(l.Interval()), l.Capacity())
 		}
-	case len(limits) == 1:
+	case single(limits):
 		args = append(args, int64(limits[0].Interval()), limits[0].Capacity(), cost)
 		if s.now != nil {
 			t := s.now()
@@ -160,15 +160,27 @@ func (s *Store) eval(ctx context.Context, rk string, limits []ratelimit.Limit, c
 		}
 		return ratelimit.Decision{}, nil
 	}
-	if len(limits) == 1 {
+	if single(limits) {
 		return decode1(res, limits[0])
 	}
 	return decode(res, limits)
 }
 
-// redisKey is the key holding key's buckets for limits: for one limit,
-// "<prefix>{<key>}:<interval ns>:<capacity>"; for several, the hash
-// "<prefix>{<key>}". A key longer than ratelimit.MaxKeyLen is replaced by
+// maxSingleSpan is the longest bucket (interval × capacity, in nanoseconds)
+// gcra1.lua keeps: it stores times modulo 9e15 ns and needs every stored
+// time within 4.5e15 ns of now.
+const maxSingleSpan = 4e15
+
+// single reports whether limits are one limit that gcra1.lua decides, on a
+// string key of its own; several limits, or one whose bucket is longer
+// than maxSingleSpan (about 46 days), are decided by gcra.lua on a hash.
+func single(limits []ratelimit.Limit) bool {
+	return len(limits) == 1 && int64(limits[0].Interval()) <= maxSingleSpan/int64(limits[0].Capacity())
+}
+
+// redisKey is the key holding key's buckets for limits: for one limit
+// (see single), "<prefix>{<key>}:<interval ns>:<capacity>"; otherwise the
+// hash "<prefix>{<key>}". A key longer than ratelimit.MaxKeyLen is replaced by
 // its SHA-256 digest in hex padded with '~' to MaxKeyLen+1 bytes (a length
 // no key held as it is has), so that Redis's memory per client stays bounded
 // whatever the key.
@@ -192,7 +204,7 @@ func (s *Store) redisKey(key string, limits []ratelimit.Limit) string {
 		b.WriteString(key)
 	}
 	b.WriteByte('}')
-	if len(limits) == 1 {
+	if single(limits) {
 		var n [20]byte
 		b.WriteByte(':')
 		b.Write(strconv.AppendInt(n[:0], int64(limits[0].Interval()), 10))
