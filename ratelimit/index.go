@@ -182,3 +182,26 @@ func (sh *shard) remove(h uint64, idx int32) {
 		}
 	}
 }
+
+// slot returns the position of an entry for a new key: a new one while the
+// shard is below its cap, else a held one whose buckets are all full at now
+// (its key removed from the index), else -1. The caller holds sh.mu.
+func (sh *shard) slot(now int64) int32 {
+	if len(sh.entries) < sh.max {
+		sh.reserve()
+		sh.entries = append(sh.entries, entry{})
+		return int32(len(sh.entries) - 1)
+	}
+	for range min(evictScan, len(sh.entries)) {
+		i := sh.hand
+		if sh.hand++; sh.hand == len(sh.entries) {
+			sh.hand = 0
+		}
+		if e := &sh.entries[i]; e.fullAt <= now {
+			sh.remove(uint64(e.tag)<<32, int32(i))
+			sh.clear(int32(i))
+			return int32(i)
+		}
+	}
+	return -1
+}

@@ -260,12 +260,33 @@ func (pt *part) do(key string, p []bucket, limits []Limit, cost int, now int64, 
 	h := maphash.String(pt.seed, key)
 	sh := &pt.shards[h&pt.mask]
 	sh.mu.Lock()
+	i := sh.find(h, key)
+	if i >= 0 && o == opTake && len(limits) == 1 && sh.entries[i].n == 1 {
+		// The common case, a held key under a single limit, with the
+		// lock held only for the arithmetic on its bucket.
+		e := &sh.entries[i]
+		tat := e.inline[0]
+		v := judge(p[0], tat, now, cost)
+		if !v.refused && cost > 0 {
+			e.inline[0] = max(tat, now) + int64(cost)*p[0].t
+			e.fullAt = e.inline[0]
+		}
+		sh.mu.Unlock()
+		*d = v.decision(limits[0])
+		return nil
+	}
+	return sh.doLocked(h, i, key, p, limits, cost, now, o, d)
+}
+
+// doLocked is do for the shard that key (hash h) falls in, whose lock the
+// caller holds and which it releases; i is the key's entry, or -1.
+func (sh *shard) doLocked(h uint64, i int32, key string, p []bucket, limits []Limit, cost int, now int64, o op, d *Decision) error {
 	defer sh.mu.Unlock()
 	if sh.closed {
 		return ErrStoreClosed
 	}
 	n := len(limits)
-	if i := sh.find(h, key); i >= 0 {
+	if i >= 0 {
 		e := &sh.entries[i]
 		if int(e.n) < n {
 			sh.grow(i, n, now)
@@ -313,7 +334,7 @@ func (pt *part) do(key string, p []bucket, limits []Limit, cost int, now int64, 
 	if !d.Allowed || cost == 0 || o == opPeek {
 		return nil
 	}
-	i := sh.slot(now)
+	i = sh.slot(now)
 	if i < 0 {
 		// Full of keys that have not refilled: share the overflow bucket.
 		*d = decide(p, limits, sh.overflow[:], now, cost)
@@ -327,29 +348,6 @@ func (pt *part) do(key string, p []bucket, limits []Limit, cost int, now int64, 
 	sh.entries[i].fullAt = commit(p, n, sh.tats(i), now, cost)
 	sh.insert(h, i)
 	return nil
-}
-
-// slot returns the position of an entry for a new key: a new one while the
-// shard is below its cap, else a held one whose buckets are all full at now
-// (its key removed from the index), else -1. The caller holds sh.mu.
-func (sh *shard) slot(now int64) int32 {
-	if len(sh.entries) < sh.max {
-		sh.reserve()
-		sh.entries = append(sh.entries, entry{})
-		return int32(len(sh.entries) - 1)
-	}
-	for range min(evictScan, len(sh.entries)) {
-		i := sh.hand
-		if sh.hand++; sh.hand == len(sh.entries) {
-			sh.hand = 0
-		}
-		if e := &sh.entries[i]; e.fullAt <= now {
-			sh.remove(uint64(e.tag)<<32, int32(i))
-			sh.clear(int32(i))
-			return int32(i)
-		}
-	}
-	return -1
 }
 
 // Len returns how many keys the store holds, for every limiter.
