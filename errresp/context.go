@@ -47,6 +47,8 @@ type state struct {
 	// body; Fork shares the tracker of the state it forks), nil otherwise.
 	body *bodyTracker
 	ctx  *stateCtx // the context that carries the state
+	// attachKey and attachVal are the value kept with Attach.
+	attachKey, attachVal any
 }
 
 // stateCtx is the context that carries a state: one allocation holds the
@@ -70,6 +72,9 @@ func (c *stateCtx) Value(key any) any {
 	}
 	if c.st.idKey != nil && c.st.id != "" && key == c.st.idKey {
 		return c.st.id
+	}
+	if c.st.attachKey != nil && key == c.st.attachKey {
+		return c.st.attachVal
 	}
 	return c.Context.Value(key)
 }
@@ -184,6 +189,23 @@ func Fork(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Re
 	r = r.WithContext(ctx)
 	st.req = r
 	return st, r
+}
+
+// Attach keeps val under key in r's per-request state (see Begin), where
+// r.Context().Value(key) finds it for the rest of the request, on r and on
+// every request derived from it, so that middleware can record something
+// for the handlers below without copying the request. A later Attach with
+// the same key replaces val. Attach reports false, keeping nothing, when r
+// has no per-request state or its state already keeps a value under another
+// key (it has room for one); the caller then carries val in a context of
+// its own. key must be comparable and non-nil, as for context.WithValue.
+func Attach(r *http.Request, key, val any) bool {
+	st := stateFrom(r.Context())
+	if st == nil || st.ctx == nil || key == nil || (st.attachKey != nil && st.attachKey != key) {
+		return false
+	}
+	st.attachKey, st.attachVal = key, val
+	return true
 }
 
 // ContextWithRequestID returns a context carrying the request id, for code

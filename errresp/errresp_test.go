@@ -806,3 +806,34 @@ func TestWithRequestIDFrom(t *testing.T) {
 		t.Fatalf("id %q, want plain", got)
 	}
 }
+
+// TestAttach keeps a value in the per-request state: requests derived from
+// the request see it, a later Attach with the same key replaces it, another
+// key finds no room, and a request without state keeps nothing.
+func TestAttach(t *testing.T) {
+	t.Parallel()
+	type keyA struct{}
+	type keyB struct{}
+	bare := httptest.NewRequest(http.MethodGet, "/", nil)
+	if Attach(bare, keyA{}, 1) {
+		t.Fatal("Attach kept a value on a request without per-request state")
+	}
+	_, r := Begin(httptest.NewRecorder(), bare)
+	if !Attach(r, keyA{}, 1) {
+		t.Fatal("Attach refused the first value")
+	}
+	type other struct{}
+	derived := r.WithContext(context.WithValue(r.Context(), other{}, "x"))
+	if got := derived.Context().Value(keyA{}); got != 1 {
+		t.Fatalf("a derived request sees %v, want 1", got)
+	}
+	if !Attach(derived, keyA{}, 2) || r.Context().Value(keyA{}) != 2 {
+		t.Fatalf("Attach with the same key did not replace the value: %v", r.Context().Value(keyA{}))
+	}
+	if Attach(r, keyB{}, 3) || r.Context().Value(keyB{}) != nil {
+		t.Fatal("Attach kept a second key")
+	}
+	if Attach(r, nil, 3) {
+		t.Fatal("Attach kept a nil key")
+	}
+}

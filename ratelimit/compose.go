@@ -27,14 +27,18 @@ type pass struct {
 // ledgerKey finds a request's ledger in its context.
 type ledgerKey struct{}
 
-// ledger records, in the request's context, every limiter that has taken
-// tokens for the request, so that a refusal further in gives them back. It
-// holds the outermost limiter's pass in the same allocation, answers
-// ledgerKey itself and forwards every other key to its parent.
+// ledger records, for one request, every limiter that has taken tokens for
+// it, so that a refusal further in gives them back. It holds the outermost
+// limiter's pass in the same allocation. It lives in the request's
+// per-request state (errresp.Attach) when the request has one, so that the
+// request is not copied; otherwise it is itself the context of a copy of
+// the request: it then answers ledgerKey and forwards every other key to
+// its parent.
 type ledger struct {
 	context.Context
 	last  *pass // the innermost pass; nil once given back
 	first pass
+	done  bool // the limiter that made it has returned
 }
 
 // Value implements context.Context.
@@ -45,24 +49,35 @@ func (lg *ledger) Value(key any) any {
 	return lg.Context.Value(key)
 }
 
+// ledgerOf returns the ledger of the limiters r is passing through, or nil.
 func ledgerOf(r *http.Request) *ledger {
 	lg, _ := r.Context().Value(ledgerKey{}).(*ledger)
+	if lg != nil && lg.done {
+		// Left by limiters that r has passed through already and that
+		// have returned, as when a handler serves one request twice.
+		return nil
+	}
 	return lg
 }
 
 // passFor records that l allowed r, taking cost tokens for key, and returns
 // the pass and the request the rest of the chain serves: r itself when an
-// outer limiter has already given it a ledger, else a copy carrying one.
-func passFor(r *http.Request, l *limiter, key string, cost int) (*pass, *http.Request) {
+// outer limiter has already given it a ledger or it has a per-request state
+// to keep one in, else a copy carrying one. made is the ledger when l made
+// it; l marks it done (see ledger.done) when the request returns.
+func passFor(r *http.Request, l *limiter, key string, cost int) (p *pass, _ *http.Request, made *ledger) {
 	if lg := ledgerOf(r); lg != nil {
 		p := &pass{l: l, key: key, cost: cost, prev: lg.last}
 		lg.last = p
-		return p, r
+		return p, r, nil
 	}
-	lg := &ledger{Context: r.Context()}
-	lg.first = pass{l: l, key: key, cost: cost}
+	lg := &ledger{first: pass{l: l, key: key, cost: cost}}
 	lg.last = &lg.first
-	return &lg.first, r.WithContext(lg)
+	if errresp.Attach(r, ledgerKey{}, lg) {
+		return &lg.first, r, lg
+	}
+	lg.Context = r.Context()
+	return &lg.first, r.WithContext(lg), lg
 }
 
 // refuse answers a request that the handler's limiter refused with d. The

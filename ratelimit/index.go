@@ -4,7 +4,8 @@ import "strings"
 
 // A shard's index finds a key's entry with one probe of a small table in
 // the common case, and keeps short keys inside the entry, so that a decision
-// on a held key touches two cache lines: the index's slot and the entry.
+// on a held key touches two cache lines: the index's slot and the entry,
+// which is one cache line long.
 //
 // The table is open addressing with linear probing. A slot is one word: the
 // key hash's upper 32 bits (its tag, whose low bits are also its home slot)
@@ -12,63 +13,99 @@ import "strings"
 // two at least twice the entries, so probes stay short; deletion shifts the
 // following slots back rather than leaving tombstones.
 
-// keyInline is the longest key an entry holds inside itself.
-const keyInline = 40
+// keyInline is the longest key an entry holds inside itself: an IPv4
+// address, an IPv6 /64 prefix or a short principal ID, with its prefix.
+const keyInline = 34
 
-// entry is one held key: its hash, its buckets and the key.
+// entry is one held key: its buckets, its hash's tag and the key, in 64
+// bytes. A longer key, or the buckets of more than two limits, are kept in
+// the shard's ext map under the entry's position.
 type entry struct {
-	hash   uint64
 	fullAt int64    // the instant every bucket is full again
 	inline [2]int64 // theoretical arrival time per limit, for up to two
-	n      int32    // how many limits the entry has buckets for
-	klen   int32    // the key's length when in kbuf; -1 when in long
+	tag    uint32   // the upper half of the key's hash
+	n      uint8    // how many limits the entry has buckets for
+	klen   int8     // the key's length when in kbuf; -1 when in ext
 	kbuf   [keyInline]byte
-	more   []int64 // theoretical arrival times, when there are more than two
-	long   string  // the key, when longer than keyInline
 }
 
-// is reports whether e holds key.
-func (e *entry) is(key string) bool {
+// extra is the part of an entry that does not fit in it.
+type extra struct {
+	more []int64 // theoretical arrival times, when there are more than two
+	long string  // the key, when longer than keyInline
+}
+
+// hasExtra reports whether entry idx keeps a part in ext.
+func (e *entry) hasExtra() bool { return e.klen < 0 || e.n > uint8(len(e.inline)) }
+
+// keyIs reports whether entry idx holds key. The caller holds sh.mu.
+func (sh *shard) keyIs(idx int32, key string) bool {
+	e := &sh.entries[idx]
 	if e.klen >= 0 {
 		return int(e.klen) == len(key) && string(e.kbuf[:e.klen]) == key
 	}
-	return e.long == key
+	return sh.ext[idx].long == key
 }
 
-// setKey makes e hold key.
-func (e *entry) setKey(key string) {
+// setKey makes entry idx, which keeps nothing in ext, hold key (hash h).
+func (sh *shard) setKey(idx int32, h uint64, key string) {
+	e := &sh.entries[idx]
+	e.tag = tagOf(h)
 	if len(key) <= keyInline {
-		e.klen, e.long = int32(copy(e.kbuf[:], key)), ""
+		e.klen = int8(copy(e.kbuf[:], key))
 		return
 	}
-	e.klen, e.long = -1, strings.Clone(key)
+	e.klen = -1
+	x := sh.ext[idx]
+	x.long = strings.Clone(key)
+	sh.setExtra(idx, x)
 }
 
-// tats returns the entry's theoretical arrival times, one per limit.
-func (e *entry) tats() []int64 {
-	if e.more != nil {
-		return e.more
+func (sh *shard) setExtra(idx int32, x extra) {
+	if sh.ext == nil {
+		sh.ext = make(map[int32]extra)
+	}
+	sh.ext[idx] = x
+}
+
+// tats returns entry idx's theoretical arrival times, one per limit.
+func (sh *shard) tats(idx int32) []int64 {
+	e := &sh.entries[idx]
+	if e.n > uint8(len(e.inline)) {
+		return sh.ext[idx].more
 	}
 	return e.inline[:e.n]
 }
 
-// reset gives the entry full buckets for n limits at now.
-func (e *entry) reset(n int, now int64) {
-	e.n, e.more = int32(n), nil
+// reset gives entry idx full buckets for n limits at now.
+func (sh *shard) reset(idx int32, n int, now int64) {
+	e := &sh.entries[idx]
+	e.n = uint8(n)
 	if n > len(e.inline) {
-		e.more = make([]int64, n)
+		x := sh.ext[idx]
+		x.more = make([]int64, n)
+		sh.setExtra(idx, x)
 	}
-	tats := e.tats()
+	tats := sh.tats(idx)
 	for i := range tats {
 		tats[i] = now
 	}
 }
 
-// grow extends e's buckets to n limits, the new ones full at now.
-func (e *entry) grow(n int, now int64) {
-	old := e.tats()
-	e.reset(n, now)
-	copy(e.tats(), old)
+// grow extends entry idx's buckets to n limits, the new ones full at now.
+func (sh *shard) grow(idx int32, n int, now int64) {
+	var old [MaxLimits]int64
+	k := copy(old[:], sh.tats(idx))
+	sh.reset(idx, n, now)
+	copy(sh.tats(idx), old[:k])
+}
+
+// clear drops what entry idx keeps in ext, before it is reused.
+func (sh *shard) clear(idx int32) {
+	if sh.entries[idx].hasExtra() {
+		delete(sh.ext, idx)
+	}
+	sh.entries[idx] = entry{}
 }
 
 func tagOf(h uint64) uint32 { return uint32(h >> 32) }
@@ -87,7 +124,7 @@ func (sh *shard) find(h uint64, key string) int32 {
 			return -1
 		}
 		if uint32(s>>32) == tag {
-			if idx := int32(uint32(s)) - 1; sh.entries[idx].hash == h && sh.entries[idx].is(key) {
+			if idx := int32(uint32(s)) - 1; sh.keyIs(idx, key) {
 				return idx
 			}
 		}
@@ -113,7 +150,7 @@ func (sh *shard) reserve() {
 	}
 	sh.slots = make([]uint64, max(16, 2*len(sh.slots)))
 	for idx := range sh.entries {
-		sh.insert(sh.entries[idx].hash, int32(idx))
+		sh.insert(uint64(sh.entries[idx].tag)<<32, int32(idx))
 	}
 }
 
@@ -144,4 +181,27 @@ func (sh *shard) remove(h uint64, idx int32) {
 			}
 		}
 	}
+}
+
+// slot returns the position of an entry for a new key: a new one while the
+// shard is below its cap, else a held one whose buckets are all full at now
+// (its key removed from the index), else -1. The caller holds sh.mu.
+func (sh *shard) slot(now int64) int32 {
+	if len(sh.entries) < sh.max {
+		sh.reserve()
+		sh.entries = append(sh.entries, entry{})
+		return int32(len(sh.entries) - 1)
+	}
+	for range min(evictScan, len(sh.entries)) {
+		i := sh.hand
+		if sh.hand++; sh.hand == len(sh.entries) {
+			sh.hand = 0
+		}
+		if e := &sh.entries[i]; e.fullAt <= now {
+			sh.remove(uint64(e.tag)<<32, int32(i))
+			sh.clear(int32(i))
+			return int32(i)
+		}
+	}
+	return -1
 }

@@ -200,10 +200,13 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.refuse(w, r, &d, cost, now)
 		return
 	}
-	p, r := passFor(r, l, key, cost)
+	p, r, made := passFor(r, l, key, cost)
 	p.fallback = fallback
 	l.setHeaders(w.Header(), p, &d, now)
 	h.next.ServeHTTP(w, r)
+	if made != nil {
+		made.done = true
+	}
 }
 
 // costOf is the request's cost.

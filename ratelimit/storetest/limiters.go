@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/apierror/apierror/errresp"
 	"github.com/apierror/apierror/ratelimit"
 )
 
@@ -120,6 +121,43 @@ var limiterCases = []struct {
 		c.want("/g2", 200, "")
 		c.want("/g1", 429, "30")
 		c.want("/g2", 429, "30")
+	}},
+	{"limiters below the per-request state compose without copying the request", func(t *testing.T, clock *Clock, with optsFunc) {
+		var begun, seen *http.Request
+		inner := ratelimit.PerSecond(2, with()...)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			seen = r
+			ok(w, r)
+		}))
+		// A handler between the limiters keeps them apart, as routing does.
+		h := ratelimit.PerMinute(4, with()...)(http.HandlerFunc(inner.ServeHTTP))
+		// The per-request state, made for a handler that serves some
+		// requests twice: what the limiters recorded for the first time
+		// does not leak into the second.
+		twice := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			w, req = errresp.Begin(w, req)
+			begun = req
+			h.ServeHTTP(w, req)
+			if req.URL.Query().Has("twice") {
+				h.ServeHTTP(httptest.NewRecorder(), req)
+			}
+		})
+		c := client{t: t, h: twice, addr: "192.0.2.9:1"}
+		c.want("/g/x", 200, "")
+		if seen != begun {
+			t.Fatal("the limiters served a copy of the request, with a context of its own")
+		}
+		c.want("/g/x?twice", 200, "") // 3 of 4 and 2 of 2 taken
+		for range 5 {
+			c.want("/g/x", 429, "1") // the route's per-second limit
+		}
+		clock.Advance(time.Second)
+		// The outer per-minute limit still has its last two tokens: the
+		// refusals, the second service of a request among them, took
+		// nothing from it.
+		c.want("/g/x", 200, "")
+		c.want("/g/x", 200, "")
+		c.want("/g/x", 429, "14")
+		c.wantHeader("X-Ratelimit-Limit", "4")
 	}},
 	{"requests without the API key header do not share a bucket", func(t *testing.T, clock *Clock, with optsFunc) {
 		h := ratelimit.PerMinute(1, with(ratelimit.WithKey(ratelimit.ByAPIKey("")))...)(http.HandlerFunc(ok))
