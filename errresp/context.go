@@ -86,6 +86,26 @@ func withState(parent context.Context) (context.Context, *state) {
 	return c, &c.st
 }
 
+// stateIn returns the state ctx carries and ctx, or, when it carries none,
+// a new state and a context that carries it.
+func stateIn(ctx context.Context) (*state, context.Context) {
+	if st := stateFrom(ctx); st != nil {
+		return st, ctx
+	}
+	ctx, st := withState(ctx)
+	return st, ctx
+}
+
+// stateFor is stateIn for a request: r's state and r, or a new state and a
+// copy of r whose context carries it.
+func stateFor(r *http.Request) (*state, *http.Request) {
+	st, ctx := stateIn(r.Context())
+	if ctx != r.Context() {
+		r = r.WithContext(ctx)
+	}
+	return st, r
+}
+
 func stateFrom(ctx context.Context) *state {
 	if c, ok := ctx.(*stateCtx); ok {
 		return &c.st
@@ -137,11 +157,9 @@ func Started(r *http.Request) (bool, int) {
 // through Begin it updates the state in place and returns r; otherwise it
 // returns a copy of r whose context carries id.
 func WithRequestID(r *http.Request, id string) *http.Request {
-	if st := stateFrom(r.Context()); st != nil {
-		st.id = id
-		return r
-	}
-	return r.WithContext(ContextWithRequestID(r.Context(), id))
+	st, r := stateFor(r)
+	st.id = id
+	return r
 }
 
 // WithRequestIDFrom records the id spelled by b as the request's id, like
@@ -211,11 +229,7 @@ func Attach(r *http.Request, key, val any) bool {
 // ContextWithRequestID returns a context carrying the request id, for code
 // that starts work outside a request (jobs, tests).
 func ContextWithRequestID(ctx context.Context, id string) context.Context {
-	if st := stateFrom(ctx); st != nil {
-		st.id = id
-		return ctx
-	}
-	ctx, st := withState(ctx)
+	st, ctx := stateIn(ctx)
 	st.id = id
 	return ctx
 }
@@ -231,13 +245,9 @@ func RequestID(ctx context.Context) string {
 // WithStyle makes s the style failures of r are written in. The innermost
 // call wins, so a route group may override the router's style.
 func WithStyle(r *http.Request, s *Style) *http.Request {
-	if st := stateFrom(r.Context()); st != nil {
-		st.style = s
-		return r
-	}
-	ctx, st := withState(r.Context())
+	st, r := stateFor(r)
 	st.style = s
-	return r.WithContext(ctx)
+	return r
 }
 
 // StyleOf returns the style failures of r are written in: the one set with
@@ -252,13 +262,9 @@ func StyleOf(r *http.Request) *Style {
 // WithObserver registers fn to see every failure Write sends for r. A later
 // call replaces an earlier one; wrap the earlier one to chain them.
 func WithObserver(r *http.Request, fn Observer) *http.Request {
-	if st := stateFrom(r.Context()); st != nil {
-		st.observer = fn
-		return r
-	}
-	ctx, st := withState(r.Context())
+	st, r := stateFor(r)
 	st.observer = fn
-	return r.WithContext(ctx)
+	return r
 }
 
 // ObserverOf returns the observer registered for r, or nil.

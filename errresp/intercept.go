@@ -172,13 +172,9 @@ func Finish(w http.ResponseWriter, r *http.Request) *Error {
 // innermost call wins, so a route group may turn it off and one of its
 // routes back on. It is on by default.
 func WithIntercept(r *http.Request, on bool) *http.Request {
-	if st := stateFrom(r.Context()); st != nil {
-		st.passThrough = !on
-		return r
-	}
-	ctx, st := withState(r.Context())
+	st, r := stateFor(r)
 	st.passThrough = !on
-	return r.WithContext(ctx)
+	return r
 }
 
 // Intercepting reports whether error responses written below for r are
@@ -194,13 +190,9 @@ func Intercepting(r *http.Request) bool {
 // the id, as a string, once one is set. It costs no allocation on a request
 // that has been through Begin. key must be comparable.
 func ShareRequestID(r *http.Request, key any) *http.Request {
-	if st := stateFrom(r.Context()); st != nil {
-		st.idKey = key
-		return r
-	}
-	ctx, st := withState(r.Context())
+	st, r := stateFor(r)
 	st.idKey = key
-	return r.WithContext(ctx)
+	return r
 }
 
 // jsonContent reports whether h's Content-Type is application/json or
