@@ -28,10 +28,8 @@ func RunLimiters(t *testing.T, newStore NewStoreFunc) {
 	for _, tc := range limiterCases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			var clock Clock
-			s := newStore(t, clock.Now)
-			t.Cleanup(func() { _ = s.Close() })
-			tc.run(t, &clock, func(opts ...ratelimit.Option) []ratelimit.Option {
+			clock, s := open(t, newStore)
+			tc.run(t, clock, func(opts ...ratelimit.Option) []ratelimit.Option {
 				return append([]ratelimit.Option{ratelimit.WithStore(s), ratelimit.WithClock(clock.Now), ratelimit.WithResetSeconds()}, opts...)
 			})
 		})

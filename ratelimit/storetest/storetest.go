@@ -64,6 +64,15 @@ func (c *Clock) Advance(d time.Duration) {
 // from now and nothing else; t's cleanup may close it (Run closes it too).
 type NewStoreFunc func(t *testing.T, now func() time.Time) ratelimit.Store
 
+// open builds a store on a clock of its own at Epoch, closed when the test
+// ends.
+func open(t *testing.T, newStore NewStoreFunc) (*Clock, ratelimit.Store) {
+	clock := new(Clock)
+	s := newStore(t, clock.Now)
+	t.Cleanup(func() { _ = s.Close() })
+	return clock, s
+}
+
 // step is one request of a case: advance the clock, then take.
 type step struct {
 	advance time.Duration
@@ -246,9 +255,7 @@ func Run(t *testing.T, newStore NewStoreFunc) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			var clock Clock
-			s := newStore(t, clock.Now)
-			t.Cleanup(func() { _ = s.Close() })
+			clock, s := open(t, newStore)
 			base := keyFor(t)
 			for i, st := range tc.steps {
 				clock.Advance(st.advance)
@@ -266,9 +273,7 @@ func Run(t *testing.T, newStore NewStoreFunc) {
 	for _, tc := range composeCases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			var clock Clock
-			s := newStore(t, clock.Now)
-			t.Cleanup(func() { _ = s.Close() })
+			clock, s := open(t, newStore)
 			key := keyFor(t)
 			ctx := context.Background()
 			for i, st := range tc.steps {
@@ -321,9 +326,7 @@ func Run(t *testing.T, newStore NewStoreFunc) {
 // seeing a distinct Remaining.
 func runConcurrent(t *testing.T, newStore NewStoreFunc, limits []ratelimit.Limit, cost, want int) {
 	const goroutines, each = 64, 8
-	var clock Clock
-	s := newStore(t, clock.Now)
-	t.Cleanup(func() { _ = s.Close() })
+	_, s := open(t, newStore)
 	key := keyFor(t)
 	var (
 		wg        sync.WaitGroup
