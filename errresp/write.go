@@ -40,9 +40,9 @@ var scratchPool = sync.Pool{New: func() any { return &scratch{obj: Object{buf: m
 // read to its end (the envelope answers it before or instead of reading it),
 // Write also sets Connection: close on HTTP/1, so that the server closes the
 // connection after the answer instead of first reading the rest of the body:
-// a client sending its body slowly cannot hold the answer back. The body is valid JSON whatever bytes the message
-// or fields hold, and holds nothing of the error's cause. It calls the
-// request's Observer, if any, before writing.
+// a client sending its body slowly cannot hold the answer back. The body is
+// valid JSON whatever bytes the message or fields hold, and holds nothing of
+// the error's cause. It calls the request's Observer, if any, before writing.
 //
 // When the response has already started (on a writer from Begin), Write
 // writes nothing and returns ErrResponseStarted. Otherwise it returns the
