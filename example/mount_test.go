@@ -85,7 +85,7 @@ func configureRateLimits(rdb *redis.Client) {
 	// In memory (the default): one bucket per client IP, 60 a minute.
 	perIP := ratelimit.PerMinute(60)
 	// Behind a proxy, trust its X-Forwarded-For and nobody else's.
-	behindLB := ratelimit.PerMinute(60, ratelimit.WithKey(ratelimit.ByIP(ratelimit.TrustProxies("10.0.0.0/8"))))
+	behindLB := ratelimit.PerMinute(60, ratelimit.WithKey(ratelimit.ByIP(ratelimit.IPTrustProxies("10.0.0.0/8"))))
 	// Several limits at once, per credential (hashed, whichever header or
 	// cookie carries it; by IP without one), with the IETF headers too.
 	perKey := ratelimit.New([]ratelimit.Limit{
@@ -121,7 +121,7 @@ func deleteVM(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.Statu
 
 func configureValidation() *validation.Decoder {
 	return validation.New(
-		validation.MaxBytes(64<<10), // 413 past 64 KiB (default 1 MiB)
+		validation.WithMaxBytes(64<<10), // 413 past 64 KiB (default 1 MiB)
 		validation.WithRule("vmname", validation.Match(`[a-z0-9-]+`),
 			"{field} may contain only lowercase letters, digits and hyphens."),
 	)

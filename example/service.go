@@ -74,7 +74,7 @@ func newService(style *errresp.Style, store ratelimit.Store) *service {
 		// of a second per sign-in; the demo trades some of it for speed.
 		passwords: middleware.Passwords{Iterations: 100_000},
 		user:      &middleware.Principal{ID: "demo-user", Permissions: []string{permRead, permWrite}},
-		decoder: validation.New(validation.MaxBytes(maxBody),
+		decoder: validation.New(validation.WithMaxBytes(maxBody),
 			validation.WithRule("vmname", validation.Match(`[a-z0-9-]+`),
 				"{field} may contain only lowercase letters, digits and hyphens.")),
 		vms: map[string]*vm{},

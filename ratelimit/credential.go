@@ -16,10 +16,10 @@ type credConfig struct {
 	extract  func(*http.Request) (string, bool)
 }
 
-// Fallback sets the key of a request that carries no credential (ByIP() by
+// CredentialFallback sets the key of a request that carries no credential (ByIP() by
 // default). It must not return an empty key with a nil error for every such
 // request unless one shared bucket for all of them is what is meant.
-func Fallback(k KeyFunc) CredentialOption {
+func CredentialFallback(k KeyFunc) CredentialOption {
 	if k == nil {
 		panic("apierror/ratelimit: Fallback: nil key func")
 	}
@@ -78,7 +78,7 @@ func (c *credConfig) key(r *http.Request, prefix, v string, ok bool) (string, er
 // Authenticator's order, or where CredentialFunc says. One secret is one key
 // whichever header or cookie carries it, so a client gains nothing by
 // moving its key from one to another. The key is a digest of the secret. A
-// request without a credential is keyed by the Fallback (ByIP by default),
+// request without a credential is keyed by the CredentialFallback (ByIP by default),
 // never put in a bucket shared by every such request.
 //
 // Mounted before the Authenticator it throttles each credential whether or
@@ -130,7 +130,7 @@ func ByAPIKey(header string, opts ...CredentialOption) KeyFunc {
 
 // ByHeader keys requests by the value of a request header, such as a tenant
 // or session header, as a digest; a request without it is keyed by the
-// Fallback (ByIP by default).
+// CredentialFallback (ByIP by default).
 func ByHeader(name string, opts ...CredentialOption) KeyFunc {
 	if name == "" {
 		panic("apierror/ratelimit: ByHeader: empty header name")
@@ -144,7 +144,7 @@ func ByHeader(name string, opts ...CredentialOption) KeyFunc {
 }
 
 // ByCookie keys requests by the value of a cookie, as a digest; a request
-// without it is keyed by the Fallback (ByIP by default).
+// without it is keyed by the CredentialFallback (ByIP by default).
 func ByCookie(name string, opts ...CredentialOption) KeyFunc {
 	if name == "" {
 		panic("apierror/ratelimit: ByCookie: empty cookie name")

@@ -49,7 +49,7 @@ func TestByCredential(t *testing.T) {
 		if k := key(t, byCred, request("198.51.100.7:1")); k != "ip:198.51.100.7" {
 			t.Fatalf("key %q, want ip:198.51.100.7", k)
 		}
-		if k := key(t, ratelimit.ByCredential(ratelimit.Fallback(ratelimit.ByRoute())), request("198.51.100.7:1")); !strings.HasPrefix(k, "route:") {
+		if k := key(t, ratelimit.ByCredential(ratelimit.CredentialFallback(ratelimit.ByRoute())), request("198.51.100.7:1")); !strings.HasPrefix(k, "route:") {
 			t.Fatalf("key %q, want the fallback's", k)
 		}
 	})

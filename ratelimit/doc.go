@@ -55,7 +55,7 @@
 // requests), ByPrincipal and ByTenant (from middleware.PrincipalFrom),
 // ByRoute, any function of that shape, and combinations with Join and
 // First. ByIP trusts X-Forwarded-For only from declared proxies
-// (TrustProxies, TrustHops), so a client cannot pick its own key, and
+// (IPTrustProxies, IPTrustHops), so a client cannot pick its own key, and
 // groups IPv6 clients by /64.
 //
 // # Responses
@@ -78,7 +78,7 @@
 // (Take, and Peek and Refund for limiters mounted apart) and proves it with
 // the behaviour tables in package storetest (Run for the store, RunLimiters
 // for the middleware on it). A store failure is not a refusal, and a store
-// never answers with HTTP: the limiter alone chooses, as OnStoreError says,
+// never answers with HTTP: the limiter alone chooses, as WithStoreErrorPolicy says,
 // whether to fall back to a memory store of its own (the default), let the
 // request through, or answer 503. In a composition, a limiter whose store
 // fails to give tokens back (Refund) keeps them, and one whose store fails

@@ -82,7 +82,7 @@ func ExampleQuota() {
 // The client's address behind a load balancer at 10.0.0.0/8: its
 // X-Forwarded-For is trusted, anyone else's is ignored.
 func ExampleByIP() {
-	key := ratelimit.ByIP(ratelimit.TrustProxies("10.0.0.0/8"))
+	key := ratelimit.ByIP(ratelimit.IPTrustProxies("10.0.0.0/8"))
 	for _, remote := range []string{"10.0.0.7:5000", "203.0.113.5:4000"} {
 		req := httptest.NewRequest(http.MethodGet, "/", nil)
 		req.RemoteAddr = remote
@@ -110,8 +110,8 @@ func ExampleMemoryStore_TakeAt() {
 }
 
 // A store failure is not a refusal: here the limiter fails closed.
-func ExampleOnStoreError() {
-	h := ratelimit.PerSecond(10, ratelimit.WithStore(brokenStore{}), ratelimit.OnStoreError(ratelimit.FailClosed))(
+func ExampleWithStoreErrorPolicy() {
+	h := ratelimit.PerSecond(10, ratelimit.WithStore(brokenStore{}), ratelimit.WithStoreErrorPolicy(ratelimit.FailClosed))(
 		http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/", nil))

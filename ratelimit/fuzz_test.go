@@ -19,8 +19,8 @@ func FuzzClientKey(f *testing.F) {
 	f.Add("pipe", "[[[::1]]]", " ")
 	f.Add("10.0.0.1:80", strings.Repeat("1.1.1.1,", 100), "x")
 	open := ratelimit.ByIP()
-	proxied := ratelimit.ByIP(ratelimit.TrustProxies("10.0.0.0/8", "2001:db8::/32"))
-	hops := ratelimit.ByIP(ratelimit.TrustHops(2))
+	proxied := ratelimit.ByIP(ratelimit.IPTrustProxies("10.0.0.0/8", "2001:db8::/32"))
+	hops := ratelimit.ByIP(ratelimit.IPTrustHops(2))
 	apiKey := ratelimit.ByAPIKey("")
 	f.Fuzz(func(t *testing.T, remote, xff, key string) {
 		plain := request("")

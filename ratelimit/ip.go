@@ -17,19 +17,19 @@ type ipConfig struct {
 	v6bits  int
 }
 
-// TrustProxies declares the proxies in front of the service by address or
+// IPTrustProxies declares the proxies in front of the service by address or
 // CIDR ("10.0.0.0/8", "2001:db8::1"). When the peer (RemoteAddr) is one of
 // them, the client is the right-most X-Forwarded-For address that is not;
 // from any other peer X-Forwarded-For is ignored, so a client cannot choose
 // its own key. It panics on a malformed prefix.
-func TrustProxies(cidrs ...string) IPOption {
+func IPTrustProxies(cidrs ...string) IPOption {
 	prefixes := make([]netip.Prefix, 0, len(cidrs))
 	for _, c := range cidrs {
 		p, err := netip.ParsePrefix(c)
 		if err != nil {
 			a, aerr := netip.ParseAddr(c)
 			if aerr != nil {
-				panic("apierror/ratelimit: TrustProxies: " + err.Error())
+				panic("apierror/ratelimit: IPTrustProxies: " + err.Error())
 			}
 			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
 		}
@@ -41,14 +41,14 @@ func TrustProxies(cidrs ...string) IPOption {
 	return func(c *ipConfig) { c.trusted = append(c.trusted, prefixes...) }
 }
 
-// TrustHops declares that exactly n proxies stand in front of the service,
+// IPTrustHops declares that exactly n proxies stand in front of the service,
 // each appending the address it received from to X-Forwarded-For: the client
 // is the n-th address from the right. A request with fewer addresses did not
 // come through the proxies and is keyed by its peer. It panics unless n is
 // positive.
-func TrustHops(n int) IPOption {
+func IPTrustHops(n int) IPOption {
 	if n <= 0 {
-		panic("apierror/ratelimit: TrustHops: the hop count must be positive")
+		panic("apierror/ratelimit: IPTrustHops: the hop count must be positive")
 	}
 	return func(c *ipConfig) { c.hops = n }
 }
@@ -73,7 +73,7 @@ func IPv4Prefix(bits int) IPOption {
 }
 
 // ByIP keys requests by the client's address: the peer's (RemoteAddr)
-// unless trusted proxies are declared (TrustProxies or TrustHops), IPv6
+// unless trusted proxies are declared (IPTrustProxies or IPTrustHops), IPv6
 // grouped by /64 and IPv4 by single address unless set otherwise. The key
 // is "ip:" and the address, or the masked prefix ("ip:2001:db8:1:2::/64").
 // A peer address that does not parse (a Unix socket, a test's "pipe") is
@@ -99,7 +99,7 @@ func newIPConfig(opts []IPOption) *ipConfig {
 		o(c)
 	}
 	if c.hops > 0 && len(c.trusted) > 0 {
-		panic("apierror/ratelimit: ByIP: TrustProxies and TrustHops exclude each other")
+		panic("apierror/ratelimit: ByIP: IPTrustProxies and IPTrustHops exclude each other")
 	}
 	return c
 }

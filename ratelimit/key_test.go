@@ -14,7 +14,7 @@ import (
 
 func TestByIP(t *testing.T) {
 	t.Parallel()
-	proxies := ratelimit.TrustProxies("10.0.0.0/8", "2001:db8:ffff::/48", "192.0.2.10")
+	proxies := ratelimit.IPTrustProxies("10.0.0.0/8", "2001:db8:ffff::/48", "192.0.2.10")
 	tests := []struct {
 		name   string
 		opts   []ratelimit.IPOption
@@ -39,10 +39,10 @@ func TestByIP(t *testing.T) {
 		{"trusted proxy: no header", []ratelimit.IPOption{proxies}, "10.1.1.1:80", nil, "ip:10.1.1.1"},
 		{"trusted proxy: garbage stops at last trusted", []ratelimit.IPOption{proxies}, "10.1.1.1:80", []string{"198.51.100.9, <script>, 10.2.2.2"}, "ip:10.2.2.2"},
 		{"untrusted peer with proxies declared", []ratelimit.IPOption{proxies}, "203.0.113.5:1", []string{"198.51.100.2"}, "ip:203.0.113.5"},
-		{"hops: one proxy", []ratelimit.IPOption{ratelimit.TrustHops(1)}, "10.1.1.1:80", []string{"6.6.6.6, 198.51.100.5"}, "ip:198.51.100.5"},
-		{"hops: two proxies", []ratelimit.IPOption{ratelimit.TrustHops(2)}, "10.1.1.1:80", []string{"6.6.6.6, 198.51.100.6", "10.0.0.2"}, "ip:198.51.100.6"},
-		{"hops: too few entries", []ratelimit.IPOption{ratelimit.TrustHops(2)}, "10.1.1.1:80", []string{"198.51.100.6"}, "ip:10.1.1.1"},
-		{"hops: garbage entry", []ratelimit.IPOption{ratelimit.TrustHops(1)}, "10.1.1.1:80", []string{"nonsense"}, "ip:10.1.1.1"},
+		{"hops: one proxy", []ratelimit.IPOption{ratelimit.IPTrustHops(1)}, "10.1.1.1:80", []string{"6.6.6.6, 198.51.100.5"}, "ip:198.51.100.5"},
+		{"hops: two proxies", []ratelimit.IPOption{ratelimit.IPTrustHops(2)}, "10.1.1.1:80", []string{"6.6.6.6, 198.51.100.6", "10.0.0.2"}, "ip:198.51.100.6"},
+		{"hops: too few entries", []ratelimit.IPOption{ratelimit.IPTrustHops(2)}, "10.1.1.1:80", []string{"198.51.100.6"}, "ip:10.1.1.1"},
+		{"hops: garbage entry", []ratelimit.IPOption{ratelimit.IPTrustHops(1)}, "10.1.1.1:80", []string{"nonsense"}, "ip:10.1.1.1"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -270,7 +270,7 @@ func TestSpoofedForwardedFor(t *testing.T) {
 		key  ratelimit.KeyFunc
 	}{
 		{"default key", nil},
-		{"proxies declared, peer not among them", ratelimit.ByIP(ratelimit.TrustProxies("10.0.0.0/8"))},
+		{"proxies declared, peer not among them", ratelimit.ByIP(ratelimit.IPTrustProxies("10.0.0.0/8"))},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -322,8 +322,8 @@ func TestConstructionPanics(t *testing.T) {
 		{"cost over capacity", func() { ratelimit.New(one, ratelimit.WithCost(6)) }},
 		{"burst with several limits", func() { ratelimit.New(append(one, one...), ratelimit.WithBurst(3)) }},
 		{"bucket over a century", func() { ratelimit.New([]ratelimit.Limit{{Events: 1, Period: 24 * time.Hour, Burst: 1 << 20}}) }},
-		{"bad CIDR", func() { ratelimit.ByIP(ratelimit.TrustProxies("10.0.0.0/33")) }},
-		{"hops and proxies", func() { ratelimit.ByIP(ratelimit.TrustHops(1), ratelimit.TrustProxies("10.0.0.1")) }},
+		{"bad CIDR", func() { ratelimit.ByIP(ratelimit.IPTrustProxies("10.0.0.0/33")) }},
+		{"hops and proxies", func() { ratelimit.ByIP(ratelimit.IPTrustHops(1), ratelimit.IPTrustProxies("10.0.0.1")) }},
 		{"nil store", func() { ratelimit.WithStore(nil) }},
 		{"negative cost", func() { ratelimit.WithCost(-1) }},
 		{"unknown headers", func() { ratelimit.WithHeaders(8) }},

@@ -44,11 +44,11 @@ func (p StoreErrorPolicy) String() string {
 	return "unknown"
 }
 
-// OnStoreError sets what happens to a request when the store fails
+// WithStoreErrorPolicy sets what happens to a request when the store fails
 // (FallBack by default).
-func OnStoreError(p StoreErrorPolicy) Option {
+func WithStoreErrorPolicy(p StoreErrorPolicy) Option {
 	if p > FailClosed {
-		panic("apierror/ratelimit: OnStoreError: unknown policy")
+		panic("apierror/ratelimit: WithStoreErrorPolicy: unknown policy")
 	}
 	return func(c *config) { c.policy = p }
 }

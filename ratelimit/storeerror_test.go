@@ -64,7 +64,7 @@ func TestStoreFailure(t *testing.T) {
 			var logs bytes.Buffer
 			clock := new(storetest.Clock)
 			store := new(failingStore)
-			h := ratelimit.PerSecond(5, ratelimit.WithStore(store), ratelimit.OnStoreError(tc.policy), ratelimit.WithClock(clock.Now),
+			h := ratelimit.PerSecond(5, ratelimit.WithStore(store), ratelimit.WithStoreErrorPolicy(tc.policy), ratelimit.WithClock(clock.Now),
 				ratelimit.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))(ok)
 			store.fail.Store(true)
 			for i, want := range tc.statuses {
@@ -131,7 +131,7 @@ func TestStoreKeyError(t *testing.T) {
 	t.Parallel()
 	var logs bytes.Buffer
 	store := &failingStore{keyErr: errors.New("WRONGTYPE for this key")}
-	h := ratelimit.PerSecond(5, ratelimit.WithStore(store), ratelimit.OnStoreError(ratelimit.FailClosed),
+	h := ratelimit.PerSecond(5, ratelimit.WithStore(store), ratelimit.WithStoreErrorPolicy(ratelimit.FailClosed),
 		ratelimit.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))(ok)
 	store.fail.Store(true)
 	if w := serve(h, request("192.0.2.1:1", "X-Request-ID", "r1")); w.Code != http.StatusServiceUnavailable {

@@ -75,7 +75,7 @@ func benchRequest(b *testing.B, body []byte) (*http.Request, func()) {
 // (json.NewDecoder(r.Body).Decode then validate.Struct), on a 1 KB body.
 func BenchmarkDecode(b *testing.B) {
 	v := Validator()
-	noDup := New(AllowDuplicateKeys())
+	noDup := New(WithDuplicateKeys())
 	for _, c := range []struct {
 		name string
 		body []byte

@@ -20,7 +20,7 @@ type createVM struct {
 	ImageID string `json:"image_id" validate:"required,uuid"`
 }
 
-var vmDecoder = New(MaxBytes(64<<10),
+var vmDecoder = New(WithMaxBytes(64<<10),
 	WithRule("vmname", Match(`[a-z0-9-]+`), "{field} may contain only lowercase letters, digits and hyphens."))
 
 // plainVM is createVM with built-in rules only.
@@ -63,9 +63,9 @@ type Base struct {
 
 func TestDecodeFailures(t *testing.T) {
 	t.Parallel()
-	small := New(MaxBytes(64))
-	shallow := New(MaxDepth(3))
-	folding := New(AllowCaseInsensitiveNames(), WithValidator(vmDecoder.validate))
+	small := New(WithMaxBytes(64))
+	shallow := New(WithMaxDepth(3))
+	folding := New(WithCaseInsensitiveNames(), WithValidator(vmDecoder.validate))
 	tests := []struct {
 		name       string
 		dec        *Decoder
@@ -175,12 +175,12 @@ func TestDecodeSuccess(t *testing.T) {
 		{name: "plain", body: goodVM, ct: "application/json"},
 		{name: "charset utf-8", body: goodVM, ct: "Application/JSON; charset=UTF-8"},
 		{name: "structured suffix", body: goodVM, ct: "application/merge-patch+json"},
-		{name: "missing type allowed", dec: New(AllowMissingContentType()), body: goodVM},
-		{name: "exactly the limit", dec: New(MaxBytes(int64(len(exact)))), body: exact, ct: "application/json"},
+		{name: "missing type allowed", dec: New(WithMissingContentType()), body: goodVM},
+		{name: "exactly the limit", dec: New(WithMaxBytes(int64(len(exact)))), body: exact, ct: "application/json"},
 		{name: "surrounding whitespace", body: "\n  " + goodVM + "\n\n", ct: "application/json"},
-		{name: "unknown allowed", dec: New(AllowUnknownFields()), body: `{"extra":[1,{"a":2}],` + goodVM[1:], ct: "application/json"},
-		{name: "duplicates allowed", dec: New(AllowDuplicateKeys()), body: `{"size":99,` + goodVM[1:], ct: "application/json"},
-		{name: "custom media type", dec: New(MediaTypes("application/vnd.vm+json")), body: goodVM, ct: "application/vnd.vm+json"},
+		{name: "unknown allowed", dec: New(WithUnknownFields()), body: `{"extra":[1,{"a":2}],` + goodVM[1:], ct: "application/json"},
+		{name: "duplicates allowed", dec: New(WithDuplicateKeys()), body: `{"size":99,` + goodVM[1:], ct: "application/json"},
+		{name: "custom media type", dec: New(WithMediaTypes("application/vnd.vm+json")), body: goodVM, ct: "application/vnd.vm+json"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -371,7 +371,7 @@ func TestDecodeReadError(t *testing.T) {
 
 func TestDecodeCaseInsensitiveNames(t *testing.T) {
 	t.Parallel()
-	d := New(AllowCaseInsensitiveNames())
+	d := New(WithCaseInsensitiveNames())
 	var got plainVM
 	if err := d.Decode(jsonRequest(`{"NAME":"web","Size":1,"region":"eu-west","Image_ID":"`+vmID+`"}`), &got); err != nil {
 		t.Fatalf("Decode: %v", err)

@@ -53,32 +53,32 @@ type rule struct {
 // Option configures a Decoder built by New.
 type Option func(*Decoder)
 
-// MaxBytes sets the largest body Decode accepts (default DefaultMaxBytes). A
+// WithMaxBytes sets the largest body Decode accepts (default DefaultMaxBytes). A
 // body of exactly n bytes is accepted; a larger one is refused with 413
 // PayloadTooLarge after reading at most n+1 bytes of it. n must be positive.
-func MaxBytes(n int64) Option {
+func WithMaxBytes(n int64) Option {
 	if n <= 0 {
-		panic("apierror/validation: MaxBytes must be positive, got " + strconv.FormatInt(n, 10))
+		panic("apierror/validation: WithMaxBytes must be positive, got " + strconv.FormatInt(n, 10))
 	}
 	return func(d *Decoder) { d.maxBytes = n }
 }
 
-// MaxDepth sets how deeply objects and arrays may nest (default
+// WithMaxDepth sets how deeply objects and arrays may nest (default
 // DefaultMaxDepth, at most 10000, encoding/json v2's own limit). A deeper body is
 // refused with 400 before it is decoded.
-func MaxDepth(n int) Option {
+func WithMaxDepth(n int) Option {
 	if n <= 0 || n > maxDepthLimit {
-		panic("apierror/validation: MaxDepth must be between 1 and 10000, got " + strconv.Itoa(n))
+		panic("apierror/validation: WithMaxDepth must be between 1 and 10000, got " + strconv.Itoa(n))
 	}
 	return func(d *Decoder) { d.maxDepth = n }
 }
 
-// MediaTypes replaces the accepted Content-Type media types (default
+// WithMediaTypes replaces the accepted Content-Type media types (default
 // "application/json" and any "application/<x>+json"). Parameters other than
 // charset=utf-8 are ignored; another charset is refused.
-func MediaTypes(types ...string) Option {
+func WithMediaTypes(types ...string) Option {
 	if len(types) == 0 {
-		panic("apierror/validation: MediaTypes needs at least one media type")
+		panic("apierror/validation: WithMediaTypes needs at least one media type")
 	}
 	ts := make([]string, len(types))
 	for i, t := range types {
@@ -91,35 +91,35 @@ func MediaTypes(types ...string) Option {
 	return func(d *Decoder) { d.mediaTypes = ts }
 }
 
-// AllowMissingContentType accepts a body sent with no Content-Type header as
+// WithMissingContentType accepts a body sent with no Content-Type header as
 // JSON. By default it is refused with 415.
-func AllowMissingContentType() Option {
+func WithMissingContentType() Option {
 	return func(d *Decoder) { d.allowNoType = true }
 }
 
-// AllowUnknownFields accepts (and ignores) object members that match no
+// WithUnknownFields accepts (and ignores) object members that match no
 // struct field. By default each is listed in a 400.
-func AllowUnknownFields() Option {
+func WithUnknownFields() Option {
 	return func(d *Decoder) { d.allowUnknown = true }
 }
 
-// AllowDuplicateKeys turns off the duplicate-key check, so that the last of
+// WithDuplicateKeys turns off the duplicate-key check, so that the last of
 // several members with the same name wins, as with encoding/json v1. By
 // default a body is refused when an object holds the same member name twice
-// (after unescaping), and, with AllowCaseInsensitiveNames, two names that
+// (after unescaping), and, with WithCaseInsensitiveNames, two names that
 // decode into the same struct field. encoding/json v2 makes the check while
 // it decodes.
-func AllowDuplicateKeys() Option {
+func WithDuplicateKeys() Option {
 	return func(d *Decoder) { d.allowDuplicate = true }
 }
 
-// AllowCaseInsensitiveNames matches object members to struct fields without
+// WithCaseInsensitiveNames matches object members to struct fields without
 // regard to case, as encoding/json v1 did: "NAME" and "Name" decode into the
 // field named "name" (an exact match wins). By default names match exactly,
 // and a member that differs from a field's name only in case is an unknown
 // field. Two members that decode into the same field are then refused as
-// duplicates, unless AllowDuplicateKeys is given too.
-func AllowCaseInsensitiveNames() Option {
+// duplicates, unless WithDuplicateKeys is given too.
+func WithCaseInsensitiveNames() Option {
 	return func(d *Decoder) { d.fold = true }
 }
 

@@ -12,7 +12,7 @@
 //		ImageID string `json:"image_id" validate:"required,uuid"`
 //	}
 //
-//	var vms = validation.New(validation.MaxBytes(64<<10),
+//	var vms = validation.New(validation.WithMaxBytes(64<<10),
 //		validation.WithRule("vmname", validation.Match(`[a-z0-9-]+`),
 //			"{field} may contain only lowercase letters, digits and hyphens."))
 //
@@ -46,11 +46,11 @@
 // which is encoding/json/v2 on Go 1.27 and later), in one pass that also
 // refuses duplicate member names, invalid UTF-8 and unknown members. Member
 // names match struct fields exactly: {"Name":"a"} for a field tagged
-// json:"name" is an unknown field. AllowCaseInsensitiveNames matches them
+// json:"name" is an unknown field. WithCaseInsensitiveNames matches them
 // regardless of case, as encoding/json v1 did; two members that then decode
 // into one field, {"name":"a","NAME":"b"}, are refused as duplicates, since a
 // proxy or another parser may see "a" where the service sees "b".
-// AllowDuplicateKeys lets the last of several equal names win.
+// WithDuplicateKeys lets the last of several equal names win.
 //
 // Params does the same for path parameters (chi's URL parameters or
 // http.Request.PathValue) and query parameters, named by `path` and `query`

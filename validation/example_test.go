@@ -25,7 +25,7 @@ type VMPath struct {
 }
 
 var vms = validation.New(
-	validation.MaxBytes(64<<10),
+	validation.WithMaxBytes(64<<10),
 	validation.WithRule("vmname", validation.Match(`[a-z0-9-]+`),
 		"{field} may contain only lowercase letters, digits and hyphens."),
 )
@@ -87,7 +87,7 @@ func ExampleParams() {
 // Oversized bodies and other content types are refused before anything is
 // decoded.
 func ExampleDecoder_Decode() {
-	small := validation.New(validation.MaxBytes(16))
+	small := validation.New(validation.WithMaxBytes(16))
 	for _, ct := range []string{"application/json", "text/plain"} {
 		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"name":"a long name"}`))
 		r.Header.Set("Content-Type", ct)

@@ -56,7 +56,7 @@ func (d *Decoder) validateStruct(r *http.Request, v any, in string) error {
 // path segment; prior are failures found before validation, whose fields are
 // not reported twice.
 func (d *Decoder) validateWith(r *http.Request, v any, locate func(string) string, prior []errresp.FieldError) error {
-	err := d.run(r, v)
+	err := d.runValidator(r, v)
 	if err == nil {
 		if len(prior) > 0 {
 			return invalid(prior, 0)
@@ -91,10 +91,10 @@ func (d *Decoder) validateWith(r *http.Request, v any, locate func(string) strin
 	return invalid(fs, more)
 }
 
-// run calls the validator on v when v is a struct or a pointer to one. A
+// runValidator calls the validator on v when v is a struct or a pointer to one. A
 // panic in it (an undefined tag, a bad parameter: mistakes in the struct's
 // tags) becomes an Internal error rather than a crashed request.
-func (d *Decoder) run(r *http.Request, v any) (err error) {
+func (d *Decoder) runValidator(r *http.Request, v any) (err error) {
 	t := reflect.TypeOf(v)
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()

@@ -11,7 +11,7 @@ import (
 	"github.com/apierror/apierror/errresp"
 )
 
-var fuzzDecoder = New(MaxBytes(4096), MaxDepth(16))
+var fuzzDecoder = New(WithMaxBytes(4096), WithMaxDepth(16))
 
 // checkOutcome fails unless err is nil or a 4xx *errresp.Error whose every
 // field carries a path and a message, and which renders as JSON.
@@ -63,7 +63,7 @@ func FuzzCheckSyntax(f *testing.F) {
 	for _, s := range []string{`{}`, `{"a":[1,2.5e-3,"x\n",true,false,null]}`, `{"a":1,"A":2}`, `{"a":1,"a":2}`, `[1,]`, `-0.0e+1`, `"\u00e9"`, `"\ud800"`, "\"\xff\"", `{"a":1} x`, `[[[[[[[[1]]]]]]]]`} {
 		f.Add([]byte(s))
 	}
-	d := New(MaxDepth(6))
+	d := New(WithMaxDepth(6))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		if firstByte(in) == len(in) {
 			return // Decode refuses an empty body before this step

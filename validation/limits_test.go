@@ -76,7 +76,7 @@ func TestDecodeDeepNesting(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			for _, d := range []*Decoder{New(MaxBytes(1 << 20)), New(MaxBytes(1<<20), MaxDepth(10000))} {
+			for _, d := range []*Decoder{New(WithMaxBytes(1 << 20)), New(WithMaxBytes(1<<20), WithMaxDepth(10000))} {
 				err := d.Decode(jsonRequest(tc.body), &map[string]any{})
 				checkStyles(t, err, http.StatusBadRequest, "levels")
 				if !strings.Contains(asError(t, err).Message, "deeper than") {
@@ -90,17 +90,17 @@ func TestDecodeDeepNesting(t *testing.T) {
 func TestConfigurationPanics(t *testing.T) {
 	t.Parallel()
 	tests := map[string]func(){
-		"MaxBytes zero":       func() { MaxBytes(0) },
-		"MaxDepth too deep":   func() { MaxDepth(10001) },
-		"MaxDepth zero":       func() { MaxDepth(0) },
-		"MediaTypes none":     func() { MediaTypes() },
-		"MediaTypes invalid":  func() { MediaTypes("json") },
-		"WithValidator nil":   func() { WithValidator(nil) },
-		"WithTranslator nil":  func() { WithTranslator(nil) },
-		"WithRule no func":    func() { WithRule("x", nil, "") },
-		"WithRule bad tag":    func() { New(WithRule("a,b", Match("x"), "")) },
-		"Match bad pattern":   func() { Match("(") },
-		"WithRule empty name": func() { WithRule("", Match("x"), "") },
+		"WithMaxBytes zero":     func() { WithMaxBytes(0) },
+		"WithMaxDepth too deep": func() { WithMaxDepth(10001) },
+		"WithMaxDepth zero":     func() { WithMaxDepth(0) },
+		"MediaTypes none":       func() { WithMediaTypes() },
+		"MediaTypes invalid":    func() { WithMediaTypes("json") },
+		"WithValidator nil":     func() { WithValidator(nil) },
+		"WithTranslator nil":    func() { WithTranslator(nil) },
+		"WithRule no func":      func() { WithRule("x", nil, "") },
+		"WithRule bad tag":      func() { New(WithRule("a,b", Match("x"), "")) },
+		"Match bad pattern":     func() { Match("(") },
+		"WithRule empty name":   func() { WithRule("", Match("x"), "") },
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

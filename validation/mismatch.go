@@ -302,7 +302,7 @@ func (tab *memberTable) collect(t reflect.Type, depth int, ambiguous map[string]
 }
 
 // lookup finds the field a member name decodes into; fold matches regardless
-// of case, as AllowCaseInsensitiveNames asks.
+// of case, as WithCaseInsensitiveNames asks.
 func (tab *memberTable) lookup(name string, fold bool) (member, bool) {
 	if f, ok := tab.exact[name]; ok {
 		return f, true

@@ -9,7 +9,7 @@ import (
 
 func TestCheckSyntaxAgreesWithEncodingJSON(t *testing.T) {
 	t.Parallel()
-	d := New(MaxDepth(maxDepthLimit))
+	d := New(WithMaxDepth(maxDepthLimit))
 	tests := []string{
 		`{}`, `{"a":1}`, `{"a":[1,2,{"b":null}],"c":"\u00e9\n"}`, `[]`, `[1,]`, `{"a":1,}`, `{,}`,
 		`-`, `-0`, `-01`, `0.`, `0.5`, `1e`, `1e+`, `1E-7`, `.5`, `+1`, `1.5e3`, `00`,
@@ -79,7 +79,7 @@ func TestCheckSyntaxDuplicates(t *testing.T) {
 			}
 		})
 	}
-	if e := New(AllowDuplicateKeys()).checkSyntax([]byte(`{"a":1,"a":2}`), nil); e != nil {
+	if e := New(WithDuplicateKeys()).checkSyntax([]byte(`{"a":1,"a":2}`), nil); e != nil {
 		t.Errorf("AllowDuplicateKeys: %v", e)
 	}
 }
@@ -103,7 +103,7 @@ func TestSyntaxMessages(t *testing.T) {
 		{`{} {}`, "The request body has more data after the JSON object at line 1, column 4 (byte offset 3); send exactly one object."},
 		{`{"a":[[[1]]]}`, "The request body nests objects and arrays deeper than 3 levels at line 1, column 8 (byte offset 7)."},
 	}
-	d := New(MaxDepth(3))
+	d := New(WithMaxDepth(3))
 	for _, tc := range tests {
 		if e := d.checkSyntax([]byte(tc.body), nil); e == nil || !strings.HasPrefix(e.Message, tc.want) {
 			t.Errorf("%q: got %v, want %q", tc.body, e, tc.want)

@@ -46,7 +46,7 @@
 //
 // The store decides or fails; it never answers with HTTP. A failure because
 // Redis could not be asked wraps [ratelimit.ErrUnavailable], and the
-// limiter's one policy (ratelimit.OnStoreError: fall back to its own memory
+// limiter's one policy (ratelimit.WithStoreErrorPolicy: fall back to its own memory
 // store, the default; allow; or answer 503) says what the request gets.
 //
 // Each decision waits at most the timeout ([WithTimeout], 100ms by

@@ -30,7 +30,7 @@ func TestSharedAcrossServers(t *testing.T) {
 		// In one process the second limiter built here would get a default
 		// name of its own; instances of a service, one a process, agree on
 		// it, as the name given here makes these two do.
-		h := ratelimit.New(limits, ratelimit.WithStore(store), ratelimit.WithName("shared"), ratelimit.OnStoreError(ratelimit.FailClosed))(
+		h := ratelimit.New(limits, ratelimit.WithStore(store), ratelimit.WithName("shared"), ratelimit.WithStoreErrorPolicy(ratelimit.FailClosed))(
 			http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok") }))
 		servers[i] = httptest.NewServer(h)
 		t.Cleanup(servers[i].Close)
