@@ -133,10 +133,10 @@ func New(v Verifier, opts ...Option) *Authenticator {
 	if c.cookie == "" {
 		c.cookie = "session"
 	}
-	if !authToken(c.cookie) {
+	if !isToken(c.cookie) {
 		panic("apierror/auth: invalid cookie name " + c.cookie)
 	}
-	if c.realm == "" || !authQuotable(c.realm) {
+	if c.realm == "" || !isQuotable(c.realm) {
 		panic("apierror/auth: the realm must be printable ASCII without quotes or backslashes")
 	}
 	if c.maxLen < 1 {
@@ -150,8 +150,8 @@ func New(v Verifier, opts ...Option) *Authenticator {
 	if !c.guardSet {
 		a.guard = NewFailureGuard()
 	}
-	a.challenges, a.challengesBad, a.bearer = authChallenges(c.sources, c.realm, c.cookie)
-	a.wrongScheme = "Given token not valid for any token type. Accepted: " + authAccepted(c.sources, c.cookie) + "."
+	a.challenges, a.challengesBad, a.bearer = buildChallenges(c.sources, c.realm, c.cookie)
+	a.wrongScheme = "Given token not valid for any token type. Accepted: " + acceptedList(c.sources, c.cookie) + "."
 	return a
 }
 

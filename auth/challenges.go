@@ -6,12 +6,12 @@ import (
 	"github.com/apierror/apierror/errresp"
 )
 
-// authChallenges builds the WWW-Authenticate values for the accepted sources:
+// buildChallenges builds the WWW-Authenticate values for the accepted sources:
 // Bearer (RFC 6750), APIKey (for the APIKey scheme and the X-API-Key header,
 // which it names with a header parameter) and Cookie (naming the cookie; no
 // registered scheme exists for cookies, so the challenge only tells a client
 // where the credential goes).
-func authChallenges(src CredentialSource, realm, cookie string) (plain, bad []string, bearer string) {
+func buildChallenges(src CredentialSource, realm, cookie string) (plain, bad []string, bearer string) {
 	r := `realm="` + realm + `"`
 	if src&FromBearer != 0 {
 		bearer = "Bearer " + r
@@ -34,7 +34,7 @@ func authChallenges(src CredentialSource, realm, cookie string) (plain, bad []st
 	return plain, bad, bearer
 }
 
-func authAccepted(src CredentialSource, cookie string) string {
+func acceptedList(src CredentialSource, cookie string) string {
 	var parts []string
 	if src&FromAPIKeyHeader != 0 {
 		parts = append(parts, "X-API-Key header")
@@ -51,8 +51,8 @@ func authAccepted(src CredentialSource, cookie string) string {
 	return strings.Join(parts, ", ")
 }
 
-// authToken reports whether s is an RFC 9110 token (cookie names are tokens).
-func authToken(s string) bool {
+// isToken reports whether s is an RFC 9110 token (cookie names are tokens).
+func isToken(s string) bool {
 	if s == "" {
 		return false
 	}
@@ -65,8 +65,8 @@ func authToken(s string) bool {
 	return true
 }
 
-// authQuotable reports whether s can go inside a quoted-string as it is.
-func authQuotable(s string) bool {
+// isQuotable reports whether s can go inside a quoted-string as it is.
+func isQuotable(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < ' ' || c >= 0x7f || c == '"' || c == '\\' {
 			return false

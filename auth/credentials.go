@@ -131,7 +131,7 @@ func (a *Authenticator) extract(r *http.Request) (Credential, *errresp.Error) {
 			return c, a.errWrongScheme()
 		}
 	case a.sources&FromCookie != 0:
-		v, ok := authCookie(r.Header["Cookie"], a.cookie)
+		v, ok := cookieValue(r.Header["Cookie"], a.cookie)
 		if !ok {
 			return Credential{}, NewNotAuthenticated()
 		}
@@ -142,17 +142,17 @@ func (a *Authenticator) extract(r *http.Request) (Credential, *errresp.Error) {
 	if c.Secret == "" {
 		return c, NewNotAuthenticated()
 	}
-	if len(c.Secret) > a.maxLen || !authPrintable(c.Secret) || (a.wellForm != nil && !a.wellForm(c)) {
+	if len(c.Secret) > a.maxLen || !isPrintable(c.Secret) || (a.wellForm != nil && !a.wellForm(c)) {
 		return c, NewKeyMalformed(c.Secret)
 	}
 	return c, nil
 }
 
-// authCookie returns the value of the first cookie called name in the Cookie
+// cookieValue returns the value of the first cookie called name in the Cookie
 // header lines (RFC 6265 §4.2.1: "name=value" pairs separated by ";"), with
 // the optional double quotes removed. Unlike http.Request.Cookie it does not
 // allocate; the value's bytes are checked by the caller.
-func authCookie(lines []string, name string) (string, bool) {
+func cookieValue(lines []string, name string) (string, bool) {
 	for _, line := range lines {
 		for len(line) > 0 {
 			var part string
@@ -170,9 +170,9 @@ func authCookie(lines []string, name string) (string, bool) {
 	return "", false
 }
 
-// authPrintable reports whether s is all visible ASCII (no spaces, controls
+// isPrintable reports whether s is all visible ASCII (no spaces, controls
 // or bytes above 0x7e), which every key, token and cookie value is.
-func authPrintable(s string) bool {
+func isPrintable(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] <= ' ' || s[i] >= 0x7f {
 			return false

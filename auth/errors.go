@@ -44,13 +44,13 @@ func NewSessionExpired() *errresp.Error {
 // abc..."): at most 6 bytes and a third of the secret, letters, digits, "-",
 // "_" and "." only, so the secret itself never comes back.
 func NewKeyMalformed(secret string) *errresp.Error {
-	if p := authPrefix(secret); p != "" {
+	if p := safePrefix(secret); p != "" {
 		return errresp.New(errresp.CredentialMalformed, "Bad permanent token: "+p+"...")
 	}
 	return errresp.New(errresp.CredentialMalformed, "Bad permanent token.")
 }
 
-func authPrefix(s string) string {
+func safePrefix(s string) string {
 	n := min(len(s)/3, 6)
 	for i := 0; i < n; i++ {
 		c := s[i]

@@ -82,7 +82,7 @@ func permCheckNames(fn string, names []string, scope bool) {
 		panic("apierror/auth: " + fn + " needs at least one name")
 	}
 	for _, n := range names {
-		if n == "" || scope && (!authPrintable(n) || strings.ContainsAny(n, `"\`)) {
+		if n == "" || scope && (!isPrintable(n) || strings.ContainsAny(n, `"\`)) {
 			panic("apierror/auth: " + fn + ": invalid name " + `"` + n + `"`)
 		}
 	}

@@ -3,7 +3,8 @@
 // from a request's context.
 //
 // It sits below both middleware and ratelimit and imports nothing of the
-// library, so that reading the caller (ratelimit.ByPrincipal, a log line)
+// library but the context key it shares with auth (internal/principalkey),
+// so that reading the caller (ratelimit.ByPrincipal, a log line)
 // does not pull in authentication code.
 package principal
 

@@ -34,16 +34,16 @@ type Passwords struct {
 }
 
 const (
-	authSaltLen = 16
-	authKeyLen  = 32
-	authMaxIter = 100_000_000
+	saltLen       = 16
+	keyLen        = 32
+	maxIterations = 100_000_000
 )
 
-// authDummySalt and the zero key are what an unknown account is checked
+// dummySalt and the zero key are what an unknown account is checked
 // against: the same lengths as a real hash, and no password derives to zeros.
 var (
-	authDummySalt = [authSaltLen]byte{'a', 'p', 'i', 'e', 'r', 'r', 'o', 'r', '-', 'u', 'n', 'k', 'n', 'o', 'w', 'n'}
-	authDummyKey  [authKeyLen]byte
+	dummySalt = [saltLen]byte{'a', 'p', 'i', 'e', 'r', 'r', 'o', 'r', '-', 'u', 'n', 'k', 'n', 'o', 'w', 'n'}
+	dummyKey  [keyLen]byte
 )
 
 func (p Passwords) iterations() int {
@@ -57,12 +57,12 @@ func (p Passwords) iterations() int {
 // fails only if the iteration count is above 100 000 000.
 func (p Passwords) Hash(password string) (string, error) {
 	iter := p.iterations()
-	if iter > authMaxIter {
+	if iter > maxIterations {
 		return "", errors.New("apierror/auth/signin: password iteration count too high")
 	}
-	var salt [authSaltLen]byte
+	var salt [saltLen]byte
 	_, _ = rand.Read(salt[:]) // crypto/rand.Read never fails
-	key, err := pbkdf2.Key(sha256.New, password, salt[:], iter, authKeyLen)
+	key, err := pbkdf2.Key(sha256.New, password, salt[:], iter, keyLen)
 	if err != nil {
 		return "", err
 	}
@@ -79,7 +79,7 @@ func (p Passwords) Check(encoded, password string) error {
 	if !ok {
 		return errresp.Wrap(errresp.Internal, errors.New("apierror/auth/signin: stored password hash is malformed"), "")
 	}
-	if !authCheck(salt, key, iter, password) || !known {
+	if !derivesTo(salt, key, iter, password) || !known {
 		return NewInvalidCredentials()
 	}
 	return nil
@@ -91,20 +91,20 @@ func (p Passwords) Check(encoded, password string) error {
 // the same work. ok is false when encoded cannot be parsed.
 func (p Passwords) target(encoded string) (salt, key []byte, iter int, known, ok bool) {
 	if encoded == "" {
-		return authDummySalt[:], authDummyKey[:], p.iterations(), false, true
+		return dummySalt[:], dummyKey[:], p.iterations(), false, true
 	}
-	iter, salt, key, ok = authParseHash(encoded)
+	iter, salt, key, ok = parseHash(encoded)
 	return salt, key, iter, true, ok
 }
 
-// authCheck derives the key for password and compares it with key in
+// derivesTo derives the key for password and compares it with key in
 // constant time. Both paths of Passwords.Check go through it.
-func authCheck(salt, key []byte, iter int, password string) bool {
+func derivesTo(salt, key []byte, iter int, password string) bool {
 	got, err := pbkdf2.Key(sha256.New, password, salt, iter, len(key))
 	return err == nil && subtle.ConstantTimeCompare(got, key) == 1
 }
 
-func authParseHash(s string) (iter int, salt, key []byte, ok bool) {
+func parseHash(s string) (iter int, salt, key []byte, ok bool) {
 	alg, rest, _ := strings.Cut(s, "$")
 	n, rest, _ := strings.Cut(rest, "$")
 	salt64, key64, _ := strings.Cut(rest, "$")
@@ -112,7 +112,7 @@ func authParseHash(s string) (iter int, salt, key []byte, ok bool) {
 		return 0, nil, nil, false
 	}
 	iter, err := strconv.Atoi(n)
-	if err != nil || iter < 1 || iter > authMaxIter {
+	if err != nil || iter < 1 || iter > maxIterations {
 		return 0, nil, nil, false
 	}
 	salt, err1 := base64.RawStdEncoding.DecodeString(salt64)

@@ -62,16 +62,16 @@ func TestPasswordsUnknownAccountDoesEqualWork(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		iter, salt, key, ok := authParseHash(h)
-		if !ok || iter != p.iterations() || len(salt) != len(authDummySalt) || len(key) != len(authDummyKey) {
+		iter, salt, key, ok := parseHash(h)
+		if !ok || iter != p.iterations() || len(salt) != len(dummySalt) || len(key) != len(dummyKey) {
 			t.Errorf("hash %s: iterations %d salt %d key %d; the unknown path uses %d, %d, %d",
-				h, iter, len(salt), len(key), p.iterations(), len(authDummySalt), len(authDummyKey))
+				h, iter, len(salt), len(key), p.iterations(), len(dummySalt), len(dummyKey))
 		}
 	}
 	if (Passwords{}).iterations() != DefaultPasswordIterations {
 		t.Errorf("zero Passwords does not use the default count")
 	}
-	if _, err := (Passwords{Iterations: authMaxIter + 1}).Hash("x"); err == nil {
+	if _, err := (Passwords{Iterations: maxIterations + 1}).Hash("x"); err == nil {
 		t.Errorf("a count above the maximum was accepted")
 	}
 }
