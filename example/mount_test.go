@@ -20,9 +20,11 @@ import (
 	chimw "github.com/go-chi/chi/v5/middleware"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/apierror/apierror/auth"
 	"github.com/apierror/apierror/client"
 	"github.com/apierror/apierror/errresp"
 	"github.com/apierror/apierror/middleware"
+	"github.com/apierror/apierror/principal"
 	"github.com/apierror/apierror/ratelimit"
 	"github.com/apierror/apierror/ratelimit/redisstore"
 	"github.com/apierror/apierror/validation"
@@ -108,12 +110,12 @@ func configureRateLimits(rdb *redis.Client) {
 }
 
 func configureAuth(r chi.Router) {
-	var keys middleware.KeyRing // or any middleware.Verifier of your own
-	keys.AddKey("demo_admin_7f3a9c1e5b2d40688acd1", &middleware.Principal{ID: "admin", Permissions: []string{"vms:read", "vms:write"}}, time.Time{})
-	auth := middleware.NewAuthenticator(&keys) // X-API-Key, Authorization: Bearer and APIKey
+	var keys auth.KeyRing // or any auth.Verifier of your own
+	keys.AddKey("demo_admin_7f3a9c1e5b2d40688acd1", &principal.Principal{ID: "admin", Permissions: []string{"vms:read", "vms:write"}}, time.Time{})
+	authn := auth.New(&keys) // X-API-Key, Authorization: Bearer and APIKey
 	r.Route("/v1", func(r chi.Router) {
-		r.Use(auth.Require) // 401 with WWW-Authenticate, a distinct code for each failure
-		r.With(middleware.RequirePermission("vms:write")).Delete("/vms/{id}", deleteVM)
+		r.Use(authn.Require) // 401 with WWW-Authenticate, a distinct code for each failure
+		r.With(auth.RequirePermission("vms:write")).Delete("/vms/{id}", deleteVM)
 	})
 }
 

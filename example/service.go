@@ -14,8 +14,11 @@ import (
 	"github.com/go-chi/chi/v5"
 	chimw "github.com/go-chi/chi/v5/middleware"
 
+	"github.com/apierror/apierror/auth"
+	"github.com/apierror/apierror/auth/signin"
 	"github.com/apierror/apierror/errresp"
 	"github.com/apierror/apierror/middleware"
+	"github.com/apierror/apierror/principal"
 	"github.com/apierror/apierror/ratelimit"
 	"github.com/apierror/apierror/validation"
 )
@@ -51,15 +54,15 @@ const (
 type service struct {
 	style     *errresp.Style
 	store     ratelimit.Store
-	keys      middleware.KeyRing // API keys and signed-in sessions
-	pending   middleware.KeyRing // sessions waiting for their second factor
-	auth      *middleware.Authenticator
-	twoFactor *middleware.Authenticator
-	guard     *middleware.FailureGuard // failed credentials per address, shared by both
-	codeGuard *middleware.FailureGuard // wrong one-time codes per account, whatever the address
-	passwords middleware.Passwords
+	keys      auth.KeyRing // API keys and signed-in sessions
+	pending   auth.KeyRing // sessions waiting for their second factor
+	auth      *auth.Authenticator
+	twoFactor *auth.Authenticator
+	guard     *auth.FailureGuard // failed credentials per address, shared by both
+	codeGuard *auth.FailureGuard // wrong one-time codes per account, whatever the address
+	passwords signin.Passwords
 	accounts  map[string]string // email → password hash
-	user      *middleware.Principal
+	user      *principal.Principal
 	decoder   *validation.Decoder
 
 	mu  sync.Mutex
@@ -72,18 +75,18 @@ func newService(style *errresp.Style, store ratelimit.Store) *service {
 		store: store,
 		// The default iteration count (600 000) costs a noticeable fraction
 		// of a second per sign-in; the demo trades some of it for speed.
-		passwords: middleware.Passwords{Iterations: 100_000},
-		user:      &middleware.Principal{ID: "demo-user", Permissions: []string{permRead, permWrite}},
+		passwords: signin.Passwords{Iterations: 100_000},
+		user:      &principal.Principal{ID: "demo-user", Permissions: []string{permRead, permWrite}},
 		decoder: validation.New(validation.WithMaxBytes(maxBody),
 			validation.WithRule("vmname", validation.Match(`[a-z0-9-]+`),
 				"{field} may contain only lowercase letters, digits and hyphens.")),
 		vms: map[string]*vm{},
 	}
 	never, past := time.Time{}, time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
-	s.keys.AddKey(keyAdmin, &middleware.Principal{ID: "demo-admin", Permissions: []string{permRead, permWrite}}, never)
-	s.keys.AddKey(keyReader, &middleware.Principal{ID: "demo-reader", Permissions: []string{permRead}}, never)
-	s.keys.AddKey(keyExpired, &middleware.Principal{ID: "demo-expired"}, past)
-	s.keys.AddKey(keyRevoked, &middleware.Principal{ID: "demo-revoked"}, never)
+	s.keys.AddKey(keyAdmin, &principal.Principal{ID: "demo-admin", Permissions: []string{permRead, permWrite}}, never)
+	s.keys.AddKey(keyReader, &principal.Principal{ID: "demo-reader", Permissions: []string{permRead}}, never)
+	s.keys.AddKey(keyExpired, &principal.Principal{ID: "demo-expired"}, past)
+	s.keys.AddKey(keyRevoked, &principal.Principal{ID: "demo-revoked"}, never)
 	s.keys.Revoke(keyRevoked)
 	s.keys.AddSession(expiredSession, s.user, past)
 
@@ -94,15 +97,15 @@ func newService(style *errresp.Style, store ratelimit.Store) *service {
 	s.accounts = map[string]string{demoEmail: hash}
 	// Wrong keys, passwords and codes count together against the caller's
 	// address; cookie requests from other sites are refused (the default).
-	s.guard = middleware.NewFailureGuard()
+	s.guard = auth.NewFailureGuard()
 	// Only a caller who knows the password reaches the second factor, so
 	// counting its wrong codes per account cannot lock a stranger out.
-	s.codeGuard = middleware.NewFailureGuard(middleware.GuardLimit(codeBurst, codeEvery))
-	s.auth = middleware.NewAuthenticator(&s.keys, middleware.AuthInsecureCookies(), middleware.AuthGuard(s.guard),
-		middleware.AuthSources(middleware.FromAPIKeyHeader, middleware.FromBearer, middleware.FromAPIKeyScheme, middleware.FromCookie),
-		middleware.AuthWellFormed(demoKeyShape))
-	s.twoFactor = middleware.NewAuthenticator(&s.pending, middleware.AuthInsecureCookies(), middleware.AuthGuard(s.guard),
-		middleware.AuthSources(middleware.FromCookie), middleware.AuthCookie(pendingCookie))
+	s.codeGuard = auth.NewFailureGuard(auth.GuardLimit(codeBurst, codeEvery))
+	s.auth = auth.New(&s.keys, auth.WithInsecureCookies(), auth.WithGuard(s.guard),
+		auth.WithSources(auth.FromAPIKeyHeader, auth.FromBearer, auth.FromAPIKeyScheme, auth.FromCookie),
+		auth.WithWellFormed(demoKeyShape))
+	s.twoFactor = auth.New(&s.pending, auth.WithInsecureCookies(), auth.WithGuard(s.guard),
+		auth.WithSources(auth.FromCookie), auth.WithCookie(pendingCookie))
 	return s
 }
 
@@ -130,7 +133,7 @@ func (s *service) table() []route {
 	perCaller := func(name string, n int) func(http.Handler) http.Handler {
 		return ratelimit.PerMinute(n, ratelimit.WithKey(ratelimit.ByPrincipal()), ratelimit.WithStore(s.store), ratelimit.WithName(name))
 	}
-	read, write := middleware.RequirePermission(permRead), middleware.RequirePermission(permWrite)
+	read, write := auth.RequirePermission(permRead), auth.RequirePermission(permWrite)
 	bodyKinds := []errresp.Kind{errresp.InvalidRequest, errresp.UnsupportedMediaType, errresp.PayloadTooLarge}
 	with := func(h middleware.HandlerFunc, mw ...func(http.Handler) http.Handler) http.Handler {
 		return chi.Chain(mw...).Handler(h)
@@ -254,7 +257,7 @@ func (s *service) signIn(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	http.SetCookie(w, s.twoFactor.SessionCookie(s.pending.IssueSession(s.user, pendingLifetime), pendingLifetime))
-	return middleware.ErrTwoFactorRequired(true)
+	return signin.NewTwoFactorRequired(true)
 }
 
 func (s *service) verifyTOTP(w http.ResponseWriter, r *http.Request) error {
@@ -266,13 +269,13 @@ func (s *service) verifyTOTP(w http.ResponseWriter, r *http.Request) error {
 	}
 	c, err := r.Cookie(pendingCookie)
 	if err != nil {
-		return middleware.ErrSessionExpired()
+		return auth.NewSessionExpired()
 	}
-	account := middleware.PrincipalFrom(r.Context()).ID
+	account := principal.FromContext(r.Context()).ID
 	if err := s.codeGuard.CheckAt(account, time.Now()); err != nil {
 		return err
 	}
-	if !middleware.EqualSecret(in.Code, demoOTP) {
+	if !auth.EqualSecret(in.Code, demoOTP) {
 		// The fifth wrong code for this pending sign-in ends it, and
 		// refuses the account's codes for 5 minutes (then one every 5
 		// minutes), whichever addresses the codes came from.
@@ -282,7 +285,7 @@ func (s *service) verifyTOTP(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.pending.Revoke(c.Value)
 	http.SetCookie(w, s.twoFactor.ClearSessionCookie())
-	http.SetCookie(w, s.auth.SessionCookie(s.keys.IssueSession(middleware.PrincipalFrom(r.Context()), sessionLifetime), sessionLifetime))
+	http.SetCookie(w, s.auth.SessionCookie(s.keys.IssueSession(principal.FromContext(r.Context()), sessionLifetime), sessionLifetime))
 	return writeJSON(w, http.StatusOK, map[string]any{"signed_in": true, "expires_in": int(sessionLifetime.Seconds())})
 }
 
@@ -314,7 +317,7 @@ func (s *service) create(w http.ResponseWriter, r *http.Request) error {
 	if err := s.decoder.Decode(r, &in); err != nil {
 		return err
 	}
-	owner := middleware.PrincipalFrom(r.Context()).ID
+	owner := principal.FromContext(r.Context()).ID
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.nameFree(in.Name, ""); err != nil {
@@ -356,7 +359,7 @@ func (s *service) owned(r *http.Request) (vm, error) {
 	if err != nil {
 		return vm{}, err
 	}
-	if v.owner != middleware.PrincipalFrom(r.Context()).ID {
+	if v.owner != principal.FromContext(r.Context()).ID {
 		return vm{}, errNoMachine()
 	}
 	return v, nil
@@ -488,8 +491,8 @@ const (
 
 // demoKeyShape reports whether an API key has the demo keys' shape; session
 // cookies, which the service issues itself, are not checked.
-func demoKeyShape(c middleware.Credential) bool {
-	if c.Source == middleware.FromCookie {
+func demoKeyShape(c auth.Credential) bool {
+	if c.Source == auth.FromCookie {
 		return true
 	}
 	if len(c.Secret) != demoKeyLen || !strings.HasPrefix(c.Secret, demoKeyPrefix) {

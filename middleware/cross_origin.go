@@ -7,19 +7,19 @@ import (
 	"github.com/apierror/apierror/errresp"
 )
 
-// CrossOriginOption configures CrossOrigin and the Authenticator's
-// cross-origin check (AuthCrossOrigin).
+// CrossOriginOption configures CrossOrigin and the cross-origin check of
+// package auth's Authenticator (auth.WithCrossOrigin).
 type CrossOriginOption func(*http.CrossOriginProtection)
 
-// TrustOrigins lets unsafe requests from the given origins through, each of
+// CrossOriginTrust lets unsafe requests from the given origins through, each of
 // the form "scheme://host[:port]" (such as "https://app.example.com"), as
 // http.CrossOriginProtection.AddTrustedOrigin takes them. It panics on a
 // malformed origin.
-func TrustOrigins(origins ...string) CrossOriginOption {
+func CrossOriginTrust(origins ...string) CrossOriginOption {
 	check := http.NewCrossOriginProtection()
 	for _, o := range origins {
 		if err := check.AddTrustedOrigin(o); err != nil {
-			panic("apierror/middleware: TrustOrigins: " + err.Error())
+			panic("apierror/middleware: CrossOriginTrust: " + err.Error())
 		}
 	}
 	return func(p *http.CrossOriginProtection) {
@@ -36,9 +36,9 @@ func CrossOriginBypass(pattern string) CrossOriginOption {
 	return func(p *http.CrossOriginProtection) { p.AddInsecureBypassPattern(pattern) }
 }
 
-// ErrCrossOrigin is the answer to a cross-origin request refused: a 403
-// (PermissionDenied in the request's style).
-func ErrCrossOrigin() *errresp.Error {
+// NewCrossOriginRefused returns the answer to a cross-origin request
+// refused: a 403 (PermissionDenied in the request's style).
+func NewCrossOriginRefused() *errresp.Error {
 	return errresp.New(errresp.PermissionDenied,
 		"Cross-origin request refused: a browser sent it from another site.").With("reason", "cross_origin")
 }
@@ -48,15 +48,15 @@ func ErrCrossOrigin() *errresp.Error {
 // with an unsafe method (anything but GET, HEAD and OPTIONS) whose
 // Sec-Fetch-Site header says it came from another site, or, from older
 // browsers without that header, whose Origin does not match its Host, is
-// answered with ErrCrossOrigin (403) in the request's style, unless its
-// origin is trusted (TrustOrigins) or its route exempt (CrossOriginBypass).
+// answered with NewCrossOriginRefused (403) in the request's style, unless its
+// origin is trusted (CrossOriginTrust) or its route exempt (CrossOriginBypass).
 //
 // Same-origin requests, safe methods and requests without Sec-Fetch-Site or
 // Origin (curl, server-to-server clients; no browser sends an unsafe request
 // without them) go through. It is the protection against cross-site request
 // forgery for credentials the browser attaches by itself, such as a session
 // cookie; the Authenticator applies it by itself to requests authenticated
-// by a cookie (see AuthCrossOrigin). Mount CrossOrigin in front of cookie
+// by a cookie (see auth.WithCrossOrigin). Mount CrossOrigin in front of cookie
 // routes the Authenticator does not guard, such as a sign-in form.
 func CrossOrigin(opts ...CrossOriginOption) func(http.Handler) http.Handler {
 	p := newCrossOrigin(opts)
@@ -78,7 +78,7 @@ func newCrossOrigin(opts []CrossOriginOption) *http.CrossOriginProtection {
 	return p
 }
 
-// crossOriginRefuse answers r with ErrCrossOrigin and reports true when p
+// crossOriginRefuse answers r with NewCrossOriginRefused and reports true when p
 // refuses it.
 func crossOriginRefuse(w http.ResponseWriter, r *http.Request, p *http.CrossOriginProtection, l *slog.Logger) bool {
 	err := p.Check(r)
@@ -87,24 +87,6 @@ func crossOriginRefuse(w http.ResponseWriter, r *http.Request, p *http.CrossOrig
 	}
 	logTo(l, r, slog.LevelInfo, "cross-origin request refused", slog.String("reason", err.Error()),
 		slog.String("origin", r.Header.Get("Origin")), slog.String("sec_fetch_site", r.Header.Get("Sec-Fetch-Site")))
-	_ = errresp.Write(w, r, ErrCrossOrigin())
+	_ = errresp.Write(w, r, NewCrossOriginRefused())
 	return true
-}
-
-// AuthCrossOrigin configures the cross-origin check the Authenticator makes
-// on every request authenticated by its cookie (the options are those of
-// CrossOrigin, such as TrustOrigins). The check is on by default: a
-// cross-site browser request with an unsafe method and the session cookie is
-// answered ErrCrossOrigin (403) before the Verifier is asked. Requests
-// authenticated by a header (API keys, Bearer tokens) are not checked: a
-// browser does not attach those by itself.
-func AuthCrossOrigin(opts ...CrossOriginOption) AuthOption {
-	return func(c *authConfig) { c.crossOrigin = newCrossOrigin(opts) }
-}
-
-// AuthAllowCrossOrigin turns the Authenticator's cross-origin check off, for
-// services whose cookie routes are protected by other means (CrossOrigin
-// mounted in front, or tokens of their own).
-func AuthAllowCrossOrigin() AuthOption {
-	return func(c *authConfig) { c.crossOff = true }
 }

@@ -2,9 +2,11 @@
 // every failure leaves as one envelope in the service's style, written by
 // errresp.Write and carrying the request id.
 //
-// Everything here is a func(http.Handler) http.Handler, or a factory that
-// returns one, and works with chi v5, http.ServeMux and any other net/http
-// router:
+// What it holds is middleware (a func(http.Handler) http.Handler, or a
+// factory that returns one) and handlers, working with chi v5,
+// http.ServeMux and any other net/http router, with their options; besides
+// those only SetLogger, NewRequestID, TraceparentTraceID, PanicError (a
+// recovered panic) and NewCrossOriginRefused (CrossOrigin's 403):
 //
 //   - RequestID gives each request a safe id (kept from X-Request-ID or chi
 //     when it is safe, generated otherwise); Recoverer turns panics into 500
@@ -18,6 +20,12 @@
 //     body) and IfMatch (412, 428) guard requests; ConcurrencyLimit (503)
 //     bounds the requests in flight.
 //   - ProxyErrorHandler answers httputil.ReverseProxy failures (502, 504).
+//   - CrossOrigin (403) refuses cross-site browser requests with unsafe
+//     methods, the forgery guard for credentials a browser sends by itself.
+//
+// Authentication (API keys, bearer tokens, session cookies), permissions and
+// the sign-in helpers are in package auth (and auth/signin), mounted like
+// the middleware here; who is calling is in package principal.
 //
 // Handlers and middleware that do not know the library need no change:
 // below RequestID, Recoverer or Style, an error response they write (a
@@ -51,59 +59,39 @@
 package middleware
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"net"
 	"net/http"
-	"sync/atomic"
 	"syscall"
 
 	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/internal/reqlog"
 )
 
 // LogKeyRequestID is the attribute key under which every line the package
 // logs carries the request id.
 const LogKeyRequestID = "request_id"
 
-var baseLogger atomic.Pointer[slog.Logger]
-
-// SetLogger sets the logger the package's middleware log through. nil (the
+// SetLogger sets the logger the package's middleware (and package auth's
+// Authenticator, unless given a logger of its own) log through. nil (the
 // initial value) means slog.Default() at the time of each line. It is safe
 // to call at any time, though services usually call it once at start-up.
-func SetLogger(l *slog.Logger) { baseLogger.Store(l) }
+func SetLogger(l *slog.Logger) { reqlog.SetBase(l) }
 
-func loggerBase() *slog.Logger {
-	if l := baseLogger.Load(); l != nil {
-		return l
-	}
-	return slog.Default()
-}
+func loggerBase() *slog.Logger { return reqlog.Base() }
 
 // logFailure logs msg at level with the request's id, method and path
 // followed by attrs. It costs nothing when the logger discards the level.
 func logFailure(r *http.Request, level slog.Level, msg string, attrs ...slog.Attr) {
-	logTo(loggerBase(), r, level, msg, attrs...)
+	reqlog.Log(nil, r, level, msg, attrs...)
 }
 
 // logTo is logFailure on a given logger (nil means the package's). The
 // authenticated principal's id (never its credential) is added when there
 // is one.
 func logTo(l *slog.Logger, r *http.Request, level slog.Level, msg string, attrs ...slog.Attr) {
-	if l == nil {
-		l = loggerBase()
-	}
-	ctx := context.WithoutCancel(r.Context())
-	if !l.Enabled(ctx, level) {
-		return
-	}
-	all := make([]slog.Attr, 0, 4+len(attrs))
-	all = append(all, slog.String(LogKeyRequestID, errresp.RequestID(ctx)),
-		slog.String("method", r.Method), slog.String("path", r.URL.Path))
-	if p := PrincipalFrom(ctx); p != nil {
-		all = append(all, slog.String("principal_id", p.ID))
-	}
-	l.LogAttrs(ctx, level, msg, append(all, attrs...)...)
+	reqlog.Log(l, r, level, msg, attrs...)
 }
 
 // finish completes the response of w (from errresp.Begin) once the handler

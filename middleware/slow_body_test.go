@@ -137,14 +137,20 @@ func checkSlow(t *testing.T, a slowAnswer, status int, kind errresp.Kind, within
 	}
 }
 
+// refuseUnread answers with an envelope of kind k without reading the body,
+// as package auth's Authenticator refuses a request (its tests check that it
+// reads none of the body).
+func refuseUnread(k errresp.Kind) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = errresp.Write(w, r, &errresp.Error{Kind: k})
+	})
+}
+
 // A 1,000-byte body sent one byte every 50 ms would take 50 s; the answers
 // that need no body come at once, and the connection is closed after them.
 func TestSlowBodyAnsweredAtOnce(t *testing.T) {
 	t.Parallel()
 	body := []byte(strings.Repeat("a", 1000))
-	ring := new(KeyRing)
-	ring.AddKey("a-valid-key-0123456789", &Principal{ID: "p"}, time.Time{})
-	auth := NewAuthenticator(ring, authQuiet, AuthSources(FromAPIKeyHeader, FromCookie))
 	cases := []struct {
 		name   string
 		h      http.Handler
@@ -152,10 +158,10 @@ func TestSlowBodyAnsweredAtOnce(t *testing.T) {
 		status int
 		kind   errresp.Kind
 	}{
-		{"401 without a credential", auth.Require(readAll), postHead("/", len(body)), 401, errresp.NotAuthenticated},
-		{"401 with a wrong key", auth.Require(readAll), postHead("/", len(body), "X-API-Key: wrong-key-0123456789"), 401, errresp.CredentialInvalid},
+		{"401 without a credential", refuseUnread(errresp.NotAuthenticated), postHead("/", len(body)), 401, errresp.NotAuthenticated},
+		{"401 with a wrong key", refuseUnread(errresp.CredentialInvalid), postHead("/", len(body), "X-API-Key: wrong-key-0123456789"), 401, errresp.CredentialInvalid},
 		{"413 on Content-Length", LimitBody(100)(readAll), postHead("/", len(body)), 413, errresp.PayloadTooLarge},
-		{"403 cross-origin", auth.Require(readAll), postHead("/", len(body), "Cookie: session=x", "Sec-Fetch-Site: cross-site"), 403, errresp.PermissionDenied},
+		{"403 cross-origin", CrossOrigin()(readAll), postHead("/", len(body), "Cookie: session=x", "Sec-Fetch-Site: cross-site"), 403, errresp.PermissionDenied},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -315,7 +321,7 @@ func BenchmarkSlowConnections(b *testing.B) {
 		h    http.Handler
 	}{
 		{"held", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.Copy(io.Discard, r.Body) })},
-		{"refused", NewAuthenticator(new(KeyRing), authQuiet).Require(readAll)},
+		{"refused", refuseUnread(errresp.NotAuthenticated)},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -367,8 +373,7 @@ func slowMem() (uint64, int) {
 // connection), and the connection serves the next request.
 func TestUnreadBodyHTTP2KeepsConnection(t *testing.T) {
 	t.Parallel()
-	auth := NewAuthenticator(new(KeyRing), authQuiet)
-	srv := httptest.NewUnstartedServer(mwChain(auth.Require(readAll), RequestID(), Style(errresp.Problem)))
+	srv := httptest.NewUnstartedServer(mwChain(refuseUnread(errresp.NotAuthenticated), RequestID(), Style(errresp.Problem)))
 	srv.EnableHTTP2 = true
 	srv.StartTLS()
 	defer srv.Close()

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/apierror/apierror/middleware"
+	"github.com/apierror/apierror/auth"
 	"github.com/apierror/apierror/ratelimit"
 )
 
@@ -55,7 +55,7 @@ func TestByCredential(t *testing.T) {
 	})
 	t.Run("the Authenticator's credential", func(t *testing.T) {
 		t.Parallel()
-		a := middleware.NewAuthenticator(middleware.VerifierFunc(nil), middleware.AuthSources(middleware.FromBearer, middleware.FromAPIKeyHeader))
+		a := auth.New(auth.VerifierFunc(nil), auth.WithSources(auth.FromBearer, auth.FromAPIKeyHeader))
 		f := ratelimit.ByCredential(ratelimit.CredentialFunc(func(r *http.Request) (string, bool) {
 			c, err := a.Extract(r)
 			return c.Secret, err == nil

@@ -52,7 +52,7 @@
 // as an Authenticator extracts it), ByAPIKey, ByHeader and ByCookie (all
 // hashed; the secret never reaches a store, and a request without one is
 // keyed by its address rather than put in a bucket shared by all such
-// requests), ByPrincipal and ByTenant (from middleware.PrincipalFrom),
+// requests), ByPrincipal and ByTenant (from principal.FromContext),
 // ByRoute, any function of that shape, and combinations with Join and
 // First. ByIP trusts X-Forwarded-For only from declared proxies
 // (IPTrustProxies, IPTrustHops), so a client cannot pick its own key, and

@@ -7,7 +7,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/apierror/apierror/middleware"
+	"github.com/apierror/apierror/principal"
 )
 
 // KeyFunc names the client a request counts against. Any function of this
@@ -19,11 +19,11 @@ import (
 type KeyFunc func(r *http.Request) (string, error)
 
 // ByPrincipal keys requests by the authenticated caller's ID
-// (middleware.PrincipalFrom); a request without a principal, or whose
+// (principal.FromContext); a request without a principal, or whose
 // principal has no ID, has an empty key.
 func ByPrincipal() KeyFunc {
 	return func(r *http.Request) (string, error) {
-		if p := middleware.PrincipalFrom(r.Context()); p != nil && p.ID != "" {
+		if p := principal.FromContext(r.Context()); p != nil && p.ID != "" {
 			return "principal:" + p.ID, nil
 		}
 		return "", nil
@@ -35,7 +35,7 @@ func ByPrincipal() KeyFunc {
 // tenant has an empty key.
 func ByTenant() KeyFunc {
 	return func(r *http.Request) (string, error) {
-		if p := middleware.PrincipalFrom(r.Context()); p != nil && p.Tenant != "" {
+		if p := principal.FromContext(r.Context()); p != nil && p.Tenant != "" {
 			return "tenant:" + p.Tenant, nil
 		}
 		return "", nil

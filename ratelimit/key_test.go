@@ -8,7 +8,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/apierror/apierror/middleware"
+	"github.com/apierror/apierror/principal"
 	"github.com/apierror/apierror/ratelimit"
 )
 
@@ -63,7 +63,7 @@ func TestKeyFuncs(t *testing.T) {
 	t.Parallel()
 	const secret = "sk_live_abcdef123456"
 	withPrincipal := func(r *http.Request) *http.Request {
-		return middleware.WithPrincipal(r, &middleware.Principal{ID: "user-7", Tenant: "acme"})
+		return principal.RequestWith(r, &principal.Principal{ID: "user-7", Tenant: "acme"})
 	}
 	tests := []struct {
 		name  string

@@ -4,8 +4,10 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/apierror/apierror/auth"
 	"github.com/apierror/apierror/errresp"
 	"github.com/apierror/apierror/middleware"
+	"github.com/apierror/apierror/principal"
 	"github.com/apierror/apierror/ratelimit"
 	"github.com/apierror/apierror/validation"
 	"github.com/go-chi/chi/v5"
@@ -23,7 +25,7 @@ func fullStack() http.Handler {
 	r.MethodNotAllowed(middleware.MethodNotAllowed)
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, okBody) })
 	r.Group(func(r chi.Router) {
-		r.Use(middleware.Authenticate(middleware.VerifierFunc(verify), middleware.AuthSources(middleware.FromAPIKeyHeader)))
+		r.Use(auth.Authenticate(auth.VerifierFunc(verify), auth.WithSources(auth.FromAPIKeyHeader)))
 		r.Use(ratelimit.PerSecond(1_000_000_000, ratelimit.WithKey(ratelimit.ByPrincipal())))
 		r.Get("/v1/vms", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, listBody) })
 		r.Method(http.MethodGet, "/v1/vms/{id}", middleware.Handler(func(w http.ResponseWriter, r *http.Request) error {
@@ -52,12 +54,12 @@ func fullStack() http.Handler {
 }
 
 // benchPrincipal is the caller apiKey authenticates as.
-var benchPrincipal = &middleware.Principal{ID: "bench", Permissions: []string{"vms:read", "vms:write"}}
+var benchPrincipal = &principal.Principal{ID: "bench", Permissions: []string{"vms:read", "vms:write"}}
 
 // verify accepts apiKey only.
-func verify(_ context.Context, c middleware.Credential) (*middleware.Principal, error) {
+func verify(_ context.Context, c auth.Credential) (*principal.Principal, error) {
 	if c.Secret != apiKey {
-		return nil, middleware.ErrKeyInvalid()
+		return nil, auth.NewKeyInvalid()
 	}
 	return benchPrincipal, nil
 }

@@ -1,8 +1,7 @@
-package middleware
+package auth_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,14 +11,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apierror/apierror/auth"
 	"github.com/apierror/apierror/errresp"
 )
 
 func TestFailureGuardThreshold(t *testing.T) {
 	t.Parallel()
-	g := NewFailureGuard()
+	g := auth.NewFailureGuard()
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	for i := range DefaultFailureBurst {
+	for i := range auth.DefaultFailureBurst {
 		if err := g.CheckAt("a", t0); err != nil {
 			t.Fatalf("refused after %d failures: %v", i, err)
 		}
@@ -39,15 +39,15 @@ func TestFailureGuardThreshold(t *testing.T) {
 			t.Errorf("at +%v: %v (retry after %v), want RateLimited after %v", at, err, e.RetryAfter, retry)
 		}
 	}
-	check(0, DefaultFailureEvery)
+	check(0, auth.DefaultFailureEvery)
 	check(29*time.Second, time.Second)
-	check(DefaultFailureEvery, 0) // one attempt earned back
-	g.FailAt("a", t0.Add(DefaultFailureEvery))
-	check(DefaultFailureEvery, DefaultFailureEvery)
+	check(auth.DefaultFailureEvery, 0) // one attempt earned back
+	g.FailAt("a", t0.Add(auth.DefaultFailureEvery))
+	check(auth.DefaultFailureEvery, auth.DefaultFailureEvery)
 	if err := g.CheckAt("b", t0); err != nil {
 		t.Errorf("another address is refused: %v", err)
 	}
-	check(21*DefaultFailureEvery, 0) // all earned back
+	check(21*auth.DefaultFailureEvery, 0) // all earned back
 }
 
 func TestFailureGuardKey(t *testing.T) {
@@ -59,8 +59,8 @@ func TestFailureGuardKey(t *testing.T) {
 		"[2001:db8:1:2:ffff::1]:8080": "2001:db8:1:2::/64",
 		"not an address":              "not an address",
 	} {
-		if got := guardAddr(&http.Request{RemoteAddr: addr}); got != want {
-			t.Errorf("guardAddr(%q) = %q, want %q", addr, got, want)
+		if got := auth.GuardAddr(&http.Request{RemoteAddr: addr}); got != want {
+			t.Errorf("auth.GuardAddr(%q) = %q, want %q", addr, got, want)
 		}
 	}
 }
@@ -69,7 +69,7 @@ func TestFailureGuardKey(t *testing.T) {
 // keeps those that are.
 func TestFailureGuardBounded(t *testing.T) {
 	t.Parallel()
-	g := NewFailureGuard(GuardLimit(3, time.Minute), GuardAddresses(100))
+	g := auth.NewFailureGuard(auth.GuardLimit(3, time.Minute), auth.GuardAddresses(100))
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for range 3 {
 		g.FailAt("attacker", t0)
@@ -77,7 +77,7 @@ func TestFailureGuardBounded(t *testing.T) {
 	for i := range 10_000 {
 		g.FailAt("flood-"+strconv.Itoa(i), t0)
 	}
-	if n := len(g.tat); n > 100 {
+	if n := g.Addresses(); n > 100 {
 		t.Errorf("%d addresses kept, want at most 100", n)
 	}
 	if g.CheckAt("attacker", t0) == nil {
@@ -88,13 +88,13 @@ func TestFailureGuardBounded(t *testing.T) {
 // guardFixture: an Authenticator that refuses an address after 3 failures
 // an hour, a sign-in route behind its Throttle, and the same answers
 // whatever the reason of the failure.
-func guardFixture() (*Authenticator, http.Handler) {
-	ring := new(KeyRing)
+func guardFixture() (*auth.Authenticator, http.Handler) {
+	ring := new(auth.KeyRing)
 	ring.AddKey(adminKey, admin, time.Time{})
-	a := NewAuthenticator(ring, authQuiet, AuthGuard(NewFailureGuard(GuardLimit(3, time.Hour))))
+	a := auth.New(ring, authQuiet, auth.WithGuard(auth.NewFailureGuard(auth.GuardLimit(3, time.Hour))))
 	accounts := map[string]string{demoEmail: demoHash}
 	mux := http.NewServeMux()
-	mux.Handle("GET /v1/", a.Require(coOK))
+	mux.Handle("GET /v1/", a.Require(noContent))
 	mux.Handle("POST /sign-in", a.Throttle(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := testPasswords.Check(accounts[r.FormValue("email")], r.FormValue("password")); err != nil {
 			a.Fail(w, r, err)
@@ -102,7 +102,7 @@ func guardFixture() (*Authenticator, http.Handler) {
 		}
 		w.WriteHeader(http.StatusNoContent)
 	})))
-	return a, mwChain(mux, RequestID(), Style(errresp.GPCN))
+	return a, gpcnStack(mux)
 }
 
 // guardDo serves one request from addr; a POST target's query is sent as
@@ -112,7 +112,6 @@ func guardDo(h http.Handler, method, target, addr string, header ...string) *htt
 	if path, form, ok := strings.Cut(target, "?"); ok && method == "POST" {
 		target, body = path, strings.NewReader(form)
 	}
-	mwUseTestLogs()
 	r := httptest.NewRequest(method, target, body)
 	r.Header.Set(errresp.HeaderRequestID, "req-1")
 	if body != nil {
@@ -122,7 +121,9 @@ func guardDo(h http.Handler, method, target, addr string, header ...string) *htt
 	for i := 0; i+1 < len(header); i += 2 {
 		r.Header.Set(header[i], header[i+1])
 	}
-	return mwServe(h, r).Result()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, r)
+	return rec.Result()
 }
 
 // Wrong API keys count against the address: past the threshold every
@@ -175,52 +176,5 @@ func TestSignInUnknownAndWrongIdentical(t *testing.T) {
 			t.Errorf("attempt %d: %s, want %s", i+1, unknown, want)
 		}
 	}
-	// The same work: one derivation with the same parameters.
-	s1, k1, i1, known1, ok1 := testPasswords.target("")
-	s2, k2, i2, known2, ok2 := testPasswords.target(demoHash)
-	if !ok1 || !ok2 || known1 || !known2 || len(s1) != len(s2) || len(k1) != len(k2) || i1 != i2 {
-		t.Errorf("unknown account: salt %d, key %d, %d iterations; known: salt %d, key %d, %d iterations",
-			len(s1), len(k1), i1, len(s2), len(k2), i2)
-	}
-}
-
-// A pending sign-in allows MaxWrongCodes-1 wrong codes; the next ends it,
-// whichever addresses they came from, and the right code no longer works.
-func TestWrongCodeCap(t *testing.T) {
-	t.Parallel()
-	pend := new(KeyRing)
-	pend.AddSession(pendingTok, admin, time.Time{})
-	a := NewAuthenticator(pend, authQuiet, AuthGuard(nil), AuthSources(FromCookie), AuthCookie("pending_2fa"))
-	h := mwChain(a.Require(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, _ := r.Cookie("pending_2fa")
-		if r.FormValue("code") != demoCode {
-			a.Fail(w, r, pend.WrongCode(c.Value))
-			return
-		}
-		pend.Revoke(c.Value)
-		w.WriteHeader(http.StatusNoContent)
-	})), RequestID(), Style(errresp.GPCN))
-	try := func(code string, addr int) (int, map[string]any) {
-		resp := guardDo(h, "POST", "/?code="+code, fmt.Sprintf("203.0.113.%d:1", addr), "Cookie", "pending_2fa="+pendingTok)
-		var body map[string]any
-		_ = json.NewDecoder(resp.Body).Decode(&body)
-		return resp.StatusCode, body
-	}
-	for i := 1; i < MaxWrongCodes; i++ {
-		if st, body := try("000000", i); st != 400 || body["error"] != "INVALID_OTP" {
-			t.Fatalf("wrong code %d: %d %v, want 400 INVALID_OTP", i, st, body)
-		}
-	}
-	if st, body := try("000000", MaxWrongCodes); st != 401 || body["error"] != "SESSION_EXPIRED" || !strings.Contains(fmt.Sprint(body["message"]), "Too many wrong codes") {
-		t.Fatalf("wrong code %d: %d %v, want 401 SESSION_EXPIRED, too many wrong codes", MaxWrongCodes, st, body)
-	}
-	if st, body := try(demoCode, MaxWrongCodes+1); st != 401 || body["error"] != "SESSION_EXPIRED" {
-		t.Errorf("the right code after the cap: %d %v, want 401 SESSION_EXPIRED", st, body)
-	}
-	if err := pend.WrongCode("unknown"); errresp.KindOf(err) != errresp.SessionExpired {
-		t.Errorf("WrongCode of an unknown id = %v, want SessionExpired", err)
-	}
-	if pend.sessions != 0 {
-		t.Errorf("%d sessions held after the revocation", pend.sessions)
-	}
+	// The same work: signin.TestUnknownAndWrongSameWork.
 }

@@ -1,4 +1,4 @@
-package middleware
+package auth_test
 
 import (
 	"bytes"
@@ -9,26 +9,28 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apierror/apierror/auth"
 	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/principal"
 )
 
 func permOK(w http.ResponseWriter, r *http.Request) {
-	fmt.Fprint(w, "ok ", PrincipalFrom(r.Context()).ID)
+	fmt.Fprint(w, "ok ", principal.FromContext(r.Context()).ID)
 }
 
 func TestRequirePermission(t *testing.T) {
 	t.Parallel()
-	ops := &Principal{ID: "u-ops", Permissions: []string{"vms:read", "vms:reboot"}}
-	h := RequirePermission("vms:read", "vms:write", "vms:reboot")(http.HandlerFunc(permOK))
+	ops := &principal.Principal{ID: "u-ops", Permissions: []string{"vms:read", "vms:reboot"}}
+	h := auth.RequirePermission("vms:read", "vms:write", "vms:reboot")(http.HandlerFunc(permOK))
 	cases := []struct {
 		name       string
-		principal  *Principal
+		principal  *principal.Principal
 		status     int
 		permission string // named in the answer
 	}{
-		{"all held", &Principal{ID: "u1", Permissions: []string{"vms:reboot", "vms:write", "vms:read"}}, 200, ""},
+		{"all held", &principal.Principal{ID: "u1", Permissions: []string{"vms:reboot", "vms:write", "vms:read"}}, 200, ""},
 		{"one missing", ops, 403, "vms:write"},
-		{"none held", &Principal{ID: "u2"}, 403, "vms:read"},
+		{"none held", &principal.Principal{ID: "u2"}, 403, "vms:read"},
 		{"no principal", nil, 401, ""},
 	}
 	for _, tc := range cases {
@@ -36,7 +38,7 @@ func TestRequirePermission(t *testing.T) {
 			t.Parallel()
 			r := authReq("POST", "/v1/tenants/t9/vms/42/reboot", "")
 			if tc.principal != nil {
-				r = WithPrincipal(r, tc.principal)
+				r = principal.RequestWith(r, tc.principal)
 			}
 			rec := authServe(h, errresp.GPCN, "id", r)
 			if rec.Code != tc.status {
@@ -74,11 +76,11 @@ func TestRequirePermission(t *testing.T) {
 func TestRequireScope(t *testing.T) {
 	t.Parallel()
 	f := newAuthFixture()
-	h := f.auth.Require(RequireScope("vms:read", "vms:write")(http.HandlerFunc(permOK)))
+	h := f.auth.Require(auth.RequireScope("vms:read", "vms:write")(http.HandlerFunc(permOK)))
 	cases := []struct {
 		name      string
 		header    []string
-		principal *Principal // set with WithPrincipal instead of a header
+		principal *principal.Principal // set with principal.RequestWith instead of a header
 		status    int
 		challenge []string
 	}{
@@ -103,8 +105,8 @@ func TestRequireScope(t *testing.T) {
 		})
 	}
 	// Granted every scope: through.
-	granted := RequireScope("a", "b")(http.HandlerFunc(permOK))
-	rec := authServe(granted, errresp.AuthPI, "id", WithPrincipal(authReq("GET", "/", ""), &Principal{ID: "svc", Scopes: []string{"b", "a"}}))
+	granted := auth.RequireScope("a", "b")(http.HandlerFunc(permOK))
+	rec := authServe(granted, errresp.AuthPI, "id", principal.RequestWith(authReq("GET", "/", ""), &principal.Principal{ID: "svc", Scopes: []string{"b", "a"}}))
 	if rec.Code != 200 || rec.Body.String() != "ok svc" {
 		t.Errorf("granted: %d %s", rec.Code, rec.Body)
 	}
@@ -114,24 +116,24 @@ func TestCheckTenant(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name      string
-		principal *Principal
+		principal *principal.Principal
 		tenant    string
 		ok        bool
 	}{
-		{"same tenant", &Principal{ID: "a", Tenant: "t1"}, "t1", true},
-		{"other tenant", &Principal{ID: "a", Tenant: "t1"}, "t2", false},
+		{"same tenant", &principal.Principal{ID: "a", Tenant: "t1"}, "t1", true},
+		{"other tenant", &principal.Principal{ID: "a", Tenant: "t1"}, "t2", false},
 		{"no principal", nil, "t1", false},
-		{"tenantless principal, tenant's resource", &Principal{ID: "a"}, "t1", false},
-		{"tenantless principal, tenantless resource", &Principal{ID: "a"}, "", true},
+		{"tenantless principal, tenant's resource", &principal.Principal{ID: "a"}, "t1", false},
+		{"tenantless principal, tenantless resource", &principal.Principal{ID: "a"}, "", true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
 			if tc.principal != nil {
-				ctx = WithPrincipal(authReq("GET", "/", ""), tc.principal).Context()
+				ctx = principal.RequestWith(authReq("GET", "/", ""), tc.principal).Context()
 			}
-			err := CheckTenant(ctx, tc.tenant)
+			err := auth.CheckTenant(ctx, tc.tenant)
 			if (err == nil) != tc.ok {
 				t.Fatalf("CheckTenant = %v, want ok %v", err, tc.ok)
 			}
@@ -150,10 +152,10 @@ func TestOtherTenantLooksAbsent(t *testing.T) {
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		owner, ok := vms[r.URL.Query().Get("id")]
 		if !ok {
-			_ = errresp.Write(w, r, ErrResourceNotFound())
+			_ = errresp.Write(w, r, auth.NewResourceNotFound())
 			return
 		}
-		if err := CheckTenant(r.Context(), owner); err != nil {
+		if err := auth.CheckTenant(r.Context(), owner); err != nil {
 			_ = errresp.Write(w, r, err)
 			return
 		}
@@ -163,7 +165,7 @@ func TestOtherTenantLooksAbsent(t *testing.T) {
 		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
 			as := func(id string) []byte {
-				rec := authServe(h, s, "same-id", WithPrincipal(authReq("GET", "/?id="+id, ""), admin))
+				rec := authServe(h, s, "same-id", principal.RequestWith(authReq("GET", "/?id="+id, ""), admin))
 				return rec.Body.Bytes()
 			}
 			other, absent := as("vm-2"), as("vm-404")

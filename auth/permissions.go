@@ -1,4 +1,4 @@
-package middleware
+package auth
 
 import (
 	"context"
@@ -7,13 +7,15 @@ import (
 	"strings"
 
 	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/internal/reqlog"
+	"github.com/apierror/apierror/principal"
 )
 
 // permFallback answers requests that reach RequirePermission or RequireScope
 // without having been through an Authenticator: its challenges are those of
 // the default sources.
-var permFallback = NewAuthenticator(VerifierFunc(func(context.Context, Credential) (*Principal, error) {
-	return nil, ErrKeyInvalid()
+var permFallback = New(VerifierFunc(func(context.Context, Credential) (*principal.Principal, error) {
+	return nil, NewKeyInvalid()
 }))
 
 // RequirePermission returns middleware that lets through only requests whose
@@ -37,7 +39,7 @@ func RequirePermission(permissions ...string) func(http.Handler) http.Handler {
 	return permMiddleware(func(w http.ResponseWriter, r *http.Request, c *authContext) bool {
 		for _, p := range permissions {
 			if !c.principal.Has(p) {
-				permDeny(w, r, c, ErrPermissionDenied(p), "permission", p)
+				permDeny(w, r, c, NewPermissionDenied(p), "permission", p)
 				return false
 			}
 		}
@@ -63,7 +65,7 @@ func RequireScope(scopes ...string) func(http.Handler) http.Handler {
 	return permMiddleware(func(w http.ResponseWriter, r *http.Request, c *authContext) bool {
 		for _, s := range scopes {
 			if !c.principal.HasScope(s) {
-				e := ErrInsufficientScope(s)
+				e := NewInsufficientScope(s)
 				if c.source == FromBearer && c.auth != nil && c.auth.bearer != "" {
 					e.WithHeader("WWW-Authenticate", c.auth.bearer+param)
 				}
@@ -77,11 +79,11 @@ func RequireScope(scopes ...string) func(http.Handler) http.Handler {
 
 func permCheckNames(fn string, names []string, scope bool) {
 	if len(names) == 0 {
-		panic("apierror/middleware: " + fn + " needs at least one name")
+		panic("apierror/auth: " + fn + " needs at least one name")
 	}
 	for _, n := range names {
-		if n == "" || scope && (!authPrintable(n) || strings.ContainsAny(n, `"\`)) {
-			panic("apierror/middleware: " + fn + ": invalid name " + `"` + n + `"`)
+		if n == "" || scope && (!isPrintable(n) || strings.ContainsAny(n, `"\`)) {
+			panic("apierror/auth: " + fn + ": invalid name " + `"` + n + `"`)
 		}
 	}
 }
@@ -91,7 +93,7 @@ func permCheckNames(fn string, names []string, scope bool) {
 func permMiddleware(allow func(http.ResponseWriter, *http.Request, *authContext) bool) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		if next == nil {
-			panic("apierror/middleware: permission middleware needs a next handler")
+			panic("apierror/auth: permission middleware needs a next handler")
 		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			c := authContextFrom(r.Context())
@@ -100,7 +102,7 @@ func permMiddleware(allow func(http.ResponseWriter, *http.Request, *authContext)
 				if c != nil && c.auth != nil {
 					a = c.auth
 				}
-				a.fail(w, r, ErrNotAuthenticated(), 0)
+				a.fail(w, r, NewNotAuthenticated(), 0)
 				return
 			}
 			if allow(w, r, c) {
@@ -115,31 +117,12 @@ func permDeny(w http.ResponseWriter, r *http.Request, c *authContext, e *errresp
 	if c.auth != nil {
 		l = c.auth.logger
 	}
-	authLog(r, l, slog.LevelInfo, "permission denied", slog.String("kind", e.Kind.String()), slog.String(key, name))
+	reqlog.Log(l, r, slog.LevelInfo, "permission denied", slog.String("kind", e.Kind.String()), slog.String(key, name))
 	_ = errresp.Write(w, r, e)
 }
 
-// ErrPermissionDenied is an authenticated caller without permission
-// (INSUFFICIENT_PERMISSIONS): the message and Info["permission"] name it.
-func ErrPermissionDenied(permission string) *errresp.Error {
-	return errresp.New(errresp.PermissionDenied, `Missing permission "`+permission+`".`).With("permission", permission)
-}
-
-// ErrInsufficientScope is a token that was not granted scope
-// (insufficient_scope): the message and Info["scope"] name it.
-func ErrInsufficientScope(scope string) *errresp.Error {
-	return errresp.New(errresp.InsufficientScope, `The token lacks the scope "`+scope+`".`).With("scope", scope)
-}
-
-// ErrResourceNotFound is the answer for a resource that does not exist, or
-// that exists in another tenant: the same body in both cases, so a caller
-// cannot probe other tenants' identifiers. Answer real absences with it too.
-func ErrResourceNotFound() *errresp.Error {
-	return errresp.New(errresp.NotFound, "The requested resource does not exist.")
-}
-
 // CheckTenant returns nil when the request's principal belongs to tenant,
-// the owner of the resource about to be served, and ErrResourceNotFound
+// the owner of the resource about to be served, and NewResourceNotFound
 // otherwise (also when there is no principal).
 //
 // A resource in another tenant is answered 404, not 403, as the Gcore
@@ -148,8 +131,8 @@ func ErrResourceNotFound() *errresp.Error {
 // another tenant. A principal without a tenant matches only resources without
 // one.
 func CheckTenant(ctx context.Context, tenant string) error {
-	if p := PrincipalFrom(ctx); p != nil && p.Tenant == tenant {
+	if p := principal.FromContext(ctx); p != nil && p.Tenant == tenant {
 		return nil
 	}
-	return ErrResourceNotFound()
+	return NewResourceNotFound()
 }

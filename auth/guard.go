@@ -1,7 +1,6 @@
-package middleware
+package auth
 
 import (
-	"crypto/sha256"
 	"net"
 	"net/http"
 	"net/netip"
@@ -41,7 +40,7 @@ func GuardLimit(burst int, every time.Duration) GuardOption {
 // the forwarded address the proxy sets, such as ratelimit.ByIP's.
 func GuardKey(fn func(*http.Request) string) GuardOption {
 	if fn == nil {
-		panic("apierror/middleware: GuardKey needs a function")
+		panic("apierror/auth: GuardKey needs a function")
 	}
 	return func(g *FailureGuard) { g.key = fn }
 }
@@ -70,7 +69,7 @@ func GuardAddresses(n int) GuardOption {
 // of addresses not refused are dropped first, then new addresses are not
 // counted until room is made. Each process keeps its own count.
 //
-// An Authenticator has one by default (AuthGuard); its Fail method and
+// An Authenticator has one by default (WithGuard); its Fail method and
 // Throttle middleware serve sign-in handlers. A FailureGuard is safe for
 // concurrent use.
 type FailureGuard struct {
@@ -94,16 +93,8 @@ func NewFailureGuard(opts ...GuardOption) *FailureGuard {
 	return g
 }
 
-// ErrTooManyFailures is the answer to an address refused by a FailureGuard:
-// a 429 RateLimited whose Retry-After says when the next attempt is allowed.
-func ErrTooManyFailures(retryAfter time.Duration) *errresp.Error {
-	e := errresp.New(errresp.RateLimited, "Too many failed attempts from this address. Try again later.")
-	e.RetryAfter = retryAfter
-	return e
-}
-
 // Check returns nil when r's address may try a credential, and
-// ErrTooManyFailures otherwise.
+// NewTooManyFailures otherwise.
 func (g *FailureGuard) Check(r *http.Request) error { return g.CheckAt(g.key(r), time.Now()) }
 
 // CheckAt is Check for the address key at the instant now.
@@ -115,7 +106,7 @@ func (g *FailureGuard) CheckAt(key string, now time.Time) error {
 		return nil
 	}
 	if over := tat.Sub(now) - time.Duration(g.burst-1)*g.every; over > 0 {
-		return ErrTooManyFailures(over)
+		return NewTooManyFailures(over)
 	}
 	return nil
 }
@@ -182,56 +173,21 @@ func guardAddr(r *http.Request) string {
 	return a.String()
 }
 
-// MaxWrongCodes is how many wrong one-time codes one pending sign-in allows
-// (KeyRing.WrongCode): the fifth wrong code ends it, whatever addresses the
-// codes came from, and the client must sign in with its password again.
-const MaxWrongCodes = 5
-
-// ErrTooManyCodes is the answer to the wrong one-time code that ends a
-// pending sign-in (SessionExpired, a 401): sign in again.
-func ErrTooManyCodes() *errresp.Error {
-	return errresp.New(errresp.SessionExpired, "Too many wrong codes. Sign in again.").
-		With("attempts", MaxWrongCodes)
-}
-
-// WrongCode records a wrong one-time code against the pending sign-in held in
-// k under the session id id, and returns the answer to send: ErrInvalidOTP
-// for the first MaxWrongCodes-1, then ErrTooManyCodes, revoking the session
-// (so the next attempt with it is ErrSessionExpired). An id k does not hold
-// is answered ErrSessionExpired.
-func (k *KeyRing) WrongCode(id string) error {
-	d := sha256.Sum256([]byte(id))
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	e, ok := k.entries[d]
-	if !ok || !e.session {
-		return ErrSessionExpired()
-	}
-	e.wrongCodes++
-	if e.wrongCodes < MaxWrongCodes {
-		k.entries[d] = e
-		return ErrInvalidOTP()
-	}
-	delete(k.entries, d)
-	k.sessions--
-	return ErrTooManyCodes()
-}
-
-// AuthGuard sets the FailureGuard that counts the Authenticator's failed
+// WithGuard sets the FailureGuard that counts the Authenticator's failed
 // credentials; share one between Authenticators (API keys, sessions,
 // pending sign-ins) to count an address's failures together. The default is
 // a FailureGuard of its own with the defaults; nil turns counting off.
-func AuthGuard(g *FailureGuard) AuthOption {
+func WithGuard(g *FailureGuard) Option {
 	return func(c *authConfig) { c.guard, c.guardSet = g, true }
 }
 
-// Guard returns the Authenticator's FailureGuard, nil when AuthGuard(nil)
+// Guard returns the Authenticator's FailureGuard, nil when WithGuard(nil)
 // turned it off.
 func (a *Authenticator) Guard() *FailureGuard { return a.guard }
 
 // Throttle is middleware for sign-in routes (password, one-time code) that
 // the Authenticator does not guard itself: a request from an address its
-// FailureGuard refuses is answered ErrTooManyFailures before the handler
+// FailureGuard refuses is answered NewTooManyFailures before the handler
 // runs, so no password is hashed for it. Count the handler's failures with
 // Fail.
 func (a *Authenticator) Throttle(next http.Handler) http.Handler {
@@ -256,4 +212,11 @@ func guardCounts(k errresp.Kind) bool {
 		return true
 	}
 	return false
+}
+
+// mustPositive panics with the package prefix when n is not positive.
+func mustPositive[N ~int | ~int64](what string, n N) {
+	if n <= 0 {
+		panic("apierror/auth: " + what + " must be positive")
+	}
 }

@@ -1,4 +1,4 @@
-package middleware
+package signin
 
 import (
 	"crypto/hmac"
@@ -8,6 +8,8 @@ import (
 	"encoding/binary"
 	"sync"
 	"time"
+
+	"github.com/apierror/apierror/auth"
 )
 
 // TOTP checks time-based one-time codes as authenticator apps make them
@@ -35,12 +37,12 @@ type TOTP struct {
 // Code returns the code for the step holding at, for tests and enrolment
 // screens.
 func (t TOTP) Code(at time.Time) string {
-	return authHOTP(t.Secret, authStep(at))
+	return hotp(t.Secret, timeStep(at))
 }
 
 // Check returns nil when code is the code of the step holding at or of one
 // within Skew of it, and was not accepted before (see Used), and
-// ErrInvalidOTP otherwise: a replayed code gets the same answer as a wrong
+// NewInvalidOTP otherwise: a replayed code gets the same answer as a wrong
 // one. Every candidate step is computed and compared in constant time, so
 // the time taken does not tell which part of the code was right.
 func (t TOTP) Check(code string, at time.Time) error {
@@ -51,23 +53,23 @@ func (t TOTP) Check(code string, at time.Time) error {
 	case skew < 0:
 		skew = 0
 	}
-	step := authStep(at)
+	step := timeStep(at)
 	ok, matched := 0, uint64(0)
 	for d := -int64(skew); d <= int64(skew); d++ {
 		s := uint64(int64(step) + d)
-		eq := subtle.ConstantTimeCompare([]byte(authHOTP(t.Secret, s)), []byte(code))
+		eq := subtle.ConstantTimeCompare([]byte(hotp(t.Secret, s)), []byte(code))
 		ok |= eq
 		matched = uint64(subtle.ConstantTimeSelect(eq, int(s), int(matched)))
 	}
 	if ok != 1 || len(t.Secret) == 0 {
-		return ErrInvalidOTP()
+		return auth.NewInvalidOTP()
 	}
 	used := t.Used
 	if used == nil {
 		used = &sharedUsedCodes
 	}
 	if !used.accept(t.Secret, matched, step, uint64(skew)) {
-		return ErrInvalidOTP()
+		return auth.NewInvalidOTP()
 	}
 	return nil
 }
@@ -118,10 +120,10 @@ func (u *UsedCodes) accept(secret []byte, step, now, skew uint64) bool {
 	return true
 }
 
-func authStep(at time.Time) uint64 { return uint64(at.Unix() / 30) }
+func timeStep(at time.Time) uint64 { return uint64(at.Unix() / 30) }
 
-// authHOTP is RFC 4226's HOTP value of counter, as 6 digits.
-func authHOTP(secret []byte, counter uint64) string {
+// hotp is RFC 4226's HOTP value of counter, as 6 digits.
+func hotp(secret []byte, counter uint64) string {
 	m := hmac.New(sha1.New, secret)
 	var msg [8]byte
 	binary.BigEndian.PutUint64(msg[:], counter)

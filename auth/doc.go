@@ -1,0 +1,43 @@
+// Package auth authenticates requests and checks what their callers may do,
+// answering every failure as an envelope in the request's style (see
+// errresp) with the right WWW-Authenticate challenges.
+//
+// A service writes one piece, a Verifier that turns a Credential into the
+// principal.Principal it belongs to (or uses the in-memory KeyRing); New
+// builds the Authenticator around it, whose Require and Optional are
+// middleware:
+//
+//	keys := new(auth.KeyRing)
+//	keys.AddKey(secret, &principal.Principal{ID: "u1", Permissions: []string{"vms:read"}}, time.Time{})
+//	a := auth.New(keys, auth.WithCookie("session"))
+//	mux.Handle("GET /v1/vms", a.Require(auth.RequirePermission("vms:read")(list)))
+//
+// The package holds, one concern a file:
+//
+//   - authenticator.go: the Authenticator, New and its options (With...),
+//     Require, Optional, Fail and the session cookie;
+//   - credentials.go: Credential, CredentialSource and the extraction of a
+//     credential from X-API-Key, Authorization (Bearer, APIKey) or the
+//     session cookie;
+//   - challenges.go: the WWW-Authenticate challenges;
+//   - keyring.go: KeyRing, EqualSecret, and the count of wrong one-time
+//     codes of a pending sign-in (KeyRing.WrongCode);
+//   - permissions.go: RequirePermission, RequireScope, CheckTenant;
+//   - guard.go: the FailureGuard that counts failed credentials per address,
+//     and Throttle for sign-in routes;
+//   - cross_origin.go: the check of cross-site browser requests carrying
+//     the session cookie (WithCrossOrigin, WithAllowCrossOrigin);
+//   - errors.go: the constructors of the failures (NewKeyInvalid, ...).
+//
+// The admitted caller is put in the request's context, where
+// principal.FromContext reads it (package principal, below this one, so that
+// code that only reads the caller, such as ratelimit, imports no
+// authentication). Password hashing and one-time codes for sign-in flows are
+// in package auth/signin, so that authenticating requests pulls in neither
+// PBKDF2 nor SHA-1.
+//
+// Failures are logged through the logger middleware.SetLogger sets (or
+// WithLogger's), with the request id and, once known, the principal's id;
+// never a secret. Configuration mistakes panic when the Authenticator or the
+// middleware is built, with an "apierror/auth: " prefix.
+package auth

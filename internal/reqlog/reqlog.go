@@ -1,0 +1,53 @@
+// Package reqlog is the logger that package middleware and package auth log
+// request failures through: one base logger (middleware.SetLogger sets it)
+// and one line shape, carrying the request id and, for an authenticated
+// request, the principal's id.
+package reqlog
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+
+	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/principal"
+)
+
+// KeyRequestID is the attribute key under which every line carries the
+// request id.
+const KeyRequestID = "request_id"
+
+var base atomic.Pointer[slog.Logger]
+
+// SetBase sets the base logger; nil means slog.Default() at the time of each
+// line.
+func SetBase(l *slog.Logger) { base.Store(l) }
+
+// Base returns the base logger.
+func Base() *slog.Logger {
+	if l := base.Load(); l != nil {
+		return l
+	}
+	return slog.Default()
+}
+
+// Log logs msg at level on l (nil means Base) with the request's id, method
+// and path, the principal's id when the request carries one (never its
+// credential), then attrs. It costs nothing when l discards the level.
+func Log(l *slog.Logger, r *http.Request, level slog.Level, msg string, attrs ...slog.Attr) {
+	if l == nil {
+		l = Base()
+	}
+	ctx := context.WithoutCancel(r.Context())
+	if !l.Enabled(ctx, level) {
+		return
+	}
+	all := make([]slog.Attr, 0, 4+len(attrs))
+	all = append(all, slog.String(KeyRequestID, errresp.RequestID(ctx)),
+		slog.String("method", r.Method), slog.String("path", r.URL.Path))
+	if p := principal.FromContext(ctx); p != nil {
+		all = append(all, slog.String("principal_id", p.ID))
+	}
+	l.LogAttrs(ctx, level, msg, append(all, attrs...)...)
+}
