@@ -338,13 +338,13 @@ func TestWriteAfterStart(t *testing.T) {
 	t.Parallel()
 	rec := httptest.NewRecorder()
 	w, r := Begin(rec, httptest.NewRequest("GET", "/", nil))
-	if ok, _ := Started(r); ok {
+	if ok, _ := started(r); ok {
 		t.Fatal("started before anything was written")
 	}
 	w.Header().Set("Content-Type", "text/plain")
 	_, _ = w.Write([]byte("partial"))
-	if ok, status := Started(r); !ok || status != 200 {
-		t.Fatalf("Started = %v %d", ok, status)
+	if ok, status := started(r); !ok || status != 200 {
+		t.Fatalf("started = %v %d", ok, status)
 	}
 	if err := Write(w, r, New(Internal, "")); !errors.Is(err, ErrResponseStarted) {
 		t.Fatalf("Write after start = %v", err)
@@ -363,13 +363,13 @@ func TestTrackingWriter(t *testing.T) {
 		t.Error("Begin is not idempotent")
 	}
 	w.WriteHeader(http.StatusEarlyHints)
-	if ok, _ := Started(r); ok {
+	if ok, _ := started(r); ok {
 		t.Error("a 1xx response counted as started")
 	}
 	if err := http.NewResponseController(w).Flush(); err != nil {
 		t.Errorf("Flush through the tracking writer: %v", err)
 	}
-	if ok, status := Started(r); !ok || status != 200 {
+	if ok, status := started(r); !ok || status != 200 {
 		t.Errorf("after Flush: %v %d", ok, status)
 	}
 	rec2 := httptest.NewRecorder()
@@ -378,7 +378,7 @@ func TestTrackingWriter(t *testing.T) {
 	if err != nil || n != 8 || rec2.Body.String() != "streamed" {
 		t.Errorf("ReadFrom = %d, %v, body %q", n, err, rec2.Body)
 	}
-	if ok, status := Started(r2); !ok || status != 200 {
+	if ok, status := started(r2); !ok || status != 200 {
 		t.Errorf("after ReadFrom: %v %d", ok, status)
 	}
 	if http.NewResponseController(w2).EnableFullDuplex() == nil {
@@ -389,14 +389,14 @@ func TestTrackingWriter(t *testing.T) {
 func TestContextHelpers(t *testing.T) {
 	t.Parallel()
 	r := httptest.NewRequest("GET", "/", nil)
-	if RequestID(r.Context()) != "" || StyleOf(r) != Default || ObserverOf(r) != nil {
+	if RequestID(r.Context()) != "" || StyleOf(r) != Default || observerOf(r) != nil {
 		t.Fatal("a bare request has state")
 	}
 	r = WithRequestID(r, "one")
 	r = WithStyle(r, GPCN)
 	called := false
-	r = WithObserver(r, func(*http.Request, *Error, int) { called = true })
-	if RequestID(r.Context()) != "one" || StyleOf(r) != GPCN || ObserverOf(r) == nil {
+	r = withObserver(r, func(*http.Request, *Error, int) { called = true })
+	if RequestID(r.Context()) != "one" || StyleOf(r) != GPCN || observerOf(r) == nil {
 		t.Fatalf("without Begin: id %q style %s", RequestID(r.Context()), StyleOf(r).Name)
 	}
 	// Begin after WithStyle keeps the state and starts tracking.
@@ -405,10 +405,10 @@ func TestContextHelpers(t *testing.T) {
 		t.Error("Begin replaced existing state")
 	}
 	_, _ = tw.Write([]byte("x"))
-	if ok, _ := Started(r2); !ok {
+	if ok, _ := started(r2); !ok {
 		t.Error("Begin after WithStyle does not track the response")
 	}
-	r = WithObserver(httptest.NewRequest("GET", "/", nil), ObserverOf(r))
+	r = withObserver(httptest.NewRequest("GET", "/", nil), observerOf(r))
 	r = WithStyle(WithRequestID(r, "one"), GPCN)
 	ctx := ContextWithRequestID(context.Background(), "job-1")
 	if RequestID(ctx) != "job-1" {
@@ -429,7 +429,7 @@ func TestObserverSeesEveryWrite(t *testing.T) {
 	rec := httptest.NewRecorder()
 	w, r := Begin(rec, httptest.NewRequest("GET", "/", nil))
 	r = WithStyle(r, DevDocs)
-	r = WithObserver(r, func(req *http.Request, e *Error, status int) {
+	r = withObserver(r, func(req *http.Request, e *Error, status int) {
 		got = append(got, fmt.Sprintf("%s %s %d", req.URL.Path, e.Kind, status))
 	})
 	_ = Write(w, r, errors.New("boom"))
@@ -736,30 +736,30 @@ func TestForkAndHeaderValue(t *testing.T) {
 	t.Parallel()
 	rec := httptest.NewRecorder()
 	w, r := Begin(rec, httptest.NewRequest("GET", "/", nil))
-	if RequestIDHeaderValue(r) != nil {
+	if requestIDHeaderValue(r) != nil {
 		t.Error("a header value without an id")
 	}
-	r = WithObserver(WithStyle(WithRequestID(r, "parent"), GPCN), func(*http.Request, *Error, int) {})
-	if v := RequestIDHeaderValue(r); len(v) != 1 || v[0] != "parent" {
-		t.Errorf("RequestIDHeaderValue = %q", v)
+	r = withObserver(WithStyle(WithRequestID(r, "parent"), GPCN), func(*http.Request, *Error, int) {})
+	if v := requestIDHeaderValue(r); len(v) != 1 || v[0] != "parent" {
+		t.Errorf("requestIDHeaderValue = %q", v)
 	}
 	buf := httptest.NewRecorder()
-	fw, fr := Fork(buf, r)
-	if RequestID(fr.Context()) != "parent" || StyleOf(fr) != GPCN || ObserverOf(fr) == nil {
-		t.Fatal("Fork did not copy the state")
+	fw, fr := fork(buf, r)
+	if RequestID(fr.Context()) != "parent" || StyleOf(fr) != GPCN || observerOf(fr) == nil {
+		t.Fatal("fork did not copy the state")
 	}
 	_, _ = fw.Write([]byte("buffered"))
 	fr = WithStyle(fr, DevDocs)
-	if ok, _ := Started(fr); !ok {
+	if ok, _ := started(fr); !ok {
 		t.Error("the fork does not track its writer")
 	}
-	if ok, _ := Started(r); ok || StyleOf(r) != GPCN {
+	if ok, _ := started(r); ok || StyleOf(r) != GPCN {
 		t.Error("the fork reached the parent's state")
 	}
 	if err := Write(w, r, New(NotFound, "")); err != nil || rec.Code != 404 {
 		t.Errorf("parent Write after fork: %v %d", err, rec.Code)
 	}
-	_, fr2 := Fork(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	_, fr2 := fork(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
 	if RequestID(fr2.Context()) != "" || StyleOf(fr2) != Default {
 		t.Error("fork of a bare request")
 	}
@@ -808,32 +808,32 @@ func TestWithRequestIDFrom(t *testing.T) {
 }
 
 // TestAttach keeps a value in the per-request state: requests derived from
-// the request see it, a later Attach with the same key replaces it, another
+// the request see it, a later attach with the same key replaces it, another
 // key finds no room, and a request without state keeps nothing.
 func TestAttach(t *testing.T) {
 	t.Parallel()
 	type keyA struct{}
 	type keyB struct{}
 	bare := httptest.NewRequest(http.MethodGet, "/", nil)
-	if Attach(bare, keyA{}, 1) {
-		t.Fatal("Attach kept a value on a request without per-request state")
+	if attach(bare, keyA{}, 1) {
+		t.Fatal("attach kept a value on a request without per-request state")
 	}
 	_, r := Begin(httptest.NewRecorder(), bare)
-	if !Attach(r, keyA{}, 1) {
-		t.Fatal("Attach refused the first value")
+	if !attach(r, keyA{}, 1) {
+		t.Fatal("attach refused the first value")
 	}
 	type other struct{}
 	derived := r.WithContext(context.WithValue(r.Context(), other{}, "x"))
 	if got := derived.Context().Value(keyA{}); got != 1 {
 		t.Fatalf("a derived request sees %v, want 1", got)
 	}
-	if !Attach(derived, keyA{}, 2) || r.Context().Value(keyA{}) != 2 {
-		t.Fatalf("Attach with the same key did not replace the value: %v", r.Context().Value(keyA{}))
+	if !attach(derived, keyA{}, 2) || r.Context().Value(keyA{}) != 2 {
+		t.Fatalf("attach with the same key did not replace the value: %v", r.Context().Value(keyA{}))
 	}
-	if Attach(r, keyB{}, 3) || r.Context().Value(keyB{}) != nil {
-		t.Fatal("Attach kept a second key")
+	if attach(r, keyB{}, 3) || r.Context().Value(keyB{}) != nil {
+		t.Fatal("attach kept a second key")
 	}
-	if Attach(r, nil, 3) {
-		t.Fatal("Attach kept a nil key")
+	if attach(r, nil, 3) {
+		t.Fatal("attach kept a nil key")
 	}
 }
