@@ -32,7 +32,7 @@ func BenchmarkWrite(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				st.status = 0
-				if err := Write(w, r, benchErr); err != nil {
+				if _, err := Write(w, r, benchErr); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -95,7 +95,7 @@ func BenchmarkWriteParallel(b *testing.B) {
 		st := stateFrom(r.Context())
 		for pb.Next() {
 			st.status = 0
-			_ = Write(w, r, benchErr)
+			_, _ = Write(w, r, benchErr)
 		}
 	})
 }

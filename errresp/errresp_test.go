@@ -240,7 +240,7 @@ func TestRoundTrip(t *testing.T) {
 				w, r := Begin(rec, r)
 				r = WithRequestID(r, "req-"+k.String())
 				r = WithStyle(r, s)
-				if err := Write(w, r, want); err != nil {
+				if _, err := Write(w, r, want); err != nil {
 					t.Fatal(err)
 				}
 				resp := rec.Result()
@@ -296,7 +296,7 @@ func TestWriteHeaders(t *testing.T) {
 	r = WithRequestID(r, "abc123")
 	e := New(NotAuthenticated, "no credentials").WithHeader("www-authenticate", `Bearer realm="api"`)
 	e.RetryAfter = 1500 * time.Millisecond
-	if err := Write(w, r, e); err != nil {
+	if _, err := Write(w, r, e); err != nil {
 		t.Fatal(err)
 	}
 	h := rec.Header()
@@ -318,18 +318,18 @@ func TestWriteHeaders(t *testing.T) {
 	}
 	// Without Begin, Write still works, with the default style.
 	rec = httptest.NewRecorder()
-	if err := Write(rec, httptest.NewRequest("GET", "/", nil), New(NotFound, "")); err != nil {
+	if _, err := Write(rec, httptest.NewRequest("GET", "/", nil), New(NotFound, "")); err != nil {
 		t.Fatal(err)
 	}
 	if rec.Code != 404 || !strings.Contains(rec.Body.String(), `"detail":"Not Found"`) {
 		t.Errorf("got %d %s", rec.Code, rec.Body)
 	}
 	// A nil request and a nil error are tolerated.
-	if err := Write(httptest.NewRecorder(), nil, nil); err != nil {
+	if _, err := Write(httptest.NewRecorder(), nil, nil); err != nil {
 		t.Errorf("Write(nil) = %v", err)
 	}
 	rec = httptest.NewRecorder()
-	if err := Write(rec, nil, New(Conflict, "dup")); err != nil || rec.Code != 409 {
+	if _, err := Write(rec, nil, New(Conflict, "dup")); err != nil || rec.Code != 409 {
 		t.Errorf("Write with nil request: %v %d", err, rec.Code)
 	}
 }
@@ -346,7 +346,7 @@ func TestWriteAfterStart(t *testing.T) {
 	if ok, status := started(r); !ok || status != 200 {
 		t.Fatalf("started = %v %d", ok, status)
 	}
-	if err := Write(w, r, New(Internal, "")); !errors.Is(err, ErrResponseStarted) {
+	if _, err := Write(w, r, New(Internal, "")); !errors.Is(err, ErrResponseStarted) {
 		t.Fatalf("Write after start = %v", err)
 	}
 	if rec.Body.String() != "partial" || rec.Header().Get("Content-Type") != "text/plain" {
@@ -415,7 +415,7 @@ func TestContextHelpers(t *testing.T) {
 		t.Error("ContextWithRequestID")
 	}
 	rec := httptest.NewRecorder()
-	if err := Write(rec, r, New(NotFound, "")); err != nil {
+	if _, err := Write(rec, r, New(NotFound, "")); err != nil {
 		t.Fatal(err)
 	}
 	if !called || !strings.Contains(rec.Body.String(), `"error":"NOT_FOUND"`) {
@@ -432,7 +432,7 @@ func TestObserverSeesEveryWrite(t *testing.T) {
 	r = withObserver(r, func(req *http.Request, e *Error, status int) {
 		got = append(got, fmt.Sprintf("%s %s %d", req.URL.Path, e.Kind, status))
 	})
-	_ = Write(w, r, errors.New("boom"))
+	_, _ = Write(w, r, errors.New("boom"))
 	if len(got) != 1 || got[0] != "/ internal 500" {
 		t.Errorf("observer saw %v", got)
 	}
@@ -756,7 +756,7 @@ func TestForkAndHeaderValue(t *testing.T) {
 	if ok, _ := started(r); ok || StyleOf(r) != GPCN {
 		t.Error("the fork reached the parent's state")
 	}
-	if err := Write(w, r, New(NotFound, "")); err != nil || rec.Code != 404 {
+	if _, err := Write(w, r, New(NotFound, "")); err != nil || rec.Code != 404 {
 		t.Errorf("parent Write after fork: %v %d", err, rec.Code)
 	}
 	_, fr2 := fork(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))

@@ -30,7 +30,7 @@ func show(s *errresp.Style, err error) {
 	w, r := errresp.Begin(rec, httptest.NewRequest("POST", "/v1/vms", nil))
 	r = errresp.WithRequestID(r, "req_7f3a")
 	r = errresp.WithStyle(r, s)
-	_ = errresp.Write(w, r, err)
+	_, _ = errresp.Write(w, r, err)
 	if ra := rec.Header().Get("Retry-After"); ra != "" {
 		fmt.Println(rec.Code, rec.Header().Get("Content-Type"), "Retry-After:", ra)
 	} else {
@@ -154,7 +154,7 @@ func ExampleStyle() {
 func ExampleDecode() {
 	// A client turns any style's error response back into an *Error.
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_ = errresp.Write(w, errresp.WithStyle(r, errresp.Gcore), rateLimited())
+		_, _ = errresp.Write(w, errresp.WithStyle(r, errresp.Gcore), rateLimited())
 	}))
 	defer srv.Close()
 	resp, err := http.Get(srv.URL)

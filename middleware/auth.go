@@ -501,7 +501,7 @@ func (a *Authenticator) fail(w http.ResponseWriter, r *http.Request, e *errresp.
 		}
 	}
 	authLog(r, a.logger, level, "authentication failed", attrs...)
-	_ = errresp.Write(w, r, e)
+	_, _ = errresp.Write(w, r, e)
 }
 
 // authLog logs one line with the request id and, when the request is

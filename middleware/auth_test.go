@@ -95,7 +95,7 @@ func newAuthFixture(opts ...AuthOption) *authFixture {
 	mux.Handle("GET /v1/optional-guarded", f.auth.Optional(RequirePermission("vms:read")(ok)))
 	mux.Handle("GET /v1/other-tenant", f.auth.Require(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := CheckTenant(r.Context(), "t2"); err != nil {
-			_ = errresp.Write(w, r, err)
+			_, _ = errresp.Write(w, r, err)
 			return
 		}
 		fmt.Fprint(w, "yours")
@@ -110,7 +110,7 @@ func newAuthFixture(opts ...AuthOption) *authFixture {
 func (f *authFixture) signIn(w http.ResponseWriter, r *http.Request) {
 	var body struct{ Email, Password string }
 	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-		_ = errresp.Write(w, r, errresp.Invalid("The body is not valid JSON."))
+		_, _ = errresp.Write(w, r, errresp.Invalid("The body is not valid JSON."))
 		return
 	}
 	var hash string
@@ -122,7 +122,7 @@ func (f *authFixture) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, f.pending.SessionCookie(pendingTok, 5*time.Minute))
-	_ = errresp.Write(w, r, ErrTwoFactorRequired(true))
+	_, _ = errresp.Write(w, r, ErrTwoFactorRequired(true))
 }
 
 func (f *authFixture) verifyTOTP(w http.ResponseWriter, r *http.Request) {

@@ -113,7 +113,7 @@ func ExamplePasswords() {
 			return
 		}
 		http.SetCookie(w, twoFactor.SessionCookie(pending.IssueSession(user, 5*time.Minute), 5*time.Minute))
-		_ = errresp.Write(w, r, middleware.ErrTwoFactorRequired(true))
+		_, _ = errresp.Write(w, r, middleware.ErrTwoFactorRequired(true))
 	}
 	h := authGPCN(http.HandlerFunc(signIn))
 
@@ -152,11 +152,11 @@ func ExampleCheckTenant() {
 	get := func(w http.ResponseWriter, r *http.Request) {
 		owner, ok := owners[r.PathValue("id")]
 		if !ok {
-			_ = errresp.Write(w, r, middleware.ErrResourceNotFound())
+			_, _ = errresp.Write(w, r, middleware.ErrResourceNotFound())
 			return
 		}
 		if err := middleware.CheckTenant(r.Context(), owner); err != nil {
-			_ = errresp.Write(w, r, err)
+			_, _ = errresp.Write(w, r, err)
 			return
 		}
 		fmt.Fprintln(w, r.PathValue("id"))

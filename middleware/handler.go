@@ -86,8 +86,7 @@ func handlerFail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	e := errresp.From(err)
-	status := e.Status(errresp.StyleOf(r))
-	werr := errresp.Write(w, r, e)
+	status, werr := errresp.Write(w, r, e)
 	switch {
 	case errors.Is(werr, errresp.ErrResponseStarted):
 		_, sent := reqstate.Started(r)

@@ -116,7 +116,7 @@ func permDeny(w http.ResponseWriter, r *http.Request, c *authContext, e *errresp
 		l = c.auth.logger
 	}
 	authLog(r, l, slog.LevelInfo, "permission denied", slog.String("kind", e.Kind.String()), slog.String(key, name))
-	_ = errresp.Write(w, r, e)
+	_, _ = errresp.Write(w, r, e)
 }
 
 // ErrPermissionDenied is an authenticated caller without permission

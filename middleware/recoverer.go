@@ -125,7 +125,7 @@ func (c *recovererConfig) recovered(w http.ResponseWriter, r *http.Request, v an
 	if e == nil {
 		e = errresp.Wrap(errresp.Internal, &PanicError{Value: v, Stack: stack}, recovererMessage)
 	}
-	if werr := errresp.Write(w, r, e); werr != nil && !errors.Is(werr, errresp.ErrResponseStarted) {
+	if _, werr := errresp.Write(w, r, e); werr != nil && !errors.Is(werr, errresp.ErrResponseStarted) {
 		logFailure(r, slog.LevelDebug, "writing the panic envelope failed", slog.String("error", werr.Error()))
 	}
 }

@@ -142,11 +142,11 @@ func Timeout(d time.Duration, opts ...TimeoutOption) func(http.Handler) http.Han
 func (c *timeoutConfig) expired(w http.ResponseWriter, r *http.Request, d time.Duration, err error, deadline time.Time) {
 	if errors.Is(err, context.Canceled) && (deadline.IsZero() || time.Now().Before(deadline)) {
 		logFailure(r, slog.LevelDebug, "client went away before the handler answered", slog.String("error", err.Error()))
-		_ = errresp.Write(w, r, err)
+		_, _ = errresp.Write(w, r, err)
 		return
 	}
 	logFailure(r, slog.LevelWarn, "handler timed out", slog.Duration("timeout", d))
-	_ = errresp.Write(w, r, c.err)
+	_, _ = errresp.Write(w, r, c.err)
 }
 
 // timeoutInner returns the writer and request the handler below Timeout

@@ -109,7 +109,7 @@ func (h *handler) refuse(w http.ResponseWriter, r *http.Request, d *Decision, co
 		}
 	}
 	bl.setHeaders(w.Header(), new(pass), &bd, now)
-	_ = errresp.Write(w, r, bl.refusal(&bd, bcost, now))
+	_, _ = errresp.Write(w, r, bl.refusal(&bd, bcost, now))
 }
 
 // refusalBinds reports whether the refusal a binds rather than b: a request

@@ -33,7 +33,7 @@ func TestOpsReachErrrespState(t *testing.T) {
 	if errresp.RequestID(fr.Context()) != "req-1" || reqstate.ObserverOf[errresp.Observer](fr) == nil {
 		t.Fatal("Fork did not copy the request id and observer")
 	}
-	errresp.Write(fw, fr, errresp.New(errresp.NotFound, ""))
+	_, _ = errresp.Write(fw, fr, errresp.New(errresp.NotFound, ""))
 	if ok, status := reqstate.Started(fr); !ok || status != 404 || seen != 404 {
 		t.Fatalf("below the fork: Started = %v %d, observer saw %d", ok, status, seen)
 	}
