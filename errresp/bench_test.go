@@ -15,7 +15,7 @@ func (d *discard) Header() http.Header         { return d.h }
 func (d *discard) Write(b []byte) (int, error) { return len(b), nil }
 func (d *discard) WriteHeader(int)             {}
 
-var benchErr = Invalid("The request body failed validation.",
+var benchErr = NewInvalid("The request body failed validation.",
 	FieldError{Field: "name", Pointer: "/name", In: "body", Rule: "min", Param: "3", Message: "name must be at least 3 characters long"},
 	FieldError{Field: "image_id", Pointer: "/image_id", In: "body", Rule: "uuid", Message: "image_id must be a valid UUID"},
 )

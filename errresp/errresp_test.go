@@ -192,7 +192,7 @@ func TestReferencePages(t *testing.T) {
 			}
 			// Every member of a rendered envelope is described by the schema.
 			props := schema["properties"].(map[string]any)
-			body, _ := Render(s, Invalid("x", FieldError{Field: "a", Message: "b"}), "id")
+			body, _ := Render(s, NewInvalid("x", FieldError{Field: "a", Message: "b"}), "id")
 			var m map[string]any
 			if err := json.Unmarshal(body, &m); err != nil {
 				t.Fatal(err)
@@ -451,7 +451,7 @@ func TestHostileText(t *testing.T) {
 	}
 	for _, s := range Styles() {
 		for i, h := range hostile {
-			e := Invalid(h, FieldError{Field: h, Pointer: "/" + h, Rule: h, Param: h, Message: h}).With(h, h)
+			e := NewInvalid(h, FieldError{Field: h, Pointer: "/" + h, Rule: h, Param: h, Message: h}).With(h, h)
 			body, _ := Render(s, e, h)
 			if !json.Valid(body) {
 				t.Errorf("%s case %d: invalid JSON %q", s.Name, i, body)

@@ -12,7 +12,7 @@ import (
 
 // twoFields is a validation failure with two fields, as the validation package
 // produces it.
-var twoFields = errresp.Invalid("The request body failed validation.",
+var twoFields = errresp.NewInvalid("The request body failed validation.",
 	errresp.FieldError{Field: "name", Pointer: "/name", In: "body", Rule: "min", Param: "3", Message: "name must be at least 3 characters long"},
 	errresp.FieldError{Field: "image_id", Pointer: "/image_id", In: "body", Rule: "uuid", Message: "image_id must be a valid UUID"},
 )

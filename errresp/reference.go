@@ -44,7 +44,7 @@ func (s *Style) Reference() []Entry {
 }
 
 // sampleError is the failure the reference pages show as an example.
-var sampleError = Invalid("The request body failed validation.",
+var sampleError = NewInvalid("The request body failed validation.",
 	FieldError{Field: "name", Pointer: "/name", Rule: "min", Param: "3", Message: "name must be at least 3 characters long"})
 
 // ReferenceMarkdown returns the style's error reference as a Markdown page: the

@@ -110,7 +110,7 @@ func newAuthFixture(opts ...AuthOption) *authFixture {
 func (f *authFixture) signIn(w http.ResponseWriter, r *http.Request) {
 	var body struct{ Email, Password string }
 	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-		_, _ = errresp.Write(w, r, errresp.Invalid("The body is not valid JSON."))
+		_, _ = errresp.Write(w, r, errresp.NewInvalid("The body is not valid JSON."))
 		return
 	}
 	var hash string
