@@ -39,6 +39,32 @@ func show(s *errresp.Style, err error) {
 	fmt.Print(rec.Body.String())
 }
 
+// The whole path: a handler fails, Write answers in the request's style with
+// its request id and reports the status, and a client decodes the envelope
+// back into an *Error.
+func Example() {
+	getVM := func(w http.ResponseWriter, r *http.Request) {
+		status, _ := errresp.Write(w, r, errresp.New(errresp.NotFound, "No virtual machine has that id."))
+		fmt.Println("wrote", status)
+	}
+
+	rec := httptest.NewRecorder()
+	w, r := errresp.Begin(rec, httptest.NewRequest("GET", "/v1/vms/42", nil))
+	r = errresp.WithRequestID(r, "req_7f3a")
+	r = errresp.WithStyle(r, errresp.GPCN)
+	getVM(w, r)
+	fmt.Println(rec.Header().Get("X-Request-ID"))
+	fmt.Print(rec.Body.String())
+
+	e, _ := errresp.Decode(rec.Result())
+	fmt.Println(e.Kind, e.Message, e.RequestID)
+	// Output:
+	// wrote 404
+	// req_7f3a
+	// {"success":false,"error":"NOT_FOUND","message":"No virtual machine has that id.","requestId":"req_7f3a"}
+	// not_found No virtual machine has that id. req_7f3a
+}
+
 func ExampleWrite() {
 	handler := func(w http.ResponseWriter, r *http.Request) {
 		// Any error may be written; its kind picks the status.
