@@ -251,7 +251,7 @@ func (a *Authenticator) fail(w http.ResponseWriter, r *http.Request, e *errresp.
 		}
 	}
 	reqlog.Log(a.logger, r, level, "authentication failed", attrs...)
-	_ = errresp.Write(w, r, e)
+	_, _ = errresp.Write(w, r, e)
 }
 
 // SessionCookie returns the cookie that carries a session id under the

@@ -43,6 +43,6 @@ func (a *Authenticator) crossOriginRefused(w http.ResponseWriter, r *http.Reques
 	}
 	reqlog.Log(a.logger, r, slog.LevelInfo, "cross-origin request refused", slog.String("reason", err.Error()),
 		slog.String("origin", r.Header.Get("Origin")), slog.String("sec_fetch_site", r.Header.Get("Sec-Fetch-Site")))
-	_ = errresp.Write(w, r, middleware.NewCrossOriginRefused())
+	_, _ = errresp.Write(w, r, middleware.NewCrossOriginRefused())
 	return true
 }

@@ -111,11 +111,11 @@ func ExampleCheckTenant() {
 	get := func(w http.ResponseWriter, r *http.Request) {
 		owner, ok := owners[r.PathValue("id")]
 		if !ok {
-			_ = errresp.Write(w, r, auth.NewResourceNotFound())
+			_, _ = errresp.Write(w, r, auth.NewResourceNotFound())
 			return
 		}
 		if err := auth.CheckTenant(r.Context(), owner); err != nil {
-			_ = errresp.Write(w, r, err)
+			_, _ = errresp.Write(w, r, err)
 			return
 		}
 		fmt.Fprintln(w, r.PathValue("id"))

@@ -96,7 +96,7 @@ func newAuthFixture(opts ...auth.Option) *authFixture {
 	mux.Handle("GET /v1/optional-guarded", f.auth.Optional(auth.RequirePermission("vms:read")(ok)))
 	mux.Handle("GET /v1/other-tenant", f.auth.Require(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := auth.CheckTenant(r.Context(), "t2"); err != nil {
-			_ = errresp.Write(w, r, err)
+			_, _ = errresp.Write(w, r, err)
 			return
 		}
 		fmt.Fprint(w, "yours")
@@ -111,7 +111,7 @@ func newAuthFixture(opts ...auth.Option) *authFixture {
 func (f *authFixture) signIn(w http.ResponseWriter, r *http.Request) {
 	var body struct{ Email, Password string }
 	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-		_ = errresp.Write(w, r, errresp.Invalid("The body is not valid JSON."))
+		_, _ = errresp.Write(w, r, errresp.NewInvalid("The body is not valid JSON."))
 		return
 	}
 	var hash string
@@ -123,7 +123,7 @@ func (f *authFixture) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, f.pending.SessionCookie(pendingTok, 5*time.Minute))
-	_ = errresp.Write(w, r, signin.NewTwoFactorRequired(true))
+	_, _ = errresp.Write(w, r, signin.NewTwoFactorRequired(true))
 }
 
 func (f *authFixture) verifyTOTP(w http.ResponseWriter, r *http.Request) {

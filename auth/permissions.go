@@ -118,7 +118,7 @@ func permDeny(w http.ResponseWriter, r *http.Request, c *authContext, e *errresp
 		l = c.auth.logger
 	}
 	reqlog.Log(l, r, slog.LevelInfo, "permission denied", slog.String("kind", e.Kind.String()), slog.String(key, name))
-	_ = errresp.Write(w, r, e)
+	_, _ = errresp.Write(w, r, e)
 }
 
 // CheckTenant returns nil when the request's principal belongs to tenant,

@@ -152,11 +152,11 @@ func TestOtherTenantLooksAbsent(t *testing.T) {
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		owner, ok := vms[r.URL.Query().Get("id")]
 		if !ok {
-			_ = errresp.Write(w, r, auth.NewResourceNotFound())
+			_, _ = errresp.Write(w, r, auth.NewResourceNotFound())
 			return
 		}
 		if err := auth.CheckTenant(r.Context(), owner); err != nil {
-			_ = errresp.Write(w, r, err)
+			_, _ = errresp.Write(w, r, err)
 			return
 		}
 		fmt.Fprint(w, "vm")

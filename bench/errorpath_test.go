@@ -71,7 +71,7 @@ func errorPathImpls() []struct {
 
 	for _, s := range []*errresp.Style{errresp.Problem, errresp.GPCN, errresp.DevDocs, errresp.Gcore, errresp.AuthPI} {
 		impls = append(impls, impl{"ours-" + s.Name, func(w http.ResponseWriter, r *http.Request) {
-			_ = errresp.Write(w, r, errresp.Invalid(invalidMessage, invalidFields...))
+			_, _ = errresp.Write(w, r, errresp.NewInvalid(invalidMessage, invalidFields...))
 		}})
 	}
 

@@ -66,7 +66,7 @@ func TestSchemaAcceptsDeclaredCodes(t *testing.T) {
 			rec := httptest.NewRecorder()
 			w, r := errresp.Begin(rec, httptest.NewRequest("GET", "/", nil))
 			r = errresp.WithStyle(r, s)
-			_ = errresp.Write(w, r, &errresp.Error{Code: "VM_LOCKED"})
+			_, _ = errresp.Write(w, r, &errresp.Error{Code: "VM_LOCKED"})
 			body := rec.Body.Bytes()
 			if errs := validate(t, sch, body); len(errs) > 0 {
 				t.Errorf("declared code rejected: %v: %s", errs[0], body)

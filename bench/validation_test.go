@@ -111,7 +111,7 @@ func handFields(err error) error {
 		_, path, _ := strings.Cut(fe.Namespace(), ".")
 		fields[i] = errresp.FieldError{Field: path, Rule: fe.Tag(), Param: fe.Param(), Message: fe.Error()}
 	}
-	return errresp.Invalid("The request body failed validation.", fields...)
+	return errresp.NewInvalid("The request body failed validation.", fields...)
 }
 
 // decodeImpls are the decoders compared: "stdlib" is json.NewDecoder(...).

@@ -26,7 +26,7 @@ import (
 // the *url.Error the http.Client returns, with the response readable.
 func TestDecodesEveryStyle(t *testing.T) {
 	t.Parallel()
-	sent := errresp.Invalid("The request body failed validation.",
+	sent := errresp.NewInvalid("The request body failed validation.",
 		errresp.FieldError{Field: "name", Pointer: "/name", Rule: "min", Param: "3", Message: "name must be at least 3 characters long"}).
 		With("hint", "see the reference")
 	for _, style := range append(errresp.Styles(), acme) {

@@ -23,7 +23,7 @@ func TestClientReadsDeclaredStyle(t *testing.T) {
 	errresp.Register(style)
 	errresp.DeclareCodes(errresp.ServiceCode{Code: "CLIENT_VM_LOCKED", Kind: errresp.Conflict, Status: 423, Title: "Locked."})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_ = errresp.Write(w, errresp.WithStyle(r, style), &errresp.Error{Code: "CLIENT_VM_LOCKED"})
+		_, _ = errresp.Write(w, errresp.WithStyle(r, style), &errresp.Error{Code: "CLIENT_VM_LOCKED"})
 	}))
 	defer srv.Close()
 	resp, err := client.New(client.WithMaxRetries(0)).Get(srv.URL)

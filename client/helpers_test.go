@@ -64,7 +64,7 @@ func envelope(style *errresp.Style, e *errresp.Error, header ...string) http.Han
 		if id == "" {
 			id = "srv-1"
 		}
-		_ = errresp.Write(w, errresp.WithRequestID(errresp.WithStyle(r, style), id), e)
+		_, _ = errresp.Write(w, errresp.WithRequestID(errresp.WithStyle(r, style), id), e)
 	}
 }
 

@@ -15,7 +15,7 @@ func (d *discard) Header() http.Header         { return d.h }
 func (d *discard) Write(b []byte) (int, error) { return len(b), nil }
 func (d *discard) WriteHeader(int)             {}
 
-var benchErr = Invalid("The request body failed validation.",
+var benchErr = NewInvalid("The request body failed validation.",
 	FieldError{Field: "name", Pointer: "/name", In: "body", Rule: "min", Param: "3", Message: "name must be at least 3 characters long"},
 	FieldError{Field: "image_id", Pointer: "/image_id", In: "body", Rule: "uuid", Message: "image_id must be a valid UUID"},
 )
@@ -32,7 +32,7 @@ func BenchmarkWrite(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				st.status = 0
-				if err := Write(w, r, benchErr); err != nil {
+				if _, err := Write(w, r, benchErr); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -95,7 +95,7 @@ func BenchmarkWriteParallel(b *testing.B) {
 		st := stateFrom(r.Context())
 		for pb.Next() {
 			st.status = 0
-			_ = Write(w, r, benchErr)
+			_, _ = Write(w, r, benchErr)
 		}
 	})
 }

@@ -44,10 +44,10 @@ type state struct {
 	// writing is set while Write sends an envelope through the writer.
 	writing bool
 	// body tracks the request body (Begin installs it on a request with a
-	// body; Fork shares the tracker of the state it forks), nil otherwise.
+	// body; fork shares the tracker of the state it forks), nil otherwise.
 	body *bodyTracker
 	ctx  *stateCtx // the context that carries the state
-	// attachKey and attachVal are the value kept with Attach.
+	// attachKey and attachVal are the value kept with attach.
 	attachKey, attachVal any
 }
 
@@ -142,11 +142,11 @@ func Begin(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.R
 	return st, r
 }
 
-// Started reports whether the response to r has begun (a status or body byte
+// started reports whether the response to r has begun (a status or body byte
 // was sent through the writer Begin returned), and the status sent. An error
 // response the writer holds back to intercept has not begun: Write may still
 // answer the request, and replaces it.
-func Started(r *http.Request) (bool, int) {
+func started(r *http.Request) (bool, int) {
 	if st := stateFrom(r.Context()); st != nil && st.status != 0 {
 		return true, st.status
 	}
@@ -178,10 +178,10 @@ func WithRequestIDFrom(r *http.Request, b []byte) *http.Request {
 	return r
 }
 
-// RequestIDHeaderValue returns r's request id as a header value (a slice of
+// requestIDHeaderValue returns r's request id as a header value (a slice of
 // one) that lives in the per-request state's allocation, so that setting it
 // costs nothing more; nil when r has no id. The slice must not be modified.
-func RequestIDHeaderValue(r *http.Request) []string {
+func requestIDHeaderValue(r *http.Request) []string {
 	st := stateFrom(r.Context())
 	if st == nil || st.id == "" {
 		return nil
@@ -190,14 +190,14 @@ func RequestIDHeaderValue(r *http.Request) []string {
 	return st.idHeader[:]
 }
 
-// Fork gives code that runs the rest of a request on another writer (a
+// fork gives code that runs the rest of a request on another writer (a
 // buffer, as a timeout does, or a goroutine of its own) a per-request state
 // of its own: the returned request's context carries a copy of r's request
 // id, style, observer and interception setting, and the returned writer
 // tracks (and intercepts) w alone; call Finish with it when the code below
 // returns. What happens below the fork (a write, a style chosen) does not
 // reach r's state, so the two sides never race.
-func Fork(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request) {
+func fork(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request) {
 	ctx, st := withState(r.Context())
 	st.ResponseWriter = w
 	if old := stateFrom(r.Context()); old != nil {
@@ -209,15 +209,15 @@ func Fork(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Re
 	return st, r
 }
 
-// Attach keeps val under key in r's per-request state (see Begin), where
+// attach keeps val under key in r's per-request state (see Begin), where
 // r.Context().Value(key) finds it for the rest of the request, on r and on
 // every request derived from it, so that middleware can record something
-// for the handlers below without copying the request. A later Attach with
-// the same key replaces val. Attach reports false, keeping nothing, when r
+// for the handlers below without copying the request. A later attach with
+// the same key replaces val. attach reports false, keeping nothing, when r
 // has no per-request state or its state already keeps a value under another
 // key (it has room for one); the caller then carries val in a context of
 // its own. key must be comparable and non-nil, as for context.WithValue.
-func Attach(r *http.Request, key, val any) bool {
+func attach(r *http.Request, key, val any) bool {
 	st := stateFrom(r.Context())
 	if st == nil || st.ctx == nil || key == nil || (st.attachKey != nil && st.attachKey != key) {
 		return false
@@ -259,16 +259,16 @@ func StyleOf(r *http.Request) *Style {
 	return Default
 }
 
-// WithObserver registers fn to see every failure Write sends for r. A later
+// withObserver registers fn to see every failure Write sends for r. A later
 // call replaces an earlier one; wrap the earlier one to chain them.
-func WithObserver(r *http.Request, fn Observer) *http.Request {
+func withObserver(r *http.Request, fn Observer) *http.Request {
 	st, r := stateFor(r)
 	st.observer = fn
 	return r
 }
 
-// ObserverOf returns the observer registered for r, or nil.
-func ObserverOf(r *http.Request) Observer {
+// observerOf returns the observer registered for r, or nil.
+func observerOf(r *http.Request) Observer {
 	if st := stateFrom(r.Context()); st != nil {
 		return st.observer
 	}

@@ -94,8 +94,8 @@ func Wrap(kind Kind, err error, message string) *Error {
 	return &Error{Kind: kind, Message: message, Err: err}
 }
 
-// Invalid returns an InvalidRequest error listing the fields that failed.
-func Invalid(message string, fields ...FieldError) *Error {
+// NewInvalid returns an InvalidRequest error listing the fields that failed.
+func NewInvalid(message string, fields ...FieldError) *Error {
 	return &Error{Kind: InvalidRequest, Message: message, Fields: fields}
 }
 

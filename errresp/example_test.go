@@ -12,7 +12,7 @@ import (
 
 // twoFields is a validation failure with two fields, as the validation package
 // produces it.
-var twoFields = errresp.Invalid("The request body failed validation.",
+var twoFields = errresp.NewInvalid("The request body failed validation.",
 	errresp.FieldError{Field: "name", Pointer: "/name", In: "body", Rule: "min", Param: "3", Message: "name must be at least 3 characters long"},
 	errresp.FieldError{Field: "image_id", Pointer: "/image_id", In: "body", Rule: "uuid", Message: "image_id must be a valid UUID"},
 )
@@ -30,13 +30,39 @@ func show(s *errresp.Style, err error) {
 	w, r := errresp.Begin(rec, httptest.NewRequest("POST", "/v1/vms", nil))
 	r = errresp.WithRequestID(r, "req_7f3a")
 	r = errresp.WithStyle(r, s)
-	_ = errresp.Write(w, r, err)
+	_, _ = errresp.Write(w, r, err)
 	if ra := rec.Header().Get("Retry-After"); ra != "" {
 		fmt.Println(rec.Code, rec.Header().Get("Content-Type"), "Retry-After:", ra)
 	} else {
 		fmt.Println(rec.Code, rec.Header().Get("Content-Type"))
 	}
 	fmt.Print(rec.Body.String())
+}
+
+// The whole path: a handler fails, Write answers in the request's style with
+// its request id and reports the status, and a client decodes the envelope
+// back into an *Error.
+func Example() {
+	getVM := func(w http.ResponseWriter, r *http.Request) {
+		status, _ := errresp.Write(w, r, errresp.New(errresp.NotFound, "No virtual machine has that id."))
+		fmt.Println("wrote", status)
+	}
+
+	rec := httptest.NewRecorder()
+	w, r := errresp.Begin(rec, httptest.NewRequest("GET", "/v1/vms/42", nil))
+	r = errresp.WithRequestID(r, "req_7f3a")
+	r = errresp.WithStyle(r, errresp.GPCN)
+	getVM(w, r)
+	fmt.Println(rec.Header().Get("X-Request-ID"))
+	fmt.Print(rec.Body.String())
+
+	e, _ := errresp.Decode(rec.Result())
+	fmt.Println(e.Kind, e.Message, e.RequestID)
+	// Output:
+	// wrote 404
+	// req_7f3a
+	// {"success":false,"error":"NOT_FOUND","message":"No virtual machine has that id.","requestId":"req_7f3a"}
+	// not_found No virtual machine has that id. req_7f3a
 }
 
 func ExampleWrite() {
@@ -154,7 +180,7 @@ func ExampleStyle() {
 func ExampleDecode() {
 	// A client turns any style's error response back into an *Error.
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_ = errresp.Write(w, errresp.WithStyle(r, errresp.Gcore), rateLimited())
+		_, _ = errresp.Write(w, errresp.WithStyle(r, errresp.Gcore), rateLimited())
 	}))
 	defer srv.Close()
 	resp, err := http.Get(srv.URL)

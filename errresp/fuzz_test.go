@@ -21,7 +21,7 @@ func FuzzWrite(f *testing.F) {
 			rec := httptest.NewRecorder()
 			w, r := Begin(rec, httptest.NewRequest("GET", "/", nil))
 			r = WithStyle(WithRequestID(r, id), s)
-			if err := Write(w, r, e); err != nil {
+			if _, err := Write(w, r, e); err != nil {
 				t.Fatal(err)
 			}
 			body := rec.Body.Bytes()

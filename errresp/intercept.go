@@ -109,7 +109,7 @@ func (st *state) emit() {
 		delete(hdr, k)
 	}
 	st.writing = true
-	_ = Write(st, st.req, e)
+	_, _ = Write(st, st.req, e)
 	st.writing = false
 }
 

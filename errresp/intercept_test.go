@@ -43,7 +43,7 @@ func TestOwnStatus(t *testing.T) {
 		rec := httptest.NewRecorder()
 		w, r := Begin(rec, httptest.NewRequest("GET", "/", nil))
 		r = WithStyle(WithRequestID(r, "id-1"), s)
-		if err := Write(w, r, e); err != nil {
+		if _, err := Write(w, r, e); err != nil {
 			t.Fatal(err)
 		}
 		if rec.Code != 418 || e.Status(s) != 418 {

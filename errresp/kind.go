@@ -13,8 +13,9 @@ import (
 // The zero value, Unknown, means "not set"; it is written as Internal.
 type Kind uint8
 
-// The catalogue. The comment on each constant is its one-line summary, used by
-// the generated reference pages.
+// The catalogue. The comment on each constant says when the kind applies;
+// its name, default status, retry advice and the summary the reference pages
+// show are in the one table below (kindTable).
 const (
 	// Unknown means no kind was set; it is written as Internal.
 	Unknown Kind = iota
@@ -107,52 +108,86 @@ func Kinds() []Kind {
 	return ks
 }
 
-var kindNames = [kindEnd]string{
-	Unknown:                 "unknown",
-	InvalidRequest:          "invalid_request",
-	InvalidCredentials:      "invalid_credentials",
-	TwoFactorRequired:       "two_factor_required",
-	InvalidOTP:              "invalid_otp",
-	NotAuthenticated:        "not_authenticated",
-	SessionExpired:          "session_expired",
-	CredentialInvalid:       "credential_invalid",
-	CredentialExpired:       "credential_expired",
-	CredentialMalformed:     "credential_malformed",
-	WrongAuthScheme:         "wrong_auth_scheme",
-	PermissionDenied:        "permission_denied",
-	InsufficientScope:       "insufficient_scope",
-	NotFound:                "not_found",
-	MethodNotAllowed:        "method_not_allowed",
-	Conflict:                "conflict",
-	PreconditionFailed:      "precondition_failed",
-	PreconditionRequired:    "precondition_required",
-	PayloadTooLarge:         "payload_too_large",
-	UnsupportedMediaType:    "unsupported_media_type",
-	QuotaExceeded:           "quota_exceeded",
-	CapacityUnavailable:     "capacity_unavailable",
-	RateLimited:             "rate_limited",
-	Internal:                "internal",
-	Unavailable:             "unavailable",
-	Timeout:                 "timeout",
-	Canceled:                "canceled",
-	Gone:                    "gone",
-	Unprocessable:           "unprocessable",
-	BadGateway:              "bad_gateway",
-	NotImplemented:          "not_implemented",
-	HTTPVersionNotSupported: "http_version_not_supported",
-	NotAcceptable:           "not_acceptable",
-	URITooLong:              "uri_too_long",
-	HeaderTooLarge:          "header_too_large",
-	RequestTimeout:          "request_timeout",
-	LengthRequired:          "length_required",
-	RangeNotSatisfiable:     "range_not_satisfiable",
-	ClientError:             "client_error",
+// kindInfo is one row of the catalogue: every fact about a kind that does
+// not depend on a style.
+type kindInfo struct {
+	name      string // String: the stable snake_case name
+	status    int    // Status: the default HTTP status
+	retryable bool   // Retryable
+	// byStatus lists the statuses that mean this kind when nothing else says
+	// more (KindForStatus); a status is listed by one kind at most.
+	byStatus []int
+	summary  string // Summary: the one-line summary of reference pages and problem titles
 }
+
+// The values of kindInfo.retryable, for the table's reading.
+const (
+	retry = true
+	final = false
+)
+
+// kindTable is the catalogue of kinds: name, status, retryable, the statuses
+// it is the kind of, summary. Everything else about a kind is derived from it.
+var kindTable = [kindEnd]kindInfo{
+	Unknown:                 {"unknown", 500, retry, nil, "Unknown error"},
+	InvalidRequest:          {"invalid_request", 400, final, []int{400}, "The request is malformed or fails validation"},
+	InvalidCredentials:      {"invalid_credentials", 401, final, nil, "Wrong email or password"},
+	TwoFactorRequired:       {"two_factor_required", 400, final, nil, "A second factor is required to complete sign-in"},
+	InvalidOTP:              {"invalid_otp", 400, final, nil, "The one-time code is wrong or expired"},
+	NotAuthenticated:        {"not_authenticated", 401, final, []int{401, 407}, "No credentials were provided"},
+	SessionExpired:          {"session_expired", 401, final, nil, "The session has expired"},
+	CredentialInvalid:       {"credential_invalid", 401, final, nil, "The API key or token does not exist or was revoked"},
+	CredentialExpired:       {"credential_expired", 401, final, nil, "The API key or token has expired"},
+	CredentialMalformed:     {"credential_malformed", 401, final, nil, "The credential is malformed or truncated"},
+	WrongAuthScheme:         {"wrong_auth_scheme", 401, final, nil, "The authorization scheme is not accepted"},
+	PermissionDenied:        {"permission_denied", 403, final, []int{403}, "The caller lacks a required permission"},
+	InsufficientScope:       {"insufficient_scope", 403, final, nil, "The token lacks a required scope"},
+	NotFound:                {"not_found", 404, final, []int{404}, "No such resource or route"},
+	MethodNotAllowed:        {"method_not_allowed", 405, final, []int{405}, "The method is not allowed on this route"},
+	Conflict:                {"conflict", 409, final, []int{409}, "The request conflicts with the resource's state"},
+	PreconditionFailed:      {"precondition_failed", 412, final, []int{412}, "A precondition (If-Match) did not hold"},
+	PreconditionRequired:    {"precondition_required", 428, final, []int{428}, "The route requires a conditional request"},
+	PayloadTooLarge:         {"payload_too_large", 413, final, []int{413}, "The request body is too large"},
+	UnsupportedMediaType:    {"unsupported_media_type", 415, final, []int{415}, "The Content-Type is not supported"},
+	QuotaExceeded:           {"quota_exceeded", 403, final, nil, "The request would exceed a quota"},
+	CapacityUnavailable:     {"capacity_unavailable", 503, retry, nil, "No capacity for this resource now"},
+	RateLimited:             {"rate_limited", 429, retry, []int{429}, "Too many requests"},
+	Internal:                {"internal", 500, retry, []int{500}, "Internal server error"},
+	Unavailable:             {"unavailable", 503, retry, []int{503}, "The service is temporarily unavailable"},
+	Timeout:                 {"timeout", 504, retry, []int{504}, "The request timed out"},
+	Canceled:                {"canceled", 499, final, []int{499}, "The client closed the request"},
+	Gone:                    {"gone", 410, final, []int{410}, "The resource was removed for good"},
+	Unprocessable:           {"unprocessable", 422, final, []int{422}, "The content is well-formed but cannot be processed"},
+	BadGateway:              {"bad_gateway", 502, retry, []int{502}, "A server upstream failed to answer"},
+	NotImplemented:          {"not_implemented", 501, final, []int{501}, "The server does not support the request"},
+	HTTPVersionNotSupported: {"http_version_not_supported", 505, final, []int{505}, "The HTTP version is not supported"},
+	NotAcceptable:           {"not_acceptable", 406, final, []int{406}, "No representation matches the Accept headers"},
+	URITooLong:              {"uri_too_long", 414, final, []int{414}, "The request URI is too long"},
+	HeaderTooLarge:          {"header_too_large", 431, final, []int{431}, "The request's header fields are too large"},
+	RequestTimeout:          {"request_timeout", 408, retry, []int{408}, "The client did not send its request in time"},
+	LengthRequired:          {"length_required", 411, final, []int{411}, "The request must carry a Content-Length"},
+	RangeNotSatisfiable:     {"range_not_satisfiable", 416, final, []int{416}, "The requested range lies outside the resource"},
+	ClientError:             {"client_error", 400, final, nil, "The request failed for a reason the catalogue does not name"},
+}
+
+// kindByStatus is the decode side of the table: the kind each status from
+// 400 to 599 means, from the rows' byStatus (Unknown where none lists it).
+var kindByStatus = func() (m [200]Kind) {
+	for k := Unknown; k < kindEnd; k++ {
+		for _, s := range kindTable[k].byStatus {
+			if s < 400 || s > 599 || m[s-400] != Unknown {
+				panic(fmt.Sprintf("errresp: status %d of kind %s is outside 400 to 599 or another kind's", s, kindTable[k].name))
+			}
+			m[s-400] = k
+		}
+	}
+	return m
+}()
 
 // String returns the kind's stable snake_case name, such as "rate_limited".
 func (k Kind) String() string {
 	if k < kindEnd {
-		return kindNames[k]
+		return kindTable[k].name
 	}
 	return fmt.Sprintf("kind(%d)", uint8(k))
 }
@@ -162,7 +197,7 @@ func (k Kind) MarshalText() ([]byte, error) {
 	if k >= kindEnd {
 		return nil, fmt.Errorf("errresp: invalid kind %d", uint8(k))
 	}
-	return []byte(kindNames[k]), nil
+	return []byte(kindTable[k].name), nil
 }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]; it accepts the names
@@ -178,7 +213,7 @@ func (k *Kind) UnmarshalText(b []byte) error {
 // ParseKind returns the Kind whose String is name.
 func ParseKind(name string) (Kind, bool) {
 	for k := Unknown; k < kindEnd; k++ {
-		if kindNames[k] == name {
+		if kindTable[k].name == name {
 			return k, true
 		}
 	}
@@ -188,58 +223,8 @@ func ParseKind(name string) (Kind, bool) {
 // Status returns the kind's default HTTP status. A [Style] may answer with
 // another (Gcore answers CapacityUnavailable with 403, as its page says).
 func (k Kind) Status() int {
-	switch k {
-	case InvalidRequest, TwoFactorRequired, InvalidOTP, ClientError:
-		return 400
-	case InvalidCredentials, NotAuthenticated, SessionExpired, CredentialInvalid,
-		CredentialExpired, CredentialMalformed, WrongAuthScheme:
-		return 401
-	case PermissionDenied, InsufficientScope, QuotaExceeded:
-		return 403
-	case NotFound:
-		return 404
-	case MethodNotAllowed:
-		return 405
-	case NotAcceptable:
-		return 406
-	case RequestTimeout:
-		return 408
-	case Conflict:
-		return 409
-	case Gone:
-		return 410
-	case LengthRequired:
-		return 411
-	case PreconditionFailed:
-		return 412
-	case PayloadTooLarge:
-		return 413
-	case URITooLong:
-		return 414
-	case UnsupportedMediaType:
-		return 415
-	case RangeNotSatisfiable:
-		return 416
-	case Unprocessable:
-		return 422
-	case PreconditionRequired:
-		return 428
-	case RateLimited:
-		return 429
-	case HeaderTooLarge:
-		return 431
-	case Canceled:
-		return 499
-	case NotImplemented:
-		return 501
-	case BadGateway:
-		return 502
-	case Unavailable, CapacityUnavailable:
-		return 503
-	case Timeout:
-		return 504
-	case HTTPVersionNotSupported:
-		return 505
+	if k < kindEnd {
+		return kindTable[k].status
 	}
 	return 500
 }
@@ -250,12 +235,15 @@ func (k Kind) Status() int {
 // quota and the other client errors no. CapacityUnavailable is retryable, but
 // elsewhere (another region or size), which callers must decide themselves.
 func (k Kind) Retryable() bool {
-	switch k {
-	case RateLimited, Internal, Unavailable, Timeout, CapacityUnavailable, Unknown,
-		BadGateway, RequestTimeout:
-		return true
+	return k < kindEnd && kindTable[k].retryable
+}
+
+// Summary returns the kind's one-line summary.
+func (k Kind) Summary() string {
+	if k < kindEnd {
+		return kindTable[k].summary
 	}
-	return false
+	return ""
 }
 
 // KindForStatus returns the kind an error status means when nothing else
@@ -265,65 +253,16 @@ func (k Kind) Retryable() bool {
 // ...) Internal; a status outside 400 to 599 gives Unknown. An *Error that
 // must keep such a status sets Error.HTTPStatus.
 func KindForStatus(status int) Kind {
-	switch status {
-	case 400:
-		return InvalidRequest
-	case 401, 407:
-		return NotAuthenticated
-	case 403:
-		return PermissionDenied
-	case 404:
-		return NotFound
-	case 405:
-		return MethodNotAllowed
-	case 406:
-		return NotAcceptable
-	case 408:
-		return RequestTimeout
-	case 409:
-		return Conflict
-	case 410:
-		return Gone
-	case 411:
-		return LengthRequired
-	case 412:
-		return PreconditionFailed
-	case 413:
-		return PayloadTooLarge
-	case 414:
-		return URITooLong
-	case 415:
-		return UnsupportedMediaType
-	case 416:
-		return RangeNotSatisfiable
-	case 422:
-		return Unprocessable
-	case 428:
-		return PreconditionRequired
-	case 429:
-		return RateLimited
-	case 431:
-		return HeaderTooLarge
-	case 499:
-		return Canceled
-	case 501:
-		return NotImplemented
-	case 502:
-		return BadGateway
-	case 503:
-		return Unavailable
-	case 504:
-		return Timeout
-	case 505:
-		return HTTPVersionNotSupported
+	if status < 400 || status > 599 {
+		return Unknown
 	}
-	switch {
-	case status >= 400 && status < 500:
+	if k := kindByStatus[status-400]; k != Unknown {
+		return k
+	}
+	if status < 500 {
 		return ClientError
-	case status >= 500 && status < 600:
-		return Internal
 	}
-	return Unknown
+	return Internal
 }
 
 // statusText is http.StatusText with the one non-standard status we use.

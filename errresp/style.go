@@ -156,6 +156,17 @@ func (s *Style) shared(k Kind) bool {
 	return k < kindEnd && s.isShared[k]
 }
 
+// The five built-in styles, one file each (style_problem.go, style_gpcn.go,
+// style_devdocs.go, style_gcore.go, style_authpi.go) holding the style's
+// codes, encoder, parser and schema. Codes and statuses that a provider's
+// error page names are used verbatim; the others follow the page's own
+// convention and are listed by the style's generated reference page (see
+// Reference).
+
+// fieldNames are the member names of one field error in the provider
+// styles.
+var fieldNames = FieldNames{Field: "field", Pointer: "pointer", In: "in", Rule: "rule", Param: "param", Message: "message"}
+
 // Default is the style Write uses for requests that set none. It is Problem.
 // Set it once at start-up, before serving, if every route speaks another.
 var Default = Problem

@@ -40,7 +40,7 @@ func NewProblem(typeBase string, opts ...ProblemOption) *Style {
 	for k := Unknown + 1; k < kindEnd; k++ {
 		c := Code{Code: k.String(), Status: k.Status(), Title: statusText(k.Status())}
 		if typeBase != "" {
-			c.Title = kindTitles[k]
+			c.Title = k.Summary()
 		}
 		codes[k] = c
 	}

@@ -44,12 +44,15 @@ var scratchPool = sync.Pool{New: func() any { return &scratch{obj: Object{buf: m
 // valid JSON whatever bytes the message or fields hold, and holds nothing of
 // the error's cause. It calls the request's Observer, if any, before writing.
 //
-// When the response has already started (on a writer from Begin), Write
-// writes nothing and returns ErrResponseStarted. Otherwise it returns the
-// error from writing the body, if any.
-func Write(w http.ResponseWriter, r *http.Request, err error) error {
+// Write returns the status it wrote: the style's for the error's kind, or
+// the error's own (Error.HTTPStatus, a declared code's), the one the
+// Observer saw. When the response has already started (on a writer from
+// Begin), Write writes nothing and returns 0 and ErrResponseStarted; for a
+// nil err it returns 0 and nil. Otherwise the error is the one from writing
+// the body, if any.
+func Write(w http.ResponseWriter, r *http.Request, err error) (status int, werr error) {
 	if err == nil {
-		return nil
+		return 0, nil
 	}
 	e := From(err)
 	var st *state
@@ -59,7 +62,7 @@ func Write(w http.ResponseWriter, r *http.Request, err error) error {
 	style := Default
 	if st != nil {
 		if st.status != 0 {
-			return ErrResponseStarted
+			return 0, ErrResponseStarted
 		}
 		if st.style != nil {
 			style = st.style
@@ -103,7 +106,7 @@ func Write(w http.ResponseWriter, r *http.Request, err error) error {
 		st.writing = true
 	}
 	w.WriteHeader(c.Status)
-	_, werr := w.Write(sc.obj.buf)
+	_, werr = w.Write(sc.obj.buf)
 	if st != nil {
 		st.writing = false
 	}
@@ -111,7 +114,7 @@ func Write(w http.ResponseWriter, r *http.Request, err error) error {
 		sc.env = Envelope{}
 		scratchPool.Put(sc)
 	}
-	return werr
+	return c.Status, werr
 }
 
 // Render returns the body Write would send for err in style s (nil means

@@ -20,7 +20,7 @@ func LimitBody(n int64) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.ContentLength > n {
-				_ = errresp.Write(w, r, &http.MaxBytesError{Limit: n})
+				_, _ = errresp.Write(w, r, &http.MaxBytesError{Limit: n})
 				return
 			}
 			if r.Body != nil && r.Body != http.NoBody {

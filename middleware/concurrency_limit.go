@@ -99,10 +99,10 @@ func (c *concurrencyConfig) await(slots chan struct{}, waiting *atomic.Int64, r 
 // refuse answers a request that found no slot.
 func (c *concurrencyConfig) refuse(w http.ResponseWriter, r *http.Request) {
 	if err := r.Context().Err(); err != nil {
-		_ = errresp.Write(w, r, err) // the client went away while waiting
+		_, _ = errresp.Write(w, r, err) // the client went away while waiting
 		return
 	}
 	e := errresp.New(errresp.Unavailable, concurrencyMessage)
 	e.RetryAfter = c.retryAfter
-	_ = errresp.Write(w, r, e)
+	_, _ = errresp.Write(w, r, e)
 }

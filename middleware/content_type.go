@@ -33,7 +33,7 @@ func ContentType(types ...string) func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if contentTypeHasBody(r) && !contentTypeMatch(accepted, r.Header.Get("Content-Type")) {
 				e := errresp.New(errresp.UnsupportedMediaType, "The request body must be one of: "+list+".")
-				_ = errresp.Write(w, r, e.WithHeader("Accept", list))
+				_, _ = errresp.Write(w, r, e.WithHeader("Accept", list))
 				return
 			}
 			next.ServeHTTP(w, r)

@@ -87,6 +87,6 @@ func crossOriginRefuse(w http.ResponseWriter, r *http.Request, p *http.CrossOrig
 	}
 	logTo(l, r, slog.LevelInfo, "cross-origin request refused", slog.String("reason", err.Error()),
 		slog.String("origin", r.Header.Get("Origin")), slog.String("sec_fetch_site", r.Header.Get("Sec-Fetch-Site")))
-	_ = errresp.Write(w, r, NewCrossOriginRefused())
+	_, _ = errresp.Write(w, r, NewCrossOriginRefused())
 	return true
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/internal/reqstate"
 )
 
 // HandlerFunc is a handler that returns its failure instead of writing it.
@@ -85,11 +86,10 @@ func handlerFail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	e := errresp.From(err)
-	status := e.Status(errresp.StyleOf(r))
-	werr := errresp.Write(w, r, e)
+	status, werr := errresp.Write(w, r, e)
 	switch {
 	case errors.Is(werr, errresp.ErrResponseStarted):
-		_, sent := errresp.Started(r)
+		_, sent := reqstate.Started(r)
 		logFailure(r, slog.LevelError, "handler failed after the response started; no envelope written",
 			slog.Int("status", sent), slog.String("kind", e.Kind.String()), slog.String("error", err.Error()))
 	case status >= 500:
@@ -98,7 +98,7 @@ func handlerFail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
-// OnError installs fn as the error hook (errresp.WithObserver) for every
+// OnError installs fn as the error hook (an errresp.Observer) for every
 // request below it: fn sees every failure errresp.Write sends, whoever
 // produced it (a returned error, a recovered panic, a router miss, a guard,
 // authentication, rate limiting), with the request, the error and the
@@ -113,13 +113,13 @@ func OnError(fn errresp.Observer) func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w, r = errresp.Begin(w, r)
 			obs := fn
-			if prev := errresp.ObserverOf(r); prev != nil {
+			if prev := reqstate.ObserverOf[errresp.Observer](r); prev != nil {
 				obs = func(r *http.Request, e *errresp.Error, status int) {
 					prev(r, e, status)
 					fn(r, e, status)
 				}
 			}
-			r = errresp.WithObserver(r, obs)
+			r = reqstate.WithObserver(r, obs)
 			next.ServeHTTP(w, r)
 			finish(w, r)
 		})

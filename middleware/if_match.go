@@ -48,7 +48,7 @@ func IfMatch(current func(r *http.Request) (string, error), opts ...IfMatchOptio
 			values := r.Header["If-Match"]
 			if len(values) == 0 {
 				if c.required && !ifMatchSafeMethod(r.Method) {
-					_ = errresp.Write(w, r, errresp.New(errresp.PreconditionRequired,
+					_, _ = errresp.Write(w, r, errresp.New(errresp.PreconditionRequired,
 						"This request must be conditional: send If-Match with the resource's current ETag."))
 					return
 				}
@@ -62,10 +62,10 @@ func IfMatch(current func(r *http.Request) (string, error), opts ...IfMatchOptio
 			}
 			switch ifMatchEval(values, tag) {
 			case ifMatchMalformed:
-				_ = errresp.Write(w, r, errresp.New(errresp.InvalidRequest,
+				_, _ = errresp.Write(w, r, errresp.New(errresp.InvalidRequest,
 					"The If-Match header is malformed: expected * or a list of quoted entity tags."))
 			case ifMatchFailed:
-				_ = errresp.Write(w, r, errresp.New(errresp.PreconditionFailed,
+				_, _ = errresp.Write(w, r, errresp.New(errresp.PreconditionFailed,
 					"If-Match does not match the resource's current ETag."))
 			default:
 				next.ServeHTTP(w, r)

@@ -19,7 +19,7 @@ const (
 // the request's style. Install it with chi's r.NotFound(middleware.NotFound),
 // or anywhere an http.HandlerFunc is wanted.
 func NotFound(w http.ResponseWriter, r *http.Request) {
-	_ = errresp.Write(w, r, errresp.New(errresp.NotFound, notFoundMessage))
+	_, _ = errresp.Write(w, r, errresp.New(errresp.NotFound, notFoundMessage))
 }
 
 // notFoundMethods are the methods MethodNotAllowed asks a chi router about.
@@ -35,7 +35,7 @@ var notFoundMethods = []string{
 // chi router it asks the router which methods match the path. Elsewhere the
 // Allow header already set on the response, if any, is kept.
 func MethodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	_ = errresp.Write(w, r, notFoundMethodError(strings.Join(notFoundChiAllow(r), ", ")))
+	_, _ = errresp.Write(w, r, notFoundMethodError(strings.Join(notFoundChiAllow(r), ", ")))
 }
 
 // notFoundMethodError is the MethodNotAllowed failure for a route that
@@ -122,7 +122,7 @@ func (c *notFoundCatcher) WriteHeader(code int) {
 		NotFound(c.w, c.r)
 	case http.StatusMethodNotAllowed:
 		c.caught = true
-		_ = errresp.Write(c.w, c.r, notFoundMethodError(c.h.Get("Allow")))
+		_, _ = errresp.Write(c.w, c.r, notFoundMethodError(c.h.Get("Allow")))
 	default:
 		dst := c.w.Header()
 		for k, v := range c.h {

@@ -32,7 +32,7 @@ func ProxyErrorHandler(w http.ResponseWriter, r *http.Request, err error) {
 	attrs := []slog.Attr{slog.String("upstream", r.URL.Host), slog.String("error", err.Error())}
 	if cerr := r.Context().Err(); errors.Is(cerr, context.Canceled) {
 		logFailure(r, slog.LevelDebug, "client went away before the upstream answered", attrs...)
-		_ = errresp.Write(w, r, cerr)
+		_, _ = errresp.Write(w, r, cerr)
 		return
 	}
 	var e *errresp.Error
@@ -42,7 +42,7 @@ func ProxyErrorHandler(w http.ResponseWriter, r *http.Request, err error) {
 		e = errresp.Wrap(errresp.BadGateway, err, proxyBadGatewayMessage)
 	}
 	logFailure(r, slog.LevelError, "reverse proxy failed", append(attrs, slog.String("kind", e.Kind.String()))...)
-	_ = errresp.Write(w, r, e)
+	_, _ = errresp.Write(w, r, e)
 }
 
 // proxyTimedOut reports whether err says the upstream took too long: a

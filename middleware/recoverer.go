@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 
 	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/internal/reqstate"
 )
 
 // RecovererOption configures Recoverer.
@@ -108,7 +109,7 @@ func (c *recovererConfig) recovered(w http.ResponseWriter, r *http.Request, v an
 		return
 	}
 	panicAttrs := []slog.Attr{slog.String("panic", fmt.Sprint(v)), slog.String("stack", string(stack))}
-	if started, status := errresp.Started(r); started {
+	if started, status := reqstate.Started(r); started {
 		logFailure(r, slog.LevelError, "panic recovered after the response started; no envelope written",
 			append(panicAttrs, slog.Int("status", status))...)
 		if status == http.StatusSwitchingProtocols {
@@ -124,7 +125,7 @@ func (c *recovererConfig) recovered(w http.ResponseWriter, r *http.Request, v an
 	if e == nil {
 		e = errresp.Wrap(errresp.Internal, &PanicError{Value: v, Stack: stack}, recovererMessage)
 	}
-	if werr := errresp.Write(w, r, e); werr != nil && !errors.Is(werr, errresp.ErrResponseStarted) {
+	if _, werr := errresp.Write(w, r, e); werr != nil && !errors.Is(werr, errresp.ErrResponseStarted) {
 		logFailure(r, slog.LevelDebug, "writing the panic envelope failed", slog.String("error", werr.Error()))
 	}
 }

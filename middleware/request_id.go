@@ -11,6 +11,7 @@ import (
 	chimw "github.com/go-chi/chi/v5/middleware"
 
 	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/internal/reqstate"
 )
 
 // RequestIDOption configures RequestID.
@@ -145,7 +146,7 @@ func RequestID(opts ...RequestIDOption) func(http.Handler) http.Handler {
 			// chi's GetReqID (and so chi's Logger) sees the same id, at no cost.
 			r = errresp.ShareRequestID(r, chimw.RequestIDKey)
 			// The value shares the per-request state's allocation.
-			w.Header()[c.header] = errresp.RequestIDHeaderValue(r)
+			w.Header()[c.header] = reqstate.RequestIDHeaderValue(r)
 			next.ServeHTTP(w, r)
 			finish(w, r)
 		})

@@ -142,7 +142,7 @@ func checkSlow(t *testing.T, a slowAnswer, status int, kind errresp.Kind, within
 // reads none of the body).
 func refuseUnread(k errresp.Kind) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_ = errresp.Write(w, r, &errresp.Error{Kind: k})
+		_, _ = errresp.Write(w, r, &errresp.Error{Kind: k})
 	})
 }
 

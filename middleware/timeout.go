@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/internal/reqstate"
 )
 
 // TimeoutOption configures Timeout.
@@ -56,8 +57,8 @@ func TimeoutError(e *errresp.Error) TimeoutOption {
 //
 // The handler sees its own per-request state (errresp.Begin) over the
 // buffer, with the request id, style and error hook copied in, so
-// errresp.Write and errresp.Started below Timeout describe the buffered
-// response. Timeout panics when d is not positive.
+// errresp.Write below Timeout answers in the buffered response (and knows
+// whether that one has started). Timeout panics when d is not positive.
 func Timeout(d time.Duration, opts ...TimeoutOption) func(http.Handler) http.Handler {
 	mustPositive("Timeout duration", d)
 	c := timeoutConfig{err: errresp.New(errresp.Timeout, "The request took too long to complete."),
@@ -141,11 +142,11 @@ func Timeout(d time.Duration, opts ...TimeoutOption) func(http.Handler) http.Han
 func (c *timeoutConfig) expired(w http.ResponseWriter, r *http.Request, d time.Duration, err error, deadline time.Time) {
 	if errors.Is(err, context.Canceled) && (deadline.IsZero() || time.Now().Before(deadline)) {
 		logFailure(r, slog.LevelDebug, "client went away before the handler answered", slog.String("error", err.Error()))
-		_ = errresp.Write(w, r, err)
+		_, _ = errresp.Write(w, r, err)
 		return
 	}
 	logFailure(r, slog.LevelWarn, "handler timed out", slog.Duration("timeout", d))
-	_ = errresp.Write(w, r, c.err)
+	_, _ = errresp.Write(w, r, c.err)
 }
 
 // timeoutInner returns the writer and request the handler below Timeout
@@ -153,7 +154,7 @@ func (c *timeoutConfig) expired(w http.ResponseWriter, r *http.Request, d time.D
 // state's request id, style and error hook. The outer state stays with
 // Timeout's goroutine, so the two never race.
 func timeoutInner(ctx context.Context, tw *timeoutWriter, r *http.Request) (http.ResponseWriter, *http.Request) {
-	return errresp.Fork(tw, r.WithContext(ctx))
+	return reqstate.Fork(tw, r.WithContext(ctx))
 }
 
 // timeoutPanic carries a panic from the handler's goroutine to Timeout's,

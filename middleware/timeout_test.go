@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/internal/reqstate"
 )
 
 // mwManualDeadline is a context whose deadline passes when the test says so.
@@ -143,14 +144,14 @@ func TestTimeoutInTime(t *testing.T) {
 
 func TestTimeoutInnerState(t *testing.T) {
 	t.Parallel()
-	// Below Timeout, errresp.Started describes the buffered response, so a
+	// Below Timeout, reqstate.Started describes the buffered response, so a
 	// late error is not appended to a partial body.
 	id := mwNewID(t)
 	var started bool
 	var seenID string
 	h := mwChain(Handler(func(w http.ResponseWriter, r *http.Request) error {
 		w.Write([]byte("partial"))
-		started, _ = errresp.Started(r)
+		started, _ = reqstate.Started(r)
 		seenID = errresp.RequestID(r.Context())
 		return errors.New("late")
 	}), RequestID(), Timeout(time.Hour))

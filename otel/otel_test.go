@@ -263,7 +263,7 @@ func TestWithoutSpan(t *testing.T) {
 	t.Parallel()
 	tm := newTelemetry(t)
 	h := tm.middleware()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_ = errresp.Write(w, r, errresp.Wrap(errresp.Unavailable, errors.New("redis down"), ""))
+		_, _ = errresp.Write(w, r, errresp.Wrap(errresp.Unavailable, errors.New("redis down"), ""))
 	}))
 	rec := serve(h, httptest.NewRequest("GET", "/x", nil))
 	if rec.Code != 503 {

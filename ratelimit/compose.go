@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/internal/reqstate"
 )
 
 // pass is one limiter's allowance of one request: what to give back when a
@@ -30,7 +31,7 @@ type ledgerKey struct{}
 // ledger records, for one request, every limiter that has taken tokens for
 // it, so that a refusal further in gives them back. It holds the outermost
 // limiter's pass in the same allocation. It lives in the request's
-// per-request state (errresp.Attach) when the request has one, so that the
+// per-request state (reqstate.Attach) when the request has one, so that the
 // request is not copied; otherwise it is itself the context of a copy of
 // the request: it then answers ledgerKey and forwards every other key to
 // its parent.
@@ -73,7 +74,7 @@ func passFor(r *http.Request, l *limiter, key string, cost int) (p *pass, _ *htt
 	}
 	lg := &ledger{first: pass{l: l, key: key, cost: cost}}
 	lg.last = &lg.first
-	if errresp.Attach(r, ledgerKey{}, lg) {
+	if reqstate.Attach(r, ledgerKey{}, lg) {
 		return &lg.first, r, lg
 	}
 	lg.Context = r.Context()
@@ -108,7 +109,7 @@ func (h *handler) refuse(w http.ResponseWriter, r *http.Request, d *Decision, co
 		}
 	}
 	bl.setHeaders(w.Header(), new(pass), &bd, now)
-	_ = errresp.Write(w, r, bl.refusal(&bd, bcost, now))
+	_, _ = errresp.Write(w, r, bl.refusal(&bd, bcost, now))
 }
 
 // refusalBinds reports whether the refusal a binds rather than b: a request

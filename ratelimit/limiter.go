@@ -166,7 +166,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	l := h.limiter
 	key, err := l.key(r)
 	if err != nil {
-		_ = errresp.Write(w, r, err)
+		_, _ = errresp.Write(w, r, err)
 		return
 	}
 	cost := l.costOf(r)

@@ -78,7 +78,7 @@ func (l *limiter) storeError(w http.ResponseWriter, r *http.Request, next http.H
 	ctx := r.Context()
 	if ctx.Err() != nil {
 		// The client left; its canceled request says nothing of the store.
-		_ = errresp.Write(w, r, ctx.Err())
+		_, _ = errresp.Write(w, r, ctx.Err())
 		return Decision{}, err
 	}
 	if errors.Is(err, ErrUnavailable) {
@@ -100,7 +100,7 @@ func (l *limiter) storeError(w http.ResponseWriter, r *http.Request, next http.H
 	}
 	e := errresp.Wrap(errresp.Unavailable, err, "Rate limiting is unavailable; try again shortly.")
 	e.RetryAfter = time.Second
-	_ = errresp.Write(w, r, e)
+	_, _ = errresp.Write(w, r, e)
 	return Decision{}, err
 }
 

@@ -227,7 +227,7 @@ func (d *Decoder) message(fe validator.FieldError, field string, trans ut.Transl
 func invalid(fs []errresp.FieldError, more int) *errresp.Error {
 	total := len(fs) + more
 	if total == 1 {
-		return errresp.Invalid(fs[0].Message, fs...)
+		return errresp.NewInvalid(fs[0].Message, fs...)
 	}
 	var b strings.Builder
 	b.WriteString(strconv.Itoa(total))
@@ -243,7 +243,7 @@ func invalid(fs []errresp.FieldError, more int) *errresp.Error {
 		b.WriteString(" and " + strconv.Itoa(total-named) + " more")
 	}
 	b.WriteByte('.')
-	e := errresp.Invalid(b.String(), fs...)
+	e := errresp.NewInvalid(b.String(), fs...)
 	if more > 0 {
 		e.With("more_invalid_fields", more)
 	}

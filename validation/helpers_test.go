@@ -61,7 +61,7 @@ func checkStyles(t *testing.T, err error, status int, wantInMessage string) {
 		}
 		w := httptest.NewRecorder()
 		r := errresp.WithStyle(httptest.NewRequest(http.MethodPost, "/", nil), s)
-		if werr := errresp.Write(w, r, e); werr != nil {
+		if _, werr := errresp.Write(w, r, e); werr != nil {
 			t.Fatalf("%s: Write: %v", s.Name, werr)
 		}
 		res := w.Result()

@@ -50,7 +50,7 @@ func ExamplePasswords() {
 			return
 		}
 		http.SetCookie(w, twoFactor.SessionCookie(pending.IssueSession(user, 5*time.Minute), 5*time.Minute))
-		_ = errresp.Write(w, r, signin.NewTwoFactorRequired(true))
+		_, _ = errresp.Write(w, r, signin.NewTwoFactorRequired(true))
 	}
 	h := http.HandlerFunc(signIn)
 

@@ -37,7 +37,7 @@ func TestDeclaredCodeRoundTrip(t *testing.T) {
 			rec := httptest.NewRecorder()
 			w, r := Begin(rec, httptest.NewRequest("GET", "/", nil))
 			r = WithStyle(r, s)
-			if err := Write(w, r, &Error{Code: "VM_LOCKED"}); err != nil {
+			if _, err := Write(w, r, &Error{Code: "VM_LOCKED"}); err != nil {
 				t.Fatal(err)
 			}
 			body := rec.Body.String()

@@ -107,7 +107,7 @@ func TestDeclaredStyleWriteDecode(t *testing.T) {
 	rec := httptest.NewRecorder()
 	w, r := Begin(rec, httptest.NewRequest("GET", "/", nil))
 	r = WithStyle(r, acmeStyle)
-	if err := Write(w, r, Invalid("bad", FieldError{Field: "name", Pointer: "/name", Rule: "required", Message: "name is required"})); err != nil {
+	if _, err := Write(w, r, NewInvalid("bad", FieldError{Field: "name", Pointer: "/name", Rule: "required", Message: "name is required"})); err != nil {
 		t.Fatal(err)
 	}
 	if ct := rec.Header().Get("Content-Type"); ct != "application/vnd.acme.error+json" {

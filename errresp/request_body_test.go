@@ -48,7 +48,7 @@ func TestWriteClosesOnUnreadBody(t *testing.T) {
 			case tc.read > 0:
 				_, _ = io.ReadFull(r.Body, make([]byte, tc.read))
 			}
-			if err := Write(w, r, New(InvalidRequest, "no")); err != nil {
+			if _, err := Write(w, r, New(InvalidRequest, "no")); err != nil {
 				t.Fatal(err)
 			}
 			if got := rec.Header().Get("Connection") == "close"; got != tc.close {

@@ -32,7 +32,7 @@ func (b *bodyTracker) Read(p []byte) (int, error) {
 }
 
 // track installs st's body tracker on r, a copy of the request that Begin
-// or Fork made (so replacing its Body affects no one else).
+// or fork made (so replacing its Body affects no one else).
 func (st *state) track(r *http.Request) {
 	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
 		return
