@@ -56,7 +56,7 @@ var Gcore = &Style{
 	},
 	// The authentication table: "The message text identifies the specific
 	// cause". The truncated-token row, "Bad permanent token: {partial_key}",
-	// needs the key, so the middleware's ErrKeyMalformed writes it.
+	// needs the key, so auth.NewKeyMalformed writes it.
 	Messages: map[Kind]string{
 		NotAuthenticated:  "Authentication credentials were not provided.",
 		CredentialInvalid: "Token is invalid or expired",
