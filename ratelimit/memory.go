@@ -72,12 +72,12 @@ var ErrStoreClosed = errors.New("apierror/ratelimit: store closed")
 // number of limiter names, which the service's code fixes. Take, Peek,
 // Refund and TakeAt called on the store directly use a part of their own.
 //
-// Each held key costs about 80 bytes with a key of up to 34 bytes and up
-// to two limits (an entry of 64 bytes, one cache line, holding both, and
-// two 8-byte slots of the index), and at most about 300 bytes whatever the
-// key's length (see MaxKeyLen); the store's
-// tests hold 100,000 keys, under a flood of a million, in less than 32 MiB
-// of heap, with short keys and with 1 KiB ones.
+// Each held key costs 80 to 160 bytes with a key of up to 34 bytes and up
+// to two limits (an entry of 64 bytes, one cache line, holding both, in a
+// table kept between 13/32 and 13/16 full), and at most about 400 bytes
+// whatever the key's length (see MaxKeyLen); the store's tests hold
+// 100,000 keys, under a flood of a million, in less than 32 MiB of heap,
+// with short keys and with 1 KiB ones.
 type MemoryStore struct {
 	part                    // the store's own keys: Take, Peek, Refund and TakeAt
 	now    func() time.Time // nil: the monotonic clock, read once a decision
@@ -102,11 +102,11 @@ type part struct {
 
 type shard struct {
 	mu       sync.Mutex
-	slots    []uint64 // the index of entries (see index.go)
-	entries  []entry
+	table    []entry         // the held keys, found by their hash (see index.go)
 	ext      map[int32]extra // the parts of entries that do not fit in them
+	count    int             // keys held
 	max      int             // keys this shard may hold
-	hand     int             // where the next eviction scan starts
+	hand     int             // the table position where the next eviction scan starts
 	closed   bool
 	overflow [MaxLimits]int64
 	_        [64]byte // keep neighbouring shards' locks off one cache line
@@ -261,10 +261,10 @@ func (pt *part) do(key string, p []bucket, limits []Limit, cost int, now int64, 
 	sh := &pt.shards[h&pt.mask]
 	sh.mu.Lock()
 	i := sh.find(h, key)
-	if i >= 0 && o == opTake && len(limits) == 1 && sh.entries[i].n == 1 {
+	if i >= 0 && o == opTake && len(limits) == 1 && sh.table[i].n == 1 {
 		// The common case, a held key under a single limit, with the
 		// lock held only for the arithmetic on its bucket.
-		e := &sh.entries[i]
+		e := &sh.table[i]
 		tat := e.inline[0]
 		v := judge(p[0], tat, now, cost)
 		if !v.refused && cost > 0 {
@@ -287,7 +287,7 @@ func (sh *shard) doLocked(h uint64, i int32, key string, p []bucket, limits []Li
 	}
 	n := len(limits)
 	if i >= 0 {
-		e := &sh.entries[i]
+		e := &sh.table[i]
 		if int(e.n) < n {
 			sh.grow(i, n, now)
 		}
@@ -334,7 +334,7 @@ func (sh *shard) doLocked(h uint64, i int32, key string, p []bucket, limits []Li
 	if !d.Allowed || cost == 0 || o == opPeek {
 		return nil
 	}
-	i = sh.slot(now)
+	i = sh.place(h, now)
 	if i < 0 {
 		// Full of keys that have not refilled: share the overflow bucket.
 		*d = decide(p, limits, sh.overflow[:], now, cost)
@@ -345,8 +345,7 @@ func (sh *shard) doLocked(h uint64, i int32, key string, p []bucket, limits []Li
 	}
 	sh.setKey(i, h, key)
 	sh.reset(i, n, now)
-	sh.entries[i].fullAt = commit(p, n, sh.tats(i), now, cost)
-	sh.insert(h, i)
+	sh.table[i].fullAt = commit(p, n, sh.tats(i), now, cost)
 	return nil
 }
 
@@ -366,7 +365,7 @@ func (pt *part) len() int {
 	for i := range pt.shards {
 		sh := &pt.shards[i]
 		sh.mu.Lock()
-		n += len(sh.entries)
+		n += sh.count
 		sh.mu.Unlock()
 	}
 	return n
@@ -391,7 +390,7 @@ func (pt *part) close() {
 	for i := range pt.shards {
 		sh := &pt.shards[i]
 		sh.mu.Lock()
-		sh.slots, sh.entries, sh.ext, sh.closed = nil, nil, nil, true
+		sh.table, sh.ext, sh.count, sh.closed = nil, nil, 0, true
 		sh.mu.Unlock()
 	}
 }
