@@ -176,50 +176,53 @@ func (s *MemoryStore) wall(t int64) time.Time { return s.base.Add(time.Duration(
 
 // Take decides one request of the given cost for key against limits, at the
 // store clock's current instant. It implements Store.
-func (s *MemoryStore) Take(_ context.Context, key string, limits []Limit, cost int) (Decision, error) {
-	return s.at(key, limits, cost, s.instant(), opTake)
+func (s *MemoryStore) Take(_ context.Context, key string, limits []Limit, cost int) (d Decision, err error) {
+	err = s.at(key, limits, cost, s.instant(), opTake, &d)
+	return d, err
 }
 
 // Peek returns the decision Take would return now, taking nothing. It
 // implements Store.
-func (s *MemoryStore) Peek(_ context.Context, key string, limits []Limit, cost int) (Decision, error) {
-	return s.at(key, limits, cost, s.instant(), opPeek)
+func (s *MemoryStore) Peek(_ context.Context, key string, limits []Limit, cost int) (d Decision, err error) {
+	err = s.at(key, limits, cost, s.instant(), opPeek, &d)
+	return d, err
 }
 
 // Refund gives back cost tokens to each of limits for key. It implements
 // Store.
 func (s *MemoryStore) Refund(_ context.Context, key string, limits []Limit, cost int) error {
-	_, err := s.at(key, limits, cost, s.instant(), opRefund)
-	return err
+	var d Decision
+	return s.at(key, limits, cost, s.instant(), opRefund, &d)
 }
 
 // TakeAt is Take at the instant now, for tests and simulations. Instants
 // should not go backwards for one key; when they do, the earlier instant
 // sees fewer tokens, never more.
-func (s *MemoryStore) TakeAt(key string, limits []Limit, cost int, now time.Time) (Decision, error) {
-	return s.at(key, limits, cost, int64(now.Sub(s.base)), opTake)
+func (s *MemoryStore) TakeAt(key string, limits []Limit, cost int, now time.Time) (d Decision, err error) {
+	err = s.at(key, limits, cost, int64(now.Sub(s.base)), opTake, &d)
+	return d, err
 }
 
-func (s *MemoryStore) at(key string, limits []Limit, cost int, now int64, o op) (d Decision, err error) {
+// at decides the request into d, which the caller's result holds, so that
+// the decision is not copied on its way out.
+func (s *MemoryStore) at(key string, limits []Limit, cost int, now int64, o op, d *Decision) error {
 	if c := s.last.Load(); c != nil && cost >= 0 && sameParams(c.limits, limits) {
-		err = s.part.do(key, c.p, limits, cost, now, o, &d)
-		return d, err
+		return s.part.do(key, c.p, limits, cost, now, o, d)
 	}
-	return s.atChecked(key, limits, cost, now, o)
+	return s.atChecked(key, limits, cost, now, o, d)
 }
 
 // atChecked is at for limits other than the last ones seen: it checks them
 // and, the first time, keeps their parameters for the calls that follow.
-func (s *MemoryStore) atChecked(key string, limits []Limit, cost int, now int64, o op) (d Decision, err error) {
+func (s *MemoryStore) atChecked(key string, limits []Limit, cost int, now int64, o op, d *Decision) error {
 	var p [MaxLimits]bucket
 	if err := checkArgs(p[:], limits, cost); err != nil {
-		return Decision{}, err
+		return err
 	}
 	if s.last.Load() == nil {
 		s.last.CompareAndSwap(nil, &lastParams{slices.Clone(limits), slices.Clone(p[:len(limits)])})
 	}
-	err = s.part.do(key, p[:], limits, cost, now, o, &d)
-	return d, err
+	return s.part.do(key, p[:], limits, cost, now, o, d)
 }
 
 // lastParams is a list of limits a store has checked, with its parameters,
