@@ -269,6 +269,16 @@ func (pt *part) do(key string, p []bucket, limits []Limit, cost int, now int64, 
 		// lock held only for the arithmetic on its bucket.
 		e := &sh.table[i]
 		tat := e.inline[0]
+		t, b, n := p[0].t, p[0].b, int64(cost)
+		if next := max(tat, now) + n*t; n > 0 && n <= b && next-b*t <= now {
+			// Allowed and taking tokens: judge's answer, written straight
+			// into d.
+			e.inline[0], e.fullAt = next, next
+			sh.mu.Unlock()
+			d.Allowed, d.Limit, d.RetryAfter = true, limits[0], 0
+			d.Remaining, d.ResetAfter = int(b-ceilDiv(next-now, t)), time.Duration(next-now)
+			return nil
+		}
 		v := judge(p[0], tat, now, cost)
 		if !v.refused && cost > 0 {
 			e.inline[0] = max(tat, now) + int64(cost)*p[0].t
