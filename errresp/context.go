@@ -34,15 +34,18 @@ type state struct {
 	idHeader [1]string
 	style    *Style
 	observer Observer
-	status   int           // first status sent, 0 while the response has not started
-	req      *http.Request // the request as last seen by Begin or Finish, for the observer
-	hold     *held         // an intercepted error response held back; nil on the success path
-	caught   *Error        // the envelope an interception wrote, until Finish reports it
-	idKey    any           // another context key the request id is visible under
+	// status is the first status sent, 0 while the response has not
+	// started; with the two flags that follow it fits one word, so that a
+	// request's copy and its state fit one 512-byte allocation.
+	status int32
 	// passThrough turns interception off (WithIntercept(r, false)).
 	passThrough bool
 	// writing is set while Write sends an envelope through the writer.
 	writing bool
+	req     *http.Request // the request as last seen by Begin or Finish, for the observer
+	hold    *held         // an intercepted error response held back; nil on the success path
+	caught  *Error        // the envelope an interception wrote, until Finish reports it
+	idKey   any           // another context key the request id is visible under
 	// body tracks the request body (Begin installs it on a request with a
 	// body; fork shares the tracker of the state it forks), nil otherwise.
 	body *bodyTracker
@@ -86,6 +89,23 @@ func withState(parent context.Context) (context.Context, *state) {
 	return c, &c.st
 }
 
+// stateReq is a request's copy and the context that carries its new state,
+// in one allocation.
+type stateReq struct {
+	c stateCtx
+	r http.Request
+}
+
+// withStateReq returns a new state and a copy of r whose context carries
+// it, as r.WithContext would, both in one allocation.
+func withStateReq(r *http.Request) (*state, *http.Request) {
+	b := &stateReq{c: stateCtx{Context: r.Context()}}
+	b.c.st.ctx = &b.c
+	// WithContext is inlined and its copy does not escape: only b is made.
+	b.r = *r.WithContext(&b.c)
+	return &b.c.st, &b.r
+}
+
 // stateIn returns the state ctx carries and ctx, or, when it carries none,
 // a new state and a context that carries it.
 func stateIn(ctx context.Context) (*state, context.Context) {
@@ -99,11 +119,10 @@ func stateIn(ctx context.Context) (*state, context.Context) {
 // stateFor is stateIn for a request: r's state and r, or a new state and a
 // copy of r whose context carries it.
 func stateFor(r *http.Request) (*state, *http.Request) {
-	st, ctx := stateIn(r.Context())
-	if ctx != r.Context() {
-		r = r.WithContext(ctx)
+	if st := stateFrom(r.Context()); st != nil {
+		return st, r
 	}
-	return st, r
+	return withStateReq(r)
 }
 
 func stateFrom(ctx context.Context) *state {
@@ -134,9 +153,8 @@ func Begin(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.R
 		}
 		return w, r
 	}
-	ctx, st := withState(r.Context())
+	st, r := withStateReq(r)
 	st.ResponseWriter = w
-	r = r.WithContext(ctx)
 	st.track(r)
 	st.req = r
 	return st, r
@@ -148,7 +166,7 @@ func Begin(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.R
 // answer the request, and replaces it.
 func started(r *http.Request) (bool, int) {
 	if st := stateFrom(r.Context()); st != nil && st.status != 0 {
-		return true, st.status
+		return true, int(st.status)
 	}
 	return false, 0
 }
@@ -198,13 +216,13 @@ func requestIDHeaderValue(r *http.Request) []string {
 // returns. What happens below the fork (a write, a style chosen) does not
 // reach r's state, so the two sides never race.
 func fork(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request) {
-	ctx, st := withState(r.Context())
+	old := stateFrom(r.Context())
+	st, r := withStateReq(r)
 	st.ResponseWriter = w
-	if old := stateFrom(r.Context()); old != nil {
+	if old != nil {
 		st.id, st.style, st.observer, st.body = old.id, old.style, old.observer, old.body
 		st.idKey, st.passThrough = old.idKey, old.passThrough
 	}
-	r = r.WithContext(ctx)
 	st.req = r
 	return st, r
 }
@@ -289,7 +307,7 @@ func (st *state) WriteHeader(code int) {
 		return
 	}
 	if st.status == 0 && code >= 200 || code == http.StatusSwitchingProtocols {
-		st.status = code
+		st.status = int32(code)
 	}
 	st.ResponseWriter.WriteHeader(code)
 }

@@ -64,7 +64,8 @@ func ledgerOf(r *http.Request) *ledger {
 // passFor records that l allowed r, taking cost tokens for key, and returns
 // the pass and the request the rest of the chain serves: r itself when an
 // outer limiter has already given it a ledger or it has a per-request state
-// to keep one in, else a copy carrying one. made is the ledger when l made
+// to keep one in (Attach of a nil ledger asks whether it has room), else a
+// copy carrying one. made is the ledger when l made
 // it; l marks it done (see ledger.done) when the request returns.
 func passFor(r *http.Request, l *limiter, key string, cost int) (p *pass, _ *http.Request, made *ledger) {
 	if lg := ledgerOf(r); lg != nil {
@@ -72,13 +73,26 @@ func passFor(r *http.Request, l *limiter, key string, cost int) (p *pass, _ *htt
 		lg.last = p
 		return p, r, nil
 	}
+	if !reqstate.Attach(r, ledgerKey{}, (*ledger)(nil)) {
+		// No per-request state to keep the ledger in: the request's copy
+		// and the ledger that is its context share one allocation.
+		b := &ledgerReq{lg: ledger{Context: r.Context(), first: pass{l: l, key: key, cost: cost}}}
+		b.lg.last = &b.lg.first
+		// WithContext is inlined and its copy does not escape: only b is made.
+		b.r = *r.WithContext(&b.lg)
+		return &b.lg.first, &b.r, &b.lg
+	}
 	lg := &ledger{first: pass{l: l, key: key, cost: cost}}
 	lg.last = &lg.first
-	if reqstate.Attach(r, ledgerKey{}, lg) {
-		return &lg.first, r, lg
-	}
-	lg.Context = r.Context()
-	return &lg.first, r.WithContext(lg), lg
+	reqstate.Attach(r, ledgerKey{}, lg)
+	return &lg.first, r, lg
+}
+
+// ledgerReq is a ledger and the copy of the request it is the context of,
+// in one allocation.
+type ledgerReq struct {
+	lg ledger
+	r  http.Request
 }
 
 // refuse answers a request that the handler's limiter refused with d. The

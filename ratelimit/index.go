@@ -2,16 +2,17 @@ package ratelimit
 
 import "strings"
 
-// A shard's index finds a key's entry with one probe of a small table in
-// the common case, and keeps short keys inside the entry, so that a decision
-// on a held key touches two cache lines: the index's slot and the entry,
-// which is one cache line long.
+// A shard's index is a table of entries: open addressing with linear
+// probing on the entries themselves, so that a decision on a held key
+// touches one cache line in the common case, the entry at the key's home
+// position, which holds the hash's tag, the key (when short) and the
+// buckets.
 //
-// The table is open addressing with linear probing. A slot is one word: the
-// key hash's upper 32 bits (its tag, whose low bits are also its home slot)
-// and the entry's position + 1; 0 is an empty slot. The table is a power of
-// two at least twice the entries, so probes stay short; deletion shifts the
-// following slots back rather than leaving tombstones.
+// The table is a power of two, kept at most 13/16 full, so probes stay
+// short and there is always an empty position; an entry's tag is never 0,
+// so a zero tag marks an empty position. Deletion shifts the following
+// entries of the run back rather than leaving tombstones; the part of an
+// entry kept in the shard's ext map moves with it.
 
 // keyInline is the longest key an entry holds inside itself: an IPv4
 // address, an IPv6 /64 prefix or a short principal ID, with its prefix.
@@ -19,11 +20,12 @@ const keyInline = 34
 
 // entry is one held key: its buckets, its hash's tag and the key, in 64
 // bytes. A longer key, or the buckets of more than two limits, are kept in
-// the shard's ext map under the entry's position.
+// the shard's ext map under the entry's position. The zero entry is an
+// empty position of the table.
 type entry struct {
 	fullAt int64    // the instant every bucket is full again
 	inline [2]int64 // theoretical arrival time per limit, for up to two
-	tag    uint32   // the upper half of the key's hash
+	tag    uint32   // the upper half of the key's hash, top bit set; 0 when empty
 	n      uint8    // how many limits the entry has buckets for
 	klen   int8     // the key's length when in kbuf; -1 when in ext
 	kbuf   [keyInline]byte
@@ -40,7 +42,7 @@ func (e *entry) hasExtra() bool { return e.klen < 0 || e.n > uint8(len(e.inline)
 
 // keyIs reports whether entry idx holds key. The caller holds sh.mu.
 func (sh *shard) keyIs(idx int32, key string) bool {
-	e := &sh.entries[idx]
+	e := &sh.table[idx]
 	if e.klen >= 0 {
 		return int(e.klen) == len(key) && string(e.kbuf[:e.klen]) == key
 	}
@@ -49,7 +51,7 @@ func (sh *shard) keyIs(idx int32, key string) bool {
 
 // setKey makes entry idx, which keeps nothing in ext, hold key (hash h).
 func (sh *shard) setKey(idx int32, h uint64, key string) {
-	e := &sh.entries[idx]
+	e := &sh.table[idx]
 	e.tag = tagOf(h)
 	if len(key) <= keyInline {
 		e.klen = int8(copy(e.kbuf[:], key))
@@ -70,7 +72,7 @@ func (sh *shard) setExtra(idx int32, x extra) {
 
 // tats returns entry idx's theoretical arrival times, one per limit.
 func (sh *shard) tats(idx int32) []int64 {
-	e := &sh.entries[idx]
+	e := &sh.table[idx]
 	if e.n > uint8(len(e.inline)) {
 		return sh.ext[idx].more
 	}
@@ -79,7 +81,7 @@ func (sh *shard) tats(idx int32) []int64 {
 
 // reset gives entry idx full buckets for n limits at now.
 func (sh *shard) reset(idx int32, n int, now int64) {
-	e := &sh.entries[idx]
+	e := &sh.table[idx]
 	e.n = uint8(n)
 	if n > len(e.inline) {
 		x := sh.ext[idx]
@@ -102,106 +104,133 @@ func (sh *shard) grow(idx int32, n int, now int64) {
 
 // clear drops what entry idx keeps in ext, before it is reused.
 func (sh *shard) clear(idx int32) {
-	if sh.entries[idx].hasExtra() {
+	if sh.table[idx].hasExtra() {
 		delete(sh.ext, idx)
 	}
-	sh.entries[idx] = entry{}
+	sh.table[idx] = entry{}
 }
 
-func tagOf(h uint64) uint32 { return uint32(h >> 32) }
+// tagOf is the tag of hash h: its upper half with the top bit set, so that
+// it is never 0. Its low bits are the key's home position in the table.
+func tagOf(h uint64) uint32 { return uint32(h>>32) | 1<<31 }
 
 // find returns the position of key's entry (hash h), or -1. The caller
 // holds sh.mu.
 func (sh *shard) find(h uint64, key string) int32 {
-	m := len(sh.slots) - 1
+	m := len(sh.table) - 1
 	if m < 0 {
 		return -1
 	}
 	tag := tagOf(h)
 	for i := int(tag) & m; ; i = (i + 1) & m {
-		s := sh.slots[i]
-		if s == 0 {
+		t := sh.table[i].tag
+		if t == 0 {
 			return -1
 		}
-		if uint32(s>>32) == tag {
-			if idx := int32(uint32(s)) - 1; sh.keyIs(idx, key) {
-				return idx
-			}
-		}
-	}
-}
-
-// insert records that entry idx has hash h. The table must have room
-// (reserve). The caller holds sh.mu.
-func (sh *shard) insert(h uint64, idx int32) {
-	m := len(sh.slots) - 1
-	i := int(tagOf(h)) & m
-	for sh.slots[i] != 0 {
-		i = (i + 1) & m
-	}
-	sh.slots[i] = uint64(tagOf(h))<<32 | uint64(uint32(idx+1))
-}
-
-// reserve grows the table, when needed, so that it stays at least twice the
-// size of entries after one more is added. The caller holds sh.mu.
-func (sh *shard) reserve() {
-	if 2*(len(sh.entries)+1) <= len(sh.slots) {
-		return
-	}
-	sh.slots = make([]uint64, max(16, 2*len(sh.slots)))
-	for idx := range sh.entries {
-		sh.insert(uint64(sh.entries[idx].tag)<<32, int32(idx))
-	}
-}
-
-// remove takes entry idx (hash h) out of the table, shifting back the slots
-// that follow it in its run. The caller holds sh.mu.
-func (sh *shard) remove(h uint64, idx int32) {
-	m := len(sh.slots) - 1
-	want := uint64(tagOf(h))<<32 | uint64(uint32(idx+1))
-	i := int(tagOf(h)) & m
-	for sh.slots[i] != want {
-		i = (i + 1) & m
-	}
-	for {
-		sh.slots[i] = 0
-		j := i
-		for {
-			j = (j + 1) & m
-			s := sh.slots[j]
-			if s == 0 {
-				return
-			}
-			// The slot at j may move to i unless its home lies cyclically
-			// in (i, j].
-			if k := int(uint32(s>>32)) & m; (i < j && (k <= i || k > j)) || (i > j && k <= i && k > j) {
-				sh.slots[i] = s
-				i = j
-				break
-			}
-		}
-	}
-}
-
-// slot returns the position of an entry for a new key: a new one while the
-// shard is below its cap, else a held one whose buckets are all full at now
-// (its key removed from the index), else -1. The caller holds sh.mu.
-func (sh *shard) slot(now int64) int32 {
-	if len(sh.entries) < sh.max {
-		sh.reserve()
-		sh.entries = append(sh.entries, entry{})
-		return int32(len(sh.entries) - 1)
-	}
-	for range min(evictScan, len(sh.entries)) {
-		i := sh.hand
-		if sh.hand++; sh.hand == len(sh.entries) {
-			sh.hand = 0
-		}
-		if e := &sh.entries[i]; e.fullAt <= now {
-			sh.remove(uint64(e.tag)<<32, int32(i))
-			sh.clear(int32(i))
+		if t == tag && sh.keyIs(int32(i), key) {
 			return int32(i)
 		}
 	}
-	return -1
+}
+
+// place returns the position where a new key of hash h is to be held: an
+// empty position of its run, after the table has grown when needed while
+// the shard is below its cap, or after a held key whose buckets are all
+// full at now has been dropped when it is at its cap; -1 when the shard is
+// full of keys that have not refilled. The caller then sets the entry's key
+// (setKey), which makes the position taken. The caller holds sh.mu.
+func (sh *shard) place(h uint64, now int64) int32 {
+	if sh.count < sh.max {
+		sh.reserve()
+	} else if !sh.evict(now) {
+		return -1
+	}
+	m := len(sh.table) - 1
+	i := int(tagOf(h)) & m
+	for sh.table[i].tag != 0 {
+		i = (i + 1) & m
+	}
+	sh.count++
+	return int32(i)
+}
+
+// reserve grows the table, when needed, so that it stays at most 13/16 full
+// after one more key is added. (A table kept emptier makes probes shorter
+// but the store's memory larger, and a decision on many keys is bound by
+// the cache misses of that memory.) The caller holds sh.mu.
+func (sh *shard) reserve() {
+	if 16*(sh.count+1) <= 13*len(sh.table) {
+		return
+	}
+	old, oldExt := sh.table, sh.ext
+	sh.table, sh.ext, sh.hand = make([]entry, max(16, 2*len(old))), nil, 0
+	m := len(sh.table) - 1
+	for j := range old {
+		e := &old[j]
+		if e.tag == 0 {
+			continue
+		}
+		i := int(e.tag) & m
+		for sh.table[i].tag != 0 {
+			i = (i + 1) & m
+		}
+		sh.table[i] = *e
+		if e.hasExtra() {
+			sh.setExtra(int32(i), oldExt[int32(j)])
+		}
+	}
+}
+
+// evict drops a held key whose buckets are all full at now, looking at up
+// to evictScan held keys from where the last scan stopped, and reports
+// whether it found one. The caller holds sh.mu.
+func (sh *shard) evict(now int64) bool {
+	seen := 0
+	for range len(sh.table) {
+		i := sh.hand
+		if sh.hand++; sh.hand == len(sh.table) {
+			sh.hand = 0
+		}
+		e := &sh.table[i]
+		if e.tag == 0 {
+			continue
+		}
+		if e.fullAt <= now {
+			sh.remove(int32(i))
+			return true
+		}
+		if seen++; seen == evictScan {
+			return false
+		}
+	}
+	return false
+}
+
+// remove drops the entry at position idx, shifting back the entries that
+// follow it in its run. The caller holds sh.mu.
+func (sh *shard) remove(idx int32) {
+	sh.clear(idx)
+	sh.count--
+	m := len(sh.table) - 1
+	hole := int(idx)
+	for j := (hole + 1) & m; sh.table[j].tag != 0; j = (j + 1) & m {
+		// The entry at j may move to the hole unless its home lies
+		// cyclically in (hole, j].
+		if k := int(sh.table[j].tag) & m; (hole < j && (k <= hole || k > j)) || (hole > j && k <= hole && k > j) {
+			sh.move(int32(j), int32(hole))
+			hole = j
+		}
+	}
+}
+
+// move moves the entry at from, with its part in ext, to the empty
+// position to. The caller holds sh.mu.
+func (sh *shard) move(from, to int32) {
+	e := &sh.table[from]
+	if e.hasExtra() {
+		sh.ext[to] = sh.ext[from]
+		delete(sh.ext, from)
+	}
+	sh.table[to] = *e
+	*e = entry{}
 }

@@ -72,12 +72,12 @@ var ErrStoreClosed = errors.New("apierror/ratelimit: store closed")
 // number of limiter names, which the service's code fixes. Take, Peek,
 // Refund and TakeAt called on the store directly use a part of their own.
 //
-// Each held key costs about 80 bytes with a key of up to 34 bytes and up
-// to two limits (an entry of 64 bytes, one cache line, holding both, and
-// two 8-byte slots of the index), and at most about 300 bytes whatever the
-// key's length (see MaxKeyLen); the store's
-// tests hold 100,000 keys, under a flood of a million, in less than 32 MiB
-// of heap, with short keys and with 1 KiB ones.
+// Each held key costs 80 to 160 bytes with a key of up to 34 bytes and up
+// to two limits (an entry of 64 bytes, one cache line, holding both, in a
+// table kept between 13/32 and 13/16 full), and at most about 400 bytes
+// whatever the key's length (see MaxKeyLen); the store's tests hold
+// 100,000 keys, under a flood of a million, in less than 32 MiB of heap,
+// with short keys and with 1 KiB ones.
 type MemoryStore struct {
 	part                    // the store's own keys: Take, Peek, Refund and TakeAt
 	now    func() time.Time // nil: the monotonic clock, read once a decision
@@ -102,11 +102,11 @@ type part struct {
 
 type shard struct {
 	mu       sync.Mutex
-	slots    []uint64 // the index of entries (see index.go)
-	entries  []entry
+	table    []entry         // the held keys, found by their hash (see index.go)
 	ext      map[int32]extra // the parts of entries that do not fit in them
+	count    int             // keys held
 	max      int             // keys this shard may hold
-	hand     int             // where the next eviction scan starts
+	hand     int             // the table position where the next eviction scan starts
 	closed   bool
 	overflow [MaxLimits]int64
 	_        [64]byte // keep neighbouring shards' locks off one cache line
@@ -176,50 +176,53 @@ func (s *MemoryStore) wall(t int64) time.Time { return s.base.Add(time.Duration(
 
 // Take decides one request of the given cost for key against limits, at the
 // store clock's current instant. It implements Store.
-func (s *MemoryStore) Take(_ context.Context, key string, limits []Limit, cost int) (Decision, error) {
-	return s.at(key, limits, cost, s.instant(), opTake)
+func (s *MemoryStore) Take(_ context.Context, key string, limits []Limit, cost int) (d Decision, err error) {
+	err = s.at(key, limits, cost, s.instant(), opTake, &d)
+	return d, err
 }
 
 // Peek returns the decision Take would return now, taking nothing. It
 // implements Store.
-func (s *MemoryStore) Peek(_ context.Context, key string, limits []Limit, cost int) (Decision, error) {
-	return s.at(key, limits, cost, s.instant(), opPeek)
+func (s *MemoryStore) Peek(_ context.Context, key string, limits []Limit, cost int) (d Decision, err error) {
+	err = s.at(key, limits, cost, s.instant(), opPeek, &d)
+	return d, err
 }
 
 // Refund gives back cost tokens to each of limits for key. It implements
 // Store.
 func (s *MemoryStore) Refund(_ context.Context, key string, limits []Limit, cost int) error {
-	_, err := s.at(key, limits, cost, s.instant(), opRefund)
-	return err
+	var d Decision
+	return s.at(key, limits, cost, s.instant(), opRefund, &d)
 }
 
 // TakeAt is Take at the instant now, for tests and simulations. Instants
 // should not go backwards for one key; when they do, the earlier instant
 // sees fewer tokens, never more.
-func (s *MemoryStore) TakeAt(key string, limits []Limit, cost int, now time.Time) (Decision, error) {
-	return s.at(key, limits, cost, int64(now.Sub(s.base)), opTake)
+func (s *MemoryStore) TakeAt(key string, limits []Limit, cost int, now time.Time) (d Decision, err error) {
+	err = s.at(key, limits, cost, int64(now.Sub(s.base)), opTake, &d)
+	return d, err
 }
 
-func (s *MemoryStore) at(key string, limits []Limit, cost int, now int64, o op) (d Decision, err error) {
+// at decides the request into d, which the caller's result holds, so that
+// the decision is not copied on its way out.
+func (s *MemoryStore) at(key string, limits []Limit, cost int, now int64, o op, d *Decision) error {
 	if c := s.last.Load(); c != nil && cost >= 0 && sameParams(c.limits, limits) {
-		err = s.part.do(key, c.p, limits, cost, now, o, &d)
-		return d, err
+		return s.part.do(key, c.p, limits, cost, now, o, d)
 	}
-	return s.atChecked(key, limits, cost, now, o)
+	return s.atChecked(key, limits, cost, now, o, d)
 }
 
 // atChecked is at for limits other than the last ones seen: it checks them
 // and, the first time, keeps their parameters for the calls that follow.
-func (s *MemoryStore) atChecked(key string, limits []Limit, cost int, now int64, o op) (d Decision, err error) {
+func (s *MemoryStore) atChecked(key string, limits []Limit, cost int, now int64, o op, d *Decision) error {
 	var p [MaxLimits]bucket
 	if err := checkArgs(p[:], limits, cost); err != nil {
-		return Decision{}, err
+		return err
 	}
 	if s.last.Load() == nil {
 		s.last.CompareAndSwap(nil, &lastParams{slices.Clone(limits), slices.Clone(p[:len(limits)])})
 	}
-	err = s.part.do(key, p[:], limits, cost, now, o, &d)
-	return d, err
+	return s.part.do(key, p[:], limits, cost, now, o, d)
 }
 
 // lastParams is a list of limits a store has checked, with its parameters,
@@ -261,11 +264,21 @@ func (pt *part) do(key string, p []bucket, limits []Limit, cost int, now int64, 
 	sh := &pt.shards[h&pt.mask]
 	sh.mu.Lock()
 	i := sh.find(h, key)
-	if i >= 0 && o == opTake && len(limits) == 1 && sh.entries[i].n == 1 {
+	if i >= 0 && o == opTake && len(limits) == 1 && sh.table[i].n == 1 {
 		// The common case, a held key under a single limit, with the
 		// lock held only for the arithmetic on its bucket.
-		e := &sh.entries[i]
+		e := &sh.table[i]
 		tat := e.inline[0]
+		t, b, n := p[0].t, p[0].b, int64(cost)
+		if next := max(tat, now) + n*t; n > 0 && n <= b && next-b*t <= now {
+			// Allowed and taking tokens: judge's answer, written straight
+			// into d.
+			e.inline[0], e.fullAt = next, next
+			sh.mu.Unlock()
+			d.Allowed, d.Limit, d.RetryAfter = true, limits[0], 0
+			d.Remaining, d.ResetAfter = int(b-ceilDiv(next-now, t)), time.Duration(next-now)
+			return nil
+		}
 		v := judge(p[0], tat, now, cost)
 		if !v.refused && cost > 0 {
 			e.inline[0] = max(tat, now) + int64(cost)*p[0].t
@@ -287,7 +300,7 @@ func (sh *shard) doLocked(h uint64, i int32, key string, p []bucket, limits []Li
 	}
 	n := len(limits)
 	if i >= 0 {
-		e := &sh.entries[i]
+		e := &sh.table[i]
 		if int(e.n) < n {
 			sh.grow(i, n, now)
 		}
@@ -334,7 +347,7 @@ func (sh *shard) doLocked(h uint64, i int32, key string, p []bucket, limits []Li
 	if !d.Allowed || cost == 0 || o == opPeek {
 		return nil
 	}
-	i = sh.slot(now)
+	i = sh.place(h, now)
 	if i < 0 {
 		// Full of keys that have not refilled: share the overflow bucket.
 		*d = decide(p, limits, sh.overflow[:], now, cost)
@@ -345,8 +358,7 @@ func (sh *shard) doLocked(h uint64, i int32, key string, p []bucket, limits []Li
 	}
 	sh.setKey(i, h, key)
 	sh.reset(i, n, now)
-	sh.entries[i].fullAt = commit(p, n, sh.tats(i), now, cost)
-	sh.insert(h, i)
+	sh.table[i].fullAt = commit(p, n, sh.tats(i), now, cost)
 	return nil
 }
 
@@ -366,7 +378,7 @@ func (pt *part) len() int {
 	for i := range pt.shards {
 		sh := &pt.shards[i]
 		sh.mu.Lock()
-		n += len(sh.entries)
+		n += sh.count
 		sh.mu.Unlock()
 	}
 	return n
@@ -391,7 +403,7 @@ func (pt *part) close() {
 	for i := range pt.shards {
 		sh := &pt.shards[i]
 		sh.mu.Lock()
-		sh.slots, sh.entries, sh.ext, sh.closed = nil, nil, nil, true
+		sh.table, sh.ext, sh.count, sh.closed = nil, nil, 0, true
 		sh.mu.Unlock()
 	}
 }
