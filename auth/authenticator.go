@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/internal/crossorigin"
 	"github.com/apierror/apierror/internal/reqlog"
 )
 
@@ -193,7 +194,7 @@ func (a *Authenticator) middleware(next http.Handler, optional bool) http.Handle
 			a.fail(w, r, e, c.Source)
 			return
 		}
-		if c.Source == FromCookie && a.cross != nil && a.crossOriginRefused(w, r) {
+		if c.Source == FromCookie && a.cross != nil && crossorigin.Refuse(w, r, a.cross, a.logger) {
 			return
 		}
 		p, err := a.verify.Verify(r.Context(), c)

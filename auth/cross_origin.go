@@ -1,11 +1,7 @@
 package auth
 
 import (
-	"log/slog"
-	"net/http"
-
-	"github.com/apierror/apierror/errresp"
-	"github.com/apierror/apierror/internal/reqlog"
+	"github.com/apierror/apierror/internal/crossorigin"
 	"github.com/apierror/apierror/middleware"
 )
 
@@ -17,13 +13,7 @@ import (
 // authenticated by a header (API keys, Bearer tokens) are not checked: a
 // browser does not attach those by itself.
 func WithCrossOrigin(opts ...middleware.CrossOriginOption) Option {
-	return func(c *authConfig) {
-		p := http.NewCrossOriginProtection()
-		for _, o := range opts {
-			o(p)
-		}
-		c.crossOrigin = p
-	}
+	return func(c *authConfig) { c.crossOrigin = crossorigin.New(opts) }
 }
 
 // WithAllowCrossOrigin turns the Authenticator's cross-origin check off, for
@@ -31,18 +21,4 @@ func WithCrossOrigin(opts ...middleware.CrossOriginOption) Option {
 // mounted in front, or tokens of their own).
 func WithAllowCrossOrigin() Option {
 	return func(c *authConfig) { c.crossOff = true }
-}
-
-// crossOriginRefused answers r with middleware.NewCrossOriginRefused and
-// reports true when the Authenticator's cross-origin check refuses it, as
-// middleware.CrossOrigin does, logging through the Authenticator's logger.
-func (a *Authenticator) crossOriginRefused(w http.ResponseWriter, r *http.Request) bool {
-	err := a.cross.Check(r)
-	if err == nil {
-		return false
-	}
-	reqlog.Log(a.logger, r, slog.LevelInfo, "cross-origin request refused", slog.String("reason", err.Error()),
-		slog.String("origin", r.Header.Get("Origin")), slog.String("sec_fetch_site", r.Header.Get("Sec-Fetch-Site")))
-	_, _ = errresp.Write(w, r, middleware.NewCrossOriginRefused())
-	return true
 }

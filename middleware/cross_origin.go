@@ -1,10 +1,10 @@
 package middleware
 
 import (
-	"log/slog"
 	"net/http"
 
 	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/internal/crossorigin"
 )
 
 // CrossOriginOption configures CrossOrigin and the cross-origin check of
@@ -38,10 +38,7 @@ func CrossOriginBypass(pattern string) CrossOriginOption {
 
 // NewCrossOriginRefused returns the answer to a cross-origin request
 // refused: a 403 (PermissionDenied in the request's style).
-func NewCrossOriginRefused() *errresp.Error {
-	return errresp.New(errresp.PermissionDenied,
-		"Cross-origin request refused: a browser sent it from another site.").With("reason", "cross_origin")
-}
+func NewCrossOriginRefused() *errresp.Error { return crossorigin.Refused() }
 
 // CrossOrigin returns middleware that refuses cross-site requests from
 // browsers, as http.CrossOriginProtection decides them (Go 1.25): a request
@@ -59,34 +56,13 @@ func NewCrossOriginRefused() *errresp.Error {
 // by a cookie (see auth.WithCrossOrigin). Mount CrossOrigin in front of cookie
 // routes the Authenticator does not guard, such as a sign-in form.
 func CrossOrigin(opts ...CrossOriginOption) func(http.Handler) http.Handler {
-	p := newCrossOrigin(opts)
+	p := crossorigin.New(opts)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if crossOriginRefuse(w, r, p, nil) {
+			if crossorigin.Refuse(w, r, p, nil) {
 				return
 			}
 			next.ServeHTTP(w, r)
 		})
 	}
-}
-
-func newCrossOrigin(opts []CrossOriginOption) *http.CrossOriginProtection {
-	p := http.NewCrossOriginProtection()
-	for _, o := range opts {
-		o(p)
-	}
-	return p
-}
-
-// crossOriginRefuse answers r with NewCrossOriginRefused and reports true when p
-// refuses it.
-func crossOriginRefuse(w http.ResponseWriter, r *http.Request, p *http.CrossOriginProtection, l *slog.Logger) bool {
-	err := p.Check(r)
-	if err == nil {
-		return false
-	}
-	logTo(l, r, slog.LevelInfo, "cross-origin request refused", slog.String("reason", err.Error()),
-		slog.String("origin", r.Header.Get("Origin")), slog.String("sec_fetch_site", r.Header.Get("Sec-Fetch-Site")))
-	_, _ = errresp.Write(w, r, NewCrossOriginRefused())
-	return true
 }

@@ -71,7 +71,7 @@ import (
 
 // LogKeyRequestID is the attribute key under which every line the package
 // logs carries the request id.
-const LogKeyRequestID = "request_id"
+const LogKeyRequestID = reqlog.KeyRequestID
 
 // SetLogger sets the logger the package's middleware (and package auth's
 // Authenticator, unless given a logger of its own) log through. nil (the
@@ -81,17 +81,11 @@ func SetLogger(l *slog.Logger) { reqlog.SetBase(l) }
 
 func loggerBase() *slog.Logger { return reqlog.Base() }
 
-// logFailure logs msg at level with the request's id, method and path
-// followed by attrs. It costs nothing when the logger discards the level.
+// logFailure logs msg at level with the request's id, method and path (and
+// the principal's id, never its credential, when there is one) followed by
+// attrs. It costs nothing when the logger discards the level.
 func logFailure(r *http.Request, level slog.Level, msg string, attrs ...slog.Attr) {
 	reqlog.Log(nil, r, level, msg, attrs...)
-}
-
-// logTo is logFailure on a given logger (nil means the package's). The
-// authenticated principal's id (never its credential) is added when there
-// is one.
-func logTo(l *slog.Logger, r *http.Request, level slog.Level, msg string, attrs ...slog.Attr) {
-	reqlog.Log(l, r, level, msg, attrs...)
 }
 
 // finish completes the response of w (from errresp.Begin) once the handler
