@@ -37,7 +37,7 @@ type extra struct {
 	long string  // the key, when longer than keyInline
 }
 
-// hasExtra reports whether entry idx keeps a part in ext.
+// hasExtra reports whether e keeps a part in the shard's ext map.
 func (e *entry) hasExtra() bool { return e.klen < 0 || e.n > uint8(len(e.inline)) }
 
 // keyIs reports whether entry idx holds key. The caller holds sh.mu.
