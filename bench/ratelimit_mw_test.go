@@ -71,13 +71,26 @@ func clientAddrs(n int) []string {
 	return addrs
 }
 
+// mwReferences are the group's references, not rate limiters: chi with no
+// middleware ("bare"), and with the least a middleware that gives handlers
+// a per-request value costs ("ctx-value", see ctxValue), which a limiter
+// that must find the limiters further out pays too.
+func mwReferences() []mwImpl {
+	return []mwImpl{
+		{"bare", func(testing.TB, int) func(http.Handler) http.Handler {
+			return func(next http.Handler) http.Handler { return next }
+		}},
+		{"ctx-value", func(testing.TB, int) func(http.Handler) http.Handler { return ctxValue }},
+	}
+}
+
 // BenchmarkRateLimitMiddleware serves the success-path request through chi
 // and each rate-limiting middleware, from one client address and from
 // 100,000 (each seen once before the clock starts), serially and in
 // parallel. Unlike BenchmarkRateLimitMemory it includes each middleware's
 // key function and headers, so it compares what a service deploys.
 func BenchmarkRateLimitMiddleware(b *testing.B) {
-	impls := limiterMiddlewares()
+	impls := append(limiterMiddlewares(), mwReferences()...)
 	top := b // owns the middlewares' cleanups: a sub-benchmark runs its own after each of its rounds
 	names := make([]string, len(impls))
 	byName := make(map[string]mwImpl, len(impls))

@@ -73,12 +73,15 @@ type namedHandler struct {
 }
 
 // successStacks are the stacks compared on the success path. "bare" (chi and
-// the handler, nothing else) is the floor; "chi-mw" (chi's RequestID and
-// Recoverer) is the peer our middleware is held to; "huma" is huma's own
-// success path, which has no request id or recovery of its own.
+// the handler, nothing else) is the floor; "ctx-value" is bare with the least
+// any middleware that gives handlers a per-request value costs (ctxValue);
+// "chi-mw" (chi's RequestID and Recoverer) is the peer our middleware is held
+// to; "huma" is huma's own success path, which has no request id or recovery
+// of its own.
 func successStacks() []namedHandler {
 	stacks := []namedHandler{
 		{"bare", chiStack()},
+		{"ctx-value", chiStack(ctxValue)},
 		{"chi-mw", chiStack(chimw.RequestID, chimw.Recoverer)},
 		{"huma", humaStack()},
 	}

@@ -250,6 +250,62 @@ func writeSummary(w io.Writer, groups []*group, markdown bool) error {
 			}
 		}
 	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return writeAdded(w, groups, markdown)
+}
+
+// reference is the impl a group may have that is its floor, chi with no
+// middleware: writeAdded compares what each stack adds to it.
+const reference = "bare"
+
+// writeAdded prints, for the groups that have the reference, the time each
+// of ours and each peer adds to it (their medians less the reference's) and
+// the ratio of what ours adds to what the peer adds.
+func writeAdded(w io.Writer, groups []*group, markdown bool) error {
+	var with []*group
+	for _, g := range groups {
+		if _, ok := median(g.runs[reference], "sec/op"); ok && len(g.ours()) > 0 {
+			with = append(with, g)
+		}
+	}
+	if len(with) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "Time added to %q (medians less its median), ours / peer:\n", reference)
+	fmt.Fprintln(w)
+	var tw *tabwriter.Writer
+	if markdown {
+		tw = tabwriter.NewWriter(w, 0, 0, 1, ' ', tabwriter.Debug)
+	} else {
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	}
+	row := func(cells ...string) {
+		if markdown {
+			fmt.Fprint(tw, "| ")
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
+	}
+	row("benchmark", "ours", "peer", "ours added ns/op", "peer added ns/op", "ratio")
+	if markdown {
+		row("---", "---", "---", "---", "---", "---")
+	}
+	for _, g := range with {
+		ref, _ := median(g.runs[reference], "sec/op")
+		for _, o := range g.ours() {
+			om, ook := median(g.runs[o], "sec/op")
+			for _, p := range g.peers() {
+				if p == reference {
+					continue
+				}
+				pm, pok := median(g.runs[p], "sec/op")
+				ok := ook && pok
+				row(g.name, o, p, num((om-ref)*1e9, ook), num((pm-ref)*1e9, pok), ratio(om-ref, pm-ref, ok))
+			}
+		}
+	}
 	return tw.Flush()
 }
 
