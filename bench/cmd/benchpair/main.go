@@ -208,18 +208,7 @@ func present(groups []*group) []unit {
 // and the ratio ours / peer, aligned as text or as a Markdown table. A group with no result of ours yet is listed as "none",
 // with its peers' medians alone.
 func writeSummary(w io.Writer, groups []*group, markdown bool) error {
-	var tw *tabwriter.Writer
-	if markdown {
-		tw = tabwriter.NewWriter(w, 0, 0, 1, ' ', tabwriter.Debug)
-	} else {
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	}
-	row := func(cells ...string) {
-		if markdown {
-			fmt.Fprint(tw, "| ")
-		}
-		fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
-	}
+	tw, row := newTable(w, markdown)
 	units := present(groups)
 	head := []string{"benchmark", "ours", "peer"}
 	for _, u := range units {
@@ -256,6 +245,23 @@ func writeSummary(w io.Writer, groups []*group, markdown bool) error {
 	return writeAdded(w, groups, markdown)
 }
 
+// newTable returns a table writer on w, aligned text or Markdown, and the
+// function that adds a row to it.
+func newTable(w io.Writer, markdown bool) (*tabwriter.Writer, func(cells ...string)) {
+	var tw *tabwriter.Writer
+	if markdown {
+		tw = tabwriter.NewWriter(w, 0, 0, 1, ' ', tabwriter.Debug)
+	} else {
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	}
+	return tw, func(cells ...string) {
+		if markdown {
+			fmt.Fprint(tw, "| ")
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
+	}
+}
+
 // reference is the impl a group may have that is its floor, chi with no
 // middleware: writeAdded compares what each stack adds to it.
 const reference = "bare"
@@ -276,18 +282,7 @@ func writeAdded(w io.Writer, groups []*group, markdown bool) error {
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Time added to %q (medians less its median), ours / peer:\n", reference)
 	fmt.Fprintln(w)
-	var tw *tabwriter.Writer
-	if markdown {
-		tw = tabwriter.NewWriter(w, 0, 0, 1, ' ', tabwriter.Debug)
-	} else {
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	}
-	row := func(cells ...string) {
-		if markdown {
-			fmt.Fprint(tw, "| ")
-		}
-		fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
-	}
+	tw, row := newTable(w, markdown)
 	row("benchmark", "ours", "peer", "ours added ns/op", "peer added ns/op", "ratio")
 	if markdown {
 		row("---", "---", "---", "---", "---", "---")
