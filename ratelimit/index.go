@@ -33,12 +33,9 @@ import (
 //   - A key and an entry's count of limits are written only under the
 //     shard's lock (the count under the entry's lock as well), so the
 //     shard's lock is enough to read them.
-//   - The shard keeps the tags again in tags, without lock bits, written
-//     under its lock. Every prober reads that array, four bytes a
-//     position, which stays in the caches of every processor; it reaches
-//     an entry, which decisions write, only where the tag matches. A tag
-//     read there is a hint: the entry's own tag and key, read under the
-//     entry's lock, decide.
+//   - The shard keeps the tags again in tags, without lock bits, for its
+//     lock's holders: they probe and shift reading that array, four bytes
+//     a position, not the entries' tags, which decisions lock and unlock.
 
 // keyInline is the longest key an entry holds inside itself: an IPv4
 // address, an IPv6 /64 prefix or a short principal ID, with its prefix.
@@ -110,8 +107,8 @@ func (sh *shard) setKey(idx int32, h uint64, key string) {
 		x.long = strings.Clone(key)
 		sh.setExtra(idx, x)
 	}
-	e.unlock(tagOf(h))
-	sh.setTag(idx, tagOf(h))
+	sh.tags[idx] = tagOf(h)
+	e.unlock(sh.tags[idx])
 }
 
 func (sh *shard) setExtra(idx int32, x extra) {
@@ -162,13 +159,9 @@ func (sh *shard) clear(idx int32) {
 		delete(sh.ext, idx)
 	}
 	e.setBody(&entry{})
-	sh.setTag(idx, 0)
+	sh.tags[idx] = 0
 	e.unlock(0)
 }
-
-// setTag sets the tag of position idx in sh.tags, which decisions without
-// the shard's lock read. The caller holds sh.mu.
-func (sh *shard) setTag(idx int32, t uint32) { atomic.StoreUint32(&sh.tags[idx], t) }
 
 // tagOf is the tag of hash h: its upper half with the top bit set, so that
 // it is never 0, and the lock bit clear. Its bits above the lock bit are
@@ -229,8 +222,7 @@ func (sh *shard) reserve() {
 	}
 	old, oldTags, oldExt := sh.table, sh.tags, sh.ext
 	table := make([]entry, max(16, 2*len(old)))
-	tags := make([]uint32, len(table))
-	sh.ext, sh.hand = nil, 0
+	sh.tags, sh.ext, sh.hand = make([]uint32, len(table)), nil, 0
 	m := len(table) - 1
 	for j, t := range oldTags {
 		if t == 0 {
@@ -239,33 +231,27 @@ func (sh *shard) reserve() {
 		e := &old[j]
 		e.lock(t)
 		i := home(t, m)
-		for tags[i] != 0 {
+		for sh.tags[i] != 0 {
 			i = (i + 1) & m
 		}
 		table[i].setBody(e)
-		table[i].tag, tags[i] = t, t // not yet shared
+		table[i].tag, sh.tags[i] = t, t // not yet shared
 		if e.hasExtra() {
 			sh.setExtra(int32(i), oldExt[int32(j)])
 		}
 	}
-	sh.setTable(table, tags)
+	sh.setTable(table)
 }
 
-// view is a shard's table as a decision without the shard's lock reads it.
-type view struct {
-	entries []entry
-	tags    []uint32 // the entries' tags without lock bits; atomic
-}
-
-// setTable makes table, with its tags, the shard's table, for its lock's
-// holders and for the decisions that do not take it.
-func (sh *shard) setTable(table []entry, tags []uint32) {
-	sh.table, sh.tags = table, tags
+// setTable makes table the shard's table, for its lock's holders and for
+// the decisions that do not take it.
+func (sh *shard) setTable(table []entry) {
+	sh.table = table
 	if table == nil {
 		sh.view.Store(nil)
 		return
 	}
-	sh.view.Store(&view{table, tags})
+	sh.view.Store(&table)
 }
 
 // drop empties the shard for good: every entry stays locked, so that a
@@ -276,8 +262,8 @@ func (sh *shard) drop() {
 			sh.table[i].lock(t)
 		}
 	}
-	sh.setTable(nil, nil)
-	sh.ext, sh.count = nil, 0
+	sh.setTable(nil)
+	sh.tags, sh.ext, sh.count = nil, nil, 0
 }
 
 // evict drops a held key whose buckets are all full at now, looking at up
@@ -342,9 +328,8 @@ func (sh *shard) move(from, to int32) {
 		delete(sh.ext, from)
 	}
 	sh.table[to].setBody(e)
+	sh.tags[to], sh.tags[from] = t, 0
 	sh.table[to].unlock(t)
-	sh.setTag(to, t)
 	e.setBody(&entry{})
-	sh.setTag(from, 0)
 	e.unlock(0)
 }

@@ -105,7 +105,7 @@ type part struct {
 type shard struct {
 	// What a decision without the lock reads (see memory_fast.go), on a
 	// cache line that only a growth or Close writes.
-	view atomic.Pointer[view] // table and tags
+	view atomic.Pointer[[]entry] // table
 	_    [64]byte
 
 	mu       sync.Mutex

@@ -40,23 +40,23 @@ const takeTries = 64
 // decision can be made without the shard's lock; it reports whether it
 // decided into d.
 func (sh *shard) take(h uint64, key string, p bucket, l Limit, cost int, now int64, d *Decision) bool {
-	tb := sh.view.Load()
-	return tb != nil && tb.take(h, key, p, l, cost, now, d)
+	tp := sh.view.Load()
+	return tp != nil && takeIn(*tp, h, key, p, l, cost, now, d)
 }
 
-// take is shard.take on tb, a table the shard has had.
-func (tb *view) take(h uint64, key string, p bucket, l Limit, cost int, now int64, d *Decision) bool {
-	m := len(tb.tags) - 1
+// takeIn is take on table, a table the shard has had.
+func takeIn(table []entry, h uint64, key string, p bucket, l Limit, cost int, now int64, d *Decision) bool {
+	m := len(table) - 1
 	tag := tagOf(h)
 	for i, probes := home(tag, m), 0; probes <= m; i, probes = (i+1)&m, probes+1 {
-		t := atomic.LoadUint32(&tb.tags[i])
+		e := &table[i]
+		t := atomic.LoadUint32(&e.tag)
 		if t == 0 {
 			return false // not held
 		}
-		if t != tag {
+		if t&^lockBit != tag {
 			continue
 		}
-		e := &tb.entries[i]
 		if !e.tryLock(tag) {
 			return false
 		}

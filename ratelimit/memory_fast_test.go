@@ -20,11 +20,11 @@ func TestTakeMovedEntries(t *testing.T) {
 	tats := map[int]int64{} // what each held key's bucket should be
 	// check takes one token from every key of tats on table, and none
 	// from any other key.
-	check := func(when string, table *view, held map[int]int64) {
+	check := func(when string, table []entry, held map[int]int64) {
 		t.Helper()
 		for k := range keys {
 			var d Decision
-			ok := table.take(hashOf(k), key(k), p, Limit{}, 1, 0, &d)
+			ok := takeIn(table, hashOf(k), key(k), p, Limit{}, 1, 0, &d)
 			tat, want := held[k]
 			if ok != want {
 				t.Fatalf("%s: take on %s decided %v, held %v", when, key(k), ok, want)
@@ -38,10 +38,10 @@ func TestTakeMovedEntries(t *testing.T) {
 			held[k] = tat + 1
 		}
 	}
-	var tables []*view
+	var tables [][]entry
 	for k := range keys {
-		if tb := sh.view.Load(); tb != nil && (len(tables) == 0 || tb != tables[len(tables)-1]) {
-			tables = append(tables, tb)
+		if tp := sh.view.Load(); tp != nil && (len(tables) == 0 || len(*tp) != len(tables[len(tables)-1])) {
+			tables = append(tables, *tp)
 		}
 		// As the store holds a new key: buckets first, the key last.
 		h := hashOf(k)
@@ -50,21 +50,21 @@ func TestTakeMovedEntries(t *testing.T) {
 		tats[k] = int64(1000 * (k + 1))
 		sh.table[i].inline[0], sh.table[i].fullAt = tats[k], tats[k]
 		sh.setKey(i, h, key(k))
-		check("after adding "+key(k), sh.view.Load(), tats)
+		check("after adding "+key(k), *sh.view.Load(), tats)
 	}
 	tables = tables[:len(tables)-1] // the current one
 	if len(tables) < 2 {
 		t.Fatalf("the table grew %d times, want at least 2", len(tables))
 	}
 	for n, old := range tables {
-		check("on the table of "+strconv.Itoa(len(old.entries))+" entries left by growth "+strconv.Itoa(n), old, map[int]int64{})
+		check("on the table of "+strconv.Itoa(len(old))+" entries left by growth "+strconv.Itoa(n), old, map[int]int64{})
 	}
 	for k := 0; k < keys; k += 3 {
 		sh.remove(sh.find(hashOf(k), key(k)))
 		delete(tats, k)
-		check("after dropping "+key(k), sh.view.Load(), tats)
+		check("after dropping "+key(k), *sh.view.Load(), tats)
 	}
-	last := sh.view.Load()
+	last := *sh.view.Load()
 	sh.drop()
 	check("after the shard was dropped", last, map[int]int64{})
 	if sh.view.Load() != nil {
