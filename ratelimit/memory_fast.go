@@ -57,7 +57,7 @@ func takeIn(table []entry, h uint64, key string, p bucket, l Limit, cost int, no
 		if t&^lockBit != tag {
 			continue
 		}
-		if !e.tryLock(tag) {
+		if !e.tryLock(tag, t) {
 			return false
 		}
 		if int(e.klen) != len(key) || string(e.kbuf[:len(key)]) != key {
@@ -91,16 +91,16 @@ func takeIn(table []entry, h uint64, key string, p bucket, l Limit, cost int, no
 }
 
 // tryLock locks e if its tag is tag, trying a few times while another holds
-// it, and reports whether it did.
-func (e *entry) tryLock(tag uint32) bool {
+// it, and reports whether it did; t is e's tag as last read.
+func (e *entry) tryLock(tag, t uint32) bool {
 	for range takeTries {
-		t := atomic.LoadUint32(&e.tag)
 		if t == tag && atomic.CompareAndSwapUint32(&e.tag, t, t|lockBit) {
 			return true
 		}
 		if t&^lockBit != tag {
 			return false
 		}
+		t = atomic.LoadUint32(&e.tag)
 	}
 	return false
 }
