@@ -41,9 +41,11 @@ var ErrStoreClosed = errors.New("apierror/ratelimit: store closed")
 // MemoryStore is the in-memory Store: the default, and the right one for a
 // service that runs as a single instance. It is safe for concurrent use.
 //
-// Keys are spread over shards, each with its own lock, so parallel requests
-// for different clients do not contend. A decision on a key the store
-// already holds allocates nothing.
+// Keys are spread over shards, each with its own lock, which inserting and
+// dropping keys take. A Take on a key the store already holds, under a
+// single limit, takes no shard's lock, only the key's own entry: parallel
+// requests for different clients share nothing they write. A decision on a
+// key the store already holds allocates nothing.
 //
 // # Memory bound and eviction
 //
@@ -72,12 +74,12 @@ var ErrStoreClosed = errors.New("apierror/ratelimit: store closed")
 // number of limiter names, which the service's code fixes. Take, Peek,
 // Refund and TakeAt called on the store directly use a part of their own.
 //
-// Each held key costs 80 to 160 bytes with a key of up to 34 bytes and up
-// to two limits (an entry of 64 bytes, one cache line, holding both, in a
-// table kept between 13/32 and 13/16 full), and at most about 400 bytes
-// whatever the key's length (see MaxKeyLen); the store's tests hold
-// 100,000 keys, under a flood of a million, in less than 32 MiB of heap,
-// with short keys and with 1 KiB ones.
+// Each held key costs 84 to 168 bytes with a key of up to 34 bytes and up
+// to two limits (an entry of 64 bytes, one cache line, holding both, and
+// its 4-byte tag again, in a table kept between 13/32 and 13/16 full), and
+// at most about 400 bytes whatever the key's length (see MaxKeyLen); the
+// store's tests hold 100,000 keys, under a flood of a million, in less
+// than 32 MiB of heap, with short keys and with 1 KiB ones.
 type MemoryStore struct {
 	part                    // the store's own keys: Take, Peek, Refund and TakeAt
 	now    func() time.Time // nil: the monotonic clock, read once a decision
@@ -101,8 +103,14 @@ type part struct {
 }
 
 type shard struct {
+	// What a decision without the lock reads (see memory_fast.go), on a
+	// cache line that only a growth or Close writes.
+	view atomic.Pointer[[]entry] // table
+	_    [64]byte
+
 	mu       sync.Mutex
 	table    []entry         // the held keys, found by their hash (see index.go)
+	tags     []uint32        // the entries' tags, for the lock's holders
 	ext      map[int32]extra // the parts of entries that do not fit in them
 	count    int             // keys held
 	max      int             // keys this shard may hold
@@ -286,7 +294,10 @@ func (pt *part) close() {
 	for i := range pt.shards {
 		sh := &pt.shards[i]
 		sh.mu.Lock()
-		sh.table, sh.ext, sh.count, sh.closed = nil, nil, 0, true
+		if !sh.closed {
+			sh.drop()
+			sh.closed = true
+		}
 		sh.mu.Unlock()
 	}
 }

@@ -1,9 +1,6 @@
 package ratelimit
 
-import (
-	"hash/maphash"
-	"time"
-)
+import "hash/maphash"
 
 // A decision of the memory store: which of a key's buckets it is, and the
 // arithmetic on them under the shard's lock (take, peek or refund).
@@ -25,33 +22,11 @@ func (pt *part) do(key string, p []bucket, limits []Limit, cost int, now int64, 
 	}
 	h := maphash.String(pt.seed, key)
 	sh := &pt.shards[h&pt.mask]
-	sh.mu.Lock()
-	i := sh.find(h, key)
-	if i >= 0 && o == opTake && len(limits) == 1 && sh.table[i].n == 1 {
-		// The common case, a held key under a single limit, with the
-		// lock held only for the arithmetic on its bucket.
-		e := &sh.table[i]
-		tat := e.inline[0]
-		t, b, n := p[0].t, p[0].b, int64(cost)
-		if next := max(tat, now) + n*t; n > 0 && n <= b && next-b*t <= now {
-			// Allowed and taking tokens: judge's answer, written straight
-			// into d.
-			e.inline[0], e.fullAt = next, next
-			sh.mu.Unlock()
-			d.Allowed, d.Limit, d.RetryAfter = true, limits[0], 0
-			d.Remaining, d.ResetAfter = int(b-ceilDiv(next-now, t)), time.Duration(next-now)
-			return nil
-		}
-		v := judge(p[0], tat, now, cost)
-		if !v.refused && cost > 0 {
-			e.inline[0] = max(tat, now) + int64(cost)*p[0].t
-			e.fullAt = e.inline[0]
-		}
-		sh.mu.Unlock()
-		*d = v.decision(limits[0])
+	if o == opTake && len(limits) == 1 && len(key) <= keyInline && sh.take(h, key, p[0], limits[0], cost, now, d) {
 		return nil
 	}
-	return sh.doLocked(h, i, key, p, limits, cost, now, o, d)
+	sh.mu.Lock()
+	return sh.doLocked(h, sh.find(h, key), key, p, limits, cost, now, o, d)
 }
 
 // doLocked is do for the shard that key (hash h) falls in, whose lock the
@@ -64,6 +39,9 @@ func (sh *shard) doLocked(h uint64, i int32, key string, p []bucket, limits []Li
 	n := len(limits)
 	if i >= 0 {
 		e := &sh.table[i]
+		t := sh.tags[i]
+		e.lock(t) // a decision without the shard's lock may be on it
+		defer e.unlock(t)
 		if int(e.n) < n {
 			sh.grow(i, n, now)
 		}
@@ -119,8 +97,8 @@ func (sh *shard) doLocked(h uint64, i int32, key string, p []bucket, limits []Li
 		}
 		return nil
 	}
-	sh.setKey(i, h, key)
 	sh.reset(i, n, now)
 	sh.table[i].fullAt = commit(p, n, sh.tats(i), now, cost)
+	sh.setKey(i, h, key) // last: a decision without the shard's lock may find it then
 	return nil
 }
