@@ -101,6 +101,22 @@ func BenchmarkRateLimitMemory(b *testing.B) {
 	benchLimiters(b, memoryLimiters(), []int{1, 100_000}, 1)
 }
 
+// BenchmarkRateLimitMemoryScattered is RateLimitMemory on 100,000 keys
+// visited in an order unrelated to the one they were first seen in (key
+// i·61,803 mod 100,000 at step i), as clients arrive: a limiter whose
+// per-key state lies in memory in the order keys were first seen (a map of
+// pointers to limiters allocated one after the other, such as the xrate
+// floor) is walked in that order by RateLimitMemory, which the processor's
+// prefetcher rewards, and is not here.
+func BenchmarkRateLimitMemoryScattered(b *testing.B) {
+	benchLimitersIn(b, memoryLimiters(), []int{100_000}, 1, scatteredStep)
+}
+
+// scatteredStep is the stride of RateLimitMemoryScattered's walk over the
+// keys: about n/φ for n = 100,000, and prime to n, so that the walk visits
+// every key once a cycle.
+const scatteredStep = 61_803
+
 // benchLimiters runs every implementation on each key count, serially and in
 // parallel. One limiter per implementation and key count serves both runs; it
 // is built, and every key given its first request, before the clock starts.
@@ -112,6 +128,13 @@ func BenchmarkRateLimitMemory(b *testing.B) {
 // the total time the limiters' server has spent on their commands; its
 // growth over a run is reported per decision as server-ns/op.
 func benchLimiters(b *testing.B, impls []limiterImpl, keyCounts []int, parallelism int, serverTime ...func(testing.TB) time.Duration) {
+	benchLimitersIn(b, impls, keyCounts, parallelism, 1, serverTime...)
+}
+
+// benchLimitersIn is benchLimiters visiting the keys with the given stride
+// (key i·step mod n at step i; step must be prime to every key count),
+// rather than in the order they were first seen.
+func benchLimitersIn(b *testing.B, impls []limiterImpl, keyCounts []int, parallelism, step int, serverTime ...func(testing.TB) time.Duration) {
 	ctx := context.Background()
 	top := b // owns the limiters' cleanups: a sub-benchmark runs its own after each of its rounds
 	names := make([]string, len(impls))
@@ -122,6 +145,13 @@ func benchLimiters(b *testing.B, impls []limiterImpl, keyCounts []int, paralleli
 	}
 	for _, n := range keyCounts {
 		keys := keyList(n)
+		walk := keys
+		if step != 1 {
+			walk = make([]string, n)
+			for i := range walk {
+				walk[i] = keys[i*step%n]
+			}
+		}
 		built := make(map[string]decider, len(impls))
 		get := func(b *testing.B, name string) decider {
 			if d, ok := built[name]; ok {
@@ -147,7 +177,7 @@ func benchLimiters(b *testing.B, impls []limiterImpl, keyCounts []int, paralleli
 				return keyedRun{
 					worker: func() func(int) {
 						return func(i int) {
-							ok, err := d(ctx, keys[i])
+							ok, err := d(ctx, walk[i])
 							switch {
 							case err != nil:
 								errs.Add(1)
