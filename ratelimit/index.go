@@ -89,9 +89,15 @@ func (e *entry) hasExtra() bool { return e.klen < 0 || e.n > uint8(len(e.inline)
 func (sh *shard) keyIs(idx int32, key string) bool {
 	e := &sh.table[idx]
 	if e.klen >= 0 {
-		return int(e.klen) == len(key) && string(e.kbuf[:e.klen]) == key
+		return e.holdsInline(key)
 	}
 	return sh.ext[idx].long == key
+}
+
+// holdsInline reports whether e holds key in kbuf; a key kept in the
+// shard's ext map is never equal. The caller holds sh.mu or e's lock.
+func (e *entry) holdsInline(key string) bool {
+	return int(e.klen) == len(key) && string(e.kbuf[:len(key)]) == key
 }
 
 // setKey makes entry idx, which is empty and keeps nothing in ext but its

@@ -60,7 +60,7 @@ func takeIn(table []entry, h uint64, key string, p bucket, l Limit, cost int, no
 		if !e.tryLock(tag, t) {
 			return false
 		}
-		if int(e.klen) != len(key) || string(e.kbuf[:len(key)]) != key {
+		if !e.holdsInline(key) {
 			e.unlock(tag) // another key of the same tag
 			continue
 		}
