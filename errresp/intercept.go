@@ -108,9 +108,9 @@ func (st *state) emit() {
 	for _, k := range representationHeaders {
 		delete(hdr, k)
 	}
-	st.writing = true
+	st.Writing = true
 	_, _ = Write(st, st.req, e)
-	st.writing = false
+	st.Writing = false
 }
 
 // representationHeaders describe the body an intercepted response had; the
@@ -173,7 +173,7 @@ func Finish(w http.ResponseWriter, r *http.Request) *Error {
 // routes back on. It is on by default.
 func WithIntercept(r *http.Request, on bool) *http.Request {
 	st, r := stateFor(r)
-	st.passThrough = !on
+	st.PassThrough = !on
 	return r
 }
 
@@ -181,7 +181,7 @@ func WithIntercept(r *http.Request, on bool) *http.Request {
 // turned into envelopes (see WithIntercept).
 func Intercepting(r *http.Request) bool {
 	st := stateFrom(r.Context())
-	return st == nil || !st.passThrough
+	return st == nil || !st.PassThrough
 }
 
 // ShareRequestID makes the request id of r visible under key too, for code
@@ -191,7 +191,7 @@ func Intercepting(r *http.Request) bool {
 // that has been through Begin. key must be comparable.
 func ShareRequestID(r *http.Request, key any) *http.Request {
 	st, r := stateFor(r)
-	st.idKey = key
+	st.IDKey = key
 	return r
 }
 

@@ -61,7 +61,7 @@ func Write(w http.ResponseWriter, r *http.Request, err error) (status int, werr 
 	}
 	style := Default
 	if st != nil {
-		if st.status != 0 {
+		if st.Status != 0 {
 			return 0, ErrResponseStarted
 		}
 		if st.style != nil {
@@ -77,11 +77,10 @@ func Write(w http.ResponseWriter, r *http.Request, err error) (status int, werr 
 	h["Cache-Control"] = noStoreHeader
 	closeIfUnread(w, h, st, r)
 	var id string
-	if st != nil && st.id != "" {
-		id = st.id
+	if st != nil && st.ID != "" {
+		id = st.ID
 		if v := h[headerRequestIDKey]; len(v) != 1 || v[0] != id {
-			st.idHeader[0] = id
-			h[headerRequestIDKey] = st.idHeader[:]
+			h[headerRequestIDKey] = st.IDHeader()
 		}
 	} else if v := h[headerRequestIDKey]; len(v) > 0 {
 		id = v[0]
@@ -103,12 +102,12 @@ func Write(w http.ResponseWriter, r *http.Request, err error) (status int, werr 
 	sc.obj.buf = append(sc.obj.buf, '}', '\n')
 	if st != nil {
 		st.release() // an intercepted response held back is replaced by this one
-		st.writing = true
+		st.Writing = true
 	}
 	w.WriteHeader(c.Status)
 	_, werr = w.Write(sc.obj.buf)
 	if st != nil {
-		st.writing = false
+		st.Writing = false
 	}
 	if cap(sc.obj.buf) <= 64<<10 {
 		sc.env = Envelope{}

@@ -112,14 +112,7 @@ func OnError(fn errresp.Observer) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w, r = errresp.Begin(w, r)
-			obs := fn
-			if prev := reqstate.ObserverOf[errresp.Observer](r); prev != nil {
-				obs = func(r *http.Request, e *errresp.Error, status int) {
-					prev(r, e, status)
-					fn(r, e, status)
-				}
-			}
-			r = reqstate.WithObserver(r, obs)
+			r = errresp.WithObserver(r, fn)
 			next.ServeHTTP(w, r)
 			finish(w, r)
 		})

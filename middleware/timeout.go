@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/apierror/apierror/errresp"
-	"github.com/apierror/apierror/internal/reqstate"
 )
 
 // TimeoutOption configures Timeout.
@@ -154,7 +153,7 @@ func (c *timeoutConfig) expired(w http.ResponseWriter, r *http.Request, d time.D
 // state's request id, style and error hook. The outer state stays with
 // Timeout's goroutine, so the two never race.
 func timeoutInner(ctx context.Context, tw *timeoutWriter, r *http.Request) (http.ResponseWriter, *http.Request) {
-	return reqstate.Fork(tw, r.WithContext(ctx))
+	return errresp.Fork(tw, r.WithContext(ctx))
 }
 
 // timeoutPanic carries a panic from the handler's goroutine to Timeout's,

@@ -1,6 +1,8 @@
 package errresp
 
 import (
+	"github.com/apierror/apierror/internal/reqstate"
+
 	"context"
 	"errors"
 	"fmt"
@@ -52,7 +54,7 @@ func TestContextHelpers(t *testing.T) {
 	r = WithRequestID(r, "one")
 	r = WithStyle(r, GPCN)
 	called := false
-	r = withObserver(r, func(*http.Request, *Error, int) { called = true })
+	r = WithObserver(r, func(*http.Request, *Error, int) { called = true })
 	if RequestID(r.Context()) != "one" || StyleOf(r) != GPCN || observerOf(r) == nil {
 		t.Fatalf("without Begin: id %q style %s", RequestID(r.Context()), StyleOf(r).Name)
 	}
@@ -65,7 +67,7 @@ func TestContextHelpers(t *testing.T) {
 	if ok, _ := started(r2); !ok {
 		t.Error("Begin after WithStyle does not track the response")
 	}
-	r = withObserver(httptest.NewRequest("GET", "/", nil), observerOf(r))
+	r = WithObserver(httptest.NewRequest("GET", "/", nil), observerOf(r))
 	r = WithStyle(WithRequestID(r, "one"), GPCN)
 	ctx := ContextWithRequestID(context.Background(), "job-1")
 	if RequestID(ctx) != "job-1" {
@@ -86,7 +88,7 @@ func TestObserverSeesEveryWrite(t *testing.T) {
 	rec := httptest.NewRecorder()
 	w, r := Begin(rec, httptest.NewRequest("GET", "/", nil))
 	r = WithStyle(r, DevDocs)
-	r = withObserver(r, func(req *http.Request, e *Error, status int) {
+	r = WithObserver(r, func(req *http.Request, e *Error, status int) {
 		got = append(got, fmt.Sprintf("%s %s %d", req.URL.Path, e.Kind, status))
 	})
 	_, _ = Write(w, r, errors.New("boom"))
@@ -102,12 +104,12 @@ func TestForkAndHeaderValue(t *testing.T) {
 	if requestIDHeaderValue(r) != nil {
 		t.Error("a header value without an id")
 	}
-	r = withObserver(WithStyle(WithRequestID(r, "parent"), GPCN), func(*http.Request, *Error, int) {})
+	r = WithObserver(WithStyle(WithRequestID(r, "parent"), GPCN), func(*http.Request, *Error, int) {})
 	if v := requestIDHeaderValue(r); len(v) != 1 || v[0] != "parent" {
 		t.Errorf("requestIDHeaderValue = %q", v)
 	}
 	buf := httptest.NewRecorder()
-	fw, fr := fork(buf, r)
+	fw, fr := Fork(buf, r)
 	if RequestID(fr.Context()) != "parent" || StyleOf(fr) != GPCN || observerOf(fr) == nil {
 		t.Fatal("fork did not copy the state")
 	}
@@ -122,7 +124,7 @@ func TestForkAndHeaderValue(t *testing.T) {
 	if _, err := Write(w, r, New(NotFound, "")); err != nil || rec.Code != 404 {
 		t.Errorf("parent Write after fork: %v %d", err, rec.Code)
 	}
-	_, fr2 := fork(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	_, fr2 := Fork(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
 	if RequestID(fr2.Context()) != "" || StyleOf(fr2) != Default {
 		t.Error("fork of a bare request")
 	}
@@ -178,4 +180,19 @@ func TestAttach(t *testing.T) {
 	if attach(r, nil, 3) {
 		t.Fatal("attach kept a nil key")
 	}
+}
+
+// The per-request record's own operations, as the middleware calls them.
+var (
+	started              = reqstate.Started
+	attach               = reqstate.Attach
+	requestIDHeaderValue = reqstate.RequestIDHeader
+)
+
+// observerOf returns the observers registered for r, or nil.
+func observerOf(r *http.Request) Observer {
+	if st := stateFrom(r.Context()); st != nil {
+		return st.observer
+	}
+	return nil
 }
