@@ -143,20 +143,27 @@ func (h *held) toError() *Error {
 
 // Finish completes the response of a request whose writer w came from
 // Begin, once the handler below has returned: an error response that w
-// intercepted and still holds is answered now with its envelope. It returns
-// the *Error an interception wrote on this request (at a Flush or now), once,
-// so that the caller can log its cause (a *ForeignError); nil otherwise.
+// intercepted and still holds is answered now with its envelope. It returns,
+// once, the failure the request's log line is owed: the *Error of an
+// envelope an interception wrote (at a Flush or now; its cause a
+// *ForeignError), or of a 5xx that Write sent for the request, however it
+// was called (from a handler, a middleware, an adapter); nil otherwise. The
+// caller logs it, with its cause: the middleware does, so that every 5xx is
+// logged once, by the innermost of its layers.
 //
 // Every middleware of the module that calls Begin calls Finish after the
 // handler below returns; the first to do so answers. A service that calls
 // Begin itself must call Finish too. It costs a type assertion when nothing
-// was intercepted.
+// was intercepted or failed.
 func Finish(w http.ResponseWriter, r *http.Request) *Error {
 	st, ok := w.(*state)
-	if !ok || st.hold == nil {
+	if !ok && r != nil {
+		st = stateFrom(r.Context())
+	}
+	if st == nil {
 		return nil
 	}
-	if st.hold != dropping {
+	if st.hold != nil && st.hold != dropping {
 		if r != nil {
 			st.req = r
 		}

@@ -44,6 +44,13 @@ var scratchPool = sync.Pool{New: func() any { return &scratch{obj: Object{buf: m
 // valid JSON whatever bytes the message or fields hold, and holds nothing of
 // the error's cause. It calls the request's Observer, if any, before writing.
 //
+// The cause of a 5xx is never sent, and Write logs nothing itself: on a
+// request that has been through Begin (any middleware of the module in
+// front), it records the failure for Finish, and the middleware logs it once,
+// with the request id and the cause, when the handler returns. Without
+// Begin, nothing records it: the cause stays with the caller, who must log
+// it (or mount middleware.RequestID, Recoverer or Style in front).
+//
 // Write returns the status it wrote: the style's for the error's kind, or
 // the error's own (Error.HTTPStatus, a declared code's), the one the
 // Observer saw. When the response has already started (on a writer from
@@ -103,6 +110,9 @@ func Write(w http.ResponseWriter, r *http.Request, err error) (status int, werr 
 	if st != nil {
 		st.release() // an intercepted response held back is replaced by this one
 		st.Writing = true
+		if c.Status >= 500 {
+			st.caught = e // for the middleware's log line (Finish)
+		}
 	}
 	w.WriteHeader(c.Status)
 	_, werr = w.Write(sc.obj.buf)

@@ -86,15 +86,12 @@ func handlerFail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	e := errresp.From(err)
-	status, werr := errresp.Write(w, r, e)
-	switch {
-	case errors.Is(werr, errresp.ErrResponseStarted):
+	// A 5xx written here is logged, with err, by finish when the handler
+	// returns.
+	if _, werr := errresp.Write(w, r, e); errors.Is(werr, errresp.ErrResponseStarted) {
 		_, sent := reqstate.Started(r)
 		logFailure(r, slog.LevelError, "handler failed after the response started; no envelope written",
-			slog.Int("status", sent), slog.String("kind", e.Kind.String()), slog.String("error", err.Error()))
-	case status >= 500:
-		logFailure(r, slog.LevelError, "request failed", slog.Int("status", status),
-			slog.String("kind", e.Kind.String()), slog.String("error", err.Error()))
+			slog.Int("status", sent), slog.String("kind", errresp.KindOf(e).String()), slog.String("error", err.Error()))
 	}
 }
 

@@ -43,6 +43,7 @@ func ProxyErrorHandler(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	logFailure(r, slog.LevelError, "reverse proxy failed", append(attrs, slog.String("kind", e.Kind.String()))...)
 	_, _ = errresp.Write(w, r, e)
+	reported(w, r)
 }
 
 // proxyTimedOut reports whether err says the upstream took too long: a

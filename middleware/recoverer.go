@@ -128,4 +128,6 @@ func (c *recovererConfig) recovered(w http.ResponseWriter, r *http.Request, v an
 	if _, werr := errresp.Write(w, r, e); werr != nil && !errors.Is(werr, errresp.ErrResponseStarted) {
 		logFailure(r, slog.LevelDebug, "writing the panic envelope failed", slog.String("error", werr.Error()))
 	}
+	reported(w, r) // the panic's line above is the request's line
+
 }

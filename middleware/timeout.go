@@ -146,6 +146,7 @@ func (c *timeoutConfig) expired(w http.ResponseWriter, r *http.Request, d time.D
 	}
 	logFailure(r, slog.LevelWarn, "handler timed out", slog.Duration("timeout", d))
 	_, _ = errresp.Write(w, r, c.err)
+	reported(w, r)
 }
 
 // timeoutInner returns the writer and request the handler below Timeout
