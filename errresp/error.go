@@ -141,11 +141,16 @@ func (e *Error) Is(target error) bool {
 	return true
 }
 
-// effectiveKind takes the inner kind where e's own is unset, so that wrapping
-// a kinded error in an unkinded one keeps the reason.
+// effectiveKind is e's own kind, else the kind its Code is declared with
+// (DeclareCodes), else the inner error's, so that an error with only a
+// declared code, or an unkinded error wrapping a kinded one, keeps the
+// reason.
 func (e *Error) effectiveKind() Kind {
 	if e.Kind != Unknown {
 		return e.Kind
+	}
+	if sc, ok := declared(e.Code); ok {
+		return sc.Kind
 	}
 	var inner *Error
 	if e.Err != nil && errors.As(e.Err, &inner) {
@@ -198,13 +203,15 @@ func (e *Error) kindOrInternal() Kind {
 // sent again unchanged (after RetryAfter, when set); see Kind.Retryable.
 func (e *Error) Retryable() bool { return e.kindOrInternal().Retryable() }
 
-// KindOf returns the kind of the first *Error in err's chain, Internal for any
-// other non-nil error, and Unknown for nil.
+// KindOf returns the kind of the first *Error in err's chain (its declared
+// code's kind when it has a code and no kind of its own, as From gives it),
+// Internal for any other non-nil error (an *Error without a kind included:
+// it is written as Internal), and Unknown for nil.
 func KindOf(err error) Kind {
 	if err == nil {
 		return Unknown
 	}
-	return From(err).Kind
+	return From(err).kindOrInternal()
 }
 
 // Messages used by From for errors that carry no client-facing text.
@@ -227,8 +234,9 @@ func asError(err error) *Error {
 }
 
 // From turns any error into an *Error. The first *Error in err's chain is
-// returned as it is (with the kind taken from an inner error where its own is
-// unset, and its HTTPStatus kept); context.DeadlineExceeded,
+// returned as it is (with the kind, where its own is unset, taken from its
+// declared code (DeclareCodes) or else from an inner error, and its
+// HTTPStatus kept); context.DeadlineExceeded,
 // http.ErrHandlerTimeout and os.ErrDeadlineExceeded (a read of the body
 // past its deadline) become Timeout, context.Canceled becomes Canceled,
 // *http.MaxBytesError becomes PayloadTooLarge naming the limit,
