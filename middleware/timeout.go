@@ -60,7 +60,7 @@ func TimeoutError(e *errresp.Error) TimeoutOption {
 // whether that one has started). Timeout panics when d is not positive.
 func Timeout(d time.Duration, opts ...TimeoutOption) func(http.Handler) http.Handler {
 	mustPositive("Timeout duration", d)
-	c := timeoutConfig{err: errresp.New(errresp.Timeout, "The request took too long to complete."),
+	c := timeoutConfig{err: errresp.New(errresp.Timeout, ""),
 		withTimeout: context.WithTimeout}
 	for _, o := range opts {
 		o(&c)
