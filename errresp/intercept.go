@@ -114,11 +114,11 @@ func (st *state) emit() {
 }
 
 // representationHeaders describe the body an intercepted response had; the
-// envelope that replaces it must not carry them. Every other header (the
-// handler's WWW-Authenticate, Allow, Retry-After, Location, X-RateLimit-*,
-// RateLimit*, Set-Cookie, and what middleware above set, such as CORS) is
-// kept. Write itself replaces Content-Type, Content-Length and
-// Cache-Control.
+// envelope that replaces it must not carry them. On a 4xx every other header
+// (the handler's WWW-Authenticate, Allow, Retry-After, Location,
+// X-RateLimit-*, RateLimit*, Set-Cookie, and what middleware above set, such
+// as CORS) is kept; Write drops more from a 5xx (headers_5xx.go). Write
+// itself replaces Content-Type, Content-Length and Cache-Control.
 var representationHeaders = []string{
 	"Content-Encoding", "Content-Language", "Content-Disposition", "Content-Range",
 	"Content-Location", "Etag", "Last-Modified", "Expires", "Accept-Ranges", "Trailer", "Transfer-Encoding",

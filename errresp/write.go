@@ -33,7 +33,10 @@ var scratchPool = sync.Pool{New: func() any { return &scratch{obj: Object{buf: m
 // writes an error body. err goes through From first, so any error may be
 // passed; a nil err writes nothing.
 //
-// Write sets the status, Content-Type, X-Content-Type-Options: nosniff,
+// On a 5xx Write first drops the headers set before it but those a client
+// needs from a failure (CORS, Vary, Retry-After, rate limits, the request
+// id, security policy; KeepHeaders keeps more). Write sets the status,
+// Content-Type, X-Content-Type-Options: nosniff,
 // Cache-Control: no-store, X-Request-ID (when the request has an id),
 // Retry-After (when the error has one) and the error's extra headers, and
 // removes Content-Length. When the request carries a body that has not been
@@ -78,6 +81,9 @@ func Write(w http.ResponseWriter, r *http.Request, err error) (status int, werr 
 	kind, c, msg := style.resolve(e)
 
 	h := w.Header()
+	if c.Status >= 500 {
+		dropServerErrorHeaders(h, r) // see headers_5xx.go
+	}
 	delete(h, "Content-Length")
 	h["Content-Type"] = style.ctHeader
 	h["X-Content-Type-Options"] = nosniffHeader
