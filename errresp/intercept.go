@@ -180,7 +180,9 @@ func Finish(w http.ResponseWriter, r *http.Request) *Error {
 // routes back on. It is on by default.
 func WithIntercept(r *http.Request, on bool) *http.Request {
 	st, r := stateFor(r)
-	st.PassThrough = !on
+	for ; st != nil; st = st.parent() { // a layer's writer writes through its parent's
+		st.PassThrough = !on
+	}
 	return r
 }
 

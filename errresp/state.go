@@ -27,6 +27,16 @@ type state struct {
 	ctx  *stateCtx // the context that carries the state
 }
 
+// parent returns the state of the writer a layer's writer wraps (see
+// Begin), nil when st is not a layer: Write marks it writing too while an
+// envelope goes through.
+func (st *state) parent() *state {
+	if !st.Layer || st.ctx == nil {
+		return nil
+	}
+	return stateFrom(st.ctx.Context)
+}
+
 type ctxKey struct{}
 
 // stateCtx is the context that carries a state: one allocation holds the
@@ -111,10 +121,19 @@ func stateFrom(ctx context.Context) *state {
 // response) and intercepts error responses from code that does not know the
 // library (see Finish and WithIntercept), and a request whose context
 // carries the per-request state that RequestID, style selection and the
-// observer use. It is idempotent: a request that has been through Begin is
-// returned as it is. The middleware calls it, and Finish once the handler
-// below returns; a service calls them only when it mounts none of the
-// middleware.
+// observer use. It is idempotent: given the writer it returned and the
+// request, it returns them as they are. The middleware calls it, and Finish
+// once the handler below returns; a service calls them only when it mounts
+// none of the middleware.
+//
+// Given a request that has been through Begin with another writer (one that
+// middleware between two of the library's, such as an access log, wrapped
+// around the writer Begin returned), Begin adds a layer: a writer over w
+// that intercepts below it, with a state that carries the request's id,
+// style, observers and interception setting, as Fork's does. The envelope
+// of a failure below is then written through w when Finish is called with
+// the layer (the middleware calls it before returning), so the wrapper sees
+// the status, bytes and headers the client receives.
 func Begin(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request) {
 	if st := stateFrom(r.Context()); st != nil {
 		if st.ResponseWriter == nil {
@@ -124,7 +143,12 @@ func Begin(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.R
 			st.req = r
 			return st, r
 		}
-		return w, r
+		if _, ok := w.(*state); ok || st.Status != 0 {
+			return w, r // the request's writer, or a response under way
+		}
+		l, lr := Fork(w, r)
+		l.(*state).Layer = true
+		return l, lr
 	}
 	st, r := withStateReq(r)
 	st.ResponseWriter = w

@@ -115,7 +115,7 @@ func Write(w http.ResponseWriter, r *http.Request, err error) (status int, werr 
 	sc.obj.buf = append(sc.obj.buf, '}', '\n')
 	if st != nil {
 		st.release() // an intercepted response held back is replaced by this one
-		st.Writing = true
+		st.setWriting(true)
 		if c.Status >= 500 {
 			st.caught = e // for the middleware's log line (Finish)
 		}
@@ -123,7 +123,7 @@ func Write(w http.ResponseWriter, r *http.Request, err error) (status int, werr 
 	w.WriteHeader(c.Status)
 	_, werr = w.Write(sc.obj.buf)
 	if st != nil {
-		st.Writing = false
+		st.setWriting(false)
 	}
 	if cap(sc.obj.buf) <= 64<<10 {
 		sc.env = Envelope{}

@@ -75,3 +75,12 @@ func (st *state) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 
 // Unwrap returns the underlying writer, for http.ResponseController.
 func (st *state) Unwrap() http.ResponseWriter { return st.ResponseWriter }
+
+// setWriting marks st, and the states of the writers it is a layer over,
+// as sending an envelope (or done sending it), so that none of them
+// intercepts it.
+func (st *state) setWriting(on bool) {
+	for ; st != nil; st = st.parent() {
+		st.Writing = on
+	}
+}

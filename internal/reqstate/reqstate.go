@@ -40,6 +40,10 @@ type State struct {
 	// Writing is set while errresp.Write sends an envelope through the
 	// writer, which then passes it on without intercepting it.
 	Writing bool
+	// Layer is set on the state of a writer that errresp.Begin laid over a
+	// wrapper (an access log's) of the request's writer; its parent
+	// context carries the state of the writer below.
+	Layer bool
 }
 
 // Key is the context key the State answers to: a context that carries a
