@@ -1,4 +1,4 @@
-package otel
+package otelapierror
 
 import (
 	"context"
@@ -24,7 +24,7 @@ import (
 )
 
 // ScopeName is the instrumentation scope of the meter and logger.
-const ScopeName = "github.com/apierror/apierror/otel"
+const ScopeName = "github.com/apierror/apierror/otelapierror"
 
 // AttrCode is the attribute that carries the style's code for a failure,
 // such as "RATE_LIMIT_EXCEEDED" or "permission_denied".
@@ -49,7 +49,7 @@ type config struct {
 // is the global provider (otel.GetMeterProvider) when Middleware is called.
 func WithMeterProvider(mp metric.MeterProvider) Option {
 	if mp == nil {
-		panic("apierror/otel: WithMeterProvider needs a provider")
+		panic("apierror/otelapierror: WithMeterProvider needs a provider")
 	}
 	return func(c *config) { c.meters = mp }
 }
@@ -59,7 +59,7 @@ func WithMeterProvider(mp metric.MeterProvider) Option {
 // is called.
 func WithLoggerProvider(lp log.LoggerProvider) Option {
 	if lp == nil {
-		panic("apierror/otel: WithLoggerProvider needs a provider")
+		panic("apierror/otelapierror: WithLoggerProvider needs a provider")
 	}
 	return func(c *config) { c.loggers = lp }
 }
@@ -109,7 +109,7 @@ func Middleware(opts ...Option) func(http.Handler) http.Handler {
 		metric.WithUnit("{failure}"),
 		metric.WithDescription("Failures answered with an error envelope, by kind, code, status and route."))
 	if err != nil {
-		panic("apierror/otel: " + err.Error())
+		panic("apierror/otelapierror: " + err.Error())
 	}
 	rc := &recorder{failures: failures, logger: c.loggers.Logger(ScopeName), series: make(map[seriesKey][]metric.AddOption)}
 	return middleware.OnError(rc.observe)

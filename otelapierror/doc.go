@@ -1,17 +1,18 @@
-// Package otel reports the failures apierror answers to OpenTelemetry: on
+// Package otelapierror reports the failures apierror answers to OpenTelemetry: on
 // the active server span, on otelhttp's request-duration metric, in a
 // counter of its own and, for a panic or a 5xx cause, as an exception log
 // record. It also makes the request id the trace id, and puts trace_id and
 // span_id on log lines. It is a module of its own, so services that do not
 // use OpenTelemetry never download it.
 //
-// A chi service whose router otelhttp.NewHandler already wraps adds (with
-// the package imported as apiotel):
+// Its name follows OpenTelemetry's contrib packages (otelhttp, otelgin), so
+// that it imports beside go.opentelemetry.io/otel without an alias. A chi
+// service whose router otelhttp.NewHandler already wraps adds:
 //
-//	r.Use(middleware.RequestID(apiotel.RequestIDFromSpan())) // the request id is the trace id
-//	r.Use(apiotel.Middleware())                              // failures on spans, metrics, logs
+//	r.Use(middleware.RequestID(otelapierror.RequestIDFromSpan())) // the request id is the trace id
+//	r.Use(otelapierror.Middleware())                              // failures on spans, metrics, logs
 //	r.Use(middleware.Recoverer(), middleware.Style(errresp.GPCN))
-//	middleware.SetLogger(slog.New(apiotel.LogHandler(slog.Default().Handler())))
+//	middleware.SetLogger(slog.New(otelapierror.LogHandler(slog.Default().Handler())))
 //
 // Middleware goes below RequestID and above Timeout and the handlers; the
 // span it annotates is otelhttp's server span, so otelhttp stays
@@ -40,4 +41,4 @@
 //     cause anywhere.
 //
 // Nothing is recorded for a success.
-package otel
+package otelapierror
