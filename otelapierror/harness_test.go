@@ -56,9 +56,10 @@ func (tm *telemetry) middleware() func(http.Handler) http.Handler {
 }
 
 // otelhttp wraps h in otelhttp's server handler recording into tm, with the
-// W3C trace context propagator.
+// W3C trace context propagator and the provider wrapped as the package
+// documents, so that a span's status description survives.
 func (tm *telemetry) otelhttp(h http.Handler) http.Handler {
-	return otelhttp.NewHandler(h, "api", otelhttp.WithTracerProvider(tm.tp), otelhttp.WithMeterProvider(tm.mp),
+	return otelhttp.NewHandler(h, "api", otelhttp.WithTracerProvider(otelapierror.TracerProvider(tm.tp)), otelhttp.WithMeterProvider(tm.mp),
 		otelhttp.WithPropagators(propagation.TraceContext{}))
 }
 

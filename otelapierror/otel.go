@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 
-	"github.com/go-chi/chi/v5"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -112,7 +110,15 @@ func Middleware(opts ...Option) func(http.Handler) http.Handler {
 		panic("apierror/otelapierror: " + err.Error())
 	}
 	rc := &recorder{failures: failures, logger: c.loggers.Logger(ScopeName), series: make(map[seriesKey][]metric.AddOption)}
-	return middleware.OnError(rc.observe)
+	onError := middleware.OnError(rc.observe)
+	return func(next http.Handler) http.Handler {
+		// Inside OnError, r is the request next is served with, which the
+		// router below matches (chi's route context, or ServeMux's Pattern).
+		return onError(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r)
+			nameRoute(r)
+		}))
+	}
 }
 
 // observe is the errresp.Observer: it runs once a failure, before the body
@@ -199,20 +205,4 @@ func (rc *recorder) exception(ctx context.Context, e *errresp.Error, attrs ...at
 	}
 	rec.AddAttributes(attrs...)
 	rc.logger.Emit(ctx, rec)
-}
-
-// routeOf returns the route pattern r was matched by, without a method or
-// host (as http.route wants it), or "" when no router has matched it yet.
-// It never returns the raw path.
-func routeOf(r *http.Request) string {
-	p := r.Pattern
-	if p == "" {
-		if rc := chi.RouteContext(r.Context()); rc != nil {
-			p = rc.RoutePattern()
-		}
-	}
-	if i := strings.IndexByte(p, '/'); i > 0 {
-		p = p[i:] // "GET /items/{id}" or "host/items" from http.ServeMux
-	}
-	return p
 }

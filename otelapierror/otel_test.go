@@ -60,6 +60,9 @@ func checkFailure(t *testing.T, tm *telemetry, rec *httptest.ResponseRecorder, e
 	if wantErr := status >= 500; (span.Status().Code == codes.Error) != wantErr {
 		t.Errorf("span status %v for %d; Error is for 5xx only", span.Status(), status)
 	}
+	if status >= 500 && span.Status().Description != errType {
+		t.Errorf("span status description %q, want the kind %q", span.Status().Description, errType)
+	}
 	if len(span.Events()) != 0 {
 		t.Errorf("span has events %v; exceptions go to log records", span.Events())
 	}

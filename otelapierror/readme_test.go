@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel"
 
 	"github.com/apierror/apierror/errresp"
 	"github.com/apierror/apierror/middleware"
@@ -26,7 +27,8 @@ func tracedService() http.Handler {
 	r.NotFound(middleware.NotFound)
 	r.Get("/legacy", legacyHandler)
 	middleware.SetLogger(slog.New(otelapierror.LogHandler(slog.Default().Handler()))) // trace_id and span_id on log lines
-	return otelhttp.NewHandler(r, "api")
+	// The span's status keeps the failure's kind as its description.
+	return otelhttp.NewHandler(r, "api", otelhttp.WithTracerProvider(otelapierror.TracerProvider(otel.GetTracerProvider())))
 }
 
 func legacyHandler(w http.ResponseWriter, _ *http.Request) { http.Error(w, "gone", http.StatusGone) }

@@ -92,7 +92,8 @@ func service(st *errresp.Style) http.Handler {
 		return errresp.Wrap(errresp.Unavailable, errors.New("inventory: connection refused"), "")
 	}).ServeHTTP)
 	r.Get("/panic", func(http.ResponseWriter, *http.Request) { panic("nil map") })
-	return otelhttp.NewHandler(r, "example") // otelhttp, outermost
+	// otelhttp, outermost; its provider keeps a 5xx span's description.
+	return otelhttp.NewHandler(r, "example", otelhttp.WithTracerProvider(otelapierror.TracerProvider(otel.GetTracerProvider())))
 }
 
 // setupOTel installs the global providers, as any OpenTelemetry service
