@@ -196,3 +196,66 @@ func observerOf(r *http.Request) Observer {
 	}
 	return nil
 }
+
+// countingWriter wraps the writer Begin returned, as an access log does.
+type countingWriter struct {
+	http.ResponseWriter
+	status, n int
+}
+
+func (c *countingWriter) WriteHeader(code int) {
+	if c.status == 0 {
+		c.status = code
+	}
+	c.ResponseWriter.WriteHeader(code)
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	if c.status == 0 {
+		c.status = 200
+	}
+	n, err := c.ResponseWriter.Write(b)
+	c.n += n
+	return n, err
+}
+
+// Begin given a wrapper of the request's writer lays a writer over it:
+// an error response below is answered with its envelope through the
+// wrapper, which counts what the client gets; the layer's interception
+// setting holds for the writer below, and the envelope is reported once.
+func TestBeginLaysOverAWrapper(t *testing.T) {
+	t.Parallel()
+	rec := httptest.NewRecorder()
+	w, r := Begin(rec, httptest.NewRequest("GET", "/", nil))
+	r = WithRequestID(r, "req-1")
+	cw := &countingWriter{ResponseWriter: w}
+	lw, lr := Begin(cw, r)
+	if lw == http.ResponseWriter(cw) || lr == r || RequestID(lr.Context()) != "req-1" {
+		t.Fatal("no layer over the wrapper")
+	}
+	if again, ar := Begin(lw, lr); again != lw || ar != lr {
+		t.Fatal("Begin with the layer's own writer is not idempotent")
+	}
+	http.Error(lw, "pq: secret", 500)
+	if e := Finish(lw, lr); e == nil || e.HTTPStatus != 500 {
+		t.Fatalf("Finish of the layer = %v", e)
+	}
+	if cw.status != 500 || cw.n != rec.Body.Len() || strings.Contains(rec.Body.String(), "secret") {
+		t.Fatalf("the wrapper counted %d %dB; the client got %d %dB %s", cw.status, cw.n, rec.Code, rec.Body.Len(), rec.Body)
+	}
+	if e := Finish(w, r); e != nil {
+		t.Fatalf("reported twice: %v", e)
+	}
+
+	// Intercept(false) on a layer holds for the writer below it.
+	rec = httptest.NewRecorder()
+	w, r = Begin(rec, httptest.NewRequest("GET", "/", nil))
+	lw, lr = Begin(&countingWriter{ResponseWriter: w}, r)
+	lr = WithIntercept(lr, false)
+	http.Error(lw, "plain", 404)
+	Finish(lw, lr)
+	Finish(w, r)
+	if rec.Body.String() != "plain\n" {
+		t.Fatalf("an opted-out error became %q", rec.Body)
+	}
+}
