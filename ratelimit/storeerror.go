@@ -104,7 +104,7 @@ func (l *limiter) storeError(w http.ResponseWriter, r *http.Request, next http.H
 		next.ServeHTTP(w, r)
 		return Decision{}, err
 	}
-	e := errresp.Wrap(errresp.Unavailable, err, "Rate limiting is unavailable; try again shortly.")
+	e := errresp.Wrap(errresp.Unavailable, err, "") // the style's message for the kind, as any 503's
 	e.RetryAfter = time.Second
 	_, _ = errresp.Write(w, r, e)
 	if logged {
