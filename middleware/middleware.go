@@ -47,7 +47,16 @@
 // response has started) is the one value errresp.Begin puts in the request's
 // context. RequestID, Recoverer and Style each call errresp.Begin when it has
 // not run, so each works alone; mounted together, Begin runs once and the
-// others update its state in place, allocating nothing more.
+// others update its state in place, allocating nothing more. Where other
+// middleware wraps the writer between two of them (chi's Logger, a metrics
+// wrapper), the lower one lays a writer over the wrapper (one allocation),
+// so that the wrapper sees the envelope the client receives.
+//
+// Every 5xx written for a request (a returned error, errresp.Write called
+// from a handler, a panic, an intercepted response, the library's own 503s
+// and 504s) is logged once, at Error level with its cause, by the innermost
+// middleware of the package when the handler below returns; a 4xx is not
+// logged (an intercepted one at Debug level).
 //
 // Logging goes through log/slog (see SetLogger); every line carries the
 // request id under the key "request_id". Nothing the package writes to a
