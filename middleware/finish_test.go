@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -81,7 +82,8 @@ func TestDirectWriteWithoutMiddlewareLogsNothing(t *testing.T) {
 	}
 }
 
-// A 5xx is logged once however many layers of the library are stacked, and
+// A 5xx is logged once however many layers of the library are stacked (a
+// Timeout's fork among them), and
 // a recovered panic's line is its only line.
 func TestFiveHundredsLoggedOnceThroughLayers(t *testing.T) {
 	t.Parallel()
@@ -96,7 +98,7 @@ func TestFiveHundredsLoggedOnceThroughLayers(t *testing.T) {
 	for name, inner := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			h := mwChain(inner, RequestID(), OnError(func(*http.Request, *errresp.Error, int) {}), Recoverer(), Style(errresp.Gcore), Intercept(true))
+			h := mwChain(inner, RequestID(), OnError(func(*http.Request, *errresp.Error, int) {}), Recoverer(), Style(errresp.Gcore), Timeout(time.Minute), Intercept(true))
 			id := mwNewID(t)
 			if rec := mwServe(h, mwRequest("GET", "/", id)); rec.Code != 500 || strings.Contains(rec.Body.String(), "boom") {
 				t.Fatalf("%d %s", rec.Code, rec.Body)
