@@ -31,7 +31,7 @@ func BenchmarkWrite(b *testing.B) {
 			st := stateFrom(r.Context())
 			b.ReportAllocs()
 			for b.Loop() {
-				st.status = 0
+				st.Status = 0
 				if _, err := Write(w, r, benchErr); err != nil {
 					b.Fatal(err)
 				}
@@ -94,7 +94,7 @@ func BenchmarkWriteParallel(b *testing.B) {
 		r = WithStyle(WithRequestID(r, "req"), GPCN)
 		st := stateFrom(r.Context())
 		for pb.Next() {
-			st.status = 0
+			st.Status = 0
 			_, _ = Write(w, r, benchErr)
 		}
 	})

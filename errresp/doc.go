@@ -87,5 +87,9 @@
 //		json.NewEncoder(w).Encode(vm)
 //	}
 //
+// Mounted below the middleware package's RequestID, Recoverer or Style, the
+// second Write's cause is logged once, with the request id, when getVM
+// returns (see Finish); without them, getVM must log err itself.
+//
 // The package example (Example) runs the same path end to end.
 package errresp

@@ -22,8 +22,9 @@ type Error struct {
 	// Message is the client-facing text, the service's own: it wins over
 	// every default. Empty means, in order: the style's message for the kind
 	// where its page gives one (Style.Messages), DefaultMessage, the style's
-	// title for the kind. For 5xx kinds created by From it is a generic
-	// sentence.
+	// title for the kind. From, a recovered panic and an intercepted
+	// response leave it empty (but for a 4xx handler's own text), so that a
+	// kind says one thing whatever produced it.
 	Message string
 	// DefaultMessage is the text of a producer that is not the service (the
 	// middleware's failures), used when Message is empty and the style's page
@@ -141,11 +142,16 @@ func (e *Error) Is(target error) bool {
 	return true
 }
 
-// effectiveKind takes the inner kind where e's own is unset, so that wrapping
-// a kinded error in an unkinded one keeps the reason.
+// effectiveKind is e's own kind, else the kind its Code is declared with
+// (DeclareCodes), else the inner error's, so that an error with only a
+// declared code, or an unkinded error wrapping a kinded one, keeps the
+// reason.
 func (e *Error) effectiveKind() Kind {
 	if e.Kind != Unknown {
 		return e.Kind
+	}
+	if sc, ok := declared(e.Code); ok {
+		return sc.Kind
 	}
 	var inner *Error
 	if e.Err != nil && errors.As(e.Err, &inner) {
@@ -198,21 +204,16 @@ func (e *Error) kindOrInternal() Kind {
 // sent again unchanged (after RetryAfter, when set); see Kind.Retryable.
 func (e *Error) Retryable() bool { return e.kindOrInternal().Retryable() }
 
-// KindOf returns the kind of the first *Error in err's chain, Internal for any
-// other non-nil error, and Unknown for nil.
+// KindOf returns the kind of the first *Error in err's chain (its declared
+// code's kind when it has a code and no kind of its own, as From gives it),
+// Internal for any other non-nil error (an *Error without a kind included:
+// it is written as Internal), and Unknown for nil.
 func KindOf(err error) Kind {
 	if err == nil {
 		return Unknown
 	}
-	return From(err).Kind
+	return From(err).kindOrInternal()
 }
-
-// Messages used by From for errors that carry no client-facing text.
-const (
-	msgInternal = "An internal error occurred."
-	msgTimeout  = "The request took too long to complete."
-	msgCanceled = "The request was canceled by the client."
-)
 
 // asError is errors.As for *Error, kept out of From so that the common case
 // (err is an *Error) does not allocate.
@@ -227,14 +228,18 @@ func asError(err error) *Error {
 }
 
 // From turns any error into an *Error. The first *Error in err's chain is
-// returned as it is (with the kind taken from an inner error where its own is
-// unset, and its HTTPStatus kept); context.DeadlineExceeded,
+// returned as it is (with the kind, where its own is unset, taken from its
+// declared code (DeclareCodes) or else from an inner error, and its
+// HTTPStatus kept); context.DeadlineExceeded,
 // http.ErrHandlerTimeout and os.ErrDeadlineExceeded (a read of the body
 // past its deadline) become Timeout, context.Canceled becomes Canceled,
 // *http.MaxBytesError becomes PayloadTooLarge naming the limit,
 // http.ErrNotSupported becomes NotImplemented;
-// anything else becomes Internal with a generic message and err as its cause,
-// so nothing of its text reaches a client. From(nil) returns nil.
+// anything else becomes Internal with err as its cause, so nothing of its
+// text reaches a client. The errors From makes carry no message: they are
+// written with the style's message for their kind, as every other producer's
+// error of that kind without a message of the service's own. From(nil)
+// returns nil.
 func From(err error) *Error {
 	if err == nil {
 		return nil
@@ -260,9 +265,9 @@ func From(err error) *Error {
 	case errors.Is(err, http.ErrNotSupported):
 		return &Error{Kind: NotImplemented, Err: err}
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, http.ErrHandlerTimeout), errors.Is(err, os.ErrDeadlineExceeded):
-		return &Error{Kind: Timeout, Message: msgTimeout, Err: err}
+		return &Error{Kind: Timeout, Err: err}
 	case errors.Is(err, context.Canceled):
-		return &Error{Kind: Canceled, Message: msgCanceled, Err: err}
+		return &Error{Kind: Canceled, Err: err}
 	}
-	return &Error{Kind: Internal, Message: msgInternal, Err: err}
+	return &Error{Kind: Internal, Err: err}
 }

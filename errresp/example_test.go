@@ -84,7 +84,7 @@ func ExampleWrite_internal() {
 	show(errresp.Problem, fmt.Errorf("listing vms: %w", errors.New("dial tcp 10.0.0.7:5432: connection refused")))
 	// Output:
 	// 500 application/problem+json
-	// {"type":"about:blank","title":"Internal Server Error","status":500,"detail":"An internal error occurred.","code":"internal","request_id":"req_7f3a"}
+	// {"type":"about:blank","title":"Internal Server Error","status":500,"detail":"Internal Server Error","code":"internal","request_id":"req_7f3a"}
 }
 
 func Example_problem() {

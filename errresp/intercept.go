@@ -108,17 +108,17 @@ func (st *state) emit() {
 	for _, k := range representationHeaders {
 		delete(hdr, k)
 	}
-	st.writing = true
+	st.Writing = true
 	_, _ = Write(st, st.req, e)
-	st.writing = false
+	st.Writing = false
 }
 
 // representationHeaders describe the body an intercepted response had; the
-// envelope that replaces it must not carry them. Every other header (the
-// handler's WWW-Authenticate, Allow, Retry-After, Location, X-RateLimit-*,
-// RateLimit*, Set-Cookie, and what middleware above set, such as CORS) is
-// kept. Write itself replaces Content-Type, Content-Length and
-// Cache-Control.
+// envelope that replaces it must not carry them. On a 4xx every other header
+// (the handler's WWW-Authenticate, Allow, Retry-After, Location,
+// X-RateLimit-*, RateLimit*, Set-Cookie, and what middleware above set, such
+// as CORS) is kept; Write drops more from a 5xx (headers_5xx.go). Write
+// itself replaces Content-Type, Content-Length and Cache-Control.
 var representationHeaders = []string{
 	"Content-Encoding", "Content-Language", "Content-Disposition", "Content-Range",
 	"Content-Location", "Etag", "Last-Modified", "Expires", "Accept-Ranges", "Trailer", "Transfer-Encoding",
@@ -143,20 +143,27 @@ func (h *held) toError() *Error {
 
 // Finish completes the response of a request whose writer w came from
 // Begin, once the handler below has returned: an error response that w
-// intercepted and still holds is answered now with its envelope. It returns
-// the *Error an interception wrote on this request (at a Flush or now), once,
-// so that the caller can log its cause (a *ForeignError); nil otherwise.
+// intercepted and still holds is answered now with its envelope. It returns,
+// once, the failure the request's log line is owed: the *Error of an
+// envelope an interception wrote (at a Flush or now; its cause a
+// *ForeignError), or of a 5xx that Write sent for the request, however it
+// was called (from a handler, a middleware, an adapter); nil otherwise. The
+// caller logs it, with its cause: the middleware does, so that every 5xx is
+// logged once, by the innermost of its layers.
 //
 // Every middleware of the module that calls Begin calls Finish after the
 // handler below returns; the first to do so answers. A service that calls
 // Begin itself must call Finish too. It costs a type assertion when nothing
-// was intercepted.
+// was intercepted or failed.
 func Finish(w http.ResponseWriter, r *http.Request) *Error {
 	st, ok := w.(*state)
-	if !ok || st.hold == nil {
+	if !ok && r != nil {
+		st = stateFrom(r.Context())
+	}
+	if st == nil {
 		return nil
 	}
-	if st.hold != dropping {
+	if st.hold != nil && st.hold != dropping {
 		if r != nil {
 			st.req = r
 		}
@@ -173,7 +180,9 @@ func Finish(w http.ResponseWriter, r *http.Request) *Error {
 // routes back on. It is on by default.
 func WithIntercept(r *http.Request, on bool) *http.Request {
 	st, r := stateFor(r)
-	st.passThrough = !on
+	for ; st != nil; st = st.parent() { // a layer's writer writes through its parent's
+		st.PassThrough = !on
+	}
 	return r
 }
 
@@ -181,7 +190,7 @@ func WithIntercept(r *http.Request, on bool) *http.Request {
 // turned into envelopes (see WithIntercept).
 func Intercepting(r *http.Request) bool {
 	st := stateFrom(r.Context())
-	return st == nil || !st.passThrough
+	return st == nil || !st.PassThrough
 }
 
 // ShareRequestID makes the request id of r visible under key too, for code
@@ -191,7 +200,7 @@ func Intercepting(r *http.Request) bool {
 // that has been through Begin. key must be comparable.
 func ShareRequestID(r *http.Request, key any) *http.Request {
 	st, r := stateFor(r)
-	st.idKey = key
+	st.IDKey = key
 	return r
 }
 

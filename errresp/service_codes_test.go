@@ -3,6 +3,9 @@ package errresp
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
@@ -142,4 +145,45 @@ func mustPanic(t *testing.T, what string, f func()) {
 		}
 	}()
 	f()
+}
+
+// A declared code resolves to its kind wherever the kind is asked for:
+// From, KindOf, errors.Is, the observer, and through a wrapper; the kind
+// the error carries itself still wins.
+func TestDeclaredCodeKindEverywhere(t *testing.T) {
+	withCatalogue(t, func() {
+		DeclareCodes(vmLocked)
+		locked := &Error{Code: "VM_LOCKED"}
+		wrapped := fmt.Errorf("resize: %w", locked)
+		for name, err := range map[string]error{"bare": locked, "wrapped": wrapped, "in an unkinded error": &Error{Err: locked}} {
+			if k := From(err).Kind; k != Conflict {
+				t.Errorf("%s: From(...).Kind = %v, want conflict", name, k)
+			}
+			if k := KindOf(err); k != Conflict {
+				t.Errorf("%s: KindOf = %v, want conflict", name, k)
+			}
+			if !errors.Is(err, &Error{Kind: Conflict}) {
+				t.Errorf("%s: errors.Is(conflict) false", name)
+			}
+		}
+		if locked.Kind != Unknown {
+			t.Error("From changed the caller's error")
+		}
+		if k := KindOf(&Error{Kind: Gone, Code: "VM_LOCKED"}); k != Gone {
+			t.Errorf("an own kind lost to the declaration: %v", k)
+		}
+		if k := KindOf(&Error{Code: "NOT_DECLARED"}); k != Internal {
+			t.Errorf("an undeclared code: %v, want internal", k)
+		}
+		var seen Kind
+		var seenStatus int
+		w, r := Begin(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+		r = WithObserver(r, func(_ *http.Request, e *Error, status int) { seen, seenStatus = e.Kind, status })
+		if _, err := Write(w, r, wrapped); err != nil {
+			t.Fatal(err)
+		}
+		if seen != Conflict || seenStatus != 423 {
+			t.Errorf("observer saw %v %d, want conflict 423", seen, seenStatus)
+		}
+	})
 }

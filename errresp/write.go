@@ -33,7 +33,10 @@ var scratchPool = sync.Pool{New: func() any { return &scratch{obj: Object{buf: m
 // writes an error body. err goes through From first, so any error may be
 // passed; a nil err writes nothing.
 //
-// Write sets the status, Content-Type, X-Content-Type-Options: nosniff,
+// On a 5xx Write first drops the headers set before it but those a client
+// needs from a failure (CORS, Vary, Retry-After, rate limits, the request
+// id, security policy; KeepHeaders keeps more). Write sets the status,
+// Content-Type, X-Content-Type-Options: nosniff,
 // Cache-Control: no-store, X-Request-ID (when the request has an id),
 // Retry-After (when the error has one) and the error's extra headers, and
 // removes Content-Length. When the request carries a body that has not been
@@ -43,6 +46,13 @@ var scratchPool = sync.Pool{New: func() any { return &scratch{obj: Object{buf: m
 // a client sending its body slowly cannot hold the answer back. The body is
 // valid JSON whatever bytes the message or fields hold, and holds nothing of
 // the error's cause. It calls the request's Observer, if any, before writing.
+//
+// The cause of a 5xx is never sent, and Write logs nothing itself: on a
+// request that has been through Begin (any middleware of the module in
+// front), it records the failure for Finish, and the middleware logs it once,
+// with the request id and the cause, when the handler returns. Without
+// Begin, nothing records it: the cause stays with the caller, who must log
+// it (or mount middleware.RequestID, Recoverer or Style in front).
 //
 // Write returns the status it wrote: the style's for the error's kind, or
 // the error's own (Error.HTTPStatus, a declared code's), the one the
@@ -61,7 +71,7 @@ func Write(w http.ResponseWriter, r *http.Request, err error) (status int, werr 
 	}
 	style := Default
 	if st != nil {
-		if st.status != 0 {
+		if st.Status != 0 {
 			return 0, ErrResponseStarted
 		}
 		if st.style != nil {
@@ -71,17 +81,19 @@ func Write(w http.ResponseWriter, r *http.Request, err error) (status int, werr 
 	kind, c, msg := style.resolve(e)
 
 	h := w.Header()
+	if c.Status >= 500 {
+		dropServerErrorHeaders(h, r) // see headers_5xx.go
+	}
 	delete(h, "Content-Length")
 	h["Content-Type"] = style.ctHeader
 	h["X-Content-Type-Options"] = nosniffHeader
 	h["Cache-Control"] = noStoreHeader
 	closeIfUnread(w, h, st, r)
 	var id string
-	if st != nil && st.id != "" {
-		id = st.id
+	if st != nil && st.ID != "" {
+		id = st.ID
 		if v := h[headerRequestIDKey]; len(v) != 1 || v[0] != id {
-			st.idHeader[0] = id
-			h[headerRequestIDKey] = st.idHeader[:]
+			h[headerRequestIDKey] = st.IDHeader()
 		}
 	} else if v := h[headerRequestIDKey]; len(v) > 0 {
 		id = v[0]
@@ -103,12 +115,15 @@ func Write(w http.ResponseWriter, r *http.Request, err error) (status int, werr 
 	sc.obj.buf = append(sc.obj.buf, '}', '\n')
 	if st != nil {
 		st.release() // an intercepted response held back is replaced by this one
-		st.writing = true
+		st.setWriting(true)
+		if c.Status >= 500 {
+			st.caught = e // for the middleware's log line (Finish)
+		}
 	}
 	w.WriteHeader(c.Status)
 	_, werr = w.Write(sc.obj.buf)
 	if st != nil {
-		st.writing = false
+		st.setWriting(false)
 	}
 	if cap(sc.obj.buf) <= 64<<10 {
 		sc.env = Envelope{}

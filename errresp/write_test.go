@@ -216,7 +216,7 @@ func TestWriteReportsStatus(t *testing.T) {
 			rec := httptest.NewRecorder()
 			w, r := Begin(rec, httptest.NewRequest("GET", "/", nil))
 			var observed int
-			r = withObserver(WithStyle(r, tc.style), func(_ *http.Request, _ *Error, status int) { observed = status })
+			r = WithObserver(WithStyle(r, tc.style), func(_ *http.Request, _ *Error, status int) { observed = status })
 			status, err := Write(w, r, tc.err)
 			if err != nil || status != tc.want || rec.Code != tc.want || observed != tc.want {
 				t.Fatalf("Write = %d, %v; response %d, observer %d; want %d", status, err, rec.Code, observed, tc.want)

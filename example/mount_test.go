@@ -70,7 +70,7 @@ func serveMuxService() http.Handler {
 
 func adoptedService(oldAPI http.Handler, upstream *url.URL) http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID(), middleware.Recoverer(), middleware.Style(errresp.GPCN), chimw.Logger)
+	r.Use(middleware.RequestID(), chimw.Logger, middleware.Recoverer(), middleware.Style(errresp.GPCN))
 	r.Mount("/old", oldAPI) // untouched: its http.Error, FileServer and TimeoutHandler answers become envelopes
 	proxy := httputil.NewSingleHostReverseProxy(upstream)
 	proxy.ErrorHandler = middleware.ProxyErrorHandler // 502, or 504 when the upstream timed out

@@ -35,9 +35,6 @@ func ConcurrencyRetryAfter(d time.Duration) ConcurrencyOption {
 	return func(c *concurrencyConfig) { c.retryAfter = d }
 }
 
-// concurrencyMessage is the client-facing text of a refused request.
-const concurrencyMessage = "The server is at capacity; retry shortly."
-
 // ConcurrencyLimit lets at most n requests be served at once below it,
 // which is what chi's middleware.Throttle does, answering the rest with an
 // Unavailable (503) envelope in the request's style with a Retry-After
@@ -102,7 +99,7 @@ func (c *concurrencyConfig) refuse(w http.ResponseWriter, r *http.Request) {
 		_, _ = errresp.Write(w, r, err) // the client went away while waiting
 		return
 	}
-	e := errresp.New(errresp.Unavailable, concurrencyMessage)
+	e := errresp.New(errresp.Unavailable, "") // the style's message for the kind, as any 503's
 	e.RetryAfter = c.retryAfter
 	_, _ = errresp.Write(w, r, e)
 }

@@ -40,7 +40,10 @@ func TestConcurrencyLimitWaitEnds(t *testing.T) {
 	h := mwChain(b, RequestID(), Style(errresp.AuthPI), ConcurrencyLimit(1, ConcurrencyBacklog(4, time.Millisecond)))
 	occupy(t, h, b, "/")
 	rec := mwServe(h, mwRequest("GET", "/", "late"))
-	if got := mwEnvelope(t, rec, errresp.AuthPI, 503); got.Message != concurrencyMessage {
+	// The style's message for the kind, as every other 503 without a
+	// message of the service's own.
+	plain, _ := errresp.Render(errresp.AuthPI, errresp.New(errresp.Unavailable, ""), "")
+	if got := mwEnvelope(t, rec, errresp.AuthPI, 503); got.Message != errresp.DecodeBody(503, "application/json", plain).Message {
 		t.Fatalf("%+v", got)
 	}
 	// A client that goes away while waiting leaves the queue.

@@ -62,7 +62,7 @@ func Example() {
 	// 404 {"success":false,"error":"NOT_FOUND","message":"Item 7 does not exist.","requestId":"req-2"}
 	// 405 Allow: GET {"success":false,"error":"METHOD_NOT_ALLOWED","message":"The route allows only GET.","requestId":"req-3"}
 	// 404 {"success":false,"error":"NOT_FOUND","message":"No route matches the request's path.","requestId":"req-4"}
-	// 500 {"success":false,"error":"SERVER_ERROR","message":"An internal error occurred.","requestId":"req-5"}
+	// 500 {"success":false,"error":"SERVER_ERROR","message":"Internal server error","requestId":"req-5"}
 }
 
 // Route groups may speak another style, and a client may ask for RFC 9457
@@ -116,7 +116,7 @@ func ExampleOnError() {
 	exampleShow(h, "GET", "/report")
 	// Output:
 	// hook: GET /report internal 500
-	// 500 {"type":"about:blank","title":"Internal Server Error","status":500,"detail":"An internal error occurred.","code":"internal"}
+	// 500 {"type":"about:blank","title":"Internal Server Error","status":500,"detail":"Internal Server Error","code":"internal"}
 }
 
 // Request guards: media type, body size and If-Match preconditions.

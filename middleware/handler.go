@@ -86,15 +86,12 @@ func handlerFail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	e := errresp.From(err)
-	status, werr := errresp.Write(w, r, e)
-	switch {
-	case errors.Is(werr, errresp.ErrResponseStarted):
+	// A 5xx written here is logged, with err, by finish when the handler
+	// returns.
+	if _, werr := errresp.Write(w, r, e); errors.Is(werr, errresp.ErrResponseStarted) {
 		_, sent := reqstate.Started(r)
 		logFailure(r, slog.LevelError, "handler failed after the response started; no envelope written",
-			slog.Int("status", sent), slog.String("kind", e.Kind.String()), slog.String("error", err.Error()))
-	case status >= 500:
-		logFailure(r, slog.LevelError, "request failed", slog.Int("status", status),
-			slog.String("kind", e.Kind.String()), slog.String("error", err.Error()))
+			slog.Int("status", sent), slog.String("kind", errresp.KindOf(e).String()), slog.String("error", err.Error()))
 	}
 }
 
@@ -112,14 +109,7 @@ func OnError(fn errresp.Observer) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w, r = errresp.Begin(w, r)
-			obs := fn
-			if prev := reqstate.ObserverOf[errresp.Observer](r); prev != nil {
-				obs = func(r *http.Request, e *errresp.Error, status int) {
-					prev(r, e, status)
-					fn(r, e, status)
-				}
-			}
-			r = reqstate.WithObserver(r, obs)
+			r = errresp.WithObserver(r, fn)
 			next.ServeHTTP(w, r)
 			finish(w, r)
 		})

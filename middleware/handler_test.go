@@ -49,7 +49,7 @@ func TestHandlerErrors(t *testing.T) {
 				if ok != tc.logged {
 					t.Fatalf("logged = %v, want %v: %+v", ok, tc.logged, mwLogsFor(id))
 				}
-				if ok && (l.attrs["status"] != fmt.Sprint(status) || l.attrs["error"] != tc.err.Error() || l.attrs["kind"] != tc.kind.String()) {
+				if ok && (l.attrs["status"] != fmt.Sprint(status) || l.attrs["error"] != mwCause(tc.err).Error() || l.attrs["kind"] != tc.kind.String()) {
 					t.Fatalf("log line %+v", l.attrs)
 				}
 				if len(mwLogsFor(id)) > 1 {
@@ -217,4 +217,13 @@ func TestOnErrorChains(t *testing.T) {
 	if len(outer.got) != 2 || len(inner.got) != 2 {
 		t.Fatalf("second request: outer saw %v, inner saw %v", outer.got, inner.got)
 	}
+}
+
+// mwCause is what the log line of a 5xx names as its cause: the internal
+// cause of the *Error err becomes, or err itself when it has none.
+func mwCause(err error) error {
+	if e := errresp.From(err); e.Err != nil {
+		return e.Err
+	}
+	return err
 }

@@ -17,10 +17,12 @@ import (
 // 599 whose Content-Type is not JSON, the client gets the style's envelope
 // instead, with the handler's status and request id; a 4xx keeps the first
 // line of the handler's text as its message, a 5xx never does (the text is
-// logged with the request id). Headers the handler set that mean something
-// to a client (WWW-Authenticate, Allow, Retry-After, Location,
+// logged with the request id). On a 4xx, headers the handler set that mean
+// something to a client (WWW-Authenticate, Allow, Retry-After, Location,
 // X-RateLimit-*, RateLimit*, Set-Cookie, and any other but those that
-// describe the replaced body) are kept. Successes, 1xx, hijacked
+// describe the replaced body) are kept; a 5xx keeps only those every 5xx
+// keeps (CORS, Vary, Retry-After, rate limits, the request id, security
+// policy; see KeepHeaders). Successes, 1xx, hijacked
 // connections and a handler's own JSON errors pass byte for byte; success
 // responses are never buffered, and Flush, Hijack, deadlines, full duplex
 // (http.ResponseController) and io.ReaderFrom (sendfile) work through the

@@ -235,7 +235,7 @@ func producers() []producer {
 				p.ErrorHandler = ProxyErrorHandler
 				return p
 			},
-			status: 502, kind: errresp.BadGateway, message: proxyBadGatewayMessage, secrets: []string{"127.0.0.1"}},
+			status: 502, kind: errresp.BadGateway, secrets: []string{"127.0.0.1"}},
 		{name: "ProxyErrorHandler, upstream timeout", pattern: "/p", path: "/p",
 			handler: func(t *testing.T, _ *busy) http.Handler {
 				p := httputil.NewSingleHostReverseProxy(slowUpstream(t))
@@ -243,11 +243,11 @@ func producers() []producer {
 				p.ErrorHandler = ProxyErrorHandler
 				return p
 			},
-			status: 504, kind: errresp.Timeout, message: proxyTimeoutMessage, secrets: []string{"127.0.0.1"}},
+			status: 504, kind: errresp.Timeout, secrets: []string{"127.0.0.1"}},
 		{name: "ConcurrencyLimit", pattern: "/p", path: "/p",
 			handler:   func(_ *testing.T, b *busy) http.Handler { return ConcurrencyLimit(1)(b) },
 			throttled: true,
-			status:    503, kind: errresp.Unavailable, message: concurrencyMessage,
+			status:    503, kind: errresp.Unavailable,
 			kept: map[string]string{"Retry-After": "1"}},
 	}
 }

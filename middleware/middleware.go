@@ -47,7 +47,16 @@
 // response has started) is the one value errresp.Begin puts in the request's
 // context. RequestID, Recoverer and Style each call errresp.Begin when it has
 // not run, so each works alone; mounted together, Begin runs once and the
-// others update its state in place, allocating nothing more.
+// others update its state in place, allocating nothing more. Where other
+// middleware wraps the writer between two of them (chi's Logger, a metrics
+// wrapper), the lower one lays a writer over the wrapper (one allocation),
+// so that the wrapper sees the envelope the client receives.
+//
+// Every 5xx written for a request (a returned error, errresp.Write called
+// from a handler, a panic, an intercepted response, the library's own 503s
+// and 504s) is logged once, at Error level with its cause, by the innermost
+// middleware of the package when the handler below returns; a 4xx is not
+// logged (an intercepted one at Debug level).
 //
 // Logging goes through log/slog (see SetLogger); every line carries the
 // request id under the key "request_id". Nothing the package writes to a
@@ -67,6 +76,7 @@ import (
 
 	"github.com/apierror/apierror/errresp"
 	"github.com/apierror/apierror/internal/reqlog"
+	"github.com/apierror/apierror/internal/reqstate"
 )
 
 // LogKeyRequestID is the attribute key under which every line the package
@@ -89,27 +99,46 @@ func logFailure(r *http.Request, level slog.Level, msg string, attrs ...slog.Att
 }
 
 // finish completes the response of w (from errresp.Begin) once the handler
-// below has returned, and logs the cause of an envelope written in place of
-// a handler's own error response: a 5xx's text, which never reaches the
-// client, at Error level; a 4xx at Debug.
+// below has returned, and logs, once, the failure the request owes a line
+// (errresp.Finish): a 5xx, however it was written, with its cause at Error
+// level (for an envelope written in place of a handler's own error
+// response, the handler's text, which never reaches the client); a 4xx
+// interception at Debug.
 func finish(w http.ResponseWriter, r *http.Request) {
 	if e := errresp.Finish(w, r); e != nil {
-		logIntercepted(r, e)
+		logAnswered(r, e)
 	}
 }
 
-func logIntercepted(r *http.Request, e *errresp.Error) {
-	level, msg := slog.LevelDebug, "error response from below answered with an envelope"
-	if e.HTTPStatus >= 500 {
-		level, msg = slog.LevelError, "server error from below answered with an envelope; its text withheld from the client"
+// reported takes the failure of r from its per-request state without
+// logging it: for a producer that has logged it already.
+func reported(w http.ResponseWriter, r *http.Request) { _ = errresp.Finish(w, r) }
+
+func logAnswered(r *http.Request, e *errresp.Error) {
+	status := e.HTTPStatus
+	if status == 0 {
+		_, status = reqstate.Started(r)
+	}
+	var fe *errresp.ForeignError
+	foreign := errors.As(e.Err, &fe)
+	level, msg := slog.LevelError, "request failed"
+	switch {
+	case foreign && status < 500:
+		level, msg = slog.LevelDebug, "error response from below answered with an envelope"
+	case foreign:
+		msg = "server error from below answered with an envelope; its text withheld from the client"
 	}
 	if !loggerBase().Enabled(r.Context(), level) {
 		return
 	}
-	attrs := []slog.Attr{slog.Int("status", e.HTTPStatus), slog.String("kind", e.Kind.String())}
-	var fe *errresp.ForeignError
-	if errors.As(e.Err, &fe) {
+	attrs := []slog.Attr{slog.Int("status", status), slog.String("kind", errresp.KindOf(e).String())}
+	switch {
+	case foreign:
 		attrs = append(attrs, slog.String("content_type", fe.ContentType), slog.String("body", fe.Body), slog.Int64("size", fe.Size))
+	case e.Err != nil:
+		attrs = append(attrs, slog.String("error", e.Err.Error()))
+	default:
+		attrs = append(attrs, slog.String("error", e.Error()))
 	}
 	logFailure(r, level, msg, attrs...)
 }

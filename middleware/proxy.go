@@ -11,11 +11,6 @@ import (
 )
 
 // Messages of the reverse-proxy failures.
-const (
-	proxyBadGatewayMessage = "The upstream service did not answer."
-	proxyTimeoutMessage    = "The upstream service did not answer in time."
-)
-
 // ProxyErrorHandler is an ErrorHandler for httputil.ReverseProxy: a request
 // the proxy could not forward (upstream down, refused, reset, a bad answer)
 // gets a BadGateway (502) envelope in the request's style, and one whose
@@ -37,12 +32,13 @@ func ProxyErrorHandler(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	var e *errresp.Error
 	if proxyTimedOut(err) {
-		e = errresp.Wrap(errresp.Timeout, err, proxyTimeoutMessage)
+		e = errresp.Wrap(errresp.Timeout, err, "")
 	} else {
-		e = errresp.Wrap(errresp.BadGateway, err, proxyBadGatewayMessage)
+		e = errresp.Wrap(errresp.BadGateway, err, "")
 	}
 	logFailure(r, slog.LevelError, "reverse proxy failed", append(attrs, slog.String("kind", e.Kind.String()))...)
 	_, _ = errresp.Write(w, r, e)
+	reported(w, r)
 }
 
 // proxyTimedOut reports whether err says the upstream took too long: a

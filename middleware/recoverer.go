@@ -19,7 +19,9 @@ type recovererConfig struct {
 }
 
 // RecovererMap lets fn choose the error a recovered panic value is answered
-// with; a nil result means the default (Internal, generic message). The
+// with; a nil result means the default (Internal, with the style's message
+// for it, as any other internal error without a message of the service's
+// own). The
 // error's Message reaches the client, so fn must not copy the panic value
 // into it.
 func RecovererMap(fn func(r *http.Request, v any) *errresp.Error) RecovererOption {
@@ -28,9 +30,6 @@ func RecovererMap(fn func(r *http.Request, v any) *errresp.Error) RecovererOptio
 	}
 	return func(c *recovererConfig) { c.mapper = fn }
 }
-
-// recovererMessage is the client-facing text of a recovered panic.
-const recovererMessage = "An internal error occurred."
 
 // Recoverer turns a panic below it into a 500 envelope in the request's
 // style (or the error RecovererMap chooses). The body never holds the panic
@@ -123,9 +122,11 @@ func (c *recovererConfig) recovered(w http.ResponseWriter, r *http.Request, v an
 		e = c.mapper(r, v)
 	}
 	if e == nil {
-		e = errresp.Wrap(errresp.Internal, &PanicError{Value: v, Stack: stack}, recovererMessage)
+		e = errresp.Wrap(errresp.Internal, &PanicError{Value: v, Stack: stack}, "")
 	}
 	if _, werr := errresp.Write(w, r, e); werr != nil && !errors.Is(werr, errresp.ErrResponseStarted) {
 		logFailure(r, slog.LevelDebug, "writing the panic envelope failed", slog.String("error", werr.Error()))
 	}
+	reported(w, r) // the panic's line above is the request's line
+
 }

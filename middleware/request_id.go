@@ -146,7 +146,7 @@ func RequestID(opts ...RequestIDOption) func(http.Handler) http.Handler {
 			// chi's GetReqID (and so chi's Logger) sees the same id, at no cost.
 			r = errresp.ShareRequestID(r, chimw.RequestIDKey)
 			// The value shares the per-request state's allocation.
-			w.Header()[c.header] = reqstate.RequestIDHeaderValue(r)
+			w.Header()[c.header] = reqstate.RequestIDHeader(r)
 			next.ServeHTTP(w, r)
 			finish(w, r)
 		})

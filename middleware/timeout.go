@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/apierror/apierror/errresp"
-	"github.com/apierror/apierror/internal/reqstate"
 )
 
 // TimeoutOption configures Timeout.
@@ -61,7 +60,7 @@ func TimeoutError(e *errresp.Error) TimeoutOption {
 // whether that one has started). Timeout panics when d is not positive.
 func Timeout(d time.Duration, opts ...TimeoutOption) func(http.Handler) http.Handler {
 	mustPositive("Timeout duration", d)
-	c := timeoutConfig{err: errresp.New(errresp.Timeout, "The request took too long to complete."),
+	c := timeoutConfig{err: errresp.New(errresp.Timeout, ""),
 		withTimeout: context.WithTimeout}
 	for _, o := range opts {
 		o(&c)
@@ -147,6 +146,7 @@ func (c *timeoutConfig) expired(w http.ResponseWriter, r *http.Request, d time.D
 	}
 	logFailure(r, slog.LevelWarn, "handler timed out", slog.Duration("timeout", d))
 	_, _ = errresp.Write(w, r, c.err)
+	reported(w, r)
 }
 
 // timeoutInner returns the writer and request the handler below Timeout
@@ -154,7 +154,7 @@ func (c *timeoutConfig) expired(w http.ResponseWriter, r *http.Request, d time.D
 // state's request id, style and error hook. The outer state stays with
 // Timeout's goroutine, so the two never race.
 func timeoutInner(ctx context.Context, tw *timeoutWriter, r *http.Request) (http.ResponseWriter, *http.Request) {
-	return reqstate.Fork(tw, r.WithContext(ctx))
+	return errresp.Fork(tw, r.WithContext(ctx))
 }
 
 // timeoutPanic carries a panic from the handler's goroutine to Timeout's,

@@ -81,9 +81,15 @@ func (l *limiter) storeError(w http.ResponseWriter, r *http.Request, next http.H
 		_, _ = errresp.Write(w, r, ctx.Err())
 		return Decision{}, err
 	}
+	// A store failure that is not an outage is logged here with the request
+	// id; the middleware's line for the 503 (errresp.Finish) is then not
+	// owed. An outage is logged once, when it begins; each 503 of it gets
+	// the middleware's line.
+	logged := false
 	if errors.Is(err, ErrUnavailable) {
 		l.unavailable(ctx, err)
 	} else {
+		logged = true
 		l.logger.LogAttrs(ctx, slog.LevelWarn, "apierror/ratelimit: store could not decide this request; "+l.policy.String(),
 			slog.String("limiter", l.name), slog.Any("error", err), slog.String("request_id", errresp.RequestID(ctx)))
 	}
@@ -98,9 +104,12 @@ func (l *limiter) storeError(w http.ResponseWriter, r *http.Request, next http.H
 		next.ServeHTTP(w, r)
 		return Decision{}, err
 	}
-	e := errresp.Wrap(errresp.Unavailable, err, "Rate limiting is unavailable; try again shortly.")
+	e := errresp.Wrap(errresp.Unavailable, err, "") // the style's message for the kind, as any 503's
 	e.RetryAfter = time.Second
 	_, _ = errresp.Write(w, r, e)
+	if logged {
+		_ = errresp.Finish(w, r)
+	}
 	return Decision{}, err
 }
 

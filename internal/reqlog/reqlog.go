@@ -10,7 +10,7 @@ import (
 	"net/http"
 	"sync/atomic"
 
-	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/internal/reqstate"
 	"github.com/apierror/apierror/principal"
 )
 
@@ -44,7 +44,11 @@ func Log(l *slog.Logger, r *http.Request, level slog.Level, msg string, attrs ..
 		return
 	}
 	all := make([]slog.Attr, 0, 4+len(attrs))
-	all = append(all, slog.String(KeyRequestID, errresp.RequestID(ctx)),
+	var id string
+	if st := reqstate.From(ctx); st != nil {
+		id = st.ID
+	}
+	all = append(all, slog.String(KeyRequestID, id),
 		slog.String("method", r.Method), slog.String("path", r.URL.Path))
 	if p := principal.FromContext(ctx); p != nil {
 		all = append(all, slog.String("principal_id", p.ID))

@@ -1,87 +1,120 @@
-// Package reqstate is the module's own access to the per-request state that
-// package errresp keeps in a request's context (the request id, the style,
-// the error observer, and the writer that records whether the response has
-// started): the operations the middleware and ratelimit packages need and a
-// service does not.
+// Package reqstate owns the per-request record the module keeps in a
+// request's context: the request id (and its header value), the first
+// status sent, and one value a middleware attached. Package errresp's
+// tracking writer embeds a State and puts it in the context (errresp.Begin);
+// the middleware and ratelimit packages read and update it here, typed,
+// without going through errresp's API. Nothing is registered at start-up:
+// this package imports nothing of the module, and errresp imports it.
 //
-// errresp owns the state and implements the operations; it hands them to
-// this package once, when it is initialised (Register), so that errresp
-// imports nothing of the module but this package and this package imports
-// nothing of the module at all. Every package that calls these functions
-// imports errresp too, so the operations are always registered before they
-// are used; calling one without errresp in the program panics.
-//
-// The observer is errresp.Observer, a type this package cannot name, so
-// WithObserver and ObserverOf take it as a type parameter:
-//
-//	prev := reqstate.ObserverOf[errresp.Observer](r)
+// What is typed by errresp (the style, the error observer, the intercepted
+// response) stays in errresp, on the writer that embeds the State.
 package reqstate
 
-import "net/http"
+import (
+	"context"
+	"net/http"
+)
 
-// Ops are the operations errresp implements over its per-request state.
-type Ops struct {
-	// Fork gives the rest of a request, run on another writer, a state of
-	// its own: see the package functions of the same names.
-	Fork                 func(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request)
-	Started              func(r *http.Request) (bool, int)
-	RequestIDHeaderValue func(r *http.Request) []string
-	Attach               func(r *http.Request, key, val any) bool
-	// WithObserver and ObserverOf take and give an errresp.Observer (nil
-	// when there is none) as an any.
-	WithObserver func(r *http.Request, fn any) *http.Request
-	ObserverOf   func(r *http.Request) any
+// State is the record of one request. The zero State is a request with no
+// id whose response has not started. It is not safe for concurrent use: a
+// request's goroutine owns it, and code that runs the rest of a request
+// elsewhere forks it (errresp.Fork).
+type State struct {
+	// ID is the request id, "" when there is none.
+	ID string
+	// IDKey, when set, is another context key the id is visible under
+	// (errresp.ShareRequestID).
+	IDKey any
+
+	idHeader             [1]string
+	attachKey, attachVal any
+
+	// Status is the first status sent through the writer, 0 while the
+	// response has not started. With the two flags that follow it fits one
+	// word, so that a request's copy and its state fit one 512-byte
+	// allocation.
+	Status int32
+	// PassThrough turns the interception of error responses off
+	// (errresp.WithIntercept(r, false)).
+	PassThrough bool
+	// Writing is set while errresp.Write sends an envelope through the
+	// writer, which then passes it on without intercepting it.
+	Writing bool
+	// Layer is set on the state of a writer that errresp.Begin laid over a
+	// wrapper (an access log's) of the request's writer; its parent
+	// context carries the state of the writer below.
+	Layer bool
 }
 
-var ops Ops
+// Key is the context key the State answers to: a context that carries a
+// State answers Value(Key{}) with the *State (see State.Value).
+type Key struct{}
 
-// Register makes o the operations of the package functions. errresp calls
-// it from its init function; nothing else may.
-func Register(o Ops) { ops = o }
+// From returns the State ctx carries, or nil.
+func From(ctx context.Context) *State {
+	st, _ := ctx.Value(Key{}).(*State)
+	return st
+}
 
-// Fork gives code that runs the rest of a request on another writer (a
-// buffer, as a timeout does, or a goroutine of its own) a per-request state
-// of its own: the returned request's context carries a copy of r's request
-// id, style, observer and interception setting, and the returned writer
-// tracks (and intercepts) w alone; call errresp.Finish with it when the code
-// below returns. What happens below the fork (a write, a style chosen) does
-// not reach r's state, so the two sides never race.
-func Fork(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request) {
-	return ops.Fork(w, r)
+// Value answers the context keys the State owns: Key (the State itself),
+// IDKey (the request id, once set) and an attached value's key. ok is false
+// for every other key, which the context asks its parent for.
+func (st *State) Value(k any) (v any, ok bool) {
+	switch {
+	case k == (Key{}):
+		return st, true
+	case st.IDKey != nil && st.ID != "" && k == st.IDKey:
+		return st.ID, true
+	case st.attachKey != nil && k == st.attachKey:
+		return st.attachVal, true
+	}
+	return nil, false
+}
+
+// Inherit copies what a forked request keeps of old: its id, the key it is
+// shared under and the interception setting. The status and the attached
+// value stay with old.
+func (st *State) Inherit(old *State) {
+	st.ID, st.IDKey, st.PassThrough = old.ID, old.IDKey, old.PassThrough
 }
 
 // Started reports whether the response to r has begun (a status or body
 // byte was sent through the writer errresp.Begin returned), and the status
-// sent. An error response the writer holds back to intercept has not begun:
-// errresp.Write may still answer the request, and replaces it.
-func Started(r *http.Request) (bool, int) { return ops.Started(r) }
+// sent. An error response the writer holds back to intercept has not begun.
+func Started(r *http.Request) (bool, int) {
+	if st := From(r.Context()); st != nil && st.Status != 0 {
+		return true, int(st.Status)
+	}
+	return false, 0
+}
 
-// RequestIDHeaderValue returns r's request id as a header value (a slice of
-// one) that lives in the per-request state's allocation, so that setting it
-// costs nothing more; nil when r has no id. The slice must not be modified.
-func RequestIDHeaderValue(r *http.Request) []string { return ops.RequestIDHeaderValue(r) }
+// IDHeader returns st's request id as a header value (a slice of one) that
+// lives in the State, so that setting it costs nothing more; nil when there
+// is no id. The slice must not be modified.
+func (st *State) IDHeader() []string {
+	if st == nil || st.ID == "" {
+		return nil
+	}
+	st.idHeader[0] = st.ID
+	return st.idHeader[:]
+}
 
-// Attach keeps val under key in r's per-request state (see errresp.Begin),
-// where r.Context().Value(key) finds it for the rest of the request, on r
-// and on every request derived from it, so that middleware can record
-// something for the handlers below without copying the request. A later
-// Attach with the same key replaces val. Attach reports false, keeping
-// nothing, when r has no per-request state or its state already keeps a
-// value under another key (it has room for one); the caller then carries
-// val in a context of its own. key must be comparable and non-nil, as for
-// context.WithValue.
-func Attach(r *http.Request, key, val any) bool { return ops.Attach(r, key, val) }
+// RequestIDHeader is IDHeader for r's State (nil without one).
+func RequestIDHeader(r *http.Request) []string { return From(r.Context()).IDHeader() }
 
-// WithObserver registers fn, an errresp.Observer, to see every failure
-// errresp.Write sends for r. A later call replaces an earlier one; wrap the
-// earlier one (ObserverOf) to chain them. On a request that has been through
-// errresp.Begin it updates the state in place and returns r; otherwise it
-// returns a copy of r whose context carries fn.
-func WithObserver[O any](r *http.Request, fn O) *http.Request { return ops.WithObserver(r, fn) }
-
-// ObserverOf returns the observer registered for r, or the zero O (nil)
-// when there is none or it is not an O. O is errresp.Observer.
-func ObserverOf[O any](r *http.Request) O {
-	o, _ := ops.ObserverOf(r).(O)
-	return o
+// Attach keeps val under key in r's State, where r.Context().Value(key)
+// finds it for the rest of the request, on r and on every request derived
+// from it, so that middleware can record something for the handlers below
+// without copying the request. A later Attach with the same key replaces
+// val. Attach reports false, keeping nothing, when r has no State or its
+// State already keeps a value under another key (it has room for one); the
+// caller then carries val in a context of its own. key must be comparable
+// and non-nil, as for context.WithValue.
+func Attach(r *http.Request, key, val any) bool {
+	st := From(r.Context())
+	if st == nil || key == nil || (st.attachKey != nil && st.attachKey != key) {
+		return false
+	}
+	st.attachKey, st.attachVal = key, val
+	return true
 }

@@ -9,35 +9,56 @@ import (
 	"github.com/apierror/apierror/internal/reqstate"
 )
 
-// The operations errresp registers reach its per-request state: the
-// behaviour itself is tested in errresp, next to the state.
-func TestOpsReachErrrespState(t *testing.T) {
-	_, r := errresp.Begin(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
-	if got := reqstate.ObserverOf[errresp.Observer](r); got != nil {
-		t.Fatal("an observer on a fresh request")
+// The State errresp.Begin puts in the context is the one this package
+// reads: the id errresp records, the status its writer sees, a value
+// attached here, and a fork's copy.
+func TestStateIsErrrespState(t *testing.T) {
+	w, r := errresp.Begin(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	if reqstate.From(r.Context()) == nil {
+		t.Fatal("no State after Begin")
 	}
-	var seen int
-	r = reqstate.WithObserver(errresp.WithRequestID(r, "req-1"), errresp.Observer(func(_ *http.Request, _ *errresp.Error, status int) { seen = status }))
-	if reqstate.ObserverOf[errresp.Observer](r) == nil {
-		t.Fatal("ObserverOf does not return the observer WithObserver registered")
+	if reqstate.RequestIDHeader(r) != nil {
+		t.Fatal("a header value without an id")
 	}
-	if v := reqstate.RequestIDHeaderValue(r); len(v) != 1 || v[0] != "req-1" {
-		t.Fatalf("RequestIDHeaderValue = %q", v)
+	r = errresp.WithRequestID(r, "req-1")
+	if v := reqstate.RequestIDHeader(r); len(v) != 1 || v[0] != "req-1" {
+		t.Fatalf("RequestIDHeader = %q", v)
 	}
 	type key struct{}
 	if !reqstate.Attach(r, key{}, 7) || r.Context().Value(key{}) != 7 {
 		t.Fatal("Attach did not keep the value in the state")
 	}
-
-	fw, fr := reqstate.Fork(httptest.NewRecorder(), r)
-	if errresp.RequestID(fr.Context()) != "req-1" || reqstate.ObserverOf[errresp.Observer](fr) == nil {
-		t.Fatal("Fork did not copy the request id and observer")
+	fw, fr := errresp.Fork(httptest.NewRecorder(), r)
+	if st := reqstate.From(fr.Context()); st == nil || st.ID != "req-1" {
+		t.Fatal("Fork did not copy the request id")
+	}
+	if fr.Context().Value(key{}) != 7 {
+		t.Fatal("the attached value is not visible below the fork")
 	}
 	_, _ = errresp.Write(fw, fr, errresp.New(errresp.NotFound, ""))
-	if ok, status := reqstate.Started(fr); !ok || status != 404 || seen != 404 {
-		t.Fatalf("below the fork: Started = %v %d, observer saw %d", ok, status, seen)
+	if ok, status := reqstate.Started(fr); !ok || status != 404 {
+		t.Fatalf("below the fork: Started = %v %d", ok, status)
 	}
 	if ok, _ := reqstate.Started(r); ok {
 		t.Fatal("a write below the fork started the response above it")
+	}
+	w.WriteHeader(http.StatusNoContent)
+	if ok, status := reqstate.Started(r); !ok || status != 204 {
+		t.Fatalf("Started = %v %d", ok, status)
+	}
+}
+
+// A request without state has none of it, and keeps nothing attached.
+func TestNoState(t *testing.T) {
+	r := httptest.NewRequest("GET", "/", nil)
+	if reqstate.From(r.Context()) != nil || reqstate.RequestIDHeader(r) != nil {
+		t.Fatal("state on a bare request")
+	}
+	if ok, _ := reqstate.Started(r); ok {
+		t.Fatal("a bare request started")
+	}
+	type key struct{}
+	if reqstate.Attach(r, key{}, 1) {
+		t.Fatal("Attach kept a value without a State")
 	}
 }

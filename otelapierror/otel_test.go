@@ -1,4 +1,4 @@
-package otel_test
+package otelapierror_test
 
 import (
 	"errors"
@@ -17,7 +17,7 @@ import (
 
 	"github.com/apierror/apierror/errresp"
 	"github.com/apierror/apierror/middleware"
-	apiotel "github.com/apierror/apierror/otel"
+	"github.com/apierror/apierror/otelapierror"
 )
 
 // secret stands for what a cause may hold that no client, and no 4xx's
@@ -54,11 +54,14 @@ func checkFailure(t *testing.T, tm *telemetry, rec *httptest.ResponseRecorder, e
 	if v, _ := spanAttr(span, semconv.ErrorTypeKey); v.AsString() != errType {
 		t.Errorf("span error.type = %q, want %q", v.Emit(), errType)
 	}
-	if v, _ := spanAttr(span, apiotel.AttrCode); v.AsString() != code {
+	if v, _ := spanAttr(span, otelapierror.AttrCode); v.AsString() != code {
 		t.Errorf("span apierror.code = %q, want %q", v.Emit(), code)
 	}
 	if wantErr := status >= 500; (span.Status().Code == codes.Error) != wantErr {
 		t.Errorf("span status %v for %d; Error is for 5xx only", span.Status(), status)
+	}
+	if status >= 500 && span.Status().Description != errType {
+		t.Errorf("span status description %q, want the kind %q", span.Status().Description, errType)
 	}
 	if len(span.Events()) != 0 {
 		t.Errorf("span has events %v; exceptions go to log records", span.Events())
@@ -79,7 +82,7 @@ func checkFailure(t *testing.T, tm *telemetry, rec *httptest.ResponseRecorder, e
 	if len(dps) != 1 || dps[0].Value != 1 {
 		t.Fatalf("failure counter points %+v, want one of 1", dps)
 	}
-	wantSet := []attribute.KeyValue{semconv.ErrorTypeKey.String(errType), apiotel.AttrCode.String(code),
+	wantSet := []attribute.KeyValue{semconv.ErrorTypeKey.String(errType), otelapierror.AttrCode.String(code),
 		semconv.HTTPResponseStatusCodeKey.Int(status)}
 	if route != "" {
 		wantSet = append(wantSet, semconv.HTTPRouteKey.String(route))
@@ -114,8 +117,8 @@ func checkException(t *testing.T, tm *telemetry, status int, excType, excMsg str
 		t.Fatalf("%d log records for a %d, want 1", len(logs), status)
 	}
 	lr := logs[0]
-	if lr.EventName() != apiotel.EventException || lr.Severity() != log.SeverityError {
-		t.Errorf("log record %q at %v, want %q at ERROR", lr.EventName(), lr.Severity(), apiotel.EventException)
+	if lr.EventName() != otelapierror.EventException || lr.Severity() != log.SeverityError {
+		t.Errorf("log record %q at %v, want %q at ERROR", lr.EventName(), lr.Severity(), otelapierror.EventException)
 	}
 	if lr.TraceID() != span.SpanContext().TraceID() || lr.SpanID() != span.SpanContext().SpanID() {
 		t.Errorf("log record on trace %s span %s, want the server span %s %s", lr.TraceID(), lr.SpanID(),
@@ -235,7 +238,7 @@ func TestSuccessRecordsNothing(t *testing.T) {
 			if _, ok := spanAttr(span, semconv.ErrorTypeKey); ok {
 				t.Error("a success has error.type on its span")
 			}
-			if _, ok := spanAttr(span, apiotel.AttrCode); ok {
+			if _, ok := spanAttr(span, otelapierror.AttrCode); ok {
 				t.Error("a success has apierror.code on its span")
 			}
 			if span.Status().Code != codes.Unset {
@@ -296,7 +299,7 @@ func TestBelowTimeout(t *testing.T) {
 			t.Parallel()
 			tm := newTelemetry(t)
 			r := chi.NewRouter()
-			r.Use(middleware.RequestID(apiotel.RequestIDFromSpan()), tm.middleware(), middleware.Recoverer(), middleware.Style(errresp.DevDocs))
+			r.Use(middleware.RequestID(otelapierror.RequestIDFromSpan()), tm.middleware(), middleware.Recoverer(), middleware.Style(errresp.DevDocs))
 			r.Group(func(r chi.Router) {
 				r.Use(middleware.Timeout(20 * time.Millisecond))
 				r.Method("GET", "/quick/{n}", middleware.Handler(func(http.ResponseWriter, *http.Request) error {

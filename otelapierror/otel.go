@@ -1,14 +1,12 @@
-package otel
+package otelapierror
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 
-	"github.com/go-chi/chi/v5"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -24,7 +22,7 @@ import (
 )
 
 // ScopeName is the instrumentation scope of the meter and logger.
-const ScopeName = "github.com/apierror/apierror/otel"
+const ScopeName = "github.com/apierror/apierror/otelapierror"
 
 // AttrCode is the attribute that carries the style's code for a failure,
 // such as "RATE_LIMIT_EXCEEDED" or "permission_denied".
@@ -49,7 +47,7 @@ type config struct {
 // is the global provider (otel.GetMeterProvider) when Middleware is called.
 func WithMeterProvider(mp metric.MeterProvider) Option {
 	if mp == nil {
-		panic("apierror/otel: WithMeterProvider needs a provider")
+		panic("apierror/otelapierror: WithMeterProvider needs a provider")
 	}
 	return func(c *config) { c.meters = mp }
 }
@@ -59,7 +57,7 @@ func WithMeterProvider(mp metric.MeterProvider) Option {
 // is called.
 func WithLoggerProvider(lp log.LoggerProvider) Option {
 	if lp == nil {
-		panic("apierror/otel: WithLoggerProvider needs a provider")
+		panic("apierror/otelapierror: WithLoggerProvider needs a provider")
 	}
 	return func(c *config) { c.loggers = lp }
 }
@@ -109,10 +107,18 @@ func Middleware(opts ...Option) func(http.Handler) http.Handler {
 		metric.WithUnit("{failure}"),
 		metric.WithDescription("Failures answered with an error envelope, by kind, code, status and route."))
 	if err != nil {
-		panic("apierror/otel: " + err.Error())
+		panic("apierror/otelapierror: " + err.Error())
 	}
 	rc := &recorder{failures: failures, logger: c.loggers.Logger(ScopeName), series: make(map[seriesKey][]metric.AddOption)}
-	return middleware.OnError(rc.observe)
+	onError := middleware.OnError(rc.observe)
+	return func(next http.Handler) http.Handler {
+		// Inside OnError, r is the request next is served with, which the
+		// router below matches (chi's route context, or ServeMux's Pattern).
+		return onError(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r)
+			nameRoute(r)
+		}))
+	}
 }
 
 // observe is the errresp.Observer: it runs once a failure, before the body
@@ -199,20 +205,4 @@ func (rc *recorder) exception(ctx context.Context, e *errresp.Error, attrs ...at
 	}
 	rec.AddAttributes(attrs...)
 	rc.logger.Emit(ctx, rec)
-}
-
-// routeOf returns the route pattern r was matched by, without a method or
-// host (as http.route wants it), or "" when no router has matched it yet.
-// It never returns the raw path.
-func routeOf(r *http.Request) string {
-	p := r.Pattern
-	if p == "" {
-		if rc := chi.RouteContext(r.Context()); rc != nil {
-			p = rc.RoutePattern()
-		}
-	}
-	if i := strings.IndexByte(p, '/'); i > 0 {
-		p = p[i:] // "GET /items/{id}" or "host/items" from http.ServeMux
-	}
-	return p
 }

@@ -1,4 +1,4 @@
-package otel_test
+package otelapierror_test
 
 import (
 	"context"
@@ -21,7 +21,7 @@ import (
 
 	"github.com/apierror/apierror/errresp"
 	"github.com/apierror/apierror/middleware"
-	apiotel "github.com/apierror/apierror/otel"
+	"github.com/apierror/apierror/otelapierror"
 )
 
 // telemetry is one real OpenTelemetry SDK pipeline a test records into:
@@ -52,13 +52,14 @@ func newTelemetry(t testing.TB) *telemetry {
 
 // middleware returns the package's middleware recording into tm.
 func (tm *telemetry) middleware() func(http.Handler) http.Handler {
-	return apiotel.Middleware(apiotel.WithMeterProvider(tm.mp), apiotel.WithLoggerProvider(tm.lp))
+	return otelapierror.Middleware(otelapierror.WithMeterProvider(tm.mp), otelapierror.WithLoggerProvider(tm.lp))
 }
 
 // otelhttp wraps h in otelhttp's server handler recording into tm, with the
-// W3C trace context propagator.
+// W3C trace context propagator and the provider wrapped as the package
+// documents, so that a span's status description survives.
 func (tm *telemetry) otelhttp(h http.Handler) http.Handler {
-	return otelhttp.NewHandler(h, "api", otelhttp.WithTracerProvider(tm.tp), otelhttp.WithMeterProvider(tm.mp),
+	return otelhttp.NewHandler(h, "api", otelhttp.WithTracerProvider(otelapierror.TracerProvider(tm.tp)), otelhttp.WithMeterProvider(tm.mp),
 		otelhttp.WithPropagators(propagation.TraceContext{}))
 }
 
@@ -69,7 +70,7 @@ func (tm *telemetry) otelhttp(h http.Handler) http.Handler {
 // and that status, as code that does not know the library would.
 func (tm *telemetry) service(st *errresp.Style, fail error, panicWith any) http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID(apiotel.RequestIDFromSpan()), tm.middleware(), middleware.Recoverer(), middleware.Style(st))
+	r.Use(middleware.RequestID(otelapierror.RequestIDFromSpan()), tm.middleware(), middleware.Recoverer(), middleware.Style(st))
 	r.NotFound(middleware.NotFound)
 	r.MethodNotAllowed(middleware.MethodNotAllowed)
 	r.Method("GET", "/fail/{n}", middleware.Handler(func(http.ResponseWriter, *http.Request) error { return fail }))
@@ -127,13 +128,13 @@ func findMetric(rm metricdata.ResourceMetrics, name string) *metricdata.Metrics 
 // failures returns the data points of the package's counter.
 func failures(t testing.TB, rm metricdata.ResourceMetrics) []metricdata.DataPoint[int64] {
 	t.Helper()
-	m := findMetric(rm, apiotel.MetricFailures)
+	m := findMetric(rm, otelapierror.MetricFailures)
 	if m == nil {
 		return nil
 	}
 	sum, ok := m.Data.(metricdata.Sum[int64])
 	if !ok || !sum.IsMonotonic {
-		t.Fatalf("%s is %T, want a monotonic Sum[int64]", apiotel.MetricFailures, m.Data)
+		t.Fatalf("%s is %T, want a monotonic Sum[int64]", otelapierror.MetricFailures, m.Data)
 	}
 	return sum.DataPoints
 }

@@ -1,4 +1,4 @@
-package otel_test
+package otelapierror_test
 
 import (
 	"log/slog"
@@ -10,23 +10,25 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel"
 
 	"github.com/apierror/apierror/errresp"
 	"github.com/apierror/apierror/middleware"
-	apiotel "github.com/apierror/apierror/otel"
+	"github.com/apierror/apierror/otelapierror"
 )
 
 // The README's block, compiled: TestReadmeBlock checks that the README
 // shows it unchanged.
 func tracedService() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID(apiotel.RequestIDFromSpan())) // the request id is the trace id
-	r.Use(apiotel.Middleware())                              // failures on spans, metrics and logs
+	r.Use(middleware.RequestID(otelapierror.RequestIDFromSpan())) // the request id is the trace id
+	r.Use(otelapierror.Middleware())                              // failures on spans, metrics and logs
 	r.Use(middleware.Recoverer(), middleware.Style(errresp.GPCN))
 	r.NotFound(middleware.NotFound)
 	r.Get("/legacy", legacyHandler)
-	middleware.SetLogger(slog.New(apiotel.LogHandler(slog.Default().Handler()))) // trace_id and span_id on log lines
-	return otelhttp.NewHandler(r, "api")
+	middleware.SetLogger(slog.New(otelapierror.LogHandler(slog.Default().Handler()))) // trace_id and span_id on log lines
+	// The span's status keeps the failure's kind as its description.
+	return otelhttp.NewHandler(r, "api", otelhttp.WithTracerProvider(otelapierror.TracerProvider(otel.GetTracerProvider())))
 }
 
 func legacyHandler(w http.ResponseWriter, _ *http.Request) { http.Error(w, "gone", http.StatusGone) }
@@ -46,7 +48,7 @@ func TestReadmeBlock(t *testing.T) {
 	n := 0
 	for _, block := range strings.Split(string(readme), "```go\n")[1:] {
 		code, _, _ := strings.Cut(block, "\n```")
-		if !strings.Contains(code, "apiotel.") {
+		if !strings.Contains(code, "otelapierror.") {
 			continue
 		}
 		n++
@@ -55,11 +57,11 @@ func TestReadmeBlock(t *testing.T) {
 		}
 	}
 	if n == 0 {
-		t.Fatal("no README block uses the otel package")
+		t.Fatal("no README block uses the otelapierror package")
 	}
 
 	// The service as shown sets the package's logger; put the tests' back.
-	defer middleware.SetLogger(slog.New(apiotel.LogHandler(slog.NewJSONHandler(lockedWriter{}, nil))))
+	defer middleware.SetLogger(slog.New(otelapierror.LogHandler(slog.NewJSONHandler(lockedWriter{}, nil))))
 	r := httptest.NewRequest("GET", "/nowhere", nil)
 	r.Header.Set("traceparent", traceparent)
 	rec := serve(tracedService(), r)

@@ -1,4 +1,4 @@
-package otel
+package otelapierror
 
 import (
 	"context"
@@ -19,13 +19,13 @@ const (
 // middleware logs with the request's context, so its lines carry both
 // where there is a span:
 //
-//	middleware.SetLogger(slog.New(apiotel.LogHandler(slog.Default().Handler())))
+//	middleware.SetLogger(slog.New(otelapierror.LogHandler(slog.Default().Handler())))
 //
 // The two attributes are added like any other attribute of the record, so
 // under a logger's WithGroup they land in that group.
 func LogHandler(h slog.Handler) slog.Handler {
 	if h == nil {
-		panic("apierror/otel: LogHandler needs a handler")
+		panic("apierror/otelapierror: LogHandler needs a handler")
 	}
 	return traceHandler{h}
 }

@@ -1,4 +1,4 @@
-package otel
+package otelapierror
 
 import (
 	"net/http"

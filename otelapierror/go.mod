@@ -1,4 +1,4 @@
-module github.com/apierror/apierror/otel
+module github.com/apierror/apierror/otelapierror
 
 go 1.26.0
 

@@ -8,7 +8,7 @@
 //	go run ./example -exporter stdout
 //	curl -i -H 'traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' localhost:8080/items/nope
 //
-// It lives in the otel module, not beside the core module's example, so
+// It lives in the otelapierror module, not beside the core module's example, so
 // that the core module never requires OpenTelemetry.
 package main
 
@@ -37,7 +37,7 @@ import (
 
 	"github.com/apierror/apierror/errresp"
 	"github.com/apierror/apierror/middleware"
-	apiotel "github.com/apierror/apierror/otel"
+	"github.com/apierror/apierror/otelapierror"
 )
 
 func main() {
@@ -56,7 +56,7 @@ func main() {
 		os.Exit(2)
 	}
 	defer shutdown()
-	middleware.SetLogger(slog.New(apiotel.LogHandler(slog.Default().Handler()))) // trace ids on log lines
+	middleware.SetLogger(slog.New(otelapierror.LogHandler(slog.Default().Handler()))) // trace ids on log lines
 
 	srv := &http.Server{Addr: *addr, Handler: service(st), ReadHeaderTimeout: 5 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -75,8 +75,8 @@ func main() {
 // 2) and otelhttp outermost.
 func service(st *errresp.Style) http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID(apiotel.RequestIDFromSpan())) // 1: the request id is the trace id
-	r.Use(apiotel.Middleware())                              // 2: failures on spans, metrics and logs
+	r.Use(middleware.RequestID(otelapierror.RequestIDFromSpan())) // 1: the request id is the trace id
+	r.Use(otelapierror.Middleware())                              // 2: failures on spans, metrics and logs
 	r.Use(middleware.Recoverer(), middleware.Style(st))
 	r.NotFound(middleware.NotFound)
 	r.MethodNotAllowed(middleware.MethodNotAllowed)
@@ -92,7 +92,8 @@ func service(st *errresp.Style) http.Handler {
 		return errresp.Wrap(errresp.Unavailable, errors.New("inventory: connection refused"), "")
 	}).ServeHTTP)
 	r.Get("/panic", func(http.ResponseWriter, *http.Request) { panic("nil map") })
-	return otelhttp.NewHandler(r, "example") // otelhttp, outermost
+	// otelhttp, outermost; its provider keeps a 5xx span's description.
+	return otelhttp.NewHandler(r, "example", otelhttp.WithTracerProvider(otelapierror.TracerProvider(otel.GetTracerProvider())))
 }
 
 // setupOTel installs the global providers, as any OpenTelemetry service

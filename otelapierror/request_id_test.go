@@ -1,4 +1,4 @@
-package otel_test
+package otelapierror_test
 
 import (
 	"net/http"
@@ -7,7 +7,7 @@ import (
 
 	"github.com/apierror/apierror/errresp"
 	"github.com/apierror/apierror/middleware"
-	apiotel "github.com/apierror/apierror/otel"
+	"github.com/apierror/apierror/otelapierror"
 )
 
 const (
@@ -64,7 +64,7 @@ func TestTraceIDRoundTrip(t *testing.T) {
 // behaviour otherwise.
 func TestRequestIDFromSpanWithoutTracing(t *testing.T) {
 	t.Parallel()
-	h := middleware.RequestID(apiotel.RequestIDFromSpan())(middleware.Handler(func(http.ResponseWriter, *http.Request) error {
+	h := middleware.RequestID(otelapierror.RequestIDFromSpan())(middleware.Handler(func(http.ResponseWriter, *http.Request) error {
 		return errresp.New(errresp.NotFound, "")
 	}))
 	r := httptest.NewRequest("GET", "/", nil)

@@ -1,17 +1,19 @@
-// Package otel reports the failures apierror answers to OpenTelemetry: on
+// Package otelapierror reports the failures apierror answers to OpenTelemetry: on
 // the active server span, on otelhttp's request-duration metric, in a
 // counter of its own and, for a panic or a 5xx cause, as an exception log
 // record. It also makes the request id the trace id, and puts trace_id and
 // span_id on log lines. It is a module of its own, so services that do not
 // use OpenTelemetry never download it.
 //
-// A chi service whose router otelhttp.NewHandler already wraps adds (with
-// the package imported as apiotel):
+// Its name follows OpenTelemetry's contrib packages (otelhttp, otelgin), so
+// that it imports beside go.opentelemetry.io/otel without an alias. A chi
+// service whose router otelhttp.NewHandler already wraps adds:
 //
-//	r.Use(middleware.RequestID(apiotel.RequestIDFromSpan())) // the request id is the trace id
-//	r.Use(apiotel.Middleware())                              // failures on spans, metrics, logs
+//	r.Use(middleware.RequestID(otelapierror.RequestIDFromSpan())) // the request id is the trace id
+//	r.Use(otelapierror.Middleware())                              // failures on spans, metrics, logs
 //	r.Use(middleware.Recoverer(), middleware.Style(errresp.GPCN))
-//	middleware.SetLogger(slog.New(apiotel.LogHandler(slog.Default().Handler())))
+//	middleware.SetLogger(slog.New(otelapierror.LogHandler(slog.Default().Handler())))
+//	h := otelhttp.NewHandler(r, "api", otelhttp.WithTracerProvider(otelapierror.TracerProvider(tp)))
 //
 // Middleware goes below RequestID and above Timeout and the handlers; the
 // span it annotates is otelhttp's server span, so otelhttp stays
@@ -25,7 +27,9 @@
 //   - on the active span: error.type, the kind's stable name such as
 //     "rate_limited"; apierror.code, the style's code such as
 //     "RATE_LIMIT_EXCEEDED"; status Error for a 5xx only, as the HTTP
-//     server conventions say (a 4xx leaves the status unset);
+//     server conventions say (a 4xx leaves the status unset), described
+//     by the kind (TracerProvider keeps the description when otelhttp
+//     sets the status from the code);
 //   - on otelhttp's http.server.request.duration: error.type, through
 //     otelhttp's Labeler;
 //   - the counter apierror.server.failures, by error.type, apierror.code,
@@ -39,5 +43,11 @@
 //     records, so none is added to the span. A 4xx records nothing of its
 //     cause anywhere.
 //
-// Nothing is recorded for a success.
-package otel
+// A declared code (errresp.DeclareCodes) is recorded with its kind. Every
+// request, a success included, names the span by its route ("GET
+// /v1/vms/{id}", as otelhttp does when it sees the route) and gives the
+// span and otelhttp's duration metric http.route, under chi and
+// http.ServeMux alike: otelhttp reads the route from its own copy of the
+// request, which the routers below never set. Nothing else is recorded for
+// a success.
+package otelapierror

@@ -1,4 +1,4 @@
-package otel_test
+package otelapierror_test
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 
 	"github.com/apierror/apierror/errresp"
 	"github.com/apierror/apierror/middleware"
-	apiotel "github.com/apierror/apierror/otel"
+	"github.com/apierror/apierror/otelapierror"
 )
 
 // A refused permission on a traced request: the request id is the incoming
@@ -31,8 +31,8 @@ func ExampleMiddleware() {
 		return errresp.New(errresp.PermissionDenied, "Missing permission.")
 	})
 	h = middleware.Style(errresp.GPCN)(h)
-	h = apiotel.Middleware()(h)
-	h = middleware.RequestID(apiotel.RequestIDFromSpan())(h)
+	h = otelapierror.Middleware()(h)
+	h = middleware.RequestID(otelapierror.RequestIDFromSpan())(h)
 	h = otelhttp.NewHandler(h, "api", otelhttp.WithTracerProvider(tp), otelhttp.WithPropagators(propagation.TraceContext{}))
 
 	r := httptest.NewRequest("DELETE", "/vms/1", nil)
@@ -43,7 +43,7 @@ func ExampleMiddleware() {
 	fmt.Print(rec.Code, " ", rec.Body.String())
 	span := spans.Ended()[0]
 	for _, kv := range span.Attributes() {
-		if kv.Key == "error.type" || kv.Key == apiotel.AttrCode {
+		if kv.Key == "error.type" || kv.Key == otelapierror.AttrCode {
 			fmt.Printf("%s=%s\n", kv.Key, kv.Value.Emit())
 		}
 	}
@@ -64,7 +64,7 @@ func ExampleLogHandler() {
 		}
 		return a
 	}
-	logger := slog.New(apiotel.LogHandler(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{ReplaceAttr: noTime})))
+	logger := slog.New(otelapierror.LogHandler(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{ReplaceAttr: noTime})))
 
 	sc := trace.NewSpanContext(trace.SpanContextConfig{
 		TraceID: trace.TraceID{0x4b, 0xf9, 0x2f, 0x35, 0x77, 0xb3, 0x4d, 0xa6, 0xa3, 0xce, 0x92, 0x9d, 0x0e, 0x0e, 0x47, 0x36},

@@ -1,4 +1,4 @@
-package otel_test
+package otelapierror_test
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 
 	"github.com/apierror/apierror/errresp"
 	"github.com/apierror/apierror/middleware"
-	apiotel "github.com/apierror/apierror/otel"
+	"github.com/apierror/apierror/otelapierror"
 )
 
 // testLogs holds every line the middleware logs during the tests, as JSON,
@@ -32,7 +32,7 @@ func (lockedWriter) Write(b []byte) (int, error) {
 }
 
 func TestMain(m *testing.M) {
-	middleware.SetLogger(slog.New(apiotel.LogHandler(slog.NewJSONHandler(lockedWriter{}, nil))))
+	middleware.SetLogger(slog.New(otelapierror.LogHandler(slog.NewJSONHandler(lockedWriter{}, nil))))
 	os.Exit(m.Run())
 }
 
@@ -66,8 +66,8 @@ func TestLogLinesCarryTrace(t *testing.T) {
 	if len(lines) != 1 {
 		t.Fatalf("%d log lines for the request, want 1", len(lines))
 	}
-	if lines[0][apiotel.LogKeyTraceID] != span.SpanContext().TraceID().String() ||
-		lines[0][apiotel.LogKeySpanID] != span.SpanContext().SpanID().String() {
+	if lines[0][otelapierror.LogKeyTraceID] != span.SpanContext().TraceID().String() ||
+		lines[0][otelapierror.LogKeySpanID] != span.SpanContext().SpanID().String() {
 		t.Fatalf("log line %v, want trace %s span %s", lines[0], span.SpanContext().TraceID(), span.SpanContext().SpanID())
 	}
 
@@ -79,7 +79,7 @@ func TestLogLinesCarryTrace(t *testing.T) {
 	if len(lines) != 1 {
 		t.Fatalf("%d log lines without a span, want 1", len(lines))
 	}
-	if _, ok := lines[0][apiotel.LogKeyTraceID]; ok {
+	if _, ok := lines[0][otelapierror.LogKeyTraceID]; ok {
 		t.Fatalf("log line without a span has a trace id: %v", lines[0])
 	}
 }
@@ -87,7 +87,7 @@ func TestLogLinesCarryTrace(t *testing.T) {
 func TestLogHandlerGroupsAndAttrs(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	l := slog.New(apiotel.LogHandler(slog.NewJSONHandler(&buf, nil))).With("svc", "a").WithGroup("g")
+	l := slog.New(otelapierror.LogHandler(slog.NewJSONHandler(&buf, nil))).With("svc", "a").WithGroup("g")
 	l.Info("hi", "k", "v")
 	if got := strings.TrimSpace(buf.String()); !strings.Contains(got, `"svc":"a","g":{"k":"v"}`) {
 		t.Fatalf("line %s", got)

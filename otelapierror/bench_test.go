@@ -1,4 +1,4 @@
-package otel_test
+package otelapierror_test
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 
 	"github.com/apierror/apierror/errresp"
 	"github.com/apierror/apierror/middleware"
-	apiotel "github.com/apierror/apierror/otel"
+	"github.com/apierror/apierror/otelapierror"
 )
 
 // discardWriter is a ResponseWriter that keeps nothing.
@@ -51,8 +51,8 @@ func benchService(b *testing.B, withPkg bool) http.Handler {
 	})
 	r := chi.NewRouter()
 	if withPkg {
-		r.Use(middleware.RequestID(apiotel.RequestIDFromSpan()),
-			apiotel.Middleware(apiotel.WithMeterProvider(mp), apiotel.WithLoggerProvider(lp)))
+		r.Use(middleware.RequestID(otelapierror.RequestIDFromSpan()),
+			otelapierror.Middleware(otelapierror.WithMeterProvider(mp), otelapierror.WithLoggerProvider(lp)))
 	} else {
 		r.Use(middleware.RequestID())
 	}
@@ -82,7 +82,7 @@ func BenchmarkOtel(b *testing.B) {
 			var logHandler slog.Handler = handler
 			if withPkg {
 				name = path.name + "/pkg=on"
-				logHandler = apiotel.LogHandler(handler)
+				logHandler = otelapierror.LogHandler(handler)
 			}
 			b.Run(name, func(b *testing.B) {
 				middleware.SetLogger(slog.New(logHandler))

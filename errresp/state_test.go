@@ -1,6 +1,8 @@
 package errresp
 
 import (
+	"github.com/apierror/apierror/internal/reqstate"
+
 	"context"
 	"errors"
 	"fmt"
@@ -52,7 +54,7 @@ func TestContextHelpers(t *testing.T) {
 	r = WithRequestID(r, "one")
 	r = WithStyle(r, GPCN)
 	called := false
-	r = withObserver(r, func(*http.Request, *Error, int) { called = true })
+	r = WithObserver(r, func(*http.Request, *Error, int) { called = true })
 	if RequestID(r.Context()) != "one" || StyleOf(r) != GPCN || observerOf(r) == nil {
 		t.Fatalf("without Begin: id %q style %s", RequestID(r.Context()), StyleOf(r).Name)
 	}
@@ -65,7 +67,7 @@ func TestContextHelpers(t *testing.T) {
 	if ok, _ := started(r2); !ok {
 		t.Error("Begin after WithStyle does not track the response")
 	}
-	r = withObserver(httptest.NewRequest("GET", "/", nil), observerOf(r))
+	r = WithObserver(httptest.NewRequest("GET", "/", nil), observerOf(r))
 	r = WithStyle(WithRequestID(r, "one"), GPCN)
 	ctx := ContextWithRequestID(context.Background(), "job-1")
 	if RequestID(ctx) != "job-1" {
@@ -86,7 +88,7 @@ func TestObserverSeesEveryWrite(t *testing.T) {
 	rec := httptest.NewRecorder()
 	w, r := Begin(rec, httptest.NewRequest("GET", "/", nil))
 	r = WithStyle(r, DevDocs)
-	r = withObserver(r, func(req *http.Request, e *Error, status int) {
+	r = WithObserver(r, func(req *http.Request, e *Error, status int) {
 		got = append(got, fmt.Sprintf("%s %s %d", req.URL.Path, e.Kind, status))
 	})
 	_, _ = Write(w, r, errors.New("boom"))
@@ -102,12 +104,12 @@ func TestForkAndHeaderValue(t *testing.T) {
 	if requestIDHeaderValue(r) != nil {
 		t.Error("a header value without an id")
 	}
-	r = withObserver(WithStyle(WithRequestID(r, "parent"), GPCN), func(*http.Request, *Error, int) {})
+	r = WithObserver(WithStyle(WithRequestID(r, "parent"), GPCN), func(*http.Request, *Error, int) {})
 	if v := requestIDHeaderValue(r); len(v) != 1 || v[0] != "parent" {
 		t.Errorf("requestIDHeaderValue = %q", v)
 	}
 	buf := httptest.NewRecorder()
-	fw, fr := fork(buf, r)
+	fw, fr := Fork(buf, r)
 	if RequestID(fr.Context()) != "parent" || StyleOf(fr) != GPCN || observerOf(fr) == nil {
 		t.Fatal("fork did not copy the state")
 	}
@@ -122,7 +124,7 @@ func TestForkAndHeaderValue(t *testing.T) {
 	if _, err := Write(w, r, New(NotFound, "")); err != nil || rec.Code != 404 {
 		t.Errorf("parent Write after fork: %v %d", err, rec.Code)
 	}
-	_, fr2 := fork(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	_, fr2 := Fork(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
 	if RequestID(fr2.Context()) != "" || StyleOf(fr2) != Default {
 		t.Error("fork of a bare request")
 	}
@@ -177,5 +179,83 @@ func TestAttach(t *testing.T) {
 	}
 	if attach(r, nil, 3) {
 		t.Fatal("attach kept a nil key")
+	}
+}
+
+// The per-request record's own operations, as the middleware calls them.
+var (
+	started              = reqstate.Started
+	attach               = reqstate.Attach
+	requestIDHeaderValue = reqstate.RequestIDHeader
+)
+
+// observerOf returns the observers registered for r, or nil.
+func observerOf(r *http.Request) Observer {
+	if st := stateFrom(r.Context()); st != nil {
+		return st.observer
+	}
+	return nil
+}
+
+// countingWriter wraps the writer Begin returned, as an access log does.
+type countingWriter struct {
+	http.ResponseWriter
+	status, n int
+}
+
+func (c *countingWriter) WriteHeader(code int) {
+	if c.status == 0 {
+		c.status = code
+	}
+	c.ResponseWriter.WriteHeader(code)
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	if c.status == 0 {
+		c.status = 200
+	}
+	n, err := c.ResponseWriter.Write(b)
+	c.n += n
+	return n, err
+}
+
+// Begin given a wrapper of the request's writer lays a writer over it:
+// an error response below is answered with its envelope through the
+// wrapper, which counts what the client gets; the layer's interception
+// setting holds for the writer below, and the envelope is reported once.
+func TestBeginLaysOverAWrapper(t *testing.T) {
+	t.Parallel()
+	rec := httptest.NewRecorder()
+	w, r := Begin(rec, httptest.NewRequest("GET", "/", nil))
+	r = WithRequestID(r, "req-1")
+	cw := &countingWriter{ResponseWriter: w}
+	lw, lr := Begin(cw, r)
+	if lw == http.ResponseWriter(cw) || lr == r || RequestID(lr.Context()) != "req-1" {
+		t.Fatal("no layer over the wrapper")
+	}
+	if again, ar := Begin(lw, lr); again != lw || ar != lr {
+		t.Fatal("Begin with the layer's own writer is not idempotent")
+	}
+	http.Error(lw, "pq: secret", 500)
+	if e := Finish(lw, lr); e == nil || e.HTTPStatus != 500 {
+		t.Fatalf("Finish of the layer = %v", e)
+	}
+	if cw.status != 500 || cw.n != rec.Body.Len() || strings.Contains(rec.Body.String(), "secret") {
+		t.Fatalf("the wrapper counted %d %dB; the client got %d %dB %s", cw.status, cw.n, rec.Code, rec.Body.Len(), rec.Body)
+	}
+	if e := Finish(w, r); e != nil {
+		t.Fatalf("reported twice: %v", e)
+	}
+
+	// Intercept(false) on a layer holds for the writer below it.
+	rec = httptest.NewRecorder()
+	w, r = Begin(rec, httptest.NewRequest("GET", "/", nil))
+	lw, lr = Begin(&countingWriter{ResponseWriter: w}, r)
+	lr = WithIntercept(lr, false)
+	http.Error(lw, "plain", 404)
+	Finish(lw, lr)
+	Finish(w, r)
+	if rec.Body.String() != "plain\n" {
+		t.Fatalf("an opted-out error became %q", rec.Body)
 	}
 }

@@ -1,4 +1,4 @@
-package otel_test
+package otelapierror_test
 
 import (
 	"os"
