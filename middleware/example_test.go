@@ -49,7 +49,7 @@ func Example() {
 	r.Use(middleware.RequestID(), middleware.Recoverer(), middleware.Style(errresp.GPCN))
 	r.NotFound(middleware.NotFound)
 	r.MethodNotAllowed(middleware.MethodNotAllowed)
-	r.Method("GET", "/items/{id}", middleware.JSON(exampleGetItem))
+	r.Method("GET", "/items/{id}", middleware.JSONHandler(exampleGetItem))
 	r.Get("/panic", func(w http.ResponseWriter, r *http.Request) { panic("db password in here") })
 
 	exampleShow(r, "GET", "/items/42", "X-Request-ID", "req-1")
