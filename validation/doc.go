@@ -30,7 +30,11 @@
 // and byte offset), nesting deeper than the limit, data after the object,
 // duplicate keys, unknown fields and values of the wrong type (every one of
 // them, not only the first the decoder meets), then, once the body has
-// decoded, every validator/v10 rule that fails.
+// decoded, every validator/v10 rule that fails. A body whose only faults in
+// shape are unknown members gets one answer listing those members and the
+// rules that fail; one with a value of the wrong type lists the shape's
+// faults alone. One answer lists at most 50 fields (WithMaxFieldErrors) and
+// counts the rest in the info member "more_invalid_fields".
 //
 // Each failing field becomes an errresp.FieldError with the field's JSON path
 // ("items[1].name", no root type name), its JSON pointer ("/items/1/name"),

@@ -56,7 +56,7 @@ func Example() {
 	post(createVM, errresp.GPCN, `{"name":"web-1","size":4,"region":"eu-west","image_id":"3f2504e0-4f89-41d3-9a0c-0305e82c3301"}`)
 	// Output:
 	// 400 {"exception_class":"ValidationError","message":"2 fields are invalid: name, size.","request_id":"","invalid_fields":[{"field":"name","pointer":"/name","in":"body","rule":"vmname","message":"name may contain only lowercase letters, digits and hyphens."},{"field":"size","pointer":"/size","in":"body","rule":"max","param":"64","message":"size must be at most 64."}]}
-	// 400 {"type":"about:blank","title":"Bad Request","status":400,"detail":"colour is not a known field; remove it or check its spelling.","code":"invalid_request","errors":[{"field":"colour","pointer":"#/colour","in":"body","rule":"unknown","detail":"colour is not a known field; remove it or check its spelling."}]}
+	// 400 {"type":"about:blank","title":"Bad Request","status":400,"detail":"2 fields are invalid: colour, region.","code":"invalid_request","errors":[{"field":"colour","pointer":"#/colour","in":"body","rule":"unknown","detail":"colour is not a known field; remove it or check its spelling."},{"field":"region","pointer":"#/region","in":"body","rule":"oneof","param":"eu-west us-east ap-south","detail":"region must be one of: eu-west, us-east, ap-south."}]}
 	// 400 {"success":false,"error":"INVALID_REQUEST","message":"The request body is not valid JSON: unexpected '}' at line 1, column 27 (byte offset 26), expected a quoted member name.","column":27,"line":1,"offset":26}
 	// 201
 }
