@@ -34,7 +34,7 @@ func TestWithMaxRetries(t *testing.T) {
 // caller says so, and no longer a 500.
 func TestWithRetryKinds(t *testing.T) {
 	t.Parallel()
-	capacity := envelope(errresp.Gcore, errresp.New(errresp.CapacityUnavailable, "Flavor has no capacity."))
+	capacity := envelope(errresp.Gcore(), errresp.New(errresp.CapacityUnavailable, "Flavor has no capacity."))
 	srv := serve(t, capacity, okay)
 	f := newFixture(client.WithRetryKinds(errresp.CapacityUnavailable))
 	resp, err := f.get(t, srv.URL)

@@ -346,7 +346,7 @@ func TestClientPost(t *testing.T) {
 // back as JSON, one that does not as the decoded 404, at once.
 func TestClientReadme(t *testing.T) {
 	t.Parallel()
-	lc := startLive(t, errresp.Gcore)
+	lc := startLive(t, errresp.Gcore())
 	ctx := context.Background()
 	resp, body, err := lc.send(t, ctx, "POST", "/v1/vms", `{"name":"web-1","size":2,"region":"eu-west","image_id":"`+sampleID+`"}`)
 	if err != nil || resp.StatusCode != 201 {

@@ -132,9 +132,9 @@ func TestJSONHandler(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			rec := mwServe(Style(errresp.GPCN)(tc.fn), mwRequest("GET", "/", ""))
+			rec := mwServe(Style(errresp.GPCN())(tc.fn), mwRequest("GET", "/", ""))
 			if tc.status >= 400 {
-				mwEnvelope(t, rec, errresp.GPCN, tc.status)
+				mwEnvelope(t, rec, errresp.GPCN(), tc.status)
 				mwAssertNotContains(t, rec.Body.String(), "chan")
 				return
 			}
@@ -190,7 +190,7 @@ func TestOnErrorSeesEveryFailure(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var obs mwObservations
-			mws := append([]func(http.Handler) http.Handler{RequestID(), OnError(obs.hook), Recoverer(), Style(errresp.GPCN)}, tc.mws...)
+			mws := append([]func(http.Handler) http.Handler{RequestID(), OnError(obs.hook), Recoverer(), Style(errresp.GPCN())}, tc.mws...)
 			r := mwRequest(tc.method, "/x", "")
 			if tc.body != "" {
 				r = mwRequest(tc.method, "/x", "")

@@ -38,7 +38,7 @@
 //
 //	r := chi.NewRouter()
 //	r.Use(middleware.RequestID(), middleware.Recoverer(),
-//		middleware.Style(errresp.GPCN, middleware.StyleNegotiate()))
+//		middleware.Style(errresp.GPCN(), middleware.StyleNegotiate()))
 //	r.NotFound(middleware.NotFound)
 //	r.MethodNotAllowed(middleware.MethodNotAllowed)
 //	r.Method("GET", "/items/{id}", middleware.JSONHandler(getItem))

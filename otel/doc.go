@@ -10,7 +10,7 @@
 //
 //	r.Use(middleware.RequestID(apiotel.RequestIDFromSpan())) // the request id is the trace id
 //	r.Use(apiotel.Middleware())                              // failures on spans, metrics, logs
-//	r.Use(middleware.Recoverer(), middleware.Style(errresp.GPCN))
+//	r.Use(middleware.Recoverer(), middleware.Style(errresp.GPCN()))
 //	middleware.SetLogger(slog.New(apiotel.LogHandler(slog.Default().Handler())))
 //
 // Middleware goes below RequestID and above Timeout and the handlers; the

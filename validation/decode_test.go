@@ -315,7 +315,7 @@ func TestDecodeUndefinedRule(t *testing.T) {
 	if e.Kind != errresp.Internal || e.Err == nil {
 		t.Fatalf("got %v (cause %v), want internal with a cause", e.Kind, e.Err)
 	}
-	if body, status := errresp.Render(errresp.Problem, e, ""); status != 500 || strings.Contains(string(body), "vmname") {
+	if body, status := errresp.Render(errresp.Problem(), e, ""); status != 500 || strings.Contains(string(body), "vmname") {
 		t.Errorf("status %d body %s", status, body)
 	}
 }
@@ -330,7 +330,7 @@ func TestDecodeBadDestination(t *testing.T) {
 			if e.Kind != errresp.Internal {
 				t.Errorf("kind %v, want internal", e.Kind)
 			}
-			if body, status := errresp.Render(errresp.GPCN, e, ""); status != 500 || strings.Contains(string(body), "createVM") {
+			if body, status := errresp.Render(errresp.GPCN(), e, ""); status != 500 || strings.Contains(string(body), "createVM") {
 				t.Errorf("status %d body %s", status, body)
 			}
 		})

@@ -20,7 +20,7 @@ import (
 // and chi's unknown routes answered with the envelope too.
 func fullStack() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID(), middleware.Recoverer(), middleware.Style(errresp.GPCN))
+	r.Use(middleware.RequestID(), middleware.Recoverer(), middleware.Style(errresp.GPCN()))
 	r.NotFound(middleware.NotFound)
 	r.MethodNotAllowed(middleware.MethodNotAllowed)
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, okBody) })
