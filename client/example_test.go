@@ -53,7 +53,7 @@ func ExampleWithClock() {
 	defer srv.Close()
 
 	clock := clienttest.NewClock(time.Now())
-	c := client.New(client.WithClock(clock), client.WithLogger(slog.New(slog.DiscardHandler)))
+	c := client.New(client.WithClock(clock.Now), client.WithSleep(clock.Sleep), client.WithLogger(slog.New(slog.DiscardHandler)))
 	resp, err := c.Get(srv.URL)
 	if err != nil {
 		fmt.Println(err)

@@ -110,6 +110,7 @@ func TestBadOptions(t *testing.T) {
 		"WithOnAttempt(nil)":  func() { client.WithOnAttempt(nil) },
 		"WithLogger(nil)":     func() { client.WithLogger(nil) },
 		"WithClock(nil)":      func() { client.WithClock(nil) },
+		"WithSleep(nil)":      func() { client.WithSleep(nil) },
 	} {
 		func() {
 			defer func() {

@@ -51,7 +51,7 @@ func startLive(t *testing.T, style *errresp.Style) *liveClient {
 		_ = store.Close()
 	})
 	lc.base = srv.URL
-	lc.client = client.New(client.WithClock(lc.clock), client.WithLogger(slog.New(slog.NewJSONHandler(lc.logs, nil))),
+	lc.client = client.New(client.WithClock(lc.clock.Now), client.WithSleep(lc.clock.Sleep), client.WithLogger(slog.New(slog.NewJSONHandler(lc.logs, nil))),
 		client.WithOnAttempt(func(a client.Attempt) {
 			lc.mu.Lock()
 			defer lc.mu.Unlock()
