@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"time"
 
 	"github.com/apierror/apierror/errresp"
@@ -239,4 +240,25 @@ func ExampleDeclareCodes() {
 	// Output:
 	// 423 {"success":false,"error":"VM_LOCKED","message":"The VM is locked by another operation."}
 	// VM_LOCKED conflict 423
+}
+
+// A field error on the wire: the Problem style sends the pointer as a URI
+// fragment and the message as "detail"; Decode reads it back as it was.
+func ExampleFieldError() {
+	fe := errresp.FieldError{Field: "items[0].name", Pointer: "/items/0/name", In: "body", Rule: "min", Param: "3",
+		Message: "items[0].name must be at least 3 characters long."}
+	w := httptest.NewRecorder()
+	r := errresp.WithStyle(httptest.NewRequest("POST", "/orders", nil), errresp.Problem())
+	_, _ = errresp.Write(w, r, errresp.NewInvalid(fe.Message, fe))
+	resp := w.Result()
+	body := w.Body.String()
+	e, err := errresp.Decode(resp)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Print(body[strings.Index(body, `"errors"`):])
+	fmt.Println(e.Fields[0] == fe)
+	// Output:
+	// "errors":[{"field":"items[0].name","pointer":"#/items/0/name","in":"body","rule":"min","param":"3","detail":"items[0].name must be at least 3 characters long."}]}
+	// true
 }

@@ -37,7 +37,8 @@
 // counts the rest in the info member "more_invalid_fields".
 //
 // Each failing field becomes an errresp.FieldError with the field's JSON path
-// ("items[1].name", no root type name), its JSON pointer ("/items/1/name"),
+// ("items[1].name", no root type name), its JSON pointer ("/items/1/name",
+// which the Problem style sends as "#/items/1/name"; see errresp.FieldError),
 // where it is ("body", "path" or "query"), the rule and its parameter, and an
 // English message ("items[1].name must be at least 3 characters long."). The
 // rejected value is never echoed. Messages may be replaced per tag
