@@ -125,7 +125,7 @@ func TestVerifierAnswers(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			h := auth.Authenticate(tc.verify, authQuiet, auth.WithCookie("sid"))(http.NotFoundHandler())
+			h := auth.New(tc.verify, authQuiet, auth.WithCookie("sid")).Require(http.NotFoundHandler())
 			rec := authServe(h, errresp.Problem(), "id", authReq("GET", "/", "", tc.header...))
 			d := errresp.DecodeBody(rec.Code, "", rec.Body.Bytes())
 			if rec.Code != tc.status || d.Kind != tc.kind {

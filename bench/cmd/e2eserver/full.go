@@ -25,7 +25,7 @@ func fullStack() http.Handler {
 	r.MethodNotAllowed(middleware.MethodNotAllowed)
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, okBody) })
 	r.Group(func(r chi.Router) {
-		r.Use(auth.Authenticate(auth.VerifierFunc(verify), auth.WithSources(auth.FromAPIKeyHeader)))
+		r.Use(auth.New(auth.VerifierFunc(verify), auth.WithSources(auth.FromAPIKeyHeader)).Require)
 		r.Use(ratelimit.PerSecond(1_000_000_000, ratelimit.WithKey(ratelimit.ByPrincipal())))
 		r.Get("/v1/vms", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, listBody) })
 		r.Method(http.MethodGet, "/v1/vms/{id}", middleware.Handler(func(w http.ResponseWriter, r *http.Request) error {
