@@ -156,12 +156,6 @@ func New(v Verifier, opts ...Option) *Authenticator {
 	return a
 }
 
-// Authenticate is New(v, opts...).Require: middleware that lets
-// only authenticated requests through.
-func Authenticate(v Verifier, opts ...Option) func(http.Handler) http.Handler {
-	return New(v, opts...).Require
-}
-
 // Require is middleware that lets through only requests whose credential the
 // Verifier accepts, with the Principal in the context (see principal.FromContext).
 func (a *Authenticator) Require(next http.Handler) http.Handler { return a.middleware(next, false) }

@@ -45,7 +45,7 @@ func TestAdmitted(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			rec := authServe(f.mux, errresp.Problem, "id", tc.authReq)
+			rec := authServe(f.mux, errresp.Problem(), "id", tc.authReq)
 			if rec.Code != tc.status || tc.body != "" && rec.Body.String() != tc.body {
 				t.Errorf("got %d %q, want %d %q", rec.Code, rec.Body, tc.status, tc.body)
 			}
@@ -56,7 +56,7 @@ func TestAdmitted(t *testing.T) {
 func TestOptionalThenRequirePermission(t *testing.T) {
 	t.Parallel()
 	f := newAuthFixture()
-	rec := authServe(f.mux, errresp.GPCN, "id", authReq("GET", "/v1/optional-guarded", ""))
+	rec := authServe(f.mux, errresp.GPCN(), "id", authReq("GET", "/v1/optional-guarded", ""))
 	d := errresp.DecodeBody(rec.Code, "", rec.Body.Bytes())
 	if rec.Code != 401 || d.Kind != errresp.NotAuthenticated || !slices.Equal(rec.Header().Values("WWW-Authenticate"), challengePlain) {
 		t.Errorf("got %d %v %v", rec.Code, d.Kind, rec.Header().Values("WWW-Authenticate"))
@@ -125,8 +125,8 @@ func TestVerifierAnswers(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			h := auth.Authenticate(tc.verify, authQuiet, auth.WithCookie("sid"))(http.NotFoundHandler())
-			rec := authServe(h, errresp.Problem, "id", authReq("GET", "/", "", tc.header...))
+			h := auth.New(tc.verify, authQuiet, auth.WithCookie("sid")).Require(http.NotFoundHandler())
+			rec := authServe(h, errresp.Problem(), "id", authReq("GET", "/", "", tc.header...))
 			d := errresp.DecodeBody(rec.Code, "", rec.Body.Bytes())
 			if rec.Code != tc.status || d.Kind != tc.kind {
 				t.Errorf("got %d %v %s", rec.Code, d.Kind, rec.Body)
@@ -148,7 +148,7 @@ func TestLogging(t *testing.T) {
 		authReq("GET", "/v1/vms", "", "Authorization", "Bearer short-secret"),
 		authReq("DELETE", "/v1/vms", "", "Authorization", "Bearer "+readerKey),
 	} {
-		authServe(f.mux, errresp.GPCN, "req-log", r)
+		authServe(f.mux, errresp.GPCN(), "req-log", r)
 	}
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
 	if len(lines) != 3 {
@@ -250,7 +250,7 @@ func TestChiRouter(t *testing.T) {
 			if tc.key != "" {
 				rq.Header.Set("X-API-Key", tc.key)
 			}
-			rec := authServe(r, errresp.AuthPI, "id", rq)
+			rec := authServe(r, errresp.AuthPI(), "id", rq)
 			if rec.Code != tc.status || tc.body != "" && rec.Body.String() != tc.body {
 				t.Errorf("got %d %s", rec.Code, rec.Body)
 			}
@@ -288,7 +288,7 @@ func TestRefusesWithoutReadingTheBody(t *testing.T) {
 			var n int
 			r := authReq("POST", "/", "", tc.header...)
 			r.Body = countingBody{&n}
-			rec := authServe(a.Require(readBody), errresp.Problem, "id", r)
+			rec := authServe(a.Require(readBody), errresp.Problem(), "id", r)
 			if rec.Code != tc.status || n != 0 {
 				t.Errorf("status %d, %d body bytes read; want %d, none", rec.Code, n, tc.status)
 			}

@@ -121,7 +121,7 @@ func TestChallenges(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			a := auth.New(new(auth.KeyRing), append(tc.opts, authQuiet)...)
-			rec := authServe(a.Require(http.NotFoundHandler()), errresp.Gcore, "x", authReq("GET", "/", ""))
+			rec := authServe(a.Require(http.NotFoundHandler()), errresp.Gcore(), "x", authReq("GET", "/", ""))
 			if got := rec.Header().Values("WWW-Authenticate"); rec.Code != 401 || !slices.Equal(got, tc.want) {
 				t.Errorf("got %d %q, want %q", rec.Code, got, tc.want)
 			}

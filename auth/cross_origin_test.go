@@ -63,11 +63,11 @@ func TestCrossOrigin(t *testing.T) {
 	}
 	t.Run("turned off", func(t *testing.T) {
 		h := auth.New(ring, append(opts, auth.WithAllowCrossOrigin())...).Require(noContent)
-		coCheck(t, h, coRequest("POST", "Sec-Fetch-Site", "cross-site", "Cookie", "session="+liveSess), errresp.Problem, false)
+		coCheck(t, h, coRequest("POST", "Sec-Fetch-Site", "cross-site", "Cookie", "session="+liveSess), errresp.Problem(), false)
 	})
 	t.Run("trusted origin", func(t *testing.T) {
 		h := auth.New(ring, append(opts, auth.WithCrossOrigin(middleware.CrossOriginTrust("https://app.example")))...).Require(noContent)
-		coCheck(t, h, coRequest("POST", "Sec-Fetch-Site", "cross-site", "Origin", "https://app.example", "Cookie", "session="+liveSess), errresp.Problem, false)
-		coCheck(t, h, coRequest("POST", "Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example", "Cookie", "session="+liveSess), errresp.Problem, true)
+		coCheck(t, h, coRequest("POST", "Sec-Fetch-Site", "cross-site", "Origin", "https://app.example", "Cookie", "session="+liveSess), errresp.Problem(), false)
+		coCheck(t, h, coRequest("POST", "Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example", "Cookie", "session="+liveSess), errresp.Problem(), true)
 	})
 }

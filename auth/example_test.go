@@ -18,7 +18,7 @@ import (
 func authGPCN(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w, r = errresp.Begin(w, r)
-		h.ServeHTTP(w, errresp.WithStyle(r, errresp.GPCN))
+		h.ServeHTTP(w, errresp.WithStyle(r, errresp.GPCN()))
 	})
 }
 
@@ -93,7 +93,7 @@ func ExampleWithWellFormed() {
 func ExampleEqualSecret() {
 	for _, code := range []string{"123456", "654321"} {
 		if !auth.EqualSecret(code, "123456") {
-			body, status := errresp.Render(errresp.GPCN, auth.NewInvalidOTP(), "")
+			body, status := errresp.Render(errresp.GPCN(), auth.NewInvalidOTP(), "")
 			fmt.Print(status, " ", string(body))
 			continue
 		}

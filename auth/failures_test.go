@@ -187,9 +187,9 @@ func TestPageMessagesVerbatim(t *testing.T) {
 			func() *http.Request { return authReq("GET", "/v1/vms", "", "Authorization", "Basic ZGVtbzpkZW1v") },
 			errresp.WrongAuthScheme, f.auth.WrongScheme().DefaultMessage},
 	}
-	pages := map[*errresp.Style]bool{errresp.Gcore: true}
+	pages := map[*errresp.Style]bool{errresp.Gcore(): true}
 	for _, row := range rows {
-		for _, s := range []*errresp.Style{errresp.Problem, errresp.GPCN, errresp.DevDocs, errresp.Gcore, errresp.AuthPI} {
+		for _, s := range []*errresp.Style{errresp.Problem(), errresp.GPCN(), errresp.DevDocs(), errresp.Gcore(), errresp.AuthPI()} {
 			t.Run(row.cause+"/"+s.Name, func(t *testing.T) {
 				t.Parallel()
 				rec := authServe(f.mux, s, "req-1", row.req())
@@ -220,7 +220,7 @@ func TestPageMessagesVerbatim(t *testing.T) {
 		errresp.CredentialExpired: "Token is invalid or expired",
 		errresp.WrongAuthScheme:   "Given token not valid for any token type",
 	} {
-		if got := errresp.Gcore.Messages[k]; got != msg {
+		if got := errresp.Gcore().Messages[k]; got != msg {
 			t.Errorf("Gcore.Messages[%v] = %q, want %q", k, got, msg)
 		}
 	}

@@ -189,5 +189,5 @@ var noContent = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { 
 
 // gpcnStack mounts RequestID and Style (GPCN) in front of h, as a service does.
 func gpcnStack(h http.Handler) http.Handler {
-	return middleware.RequestID()(middleware.Style(errresp.GPCN)(h))
+	return middleware.RequestID()(middleware.Style(errresp.GPCN())(h))
 }

@@ -33,7 +33,7 @@ func FuzzAuthenticate(f *testing.F) {
 			rq.Header["Cookie"] = []string{cookie}
 		}
 		c, extractErr := fx.auth.Extract(rq)
-		rec := authServe(fx.mux, errresp.Gcore, "fz", rq)
+		rec := authServe(fx.mux, errresp.Gcore(), "fz", rq)
 		if rec.Code == 200 {
 			return
 		}

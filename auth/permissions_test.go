@@ -40,7 +40,7 @@ func TestRequirePermission(t *testing.T) {
 			if tc.principal != nil {
 				r = principal.RequestWith(r, tc.principal)
 			}
-			rec := authServe(h, errresp.GPCN, "id", r)
+			rec := authServe(h, errresp.GPCN(), "id", r)
 			if rec.Code != tc.status {
 				t.Fatalf("status %d: %s", rec.Code, rec.Body)
 			}
@@ -92,7 +92,7 @@ func TestRequireScope(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			rec := authServe(h, errresp.AuthPI, "id", authReq("GET", "/", "", tc.header...))
+			rec := authServe(h, errresp.AuthPI(), "id", authReq("GET", "/", "", tc.header...))
 			if got := rec.Header().Values("WWW-Authenticate"); rec.Code != tc.status || !slices.Equal(got, tc.challenge) {
 				t.Errorf("got %d %q, want %d %q", rec.Code, got, tc.status, tc.challenge)
 			}
@@ -106,7 +106,7 @@ func TestRequireScope(t *testing.T) {
 	}
 	// Granted every scope: through.
 	granted := auth.RequireScope("a", "b")(http.HandlerFunc(permOK))
-	rec := authServe(granted, errresp.AuthPI, "id", principal.RequestWith(authReq("GET", "/", ""), &principal.Principal{ID: "svc", Scopes: []string{"b", "a"}}))
+	rec := authServe(granted, errresp.AuthPI(), "id", principal.RequestWith(authReq("GET", "/", ""), &principal.Principal{ID: "svc", Scopes: []string{"b", "a"}}))
 	if rec.Code != 200 || rec.Body.String() != "ok svc" {
 		t.Errorf("granted: %d %s", rec.Code, rec.Body)
 	}

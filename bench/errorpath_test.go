@@ -69,7 +69,7 @@ func errorPathImpls() []struct {
 	}
 	var impls []impl
 
-	for _, s := range []*errresp.Style{errresp.Problem, errresp.GPCN, errresp.DevDocs, errresp.Gcore, errresp.AuthPI} {
+	for _, s := range []*errresp.Style{errresp.Problem(), errresp.GPCN(), errresp.DevDocs(), errresp.Gcore(), errresp.AuthPI()} {
 		impls = append(impls, impl{"ours-" + s.Name, func(w http.ResponseWriter, r *http.Request) {
 			_, _ = errresp.Write(w, r, errresp.NewInvalid(invalidMessage, invalidFields...))
 		}})
@@ -128,7 +128,7 @@ func styleForImpl(impl string) *errresp.Style {
 			return s
 		}
 	}
-	return errresp.Problem
+	return errresp.Problem()
 }
 
 // BenchmarkErrorPath writes a two-field validation failure: by errresp.Write

@@ -3,7 +3,7 @@ module github.com/apierror/apierror/bench
 go 1.26.0
 
 require (
-	github.com/apierror/apierror v0.0.0
+	github.com/apierror/apierror v0.1.0
 	github.com/danielgtaylor/huma/v2 v2.37.2
 	github.com/go-chi/chi/v5 v5.5.0
 	github.com/go-chi/httprate v0.16.1
@@ -46,6 +46,10 @@ require (
 	golang.org/x/text v0.43.0 // indirect
 )
 
+// The require above names the core at the release this module is tagged against (see
+// CONTRIBUTING.md, Releasing). Inside this repository the replace below, and
+// go.work, build against the core beside it; a module that requires this one
+// ignores the replace and fetches the tagged core.
 replace github.com/apierror/apierror => ../
 
 tool golang.org/x/perf/cmd/benchstat

@@ -33,7 +33,7 @@ func interceptStack(h http.HandlerFunc, mws ...func(http.Handler) http.Handler) 
 }
 
 // readmeStack is the README's stack in the GPCN style.
-var readmeStack = []func(http.Handler) http.Handler{middleware.RequestID(), middleware.Recoverer(), middleware.Style(errresp.GPCN)}
+var readmeStack = []func(http.Handler) http.Handler{middleware.RequestID(), middleware.Recoverer(), middleware.Style(errresp.GPCN())}
 
 // interceptImpls are the stacks BenchmarkIntercept compares, by case.
 //

@@ -28,7 +28,7 @@ func storeDecider(s ratelimit.Store) decider {
 
 // oursSuccessStacks is chi with the library's RequestID, Recoverer and Style.
 func oursSuccessStacks() []namedHandler {
-	return []namedHandler{{"ours", chiStack(middleware.RequestID(), middleware.Recoverer(), middleware.Style(errresp.GPCN))}}
+	return []namedHandler{{"ours", chiStack(middleware.RequestID(), middleware.Recoverer(), middleware.Style(errresp.GPCN()))}}
 }
 
 // memoryStore returns the library's in-memory store, capped at its default

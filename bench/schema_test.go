@@ -54,7 +54,7 @@ func TestSchemaAcceptsDeclaredCodes(t *testing.T) {
 	errresp.DeclareCodes(errresp.ServiceCode{Code: "VM_LOCKED", Kind: errresp.Conflict, Status: 423,
 		Title: "The VM is locked by another operation.", Description: "Retry once the operation ends."})
 	quota := errresp.NewProblem("", errresp.ProblemQuotaExceeded())
-	styles := []*errresp.Style{errresp.Problem, errresp.GPCN, errresp.DevDocs, errresp.Gcore, errresp.AuthPI, declaredStyle, quota}
+	styles := []*errresp.Style{errresp.Problem(), errresp.GPCN(), errresp.DevDocs(), errresp.Gcore(), errresp.AuthPI(), declaredStyle, quota}
 	errresp.Register(declaredStyle)
 	for _, s := range styles {
 		name := s.Name

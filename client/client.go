@@ -148,7 +148,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			c.hook(a)
 			return resp, nil
 		default:
-			e, body, hinted := readError(resp, c.clock.Now())
+			e, body, hinted := readError(resp, c.now())
 			f = failure{kind: e.Kind, wait: e.RetryAfter, hinted: hinted, requestID: e.RequestID}
 			a.Err = e
 			last = &ResponseError{Err: e, Response: resp, Body: body, Attempts: n}
@@ -158,7 +158,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if !a.Retry {
 			return nil, last
 		}
-		if err := c.clock.Sleep(ctx, a.Wait); err != nil {
+		if err := c.sleep(ctx, a.Wait); err != nil {
 			return nil, fmt.Errorf("apierror/client: waiting %v to retry: %w; last attempt: %w", a.Wait, err, last)
 		}
 		waited += a.Wait

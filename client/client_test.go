@@ -119,7 +119,7 @@ func TestRetryAfterDate(t *testing.T) {
 	t.Parallel()
 	serverNow := time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
 	srv := serve(t,
-		envelope(errresp.Gcore, errresp.New(errresp.Unavailable, "Down for maintenance."),
+		envelope(errresp.Gcore(), errresp.New(errresp.Unavailable, "Down for maintenance."),
 			"Date", serverNow.Format(http.TimeFormat), "Retry-After", serverNow.Add(7*time.Second).Format(http.TimeFormat)),
 		okay)
 	f := newFixture()
@@ -145,13 +145,13 @@ func TestRateLimitReset(t *testing.T) {
 		first http.HandlerFunc
 		want  func(time.Duration) bool
 	}{
-		{"unix", envelope(errresp.GPCN, limited, "Date", date.Format(http.TimeFormat), "X-RateLimit-Reset", strconv.FormatInt(date.Unix()+13, 10)),
+		{"unix", envelope(errresp.GPCN(), limited, "Date", date.Format(http.TimeFormat), "X-RateLimit-Reset", strconv.FormatInt(date.Unix()+13, 10)),
 			func(d time.Duration) bool { return d == 13*time.Second }},
-		{"seconds", envelope(errresp.GPCN, limited, "X-RateLimit-Reset", "13"),
+		{"seconds", envelope(errresp.GPCN(), limited, "X-RateLimit-Reset", "13"),
 			func(d time.Duration) bool { return d == 13*time.Second }},
 		{"bare 429", status(429, "X-RateLimit-Reset", "4"),
 			func(d time.Duration) bool { return d == 4*time.Second }},
-		{"500", envelope(errresp.GPCN, errresp.New(errresp.Internal, ""), "X-RateLimit-Reset", "13"),
+		{"500", envelope(errresp.GPCN(), errresp.New(errresp.Internal, ""), "X-RateLimit-Reset", "13"),
 			func(d time.Duration) bool { return d >= time.Second && d <= 2*time.Second }},
 	}
 	for _, c := range cases {
@@ -175,8 +175,8 @@ func TestRateLimitReset(t *testing.T) {
 // times at most, then surface as the last failure, decoded.
 func TestBackoffThenGiveUp(t *testing.T) {
 	t.Parallel()
-	srv := serve(t, status(502), envelope(errresp.DevDocs, errresp.New(errresp.Timeout, "")),
-		envelope(errresp.DevDocs, errresp.New(errresp.Internal, "")))
+	srv := serve(t, status(502), envelope(errresp.DevDocs(), errresp.New(errresp.Timeout, "")),
+		envelope(errresp.DevDocs(), errresp.New(errresp.Internal, "")))
 	f := newFixture()
 	resp, err := f.get(t, srv.URL, "X-Request-ID", "trace-7")
 	closeBody(resp)
@@ -260,7 +260,7 @@ func TestTransportFailures(t *testing.T) {
 // whole; a body that cannot be had again is never retried.
 func TestPost(t *testing.T) {
 	t.Parallel()
-	busy := envelope(errresp.AuthPI, errresp.New(errresp.Unavailable, ""), "Retry-After", "2")
+	busy := envelope(errresp.AuthPI(), errresp.New(errresp.Unavailable, ""), "Retry-After", "2")
 	post := func(f *fixture, url, key string, body io.Reader) (*http.Response, error) {
 		req, _ := http.NewRequest("POST", url, body)
 		if key != "" {
@@ -306,7 +306,7 @@ func TestPost(t *testing.T) {
 // failure returns at once, carrying the wait the server asked for.
 func TestDeadline(t *testing.T) {
 	t.Parallel()
-	srv := serve(t, envelope(errresp.Problem, errresp.New(errresp.RateLimited, ""), "Retry-After", "20"), okay)
+	srv := serve(t, envelope(errresp.Problem(), errresp.New(errresp.RateLimited, ""), "Retry-After", "20"), okay)
 	f := newFixture()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -347,7 +347,7 @@ func TestCanceledWhileWaiting(t *testing.T) {
 // each retry is logged with it, or with the server's when there is none.
 func TestRequestID(t *testing.T) {
 	t.Parallel()
-	failing := envelope(errresp.GPCN, errresp.New(errresp.Internal, ""))
+	failing := envelope(errresp.GPCN(), errresp.New(errresp.Internal, ""))
 	cases := []struct {
 		name   string
 		header string

@@ -17,7 +17,7 @@ import (
 // An error response, in any style, comes back as an *errresp.Error.
 func ExampleNew() {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r = errresp.WithRequestID(errresp.WithStyle(r, errresp.Gcore), "req_7f3a")
+		r = errresp.WithRequestID(errresp.WithStyle(r, errresp.Gcore()), "req_7f3a")
 		_, _ = errresp.Write(w, r, errresp.New(errresp.NotFound, "No virtual machine has that id."))
 	}))
 	defer srv.Close()
@@ -44,7 +44,7 @@ func ExampleWithClock() {
 	calls := 0
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if calls++; calls == 1 {
-			_, _ = errresp.Write(w, errresp.WithStyle(r, errresp.GPCN),
+			_, _ = errresp.Write(w, errresp.WithStyle(r, errresp.GPCN()),
 				&errresp.Error{Kind: errresp.RateLimited, RetryAfter: 20 * time.Second})
 			return
 		}
@@ -53,7 +53,7 @@ func ExampleWithClock() {
 	defer srv.Close()
 
 	clock := clienttest.NewClock(time.Now())
-	c := client.New(client.WithClock(clock), client.WithLogger(slog.New(slog.DiscardHandler)))
+	c := client.New(client.WithClock(clock.Now), client.WithSleep(clock.Sleep), client.WithLogger(slog.New(slog.DiscardHandler)))
 	resp, err := c.Get(srv.URL)
 	if err != nil {
 		fmt.Println(err)

@@ -115,7 +115,7 @@ type fixture struct {
 
 func newFixture(opts ...client.Option) *fixture {
 	f := &fixture{clock: clienttest.NewClock(time.Now()), rec: &recorder{}}
-	base := []client.Option{client.WithClock(f.clock), client.WithOnAttempt(f.rec.hook),
+	base := []client.Option{client.WithClock(f.clock.Now), client.WithSleep(f.clock.Sleep), client.WithOnAttempt(f.rec.hook),
 		client.WithLogger(slog.New(slog.DiscardHandler))}
 	f.Client = client.New(append(base, opts...)...)
 	return f

@@ -38,7 +38,8 @@ type config struct {
 	retryKind  [256]bool // indexed by errresp.Kind
 	onAttempt  func(Attempt)
 	logger     *slog.Logger // nil: slog.Default() at the time of logging
-	clock      Clock
+	now        func() time.Time
+	sleep      func(ctx context.Context, d time.Duration) error
 	jitter     func(n int64) int64 // uniform in [0, n)
 }
 
@@ -48,7 +49,8 @@ func newConfig(opts []Option) *config {
 		minBackoff: DefaultMinBackoff,
 		maxBackoff: DefaultMaxBackoff,
 		maxWait:    DefaultMaxWait,
-		clock:      realClock{},
+		now:        time.Now,
+		sleep:      sleep,
 		jitter:     rand.Int64N,
 	}
 	for _, k := range errresp.Kinds() {
@@ -145,30 +147,30 @@ func WithLogger(l *slog.Logger) Option {
 	return func(c *config) { c.logger = l }
 }
 
-// WithClock sets the clock the Transport reads and waits by (the system
-// clock by default). Context deadlines are compared with its Now, so a fake
-// clock should start at time.Now(); see package clienttest.
-func WithClock(clk Clock) Option {
-	if clk == nil {
+// WithClock sets the clock the Transport reads (time.Now by default), in
+// the shape every clock option of the module has. Context deadlines are
+// compared with it, so a fake clock should start at time.Now(); see package
+// clienttest, whose Clock gives both this and WithSleep.
+func WithClock(now func() time.Time) Option {
+	if now == nil {
 		panic("apierror/client: WithClock: nil clock")
 	}
-	return func(c *config) { c.clock = clk }
+	return func(c *config) { c.now = now }
 }
 
-// Clock is the time a Transport reads and waits by.
-type Clock interface {
-	// Now returns the current instant.
-	Now() time.Time
-	// Sleep waits for d, or until ctx is done, when it returns ctx.Err().
-	Sleep(ctx context.Context, d time.Duration) error
+// WithSleep sets how the Transport waits before a retry: sleep waits for d,
+// or until ctx is done, when it returns ctx.Err(). By default it waits on a
+// timer; a test passes a manual clock's Sleep (clienttest.Clock), which
+// moves that clock instead of waiting.
+func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
+	if sleep == nil {
+		panic("apierror/client: WithSleep: nil function")
+	}
+	return func(c *config) { c.sleep = sleep }
 }
 
-// realClock is the system clock.
-type realClock struct{}
-
-func (realClock) Now() time.Time { return time.Now() }
-
-func (realClock) Sleep(ctx context.Context, d time.Duration) error {
+// sleep waits for d on a timer, or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

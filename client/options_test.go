@@ -34,7 +34,7 @@ func TestWithMaxRetries(t *testing.T) {
 // caller says so, and no longer a 500.
 func TestWithRetryKinds(t *testing.T) {
 	t.Parallel()
-	capacity := envelope(errresp.Gcore, errresp.New(errresp.CapacityUnavailable, "Flavor has no capacity."))
+	capacity := envelope(errresp.Gcore(), errresp.New(errresp.CapacityUnavailable, "Flavor has no capacity."))
 	srv := serve(t, capacity, okay)
 	f := newFixture(client.WithRetryKinds(errresp.CapacityUnavailable))
 	resp, err := f.get(t, srv.URL)
@@ -110,6 +110,7 @@ func TestBadOptions(t *testing.T) {
 		"WithOnAttempt(nil)":  func() { client.WithOnAttempt(nil) },
 		"WithLogger(nil)":     func() { client.WithLogger(nil) },
 		"WithClock(nil)":      func() { client.WithClock(nil) },
+		"WithSleep(nil)":      func() { client.WithSleep(nil) },
 	} {
 		func() {
 			defer func() {

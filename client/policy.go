@@ -84,7 +84,7 @@ func (c *config) plan(ctx context.Context, f failure, n int, waited time.Duratio
 	if wait > c.maxWait-waited {
 		return wait, whyOverMaxWait, false
 	}
-	if dl, ok := ctx.Deadline(); ok && !c.clock.Now().Add(wait).Before(dl) {
+	if dl, ok := ctx.Deadline(); ok && !c.now().Add(wait).Before(dl) {
 		return wait, whyPastDeadline, false
 	}
 	return wait, "", true

@@ -133,7 +133,7 @@ func TestBackoff(t *testing.T) {
 func TestPlan(t *testing.T) {
 	t.Parallel()
 	clock := clienttest.NewClock(time.Now())
-	c := newConfig([]Option{WithClock(clock)})
+	c := newConfig([]Option{WithClock(clock.Now), WithSleep(clock.Sleep)})
 	c.jitter = func(int64) int64 { return 0 }
 	bg := context.Background()
 	soon, cancel := context.WithDeadline(bg, clock.Now().Add(10*time.Second))

@@ -91,7 +91,7 @@ func BenchmarkWriteParallel(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		d := &discard{h: http.Header{}}
 		w, r := Begin(d, httptest.NewRequest("POST", "/v1/vms", nil))
-		r = WithStyle(WithRequestID(r, "req"), GPCN)
+		r = WithStyle(WithRequestID(r, "req"), GPCN())
 		st := stateFrom(r.Context())
 		for pb.Next() {
 			st.Status = 0
@@ -101,7 +101,7 @@ func BenchmarkWriteParallel(b *testing.B) {
 }
 
 func BenchmarkDecodeBody(b *testing.B) {
-	body, status := Render(Gcore, benchErr, "req")
+	body, status := Render(Gcore(), benchErr, "req")
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = DecodeBody(status, "application/json", body)

@@ -71,8 +71,8 @@ func DecodeBody(status int, contentType string, body []byte) *Error {
 	if d.Decode(&m) == nil && m != nil {
 		mt, _, _ := mime.ParseMediaType(contentType)
 		if mt == "application/problem+json" {
-			if e, ok := Problem.Parse(m); ok {
-				return decoded(e, Problem, status)
+			if e, ok := Problem().Parse(m); ok {
+				return decoded(e, Problem(), status)
 			}
 		}
 		for _, s := range Styles() {

@@ -62,11 +62,22 @@ type Error struct {
 
 // FieldError is one field that failed validation. It never holds the rejected
 // value, which may be a password.
+//
+// The struct tags give the member names of encoding/json and of the
+// provider styles (GPCN, DevDocs, Gcore, AuthPI). A style writes a field
+// error with member names of its own (FieldNames): the Problem style, as RFC
+// 9457's example does, writes Pointer in URI-fragment form with a "#" before
+// it ("#/items/0/name") and Message as "detail":
+//
+//	{"field":"items[0].name","pointer":"#/items/0/name","in":"body","rule":"min","param":"3","detail":"..."}
+//
+// Decode reads either form back into the same FieldError (Pointer without
+// the "#").
 type FieldError struct {
 	// Field is the JSON path, such as "items[0].name", or the parameter name.
 	Field string `json:"field"`
 	// Pointer is the RFC 6901 JSON pointer, such as "/items/0/name"; empty for
-	// parameters.
+	// parameters. The Problem style sends it as "#/items/0/name".
 	Pointer string `json:"pointer,omitempty"`
 	// In is where the field is: "body" (the default when empty), "query",
 	// "path" or "header".
@@ -75,7 +86,8 @@ type FieldError struct {
 	Rule string `json:"rule,omitempty"`
 	// Param is the rule's parameter, such as "3" for min=3.
 	Param string `json:"param,omitempty"`
-	// Message is an English sentence a person can act on.
+	// Message is an English sentence a person can act on; the Problem style
+	// sends it as "detail".
 	Message string `json:"message"`
 }
 

@@ -45,7 +45,7 @@ func TestFrom(t *testing.T) {
 			}
 		})
 	}
-	if e := From(fmt.Errorf("x: %w", &Error{Kind: Gone, HTTPStatus: 410})); e.Kind != Gone || e.Status(GPCN) != 410 {
+	if e := From(fmt.Errorf("x: %w", &Error{Kind: Gone, HTTPStatus: 410})); e.Kind != Gone || e.Status(GPCN()) != 410 {
 		t.Errorf("own status lost through a wrapper: %+v", e)
 	}
 	if From(nil) != nil || KindOf(nil) != Unknown || KindOf(errors.New("x")) != Internal {
@@ -81,7 +81,7 @@ func TestIsAndAs(t *testing.T) {
 	if (&Error{Kind: NotFound}).Error() != "not_found" {
 		t.Error("Error() without message")
 	}
-	if New(Conflict, "x").Status(nil) != 409 || New(Conflict, "x").Status(Gcore) != 409 || (&Error{}).Status(GPCN) != 500 {
+	if New(Conflict, "x").Status(nil) != 409 || New(Conflict, "x").Status(Gcore()) != 409 || (&Error{}).Status(GPCN()) != 500 {
 		t.Error("Status")
 	}
 }

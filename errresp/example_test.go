@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"time"
 
 	"github.com/apierror/apierror/errresp"
@@ -51,7 +52,7 @@ func Example() {
 	rec := httptest.NewRecorder()
 	w, r := errresp.Begin(rec, httptest.NewRequest("GET", "/v1/vms/42", nil))
 	r = errresp.WithRequestID(r, "req_7f3a")
-	r = errresp.WithStyle(r, errresp.GPCN)
+	r = errresp.WithStyle(r, errresp.GPCN())
 	getVM(w, r)
 	fmt.Println(rec.Header().Get("X-Request-ID"))
 	fmt.Print(rec.Body.String())
@@ -81,15 +82,15 @@ func ExampleWrite() {
 
 func ExampleWrite_internal() {
 	// The cause of an unknown error never reaches the client.
-	show(errresp.Problem, fmt.Errorf("listing vms: %w", errors.New("dial tcp 10.0.0.7:5432: connection refused")))
+	show(errresp.Problem(), fmt.Errorf("listing vms: %w", errors.New("dial tcp 10.0.0.7:5432: connection refused")))
 	// Output:
 	// 500 application/problem+json
 	// {"type":"about:blank","title":"Internal Server Error","status":500,"detail":"Internal Server Error","code":"internal","request_id":"req_7f3a"}
 }
 
 func Example_problem() {
-	show(errresp.Problem, twoFields)
-	show(errresp.Problem, rateLimited())
+	show(errresp.Problem(), twoFields)
+	show(errresp.Problem(), rateLimited())
 	// Output:
 	// 400 application/problem+json
 	// {"type":"about:blank","title":"Bad Request","status":400,"detail":"The request body failed validation.","code":"invalid_request","request_id":"req_7f3a","errors":[{"field":"name","pointer":"#/name","in":"body","rule":"min","param":"3","detail":"name must be at least 3 characters long"},{"field":"image_id","pointer":"#/image_id","in":"body","rule":"uuid","detail":"image_id must be a valid UUID"}]}
@@ -98,9 +99,9 @@ func Example_problem() {
 }
 
 func Example_gpcn() {
-	show(errresp.GPCN, twoFields)
-	show(errresp.GPCN, rateLimited())
-	show(errresp.GPCN, errresp.New(errresp.TwoFactorRequired, "Two-factor verification is required.").With("totpConfigured", true))
+	show(errresp.GPCN(), twoFields)
+	show(errresp.GPCN(), rateLimited())
+	show(errresp.GPCN(), errresp.New(errresp.TwoFactorRequired, "Two-factor verification is required.").With("totpConfigured", true))
 	// Output:
 	// 400 application/json
 	// {"success":false,"error":"INVALID_REQUEST","message":"The request body failed validation.","requestId":"req_7f3a","fields":[{"field":"name","pointer":"/name","in":"body","rule":"min","param":"3","message":"name must be at least 3 characters long"},{"field":"image_id","pointer":"/image_id","in":"body","rule":"uuid","message":"image_id must be a valid UUID"}]}
@@ -111,9 +112,9 @@ func Example_gpcn() {
 }
 
 func Example_devdocs() {
-	show(errresp.DevDocs, twoFields)
-	show(errresp.DevDocs, rateLimited())
-	show(errresp.DevDocs, errresp.New(errresp.SessionExpired, ""))
+	show(errresp.DevDocs(), twoFields)
+	show(errresp.DevDocs(), rateLimited())
+	show(errresp.DevDocs(), errresp.New(errresp.SessionExpired, ""))
 	// Output:
 	// 400 application/json
 	// {"code":"BADREQUEST-400","title":"Bad Request","message":"The request body failed validation.","reason":"invalid_request","request_id":"req_7f3a","errors":[{"field":"name","pointer":"/name","in":"body","rule":"min","param":"3","message":"name must be at least 3 characters long"},{"field":"image_id","pointer":"/image_id","in":"body","rule":"uuid","message":"image_id must be a valid UUID"}]}
@@ -124,11 +125,11 @@ func Example_devdocs() {
 }
 
 func Example_gcore() {
-	show(errresp.Gcore, twoFields)
-	show(errresp.Gcore, rateLimited())
-	show(errresp.Gcore, errresp.New(errresp.QuotaExceeded, "Quota exceeded for vms.").
+	show(errresp.Gcore(), twoFields)
+	show(errresp.Gcore(), rateLimited())
+	show(errresp.Gcore(), errresp.New(errresp.QuotaExceeded, "Quota exceeded for vms.").
 		With("current_usage", 3).With("requested", 4).With("limit", 3))
-	show(errresp.Gcore, errresp.New(errresp.WrongAuthScheme, ""))
+	show(errresp.Gcore(), errresp.New(errresp.WrongAuthScheme, ""))
 	// Output:
 	// 400 application/json
 	// {"exception_class":"ValidationError","message":"The request body failed validation.","request_id":"req_7f3a","invalid_fields":[{"field":"name","pointer":"/name","in":"body","rule":"min","param":"3","message":"name must be at least 3 characters long"},{"field":"image_id","pointer":"/image_id","in":"body","rule":"uuid","message":"image_id must be a valid UUID"}]}
@@ -141,8 +142,8 @@ func Example_gcore() {
 }
 
 func Example_authpi() {
-	show(errresp.AuthPI, twoFields)
-	show(errresp.AuthPI, rateLimited())
+	show(errresp.AuthPI(), twoFields)
+	show(errresp.AuthPI(), rateLimited())
 	// Output:
 	// 400 application/json
 	// {"error":"invalid_request","error_description":"The request body failed validation.","request_id":"req_7f3a","fields":[{"field":"name","pointer":"/name","in":"body","rule":"min","param":"3","message":"name must be at least 3 characters long"},{"field":"image_id","pointer":"/image_id","in":"body","rule":"uuid","message":"image_id must be a valid UUID"}]}
@@ -180,7 +181,7 @@ func ExampleStyle() {
 func ExampleDecode() {
 	// A client turns any style's error response back into an *Error.
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = errresp.Write(w, errresp.WithStyle(r, errresp.Gcore), rateLimited())
+		_, _ = errresp.Write(w, errresp.WithStyle(r, errresp.Gcore()), rateLimited())
 	}))
 	defer srv.Close()
 	resp, err := http.Get(srv.URL)
@@ -199,7 +200,7 @@ func ExampleDecode() {
 func ExampleError_With() {
 	err := errresp.New(errresp.TwoFactorRequired, "Two-factor verification is required.").
 		With("totpConfigured", true)
-	body, status := errresp.Render(errresp.GPCN, err, "")
+	body, status := errresp.Render(errresp.GPCN(), err, "")
 	fmt.Println(status, string(body))
 	// Output:
 	// 400 {"success":false,"error":"TWO_FACTOR_REQUIRED","message":"Two-factor verification is required.","totpConfigured":true}
@@ -231,12 +232,33 @@ func ExampleNewStyle() {
 func ExampleDeclareCodes() {
 	errresp.DeclareCodes(errresp.ServiceCode{Code: "VM_LOCKED", Kind: errresp.Conflict, Status: 423,
 		Title: "The VM is locked by another operation.", Description: "Retry once the operation ends."})
-	body, status := errresp.Render(errresp.GPCN, &errresp.Error{Code: "VM_LOCKED"}, "")
+	body, status := errresp.Render(errresp.GPCN(), &errresp.Error{Code: "VM_LOCKED"}, "")
 	fmt.Print(status, " ", string(body))
-	ref := errresp.GPCN.Reference()
+	ref := errresp.GPCN().Reference()
 	last := ref[len(ref)-1]
 	fmt.Println(last.Code, last.Kind, last.Status)
 	// Output:
 	// 423 {"success":false,"error":"VM_LOCKED","message":"The VM is locked by another operation."}
 	// VM_LOCKED conflict 423
+}
+
+// A field error on the wire: the Problem style sends the pointer as a URI
+// fragment and the message as "detail"; Decode reads it back as it was.
+func ExampleFieldError() {
+	fe := errresp.FieldError{Field: "items[0].name", Pointer: "/items/0/name", In: "body", Rule: "min", Param: "3",
+		Message: "items[0].name must be at least 3 characters long."}
+	w := httptest.NewRecorder()
+	r := errresp.WithStyle(httptest.NewRequest("POST", "/orders", nil), errresp.Problem())
+	_, _ = errresp.Write(w, r, errresp.NewInvalid(fe.Message, fe))
+	resp := w.Result()
+	body := w.Body.String()
+	e, err := errresp.Decode(resp)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Print(body[strings.Index(body, `"errors"`):])
+	fmt.Println(e.Fields[0] == fe)
+	// Output:
+	// "errors":[{"field":"items[0].name","pointer":"#/items/0/name","in":"body","rule":"min","param":"3","detail":"items[0].name must be at least 3 characters long."}]}
+	// true
 }

@@ -57,11 +57,11 @@ func TestOwnStatus(t *testing.T) {
 			t.Errorf("%s: decoded %+v from %s", s.Name, got, rec.Body)
 		}
 	}
-	body, _ := Render(Problem, &Error{Kind: ClientError, HTTPStatus: 418}, "")
+	body, _ := Render(Problem(), &Error{Kind: ClientError, HTTPStatus: 418}, "")
 	if !strings.Contains(string(body), `"title":"I'm a teapot","status":418,"detail":"I'm a teapot"`) {
 		t.Errorf("problem: %s", body)
 	}
-	body, _ = Render(DevDocs, &Error{Kind: ClientError, HTTPStatus: 451}, "")
+	body, _ = Render(DevDocs(), &Error{Kind: ClientError, HTTPStatus: 451}, "")
 	if !strings.HasPrefix(string(body), `{"code":"CLIENT-451"`) {
 		t.Errorf("devdocs: %s", body)
 	}
@@ -165,7 +165,7 @@ func FuzzIntercept(f *testing.F) {
 
 		rec := httptest.NewRecorder()
 		w, r := Begin(rec, httptest.NewRequest("GET", "/", nil))
-		r = WithStyle(WithRequestID(r, "fz"), GPCN)
+		r = WithStyle(WithRequestID(r, "fz"), GPCN())
 		if optOut {
 			r = WithIntercept(r, false)
 		}
@@ -191,7 +191,7 @@ func FuzzIntercept(f *testing.F) {
 		if err := d.Decode(&env); err != nil || d.More() {
 			t.Fatalf("not exactly one envelope: %q (%v)", rec.Body, err)
 		}
-		if env["error"] != GPCN.Code(caught.Kind).Code || env["requestId"] != "fz" {
+		if env["error"] != GPCN().Code(caught.Kind).Code || env["requestId"] != "fz" {
 			t.Fatalf("envelope %v", env)
 		}
 		if code >= 500 && len(body) > 0 && strings.Contains(rec.Body.String(), string(body)) {

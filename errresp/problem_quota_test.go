@@ -42,7 +42,7 @@ func TestProblemQuotaExceeded(t *testing.T) {
 	if b, _ := Render(quota, New(NotFound, ""), ""); string(b) != `{"type":"about:blank","title":"Not Found","status":404,"detail":"Not Found","code":"not_found"}`+"\n" {
 		t.Errorf("not found: %s", b)
 	}
-	if b, _ := Render(Problem, e, ""); json.Unmarshal(b, &m) != nil || m["type"] != "about:blank" || m[memberViolatedPolicies] != nil {
+	if b, _ := Render(Problem(), e, ""); json.Unmarshal(b, &m) != nil || m["type"] != "about:blank" || m[memberViolatedPolicies] != nil {
 		t.Errorf("default Problem changed: %s", b)
 	}
 }

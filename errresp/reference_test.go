@@ -19,7 +19,7 @@ func TestGPCNReferenceMatchesSeed(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	md := string(GPCN.ReferenceMarkdown())
+	md := string(GPCN().ReferenceMarkdown())
 	n := 0
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
@@ -86,9 +86,9 @@ func TestReferenceHandler(t *testing.T) {
 		accept, ct, contains string
 		style                *Style
 	}{
-		{"", "text/markdown; charset=utf-8", "| RATE_LIMIT_EXCEEDED | 429 |", GPCN},
-		{"text/markdown", "text/markdown; charset=utf-8", "| TOOLIMITED-429 | 429 |", DevDocs},
-		{"application/json", "application/json", `"code":"usage_limit_exceeded","status":429`, AuthPI},
+		{"", "text/markdown; charset=utf-8", "| RATE_LIMIT_EXCEEDED | 429 |", GPCN()},
+		{"text/markdown", "text/markdown; charset=utf-8", "| TOOLIMITED-429 | 429 |", DevDocs()},
+		{"application/json", "application/json", `"code":"usage_limit_exceeded","status":429`, AuthPI()},
 	} {
 		rec := httptest.NewRecorder()
 		r := httptest.NewRequest("GET", "/errors", nil)

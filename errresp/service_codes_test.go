@@ -90,7 +90,7 @@ func TestDeclaredCodeRoundTrip(t *testing.T) {
 		if got := DeclaredCodes(); len(got) != 1 || got[0].Status != 0 {
 			t.Errorf("redeclared: %+v", got)
 		}
-		if _, st := Render(GPCN, &Error{Code: "VM_LOCKED"}, ""); st != 409 {
+		if _, st := Render(GPCN(), &Error{Code: "VM_LOCKED"}, ""); st != 409 {
 			t.Errorf("status 0 takes the style's status for the kind, got %d", st)
 		}
 	})
@@ -116,21 +116,21 @@ func TestReferenceKinds(t *testing.T) {
 		ReferenceKinds(NotFound, InvalidRequest, Internal)
 		DeclareCodes(vmLocked)
 		var kinds []Kind
-		for _, e := range GPCN.Reference() {
+		for _, e := range GPCN().Reference() {
 			kinds = append(kinds, e.Kind)
 		}
 		if want := []Kind{InvalidRequest, NotFound, Internal, Conflict}; !slices.Equal(kinds, want) {
 			t.Errorf("reference kinds %v, want %v", kinds, want)
 		}
-		md := string(GPCN.ReferenceMarkdown())
+		md := string(GPCN().ReferenceMarkdown())
 		if strings.Contains(md, "TWO_FACTOR_REQUIRED") || !strings.Contains(md, "| NOT_FOUND |") {
 			t.Errorf("markdown not limited:\n%s", md)
 		}
-		if !slices.Contains(GPCN.codeList(), "TWO_FACTOR_REQUIRED") {
+		if !slices.Contains(GPCN().codeList(), "TWO_FACTOR_REQUIRED") {
 			t.Error("schema enum was limited too")
 		}
 		ReferenceKinds()
-		if n := len(GPCN.Reference()); n != len(Kinds())+1 {
+		if n := len(GPCN().Reference()); n != len(Kinds())+1 {
 			t.Errorf("unlimited reference has %d entries", n)
 		}
 	})

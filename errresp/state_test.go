@@ -52,15 +52,15 @@ func TestContextHelpers(t *testing.T) {
 		t.Fatal("a bare request has state")
 	}
 	r = WithRequestID(r, "one")
-	r = WithStyle(r, GPCN)
+	r = WithStyle(r, GPCN())
 	called := false
 	r = WithObserver(r, func(*http.Request, *Error, int) { called = true })
-	if RequestID(r.Context()) != "one" || StyleOf(r) != GPCN || observerOf(r) == nil {
+	if RequestID(r.Context()) != "one" || StyleOf(r) != GPCN() || observerOf(r) == nil {
 		t.Fatalf("without Begin: id %q style %s", RequestID(r.Context()), StyleOf(r).Name)
 	}
 	// Begin after WithStyle keeps the state and starts tracking.
 	tw, r2 := Begin(httptest.NewRecorder(), r)
-	if r2 != r || StyleOf(r2) != GPCN {
+	if r2 != r || StyleOf(r2) != GPCN() {
 		t.Error("Begin replaced existing state")
 	}
 	_, _ = tw.Write([]byte("x"))
@@ -68,7 +68,7 @@ func TestContextHelpers(t *testing.T) {
 		t.Error("Begin after WithStyle does not track the response")
 	}
 	r = WithObserver(httptest.NewRequest("GET", "/", nil), observerOf(r))
-	r = WithStyle(WithRequestID(r, "one"), GPCN)
+	r = WithStyle(WithRequestID(r, "one"), GPCN())
 	ctx := ContextWithRequestID(context.Background(), "job-1")
 	if RequestID(ctx) != "job-1" {
 		t.Error("ContextWithRequestID")
@@ -87,7 +87,7 @@ func TestObserverSeesEveryWrite(t *testing.T) {
 	var got []string
 	rec := httptest.NewRecorder()
 	w, r := Begin(rec, httptest.NewRequest("GET", "/", nil))
-	r = WithStyle(r, DevDocs)
+	r = WithStyle(r, DevDocs())
 	r = WithObserver(r, func(req *http.Request, e *Error, status int) {
 		got = append(got, fmt.Sprintf("%s %s %d", req.URL.Path, e.Kind, status))
 	})
@@ -104,21 +104,21 @@ func TestForkAndHeaderValue(t *testing.T) {
 	if requestIDHeaderValue(r) != nil {
 		t.Error("a header value without an id")
 	}
-	r = WithObserver(WithStyle(WithRequestID(r, "parent"), GPCN), func(*http.Request, *Error, int) {})
+	r = WithObserver(WithStyle(WithRequestID(r, "parent"), GPCN()), func(*http.Request, *Error, int) {})
 	if v := requestIDHeaderValue(r); len(v) != 1 || v[0] != "parent" {
 		t.Errorf("requestIDHeaderValue = %q", v)
 	}
 	buf := httptest.NewRecorder()
 	fw, fr := Fork(buf, r)
-	if RequestID(fr.Context()) != "parent" || StyleOf(fr) != GPCN || observerOf(fr) == nil {
+	if RequestID(fr.Context()) != "parent" || StyleOf(fr) != GPCN() || observerOf(fr) == nil {
 		t.Fatal("fork did not copy the state")
 	}
 	_, _ = fw.Write([]byte("buffered"))
-	fr = WithStyle(fr, DevDocs)
+	fr = WithStyle(fr, DevDocs())
 	if ok, _ := started(fr); !ok {
 		t.Error("the fork does not track its writer")
 	}
-	if ok, _ := started(r); ok || StyleOf(r) != GPCN {
+	if ok, _ := started(r); ok || StyleOf(r) != GPCN() {
 		t.Error("the fork reached the parent's state")
 	}
 	if _, err := Write(w, r, New(NotFound, "")); err != nil || rec.Code != 404 {

@@ -169,13 +169,31 @@ var fieldNames = FieldNames{Field: "field", Pointer: "pointer", In: "in", Rule: 
 
 // Default is the style Write uses for requests that set none. It is Problem.
 // Set it once at start-up, before serving, if every route speaks another.
-var Default = Problem
+var Default = problem
 
+// The registry of styles, the built-in ones first.
 var (
 	registryMu sync.RWMutex
-	registry   = map[string]*Style{}
-	order      []*Style
+	order      = builtins(problem, gpcn, devdocs, gcore, authpi)
+	registry   = byName(order)
 )
+
+// builtins marks the styles as the package's own and returns them.
+func builtins(styles ...*Style) []*Style {
+	for _, s := range styles {
+		s.builtin = true
+	}
+	return styles
+}
+
+// byName indexes styles by name.
+func byName(styles []*Style) map[string]*Style {
+	m := make(map[string]*Style, len(styles))
+	for _, s := range styles {
+		m[s.Name] = s
+	}
+	return m
+}
 
 // Register makes a style known to StyleNamed and Decode. The built-in styles
 // are registered already. Registering a name again replaces the earlier
@@ -208,11 +226,4 @@ func Styles() []*Style {
 	registryMu.RLock()
 	defer registryMu.RUnlock()
 	return append([]*Style(nil), order...)
-}
-
-func init() {
-	for _, s := range []*Style{Problem, GPCN, DevDocs, Gcore, AuthPI} {
-		s.builtin = true
-		Register(s)
-	}
 }

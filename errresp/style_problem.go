@@ -4,7 +4,7 @@ import "slices"
 
 // The Problem style: its codes, encoder, parser and schema in one place.
 
-// Problem is RFC 9457 problem details, served as application/problem+json:
+// Problem returns RFC 9457 problem details, served as application/problem+json:
 //
 //	{"type":"about:blank","title":"Bad Request","status":400,"detail":"...",
 //	 "code":"invalid_request","request_id":"...","errors":[{"detail":"...","pointer":"#/name",...}]}
@@ -13,8 +13,11 @@ import "slices"
 // extension member carries the kind's name for programmatic matching, Info
 // entries are extension members, and field errors follow the RFC's example
 // ("errors" with "detail" and a "#"-prefixed JSON pointer). For a style whose
-// type is a URI per kind, use NewProblem.
-var Problem = NewProblem("")
+// type is a URI per kind, use NewProblem. The style is shared and must not be
+// modified.
+func Problem() *Style { return problem }
+
+var problem = NewProblem("")
 
 var problemFields = FieldNames{Field: "field", Pointer: "pointer", PointerPrefix: "#", In: "in", Rule: "rule", Param: "param", Message: "detail"}
 

@@ -155,7 +155,7 @@ func TestInfoValues(t *testing.T) {
 		With("raw", json.RawMessage(`{"ok":1}`)).
 		With("badraw", json.RawMessage(`{`)).
 		With("chan", make(chan int))
-	body, _ := Render(Gcore, e, "")
+	body, _ := Render(Gcore(), e, "")
 	var m struct {
 		Info map[string]any `json:"info"`
 	}
@@ -174,7 +174,7 @@ func TestInfoValues(t *testing.T) {
 		cur["n"] = next
 		cur = next
 	}
-	body, _ = Render(Problem, New(Internal, "").With("deep", deep), "")
+	body, _ = Render(Problem(), New(Internal, "").With("deep", deep), "")
 	if !json.Valid(body) {
 		t.Error("deep info is not valid JSON")
 	}
@@ -207,10 +207,10 @@ func TestWriteReportsStatus(t *testing.T) {
 		err   error
 		want  int
 	}{
-		{"kind in problem", Problem, New(NotFound, ""), 404},
-		{"style's own status", Gcore, New(CapacityUnavailable, ""), 403},
-		{"error's own status", GPCN, &Error{Kind: ClientError, HTTPStatus: 418}, 418},
-		{"plain error", DevDocs, errors.New("boom"), 500},
+		{"kind in problem", Problem(), New(NotFound, ""), 404},
+		{"style's own status", Gcore(), New(CapacityUnavailable, ""), 403},
+		{"error's own status", GPCN(), &Error{Kind: ClientError, HTTPStatus: 418}, 418},
+		{"plain error", DevDocs(), errors.New("boom"), 500},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := httptest.NewRecorder()

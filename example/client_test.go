@@ -51,7 +51,7 @@ func startLive(t *testing.T, style *errresp.Style) *liveClient {
 		_ = store.Close()
 	})
 	lc.base = srv.URL
-	lc.client = client.New(client.WithClock(lc.clock), client.WithLogger(slog.New(slog.NewJSONHandler(lc.logs, nil))),
+	lc.client = client.New(client.WithClock(lc.clock.Now), client.WithSleep(lc.clock.Sleep), client.WithLogger(slog.New(slog.NewJSONHandler(lc.logs, nil))),
 		client.WithOnAttempt(func(a client.Attempt) {
 			lc.mu.Lock()
 			defer lc.mu.Unlock()
@@ -346,7 +346,7 @@ func TestClientPost(t *testing.T) {
 // back as JSON, one that does not as the decoded 404, at once.
 func TestClientReadme(t *testing.T) {
 	t.Parallel()
-	lc := startLive(t, errresp.Gcore)
+	lc := startLive(t, errresp.Gcore())
 	ctx := context.Background()
 	resp, body, err := lc.send(t, ctx, "POST", "/v1/vms", `{"name":"web-1","size":2,"region":"eu-west","image_id":"`+sampleID+`"}`)
 	if err != nil || resp.StatusCode != 201 {

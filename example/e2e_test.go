@@ -188,7 +188,7 @@ func walkRouting(t *testing.T, s *server) {
 	}
 	t.Run("a client asks for problem details", func(t *testing.T) {
 		resp, body := s.do(t, "GET", "/nowhere", "", "Accept", "application/problem+json")
-		failIn(t, errresp.Problem, resp, body, errresp.NotFound)
+		failIn(t, errresp.Problem(), resp, body, errresp.NotFound)
 	})
 	t.Run("an incoming request id is kept", func(t *testing.T) {
 		resp, body := s.do(t, "GET", "/nowhere", "", "X-Request-ID", "trace-42")
@@ -240,12 +240,12 @@ func walkAuthentication(t *testing.T, s *server) {
 	t.Run("key cut short", func(t *testing.T) {
 		resp, body := s.do(t, "GET", "/v1/vms", "", "X-API-Key", keyAdmin[:9])
 		e := s.fail(t, resp, body, errresp.CredentialMalformed)
-		if s.style == errresp.Gcore && e.Message != "Bad permanent token: dem..." {
+		if s.style == errresp.Gcore() && e.Message != "Bad permanent token: dem..." {
 			t.Errorf("gcore message %q", e.Message)
 		}
 		resp, body = s.do(t, "GET", "/v1/vms", "", "X-API-Key", "demo_nobody_7f3a9c1e5b2d40688acd")
 		e = s.fail(t, resp, body, errresp.CredentialInvalid)
-		if s.style == errresp.Gcore && e.Message != "Token is invalid or expired" {
+		if s.style == errresp.Gcore() && e.Message != "Token is invalid or expired" {
 			t.Errorf("gcore message %q", e.Message)
 		}
 	})

@@ -50,7 +50,7 @@ func createItem(w http.ResponseWriter, r *http.Request) error {
 
 func chiService() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID(), middleware.Recoverer(), middleware.Style(errresp.GPCN))
+	r.Use(middleware.RequestID(), middleware.Recoverer(), middleware.Style(errresp.GPCN()))
 	r.NotFound(middleware.NotFound)
 	r.MethodNotAllowed(middleware.MethodNotAllowed)
 	r.Get("/legacy", legacyHandler)
@@ -63,14 +63,14 @@ func serveMuxService() http.Handler {
 	mux.HandleFunc("GET /legacy", legacyHandler)
 	mux.Handle("POST /items", ratelimit.PerMinute(60)(middleware.Handler(createItem)))
 	var h http.Handler = middleware.ServeMux(mux) // its 404 and 405 become envelopes
-	h = middleware.Style(errresp.Problem)(h)
+	h = middleware.Style(errresp.Problem())(h)
 	h = middleware.Recoverer()(h)
 	return middleware.RequestID()(h)
 }
 
 func adoptedService(oldAPI http.Handler, upstream *url.URL) http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID(), chimw.Logger, middleware.Recoverer(), middleware.Style(errresp.GPCN))
+	r.Use(middleware.RequestID(), chimw.Logger, middleware.Recoverer(), middleware.Style(errresp.GPCN()))
 	r.Mount("/old", oldAPI) // untouched: its http.Error, FileServer and TimeoutHandler answers become envelopes
 	proxy := httputil.NewSingleHostReverseProxy(upstream)
 	proxy.ErrorHandler = middleware.ProxyErrorHandler // 502, or 504 when the upstream timed out
@@ -191,7 +191,7 @@ func Example_adopted() {
 func Example_configuration() {
 	configureRateLimits(redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"}))
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID(), middleware.Style(errresp.Gcore))
+	r.Use(middleware.RequestID(), middleware.Style(errresp.Gcore()))
 	configureAuth(r)
 	exampleShow(r, "DELETE", "/v1/vms/1", "")
 	fmt.Println(configureValidation() != nil)

@@ -72,6 +72,7 @@ func TestReadmeGoBlocksAreCompiled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	names := mountImports(t, src)
 	n := 0
 	for _, b := range blocks {
 		if b.lang != "go" {
@@ -81,7 +82,7 @@ func TestReadmeGoBlocksAreCompiled(t *testing.T) {
 			continue // the otelapierror module's block: otelapierror/readme_test.go compiles it
 		}
 		n++
-		if code := strings.Join(b.lines, "\n"); !strings.Contains(string(src), code) {
+		if code := readmeImports(t, b, names); !strings.Contains(string(src), code) {
 			t.Errorf("this README block is not in mount_test.go:\n%s", code)
 		}
 	}
@@ -182,6 +183,11 @@ func TestReadmeTour(t *testing.T) {
 					t.Errorf("%s\nanswered %s, the README says %s; body %s", line, status, m[1], body)
 				}
 				last = body
+			case len(words) > 2 && words[0] == "go" && words[1] == "get":
+				// installing: each argument is one of the repository's modules
+				for _, mod := range words[2:] {
+					checkModulePath(t, mod)
+				}
 			case strings.Join(words, " ") == "go build -o example/example ./example":
 				// the tests run the binary they build themselves
 			case len(words) > 1 && words[0] == "kill":

@@ -114,7 +114,7 @@ func startServerStoppedBy(t *testing.T, sig os.Signal, args ...string) *server {
 	exited := make(chan error, 1)
 	go func() { <-copied; exited <- cmd.Wait() }()
 
-	s := &server{style: errresp.Problem, out: &out}
+	s := &server{style: errresp.Problem(), out: &out}
 	select {
 	case s.base = <-banner:
 	case err := <-exited:

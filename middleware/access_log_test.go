@@ -123,13 +123,13 @@ func TestChiLoggerSeesWhatTheClientReceives(t *testing.T) {
 				var mws []func(http.Handler) http.Handler
 				switch sname {
 				case "above": // chi's own advice
-					mws = []func(http.Handler) http.Handler{logger, RequestID(), Recoverer(), Style(errresp.GPCN)}
+					mws = []func(http.Handler) http.Handler{logger, RequestID(), Recoverer(), Style(errresp.GPCN())}
 				case "below RequestID": // the README's, so that it logs the id
-					mws = []func(http.Handler) http.Handler{RequestID(), logger, Recoverer(), Style(errresp.GPCN)}
+					mws = []func(http.Handler) http.Handler{RequestID(), logger, Recoverer(), Style(errresp.GPCN())}
 				case "inside":
-					mws = []func(http.Handler) http.Handler{RequestID(), Style(errresp.GPCN), logger, Recoverer()}
+					mws = []func(http.Handler) http.Handler{RequestID(), Style(errresp.GPCN()), logger, Recoverer()}
 				default: // below the whole stack, a Recoverer beneath it
-					mws = []func(http.Handler) http.Handler{RequestID(), Recoverer(), Style(errresp.GPCN), logger, Recoverer()}
+					mws = []func(http.Handler) http.Handler{RequestID(), Recoverer(), Style(errresp.GPCN()), logger, Recoverer()}
 				}
 				mux.Handle("/"+strings.ReplaceAll(name, " ", "-"), mwChain(h, mws...))
 			}

@@ -41,7 +41,7 @@ func BenchmarkStack(b *testing.B) {
 		h    http.Handler
 	}{
 		{"chi", mwBenchRouter(chimw.RequestID, chimw.Recoverer)},
-		{"apierror", mwBenchRouter(RequestID(), Recoverer(), Style(errresp.GPCN))},
+		{"apierror", mwBenchRouter(RequestID(), Recoverer(), Style(errresp.GPCN()))},
 	}
 	paths := []struct {
 		name, path, id string
@@ -72,7 +72,7 @@ func BenchmarkStack(b *testing.B) {
 // BenchmarkStackFailure measures a handler's returned error written as an
 // envelope through the full stack.
 func BenchmarkStackFailure(b *testing.B) {
-	h := mwBenchRouter(RequestID(), Recoverer(), Style(errresp.GPCN))
+	h := mwBenchRouter(RequestID(), Recoverer(), Style(errresp.GPCN()))
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		r := httptest.NewRequest("GET", "/fail", nil)
@@ -106,7 +106,7 @@ func BenchmarkAcceptQuality(b *testing.B) {
 // and reports each one's ns/op and their ratio.
 func BenchmarkStackInterleaved(b *testing.B) {
 	chiH := mwBenchRouter(chimw.RequestID, chimw.Recoverer)
-	ourH := mwBenchRouter(RequestID(), Recoverer(), Style(errresp.GPCN))
+	ourH := mwBenchRouter(RequestID(), Recoverer(), Style(errresp.GPCN()))
 	r := httptest.NewRequest("GET", "/items/42", nil)
 	w := &mwDiscardWriter{h: make(http.Header, 4)}
 	const slice = 512

@@ -16,7 +16,7 @@ func TestConcurrencyLimitBacklog(t *testing.T) {
 	b := newBusy()
 	inBacklog := make(chan struct{})
 	onWait := func(c *concurrencyConfig) { c.onWait = func() { close(inBacklog) } }
-	h := mwChain(b, RequestID(), Style(errresp.GPCN),
+	h := mwChain(b, RequestID(), Style(errresp.GPCN()),
 		ConcurrencyLimit(1, ConcurrencyBacklog(1, time.Minute), ConcurrencyRetryAfter(3*time.Second), onWait))
 	release := occupy(t, h, b, "/")
 	// The second request waits in the backlog for the slot...
@@ -25,7 +25,7 @@ func TestConcurrencyLimitBacklog(t *testing.T) {
 	<-inBacklog
 	// ...so a third finds the backlog full.
 	rec := mwServe(h, mwRequest("GET", "/", "x"))
-	if got := mwEnvelope(t, rec, errresp.GPCN, 503); got.Kind != errresp.Unavailable || rec.Header().Get("Retry-After") != "3" {
+	if got := mwEnvelope(t, rec, errresp.GPCN(), 503); got.Kind != errresp.Unavailable || rec.Header().Get("Retry-After") != "3" {
 		t.Fatalf("refusal %+v, Retry-After %q", got, rec.Header().Get("Retry-After"))
 	}
 	release() // the first finishes; the waiting one gets its slot
@@ -37,20 +37,20 @@ func TestConcurrencyLimitBacklog(t *testing.T) {
 func TestConcurrencyLimitWaitEnds(t *testing.T) {
 	t.Parallel()
 	b := newBusy()
-	h := mwChain(b, RequestID(), Style(errresp.AuthPI), ConcurrencyLimit(1, ConcurrencyBacklog(4, time.Millisecond)))
+	h := mwChain(b, RequestID(), Style(errresp.AuthPI()), ConcurrencyLimit(1, ConcurrencyBacklog(4, time.Millisecond)))
 	occupy(t, h, b, "/")
 	rec := mwServe(h, mwRequest("GET", "/", "late"))
 	// The style's message for the kind, as every other 503 without a
 	// message of the service's own.
-	plain, _ := errresp.Render(errresp.AuthPI, errresp.New(errresp.Unavailable, ""), "")
-	if got := mwEnvelope(t, rec, errresp.AuthPI, 503); got.Message != errresp.DecodeBody(503, "application/json", plain).Message {
+	plain, _ := errresp.Render(errresp.AuthPI(), errresp.New(errresp.Unavailable, ""), "")
+	if got := mwEnvelope(t, rec, errresp.AuthPI(), 503); got.Message != errresp.DecodeBody(503, "application/json", plain).Message {
 		t.Fatalf("%+v", got)
 	}
 	// A client that goes away while waiting leaves the queue.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	rec = mwServe(h, mwRequest("GET", "/", "gone").WithContext(ctx))
-	mwEnvelope(t, rec, errresp.AuthPI, 499)
+	mwEnvelope(t, rec, errresp.AuthPI(), 499)
 }
 
 func TestConcurrencyLimitPanics(t *testing.T) {
@@ -71,9 +71,9 @@ func TestProxyErrorHandlerClientGone(t *testing.T) {
 	r := mwRequest("GET", "/", id).WithContext(ctx)
 	h := mwChain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ProxyErrorHandler(w, r, context.Canceled)
-	}), RequestID(), Style(errresp.Gcore))
+	}), RequestID(), Style(errresp.Gcore()))
 	rec := mwServe(h, r)
-	mwEnvelope(t, rec, errresp.Gcore, 499)
+	mwEnvelope(t, rec, errresp.Gcore(), 499)
 	if l, ok := mwHasLog(id, "client went away"); !ok || l.level != slog.LevelDebug {
 		t.Fatalf("log %+v", l)
 	}

@@ -53,11 +53,11 @@ func TestCrossOriginEveryStyle(t *testing.T) {
 func TestCrossOriginTrustAndBypass(t *testing.T) {
 	t.Parallel()
 	h := CrossOrigin(CrossOriginTrust("https://app.example"), CrossOriginBypass("POST /hooks/"))(coOK)
-	coCheck(t, h, coRequest(t, "POST", "Sec-Fetch-Site", "cross-site", "Origin", "https://app.example"), errresp.Problem, false)
-	coCheck(t, h, coRequest(t, "POST", "Sec-Fetch-Site", "cross-site", "Origin", "https://other.example"), errresp.Problem, true)
+	coCheck(t, h, coRequest(t, "POST", "Sec-Fetch-Site", "cross-site", "Origin", "https://app.example"), errresp.Problem(), false)
+	coCheck(t, h, coRequest(t, "POST", "Sec-Fetch-Site", "cross-site", "Origin", "https://other.example"), errresp.Problem(), true)
 	r := coRequest(t, "POST", "Sec-Fetch-Site", "cross-site")
 	r.URL.Path = "/hooks/github"
-	coCheck(t, h, r, errresp.Problem, false)
+	coCheck(t, h, r, errresp.Problem(), false)
 	defer func() {
 		if v := recover(); v == nil || !strings.HasPrefix(v.(string), "apierror/middleware: CrossOriginTrust") {
 			t.Errorf("a malformed origin did not panic with the package prefix: %v", v)

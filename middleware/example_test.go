@@ -46,10 +46,10 @@ func exampleShow(h http.Handler, method, target string, header ...string) {
 // it, is one envelope carrying the request id.
 func Example() {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID(), middleware.Recoverer(), middleware.Style(errresp.GPCN))
+	r.Use(middleware.RequestID(), middleware.Recoverer(), middleware.Style(errresp.GPCN()))
 	r.NotFound(middleware.NotFound)
 	r.MethodNotAllowed(middleware.MethodNotAllowed)
-	r.Method("GET", "/items/{id}", middleware.JSON(exampleGetItem))
+	r.Method("GET", "/items/{id}", middleware.JSONHandler(exampleGetItem))
 	r.Get("/panic", func(w http.ResponseWriter, r *http.Request) { panic("db password in here") })
 
 	exampleShow(r, "GET", "/items/42", "X-Request-ID", "req-1")
@@ -69,13 +69,13 @@ func Example() {
 // problem details with Accept.
 func ExampleStyle() {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID(), middleware.Style(errresp.GPCN, middleware.StyleNegotiate()))
+	r.Use(middleware.RequestID(), middleware.Style(errresp.GPCN(), middleware.StyleNegotiate()))
 	fail := middleware.Handler(func(w http.ResponseWriter, r *http.Request) error {
 		return errresp.New(errresp.Conflict, "The name is taken.")
 	})
 	r.Method("POST", "/v1/items", fail)
 	r.Route("/v2", func(r chi.Router) {
-		r.Use(middleware.Style(errresp.AuthPI))
+		r.Use(middleware.Style(errresp.AuthPI()))
 		r.Method("POST", "/items", fail)
 	})
 
@@ -94,7 +94,7 @@ func ExampleServeMux() {
 	mux.HandleFunc("GET /items/{id}", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "item", r.PathValue("id"))
 	})
-	h := middleware.RequestID()(middleware.Style(errresp.Gcore)(middleware.ServeMux(mux)))
+	h := middleware.RequestID()(middleware.Style(errresp.Gcore())(middleware.ServeMux(mux)))
 
 	exampleShow(h, "GET", "/items/9", "X-Request-ID", "m1")
 	exampleShow(h, "GET", "/users", "X-Request-ID", "m2")
@@ -122,7 +122,7 @@ func ExampleOnError() {
 // Request guards: media type, body size and If-Match preconditions.
 func ExampleIfMatch() {
 	etag := func(r *http.Request) (string, error) { return `"v7"`, nil }
-	h := middleware.Style(errresp.GPCN)(middleware.IfMatch(etag, middleware.IfMatchRequired())(
+	h := middleware.Style(errresp.GPCN())(middleware.IfMatch(etag, middleware.IfMatchRequired())(
 		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "updated") })))
 
 	exampleShow(h, "PUT", "/items/1", "If-Match", `"v7"`)
@@ -135,7 +135,7 @@ func ExampleIfMatch() {
 }
 
 func ExampleContentType() {
-	h := middleware.Style(errresp.GPCN)(middleware.ContentType("application/json")(
+	h := middleware.Style(errresp.GPCN())(middleware.ContentType("application/json")(
 		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "created") })))
 	r := httptest.NewRequest("POST", "/items", strings.NewReader("name=towel"))
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")

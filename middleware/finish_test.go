@@ -29,7 +29,7 @@ func TestDirectWriteOf5xxIsLoggedOnce(t *testing.T) {
 	stacks := map[string]func() http.Handler{
 		"chi RequestID Recoverer Style": func() http.Handler {
 			r := chi.NewRouter()
-			r.Use(RequestID(), Recoverer(), Style(errresp.GPCN))
+			r.Use(RequestID(), Recoverer(), Style(errresp.GPCN()))
 			r.Get("/vms/{id}", getVM)
 			return r
 		},
@@ -98,7 +98,7 @@ func TestFiveHundredsLoggedOnceThroughLayers(t *testing.T) {
 	for name, inner := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			h := mwChain(inner, RequestID(), OnError(func(*http.Request, *errresp.Error, int) {}), Recoverer(), Style(errresp.Gcore), Timeout(time.Minute), Intercept(true))
+			h := mwChain(inner, RequestID(), OnError(func(*http.Request, *errresp.Error, int) {}), Recoverer(), Style(errresp.Gcore()), Timeout(time.Minute), Intercept(true))
 			id := mwNewID(t)
 			if rec := mwServe(h, mwRequest("GET", "/", id)); rec.Code != 500 || strings.Contains(rec.Body.String(), "boom") {
 				t.Fatalf("%d %s", rec.Code, rec.Body)

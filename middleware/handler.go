@@ -31,25 +31,27 @@ func (f HandlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	finish(w, r)
 }
 
-// Handler adapts a function that returns an error to an http.Handler; see
-// HandlerFunc.
-func Handler(fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
+// Handler adapts a function that returns an error to an http.HandlerFunc,
+// so that it goes wherever a router takes a handler function
+// (r.Get("/x", middleware.Handler(h)) in chi, http.HandleFunc); see
+// HandlerFunc for how the error is answered.
+func Handler(fn func(w http.ResponseWriter, r *http.Request) error) http.HandlerFunc {
 	if fn == nil {
 		panic("apierror/middleware: Handler needs a function")
 	}
-	return HandlerFunc(fn)
+	return HandlerFunc(fn).ServeHTTP
 }
 
-// JSON adapts a function that returns a value and an error to an
-// http.Handler. On success the value is encoded as JSON and sent with 200 OK
-// and Content-Type: application/json; a value that cannot be encoded is an
-// Internal failure, answered with an envelope rather than half a body. An
-// error is handled as HandlerFunc handles it.
-func JSON[T any](fn func(r *http.Request) (T, error)) http.Handler {
+// JSONHandler adapts a function that returns a value and an error to an
+// http.HandlerFunc. On success the value is encoded as JSON and sent with
+// 200 OK and Content-Type: application/json; a value that cannot be encoded
+// is an Internal failure, answered with an envelope rather than half a
+// body. An error is handled as HandlerFunc handles it.
+func JSONHandler[T any](fn func(r *http.Request) (T, error)) http.HandlerFunc {
 	if fn == nil {
-		panic("apierror/middleware: JSON needs a function")
+		panic("apierror/middleware: JSONHandler needs a function")
 	}
-	return HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+	return Handler(func(w http.ResponseWriter, r *http.Request) error {
 		v, err := fn(r)
 		if err != nil {
 			return err

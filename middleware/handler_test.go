@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/apierror/apierror/errresp"
+	"github.com/go-chi/chi/v5"
 )
 
 func TestHandlerErrors(t *testing.T) {
@@ -104,7 +105,7 @@ func TestHandlerSuccessAndLateError(t *testing.T) {
 	t.Run("nil func panics", func(t *testing.T) {
 		t.Parallel()
 		mwAssertPanics(t, func() { Handler(nil) })
-		mwAssertPanics(t, func() { JSON[int](nil) })
+		mwAssertPanics(t, func() { JSONHandler[int](nil) })
 		mwAssertPanics(t, func() { OnError(nil) })
 	})
 }
@@ -114,7 +115,7 @@ type mwItem struct {
 	Name string `json:"name"`
 }
 
-func TestJSON(t *testing.T) {
+func TestJSONHandler(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name   string
@@ -122,18 +123,18 @@ func TestJSON(t *testing.T) {
 		status int
 		body   string
 	}{
-		{"value", JSON(func(r *http.Request) (mwItem, error) { return mwItem{"1", "<b>"}, nil }), 200, `{"id":"1","name":"\u003cb\u003e"}` + "\n"},
-		{"pointer nil", JSON(func(r *http.Request) (*mwItem, error) { return nil, nil }), 200, "null\n"},
-		{"slice", JSON(func(r *http.Request) ([]int, error) { return []int{1, 2}, nil }), 200, "[1,2]\n"},
-		{"error", JSON(func(r *http.Request) (mwItem, error) { return mwItem{}, errresp.New(errresp.NotFound, "") }), 404, ""},
-		{"unencodable", JSON(func(r *http.Request) (chan int, error) { return make(chan int), nil }), 500, ""},
+		{"value", JSONHandler(func(r *http.Request) (mwItem, error) { return mwItem{"1", "<b>"}, nil }), 200, `{"id":"1","name":"\u003cb\u003e"}` + "\n"},
+		{"pointer nil", JSONHandler(func(r *http.Request) (*mwItem, error) { return nil, nil }), 200, "null\n"},
+		{"slice", JSONHandler(func(r *http.Request) ([]int, error) { return []int{1, 2}, nil }), 200, "[1,2]\n"},
+		{"error", JSONHandler(func(r *http.Request) (mwItem, error) { return mwItem{}, errresp.New(errresp.NotFound, "") }), 404, ""},
+		{"unencodable", JSONHandler(func(r *http.Request) (chan int, error) { return make(chan int), nil }), 500, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			rec := mwServe(Style(errresp.GPCN)(tc.fn), mwRequest("GET", "/", ""))
+			rec := mwServe(Style(errresp.GPCN())(tc.fn), mwRequest("GET", "/", ""))
 			if tc.status >= 400 {
-				mwEnvelope(t, rec, errresp.GPCN, tc.status)
+				mwEnvelope(t, rec, errresp.GPCN(), tc.status)
 				mwAssertNotContains(t, rec.Body.String(), "chan")
 				return
 			}
@@ -189,7 +190,7 @@ func TestOnErrorSeesEveryFailure(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var obs mwObservations
-			mws := append([]func(http.Handler) http.Handler{RequestID(), OnError(obs.hook), Recoverer(), Style(errresp.GPCN)}, tc.mws...)
+			mws := append([]func(http.Handler) http.Handler{RequestID(), OnError(obs.hook), Recoverer(), Style(errresp.GPCN())}, tc.mws...)
 			r := mwRequest(tc.method, "/x", "")
 			if tc.body != "" {
 				r = mwRequest(tc.method, "/x", "")
@@ -226,4 +227,28 @@ func mwCause(err error) error {
 		return e.Err
 	}
 	return err
+}
+
+// TestHandlerFuncs mounts Handler and JSONHandler where a router takes a
+// handler function: chi's r.Get and http.ServeMux's HandleFunc.
+func TestHandlerFuncs(t *testing.T) {
+	t.Parallel()
+	fail := Handler(func(http.ResponseWriter, *http.Request) error {
+		return errresp.New(errresp.NotFound, "no such item")
+	})
+	item := JSONHandler(func(*http.Request) (mwItem, error) { return mwItem{"1", "a"}, nil })
+	r := chi.NewRouter()
+	r.Get("/fail", fail)
+	r.Get("/item", item)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /fail", fail)
+	mux.HandleFunc("GET /item", item)
+	for name, h := range map[string]http.Handler{"chi": r, "servemux": mux} {
+		if rec := mwServe(h, mwRequest("GET", "/fail", "")); rec.Code != 404 || !strings.Contains(rec.Body.String(), "no such item") {
+			t.Errorf("%s: GET /fail = %d %q, want 404 with the message", name, rec.Code, rec.Body)
+		}
+		if rec := mwServe(h, mwRequest("GET", "/item", "")); rec.Code != 200 || rec.Body.String() != `{"id":"1","name":"a"}`+"\n" {
+			t.Errorf("%s: GET /item = %d %q", name, rec.Code, rec.Body)
+		}
+	}
 }

@@ -159,7 +159,7 @@ func TestLeftAlone(t *testing.T) {
 			bare := httptest.NewServer(bareMux)
 			defer bare.Close()
 			var readFroms atomic.Int32
-			wrapped := httptest.NewServer(mwChain(stack(errresp.GPCN, "/", bareMux), func(next http.Handler) http.Handler {
+			wrapped := httptest.NewServer(mwChain(stack(errresp.GPCN(), "/", bareMux), func(next http.Handler) http.Handler {
 				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					next.ServeHTTP(readFromSpy{w, &readFroms}, r)
 				})
@@ -213,7 +213,7 @@ func TestHeadOfAnError(t *testing.T) {
 	for stackName, stack := range stacks {
 		t.Run(stackName, func(t *testing.T) {
 			t.Parallel()
-			srv := httptest.NewServer(stack(errresp.Gcore, "/gone", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			srv := httptest.NewServer(stack(errresp.Gcore(), "/gone", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				http.Error(w, "it went", http.StatusGone)
 			})))
 			defer srv.Close()

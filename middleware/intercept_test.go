@@ -341,7 +341,7 @@ func quietLog() *log.Logger { return log.New(io.Discard, "", 0) }
 func TestForeign5xxTextLogged(t *testing.T) {
 	t.Parallel()
 	id := mwNewID(t)
-	h := stacks["chi"](errresp.GPCN, "/p", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, leak, 500) }))
+	h := stacks["chi"](errresp.GPCN(), "/p", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, leak, 500) }))
 	rec := mwServe(h, mwRequest("GET", "/p", id))
 	mwAssertNotContains(t, rec.Body.String(), "pq:")
 	l, ok := mwHasLog(id, "server error from below")
@@ -357,7 +357,7 @@ func TestErrorStreamFlushed(t *testing.T) {
 	t.Parallel()
 	flushed := make(chan struct{})
 	resume := make(chan struct{})
-	h := stacks["chi"](errresp.AuthPI, "/p", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := stacks["chi"](errresp.AuthPI(), "/p", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		chunk := bytes.Repeat([]byte("backend down "), 1000)
 		w.Write(chunk)
@@ -395,7 +395,7 @@ func TestInterceptOptOut(t *testing.T) {
 	t.Parallel()
 	plain := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "plain", 400) })
 	r := chi.NewRouter()
-	r.Use(RequestID(), Recoverer(), Style(errresp.GPCN))
+	r.Use(RequestID(), Recoverer(), Style(errresp.GPCN()))
 	r.Get("/on", plain)
 	r.Group(func(g chi.Router) {
 		g.Use(Intercept(false))
@@ -424,17 +424,17 @@ func TestInterceptOptOut(t *testing.T) {
 // returns in time.
 func TestInterceptUnderTimeout(t *testing.T) {
 	t.Parallel()
-	h := stacks["chi"](errresp.DevDocs, "/p", Timeout(time.Minute)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := stacks["chi"](errresp.DevDocs(), "/p", Timeout(time.Minute)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "gone fishing", http.StatusGone)
 	})))
 	id := mwNewID(t)
 	rec := mwServe(h, mwRequest("GET", "/p", id))
-	got := mwEnvelope(t, rec, errresp.DevDocs, 410)
+	got := mwEnvelope(t, rec, errresp.DevDocs(), 410)
 	if got.Kind != errresp.Gone || got.Message != "gone fishing" || got.RequestID != id {
 		t.Fatalf("%+v: %s", got, rec.Body)
 	}
 	// Intercept(false) below Timeout holds for what Timeout copies out.
-	h = stacks["chi"](errresp.DevDocs, "/p", Timeout(time.Minute)(Intercept(false)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h = stacks["chi"](errresp.DevDocs(), "/p", Timeout(time.Minute)(Intercept(false)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "gone fishing", http.StatusGone)
 	}))))
 	rec = mwServe(h, mwRequest("GET", "/p", id))
@@ -457,9 +457,9 @@ func TestHandlerErrorReplacesHeldResponse(t *testing.T) {
 		panic("after the status")
 	})
 	for name, h := range map[string]http.Handler{"returns": returns, "panics": panics} {
-		rec := mwServe(stacks["chi"](errresp.Problem, "/p", h), mwRequest("GET", "/p", "x"))
+		rec := mwServe(stacks["chi"](errresp.Problem(), "/p", h), mwRequest("GET", "/p", "x"))
 		want := map[string]int{"returns": 409, "panics": 500}[name]
-		if got := mwEnvelope(t, rec, errresp.Problem, want); got.RequestID != "x" {
+		if got := mwEnvelope(t, rec, errresp.Problem(), want); got.RequestID != "x" {
 			t.Errorf("%s: %+v", name, got)
 		}
 	}

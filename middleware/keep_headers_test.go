@@ -59,7 +59,7 @@ func TestHeadersOnServerErrors(t *testing.T) {
 	for name, h := range producers {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			rec := mwServe(mwChain(h, RequestID(), Recoverer(), Style(errresp.GPCN)), mwRequest("GET", "/", mwNewID(t)))
+			rec := mwServe(mwChain(h, RequestID(), Recoverer(), Style(errresp.GPCN())), mwRequest("GET", "/", mwNewID(t)))
 			if rec.Code < 500 {
 				t.Fatalf("status %d", rec.Code)
 			}
@@ -80,11 +80,11 @@ func TestHeadersOnServerErrors(t *testing.T) {
 			}
 
 			// KeepHeaders above Recoverer keeps named ones, "*" all.
-			rec = mwServe(mwChain(h, RequestID(), KeepHeaders("location", "Set-Cookie"), Recoverer(), Style(errresp.GPCN)), mwRequest("GET", "/", mwNewID(t)))
+			rec = mwServe(mwChain(h, RequestID(), KeepHeaders("location", "Set-Cookie"), Recoverer(), Style(errresp.GPCN())), mwRequest("GET", "/", mwNewID(t)))
 			if rec.Header().Get("Location") == "" || rec.Header().Get("Set-Cookie") == "" || rec.Header().Get("X-Debug-Query") != "" {
 				t.Errorf("KeepHeaders(Location, Set-Cookie): %v", rec.Header())
 			}
-			rec = mwServe(mwChain(h, RequestID(), KeepHeaders("*"), Recoverer(), Style(errresp.GPCN)), mwRequest("GET", "/", mwNewID(t)))
+			rec = mwServe(mwChain(h, RequestID(), KeepHeaders("*"), Recoverer(), Style(errresp.GPCN())), mwRequest("GET", "/", mwNewID(t)))
 			if rec.Header().Get("Server-Timing") == "" || rec.Header().Get("Location") == "" {
 				t.Errorf(`KeepHeaders("*"): %v`, rec.Header())
 			}
@@ -95,7 +95,7 @@ func TestHeadersOnServerErrors(t *testing.T) {
 	rec := mwServe(mwChain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		setAll(w.Header())
 		http.Error(w, "no such vm", 404)
-	}), RequestID(), Style(errresp.GPCN)), mwRequest("GET", "/", mwNewID(t)))
+	}), RequestID(), Style(errresp.GPCN())), mwRequest("GET", "/", mwNewID(t)))
 	if rec.Code != 404 || rec.Header().Get("Location") == "" || rec.Header().Get("X-Debug-Query") == "" || rec.Header().Get("ETag") != "" {
 		t.Errorf("4xx headers: %d %v", rec.Code, rec.Header())
 	}

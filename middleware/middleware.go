@@ -38,10 +38,10 @@
 //
 //	r := chi.NewRouter()
 //	r.Use(middleware.RequestID(), middleware.Recoverer(),
-//		middleware.Style(errresp.GPCN, middleware.StyleNegotiate()))
+//		middleware.Style(errresp.GPCN(), middleware.StyleNegotiate()))
 //	r.NotFound(middleware.NotFound)
 //	r.MethodNotAllowed(middleware.MethodNotAllowed)
-//	r.Method("GET", "/items/{id}", middleware.JSON(getItem))
+//	r.Method("GET", "/items/{id}", middleware.JSONHandler(getItem))
 //
 // The per-request state (request id, style, error hook and whether the
 // response has started) is the one value errresp.Begin puts in the request's

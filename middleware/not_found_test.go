@@ -112,7 +112,7 @@ func TestServeMuxPassesThrough(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			rec := mwServe(mwStdMux(errresp.GPCN), mwRequest(tc.method, tc.path, ""))
+			rec := mwServe(mwStdMux(errresp.GPCN()), mwRequest(tc.method, tc.path, ""))
 			code := rec.Code
 			if tc.status < 10 {
 				code /= 100

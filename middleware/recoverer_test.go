@@ -193,9 +193,9 @@ func TestRecovererMap(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			h := mwChain(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic(tc.value) }),
-				Recoverer(mapper), Style(errresp.GPCN))
+				Recoverer(mapper), Style(errresp.GPCN()))
 			rec := mwServe(h, mwRequest("GET", "/", ""))
-			if e := mwEnvelope(t, rec, errresp.GPCN, tc.status); e.Kind != tc.kind {
+			if e := mwEnvelope(t, rec, errresp.GPCN(), tc.status); e.Kind != tc.kind {
 				t.Fatalf("kind = %v, want %v", e.Kind, tc.kind)
 			}
 			mwAssertNotContains(t, rec.Body.String(), mwSecret)

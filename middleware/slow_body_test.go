@@ -27,7 +27,7 @@ func slowServe(t *testing.T, h http.Handler) (string, *http.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: mwChain(h, RequestID(), Style(errresp.Problem)), ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: mwChain(h, RequestID(), Style(errresp.Problem())), ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
 	return ln.Addr().String(), srv
@@ -328,7 +328,7 @@ func BenchmarkSlowConnections(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			srv := &http.Server{Handler: mwChain(bc.h, RequestID(), Style(errresp.Problem))}
+			srv := &http.Server{Handler: mwChain(bc.h, RequestID(), Style(errresp.Problem()))}
 			go func() { _ = srv.Serve(ln) }()
 			defer srv.Close()
 			before, g0 := slowMem()
@@ -373,7 +373,7 @@ func slowMem() (uint64, int) {
 // connection), and the connection serves the next request.
 func TestUnreadBodyHTTP2KeepsConnection(t *testing.T) {
 	t.Parallel()
-	srv := httptest.NewUnstartedServer(mwChain(refuseUnread(errresp.NotAuthenticated), RequestID(), Style(errresp.Problem)))
+	srv := httptest.NewUnstartedServer(mwChain(refuseUnread(errresp.NotAuthenticated), RequestID(), Style(errresp.Problem())))
 	srv.EnableHTTP2 = true
 	srv.StartTLS()
 	defer srv.Close()

@@ -29,7 +29,7 @@ func StyleNoNegotiate() StyleOption {
 }
 
 // StyleNegotiate lets a client's Accept header pick one of alternatives
-// (errresp.Problem when none are given) over the route's style. An
+// (errresp.Problem() when none are given) over the route's style. An
 // alternative wins only when Accept gives its content type a strictly
 // higher quality than the route's style's, with q-values and the most
 // specific matching media range per RFC 9110: "application/problem+json"
@@ -37,7 +37,7 @@ func StyleNoNegotiate() StyleOption {
 // or "application/json, application/problem+json" keep the route's style.
 func StyleNegotiate(alternatives ...*errresp.Style) StyleOption {
 	if len(alternatives) == 0 {
-		alternatives = []*errresp.Style{errresp.Problem}
+		alternatives = []*errresp.Style{errresp.Problem()}
 	}
 	for _, s := range alternatives {
 		if s == nil {

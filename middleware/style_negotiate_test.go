@@ -14,7 +14,7 @@ import (
 // group's styles are, unless the group turns it off.
 func TestStyleNegotiationCarriesIntoGroups(t *testing.T) {
 	t.Parallel()
-	builtin := []*errresp.Style{errresp.Problem, errresp.GPCN, errresp.DevDocs, errresp.Gcore, errresp.AuthPI}
+	builtin := []*errresp.Style{errresp.Problem(), errresp.GPCN(), errresp.DevDocs(), errresp.Gcore(), errresp.AuthPI()}
 	for _, outer := range builtin {
 		r := chi.NewRouter()
 		r.Use(RequestID(), Recoverer(), Style(outer, StyleNegotiate()))
@@ -39,9 +39,9 @@ func TestStyleNegotiationCarriesIntoGroups(t *testing.T) {
 				path, accept string
 				want         *errresp.Style
 			}{
-				{"/items", "application/problem+json", errresp.Problem},
+				{"/items", "application/problem+json", errresp.Problem()},
 				{"/items", "", outer},
-				{"/on/" + g.Name + "/items", "application/problem+json", errresp.Problem},
+				{"/on/" + g.Name + "/items", "application/problem+json", errresp.Problem()},
 				{"/on/" + g.Name + "/items", "application/json", g},
 				{"/on/" + g.Name + "/items", "", g},
 				{"/off/" + g.Name + "/items", "application/problem+json", g},
@@ -67,11 +67,11 @@ func TestStyleNegotiationCarriesIntoGroups(t *testing.T) {
 // the router's alternatives.
 func TestStyleNegotiationOwnSettingWins(t *testing.T) {
 	t.Parallel()
-	vnd := &errresp.Style{Name: "vnd-test", ContentType: "application/vnd.test+json", Encode: errresp.GPCN.Encode}
+	vnd := &errresp.Style{Name: "vnd-test", ContentType: "application/vnd.test+json", Encode: errresp.GPCN().Encode}
 	r := chi.NewRouter()
-	r.Use(RequestID(), Style(errresp.GPCN, StyleNegotiate()))
+	r.Use(RequestID(), Style(errresp.GPCN(), StyleNegotiate()))
 	r.Route("/v1", func(r chi.Router) {
-		r.Use(Style(errresp.Gcore, StyleNegotiate(vnd)))
+		r.Use(Style(errresp.Gcore(), StyleNegotiate(vnd)))
 		r.Get("/items", mwNotFoundHandler.ServeHTTP)
 	})
 	for accept, want := range map[string]string{

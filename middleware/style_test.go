@@ -31,25 +31,25 @@ func TestStyleEachStyle(t *testing.T) {
 func TestStyleRouteGroups(t *testing.T) {
 	t.Parallel()
 	r := chi.NewRouter()
-	r.Use(RequestID(), Recoverer(), Style(errresp.GPCN))
+	r.Use(RequestID(), Recoverer(), Style(errresp.GPCN()))
 	r.NotFound(NotFound)
 	r.Get("/v1/items", mwNotFoundHandler.ServeHTTP)
 	r.Route("/v2", func(r chi.Router) {
-		r.Use(Style(errresp.Problem))
+		r.Use(Style(errresp.Problem()))
 		r.Get("/items", mwNotFoundHandler.ServeHTTP)
 	})
 	r.Group(func(r chi.Router) {
-		r.Use(Style(errresp.Gcore))
+		r.Use(Style(errresp.Gcore()))
 		r.Get("/gcore/items", mwNotFoundHandler.ServeHTTP)
 	})
 	cases := []struct {
 		path  string
 		style *errresp.Style
 	}{
-		{"/v1/items", errresp.GPCN},
-		{"/v2/items", errresp.Problem},
-		{"/gcore/items", errresp.Gcore},
-		{"/nowhere", errresp.GPCN},
+		{"/v1/items", errresp.GPCN()},
+		{"/v2/items", errresp.Problem()},
+		{"/gcore/items", errresp.Gcore()},
+		{"/nowhere", errresp.GPCN()},
 	}
 	for _, tc := range cases {
 		t.Run(tc.path, func(t *testing.T) {
@@ -71,25 +71,25 @@ func TestStyleNegotiate(t *testing.T) {
 		accept []string
 		want   *errresp.Style
 	}{
-		{"no accept", errresp.GPCN, nil, nil, errresp.GPCN},
-		{"problem preferred", errresp.GPCN, nil, []string{"application/problem+json"}, errresp.Problem},
-		{"problem with json fallback", errresp.GPCN, nil, []string{"application/problem+json, application/json;q=0.5"}, errresp.Problem},
-		{"json preferred by q", errresp.GPCN, nil, []string{"application/problem+json;q=0.4, application/json"}, errresp.GPCN},
-		{"equal q keeps route", errresp.GPCN, nil, []string{"application/json, application/problem+json"}, errresp.GPCN},
-		{"wildcard keeps route", errresp.GPCN, nil, []string{"*/*"}, errresp.GPCN},
-		{"application wildcard keeps route", errresp.GPCN, nil, []string{"application/*"}, errresp.GPCN},
-		{"specific beats wildcard", errresp.GPCN, nil, []string{"*/*;q=0.1, application/problem+json;q=0.2"}, errresp.Problem},
-		{"specific q=0 refuses", errresp.GPCN, nil, []string{"application/problem+json;q=0, */*"}, errresp.GPCN},
-		{"wildcard q lowered for json", errresp.GPCN, nil, []string{"application/json;q=0.1, application/*"}, errresp.Problem},
-		{"case insensitive", errresp.GPCN, nil, []string{"Application/Problem+JSON"}, errresp.Problem},
-		{"spaces and extension", errresp.GPCN, nil, []string{" application/problem+json ; q=0.9 ; ext=1 , application/json;q=0.8"}, errresp.Problem},
-		{"several header lines", errresp.GPCN, nil, []string{"application/json;q=0.5", "application/problem+json"}, errresp.Problem},
-		{"malformed q ignored", errresp.GPCN, nil, []string{"application/problem+json;q=2"}, errresp.GPCN},
-		{"malformed q digits", errresp.GPCN, nil, []string{"application/problem+json;q=0.0001"}, errresp.GPCN},
-		{"garbage", errresp.GPCN, nil, []string{"\xff\x00;;,,==\""}, errresp.GPCN},
-		{"text/html browser", errresp.GPCN, nil, []string{"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}, errresp.GPCN},
-		{"route already problem", errresp.Problem, nil, []string{"application/problem+json"}, errresp.Problem},
-		{"custom alternative", errresp.Problem, []*errresp.Style{errresp.GPCN}, []string{"application/json"}, errresp.GPCN},
+		{"no accept", errresp.GPCN(), nil, nil, errresp.GPCN()},
+		{"problem preferred", errresp.GPCN(), nil, []string{"application/problem+json"}, errresp.Problem()},
+		{"problem with json fallback", errresp.GPCN(), nil, []string{"application/problem+json, application/json;q=0.5"}, errresp.Problem()},
+		{"json preferred by q", errresp.GPCN(), nil, []string{"application/problem+json;q=0.4, application/json"}, errresp.GPCN()},
+		{"equal q keeps route", errresp.GPCN(), nil, []string{"application/json, application/problem+json"}, errresp.GPCN()},
+		{"wildcard keeps route", errresp.GPCN(), nil, []string{"*/*"}, errresp.GPCN()},
+		{"application wildcard keeps route", errresp.GPCN(), nil, []string{"application/*"}, errresp.GPCN()},
+		{"specific beats wildcard", errresp.GPCN(), nil, []string{"*/*;q=0.1, application/problem+json;q=0.2"}, errresp.Problem()},
+		{"specific q=0 refuses", errresp.GPCN(), nil, []string{"application/problem+json;q=0, */*"}, errresp.GPCN()},
+		{"wildcard q lowered for json", errresp.GPCN(), nil, []string{"application/json;q=0.1, application/*"}, errresp.Problem()},
+		{"case insensitive", errresp.GPCN(), nil, []string{"Application/Problem+JSON"}, errresp.Problem()},
+		{"spaces and extension", errresp.GPCN(), nil, []string{" application/problem+json ; q=0.9 ; ext=1 , application/json;q=0.8"}, errresp.Problem()},
+		{"several header lines", errresp.GPCN(), nil, []string{"application/json;q=0.5", "application/problem+json"}, errresp.Problem()},
+		{"malformed q ignored", errresp.GPCN(), nil, []string{"application/problem+json;q=2"}, errresp.GPCN()},
+		{"malformed q digits", errresp.GPCN(), nil, []string{"application/problem+json;q=0.0001"}, errresp.GPCN()},
+		{"garbage", errresp.GPCN(), nil, []string{"\xff\x00;;,,==\""}, errresp.GPCN()},
+		{"text/html browser", errresp.GPCN(), nil, []string{"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}, errresp.GPCN()},
+		{"route already problem", errresp.Problem(), nil, []string{"application/problem+json"}, errresp.Problem()},
+		{"custom alternative", errresp.Problem(), []*errresp.Style{errresp.GPCN()}, []string{"application/json"}, errresp.GPCN()},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -114,8 +114,8 @@ func TestStyleWithoutNegotiationIgnoresAccept(t *testing.T) {
 	t.Parallel()
 	r := mwRequest("GET", "/", "")
 	r.Header.Set("Accept", "application/problem+json")
-	rec := mwServe(Style(errresp.GPCN)(mwNotFoundHandler), r)
-	mwEnvelope(t, rec, errresp.GPCN, 404)
+	rec := mwServe(Style(errresp.GPCN())(mwNotFoundHandler), r)
+	mwEnvelope(t, rec, errresp.GPCN(), 404)
 }
 
 func TestStyleConfigPanics(t *testing.T) {
@@ -157,7 +157,7 @@ func FuzzAccept(f *testing.F) {
 		}
 		r := mwRequest("GET", "/", "")
 		r.Header["Accept"] = []string{accept}
-		rec := mwServe(Style(errresp.GPCN, StyleNegotiate())(mwNotFoundHandler), r)
+		rec := mwServe(Style(errresp.GPCN(), StyleNegotiate())(mwNotFoundHandler), r)
 		if rec.Code != 404 {
 			t.Fatalf("status %d for Accept %q", rec.Code, accept)
 		}

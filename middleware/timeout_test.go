@@ -123,10 +123,10 @@ func TestTimeoutInTime(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			id := mwNewID(t)
-			h := mwChain(tc.handler, RequestID(), Style(errresp.GPCN), Timeout(time.Hour))
+			h := mwChain(tc.handler, RequestID(), Style(errresp.GPCN()), Timeout(time.Hour))
 			rec := mwServe(h, mwRequest("GET", "/", id))
 			if tc.status >= 400 {
-				e := mwEnvelope(t, rec, errresp.GPCN, tc.status)
+				e := mwEnvelope(t, rec, errresp.GPCN(), tc.status)
 				if e.RequestID != id || mwRespID(t, rec) != id {
 					t.Fatalf("request id lost below Timeout: %q %q", e.RequestID, mwRespID(t, rec))
 				}
@@ -172,10 +172,10 @@ func TestTimeoutClientGone(t *testing.T) {
 		defer close(handlerDone)
 		(<-ctxs).end(context.Canceled)
 		<-r.Context().Done()
-	}), Style(errresp.GPCN), mw)
+	}), Style(errresp.GPCN()), mw)
 	rec := mwServe(h, mwRequest("GET", "/", ""))
 	<-handlerDone
-	if e := mwEnvelope(t, rec, errresp.GPCN, 499); e.Kind != errresp.Canceled {
+	if e := mwEnvelope(t, rec, errresp.GPCN(), 499); e.Kind != errresp.Canceled {
 		t.Fatalf("kind %v", e.Kind)
 	}
 }

@@ -56,7 +56,7 @@ func benchService(b *testing.B, withPkg bool) http.Handler {
 	} else {
 		r.Use(middleware.RequestID())
 	}
-	r.Use(middleware.Recoverer(), middleware.Style(errresp.GPCN))
+	r.Use(middleware.Recoverer(), middleware.Style(errresp.GPCN()))
 	r.Get("/items/{id}", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
 	r.Method("GET", "/fail4xx/{id}", middleware.Handler(func(http.ResponseWriter, *http.Request) error {
 		return errresp.New(errresp.NotFound, "No such item.")

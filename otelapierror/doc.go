@@ -11,7 +11,7 @@
 //
 //	r.Use(middleware.RequestID(otelapierror.RequestIDFromSpan())) // the request id is the trace id
 //	r.Use(otelapierror.Middleware())                              // failures on spans, metrics, logs
-//	r.Use(middleware.Recoverer(), middleware.Style(errresp.GPCN))
+//	r.Use(middleware.Recoverer(), middleware.Style(errresp.GPCN()))
 //	middleware.SetLogger(slog.New(otelapierror.LogHandler(slog.Default().Handler())))
 //	h := otelhttp.NewHandler(r, "api", otelhttp.WithTracerProvider(otelapierror.TracerProvider(tp)))
 //

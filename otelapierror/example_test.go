@@ -30,7 +30,7 @@ func ExampleMiddleware() {
 	var h http.Handler = middleware.Handler(func(http.ResponseWriter, *http.Request) error {
 		return errresp.New(errresp.PermissionDenied, "Missing permission.")
 	})
-	h = middleware.Style(errresp.GPCN)(h)
+	h = middleware.Style(errresp.GPCN())(h)
 	h = otelapierror.Middleware()(h)
 	h = middleware.RequestID(otelapierror.RequestIDFromSpan())(h)
 	h = otelhttp.NewHandler(h, "api", otelhttp.WithTracerProvider(tp), otelhttp.WithPropagators(propagation.TraceContext{}))

@@ -3,7 +3,7 @@ module github.com/apierror/apierror/otelapierror
 go 1.26.0
 
 require (
-	github.com/apierror/apierror v0.0.0-00010101000000-000000000000
+	github.com/apierror/apierror v0.1.0
 	github.com/go-chi/chi/v5 v5.5.0
 	go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp v0.72.0
 	go.opentelemetry.io/otel v1.47.0
@@ -28,4 +28,8 @@ require (
 	golang.org/x/sys v0.49.0 // indirect
 )
 
+// The require above names the core at the release this module is tagged against (see
+// CONTRIBUTING.md, Releasing). Inside this repository the replace below, and
+// go.work, build against the core beside it; a module that requires this one
+// ignores the replace and fetches the tagged core.
 replace github.com/apierror/apierror => ../

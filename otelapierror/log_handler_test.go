@@ -60,7 +60,7 @@ func logLines(t *testing.T, id string) []map[string]any {
 func TestLogLinesCarryTrace(t *testing.T) {
 	t.Parallel()
 	tm := newTelemetry(t)
-	rec := serve(tm.service(errresp.GPCN, errresp.New(errresp.Internal, ""), nil), httptest.NewRequest("GET", "/fail/1", nil))
+	rec := serve(tm.service(errresp.GPCN(), errresp.New(errresp.Internal, ""), nil), httptest.NewRequest("GET", "/fail/1", nil))
 	span := tm.span(t)
 	lines := logLines(t, rec.Header().Get(errresp.HeaderRequestID))
 	if len(lines) != 1 {

@@ -207,7 +207,7 @@ func TestOwnCode(t *testing.T) {
 	tm := newTelemetry(t)
 	e := errresp.New(errresp.Conflict, "The machine is locked.")
 	e.Code = "VM_LOCKED"
-	rec := serve(tm.service(errresp.GPCN, e, nil), httptest.NewRequest("GET", "/fail/1", nil))
+	rec := serve(tm.service(errresp.GPCN(), e, nil), httptest.NewRequest("GET", "/fail/1", nil))
 	checkFailure(t, tm, rec, "conflict", "VM_LOCKED", 409, "/fail/{n}")
 }
 
@@ -216,8 +216,8 @@ func TestOwnCode(t *testing.T) {
 func TestUnkindedError(t *testing.T) {
 	t.Parallel()
 	tm := newTelemetry(t)
-	rec := serve(tm.service(errresp.Problem, errors.New("dial tcp: "+secret), nil), httptest.NewRequest("GET", "/fail/1", nil))
-	want := errresp.Problem.Code(errresp.Internal)
+	rec := serve(tm.service(errresp.Problem(), errors.New("dial tcp: "+secret), nil), httptest.NewRequest("GET", "/fail/1", nil))
+	want := errresp.Problem().Code(errresp.Internal)
 	checkFailure(t, tm, rec, "internal", want.Code, want.Status, "/fail/{n}")
 	checkException(t, tm, want.Status, "*errors.errorString", "dial tcp: "+secret, false)
 }
@@ -299,7 +299,7 @@ func TestBelowTimeout(t *testing.T) {
 			t.Parallel()
 			tm := newTelemetry(t)
 			r := chi.NewRouter()
-			r.Use(middleware.RequestID(otelapierror.RequestIDFromSpan()), tm.middleware(), middleware.Recoverer(), middleware.Style(errresp.DevDocs))
+			r.Use(middleware.RequestID(otelapierror.RequestIDFromSpan()), tm.middleware(), middleware.Recoverer(), middleware.Style(errresp.DevDocs()))
 			r.Group(func(r chi.Router) {
 				r.Use(middleware.Timeout(20 * time.Millisecond))
 				r.Method("GET", "/quick/{n}", middleware.Handler(func(http.ResponseWriter, *http.Request) error {
@@ -311,7 +311,7 @@ func TestBelowTimeout(t *testing.T) {
 				}))
 			})
 			rec := serve(tm.otelhttp(r), httptest.NewRequest("GET", tc.path, nil))
-			want := errresp.DevDocs.Code(tc.kind)
+			want := errresp.DevDocs().Code(tc.kind)
 			route := strings.Replace(tc.path, "1", "{n}", 1)
 			checkFailure(t, tm, rec, tc.kind.String(), want.Code, want.Status, route)
 		})

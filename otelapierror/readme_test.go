@@ -23,7 +23,7 @@ func tracedService() http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID(otelapierror.RequestIDFromSpan())) // the request id is the trace id
 	r.Use(otelapierror.Middleware())                              // failures on spans, metrics and logs
-	r.Use(middleware.Recoverer(), middleware.Style(errresp.GPCN))
+	r.Use(middleware.Recoverer(), middleware.Style(errresp.GPCN()))
 	r.NotFound(middleware.NotFound)
 	r.Get("/legacy", legacyHandler)
 	middleware.SetLogger(slog.New(otelapierror.LogHandler(slog.Default().Handler()))) // trace_id and span_id on log lines

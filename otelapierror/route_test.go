@@ -40,7 +40,7 @@ func TestRouteAndDeclaredKind(t *testing.T) {
 	routers := map[string]func(tm *telemetry) http.Handler{
 		"chi": func(tm *telemetry) http.Handler {
 			r := chi.NewRouter()
-			r.Use(middleware.RequestID(otelapierror.RequestIDFromSpan()), tm.middleware(), middleware.Recoverer(), middleware.Style(errresp.GPCN))
+			r.Use(middleware.RequestID(otelapierror.RequestIDFromSpan()), tm.middleware(), middleware.Recoverer(), middleware.Style(errresp.GPCN()))
 			r.Get("/v1/vms/{id}", middleware.Handler(vm).ServeHTTP)
 			return tm.otelhttp(r)
 		},
@@ -48,7 +48,7 @@ func TestRouteAndDeclaredKind(t *testing.T) {
 			mux := http.NewServeMux()
 			mux.Handle("GET /v1/vms/{id}", middleware.Handler(vm))
 			h := middleware.ServeMux(mux)
-			for _, mw := range []func(http.Handler) http.Handler{middleware.Style(errresp.GPCN), middleware.Recoverer(), tm.middleware(), middleware.RequestID(otelapierror.RequestIDFromSpan())} {
+			for _, mw := range []func(http.Handler) http.Handler{middleware.Style(errresp.GPCN()), middleware.Recoverer(), tm.middleware(), middleware.RequestID(otelapierror.RequestIDFromSpan())} {
 				h = mw(h)
 			}
 			return tm.otelhttp(h)

@@ -145,9 +145,9 @@ func refusalBinds(a, b *Decision) bool {
 // or when the store fails otherwise, the error is returned and the refusal
 // leaves l out (the refusal is then made by the limiters that answered).
 func (l *limiter) peek(ctx context.Context, key string, cost int) (Decision, error) {
-	if l.mem != nil {
+	if l.fast != nil {
 		var d Decision
-		err := l.mem.do(key, l.params, l.limits, cost, l.memS.instant(), opPeek, &d)
+		_, err := l.fast.decide(key, l.params, l.limits, cost, opPeek, &d)
 		return d, err
 	}
 	d, err := l.store.Peek(ctx, key, l.limits, cost)
@@ -168,8 +168,8 @@ func (l *limiter) giveBack(ctx context.Context, key string, cost int, fallback b
 	switch {
 	case fallback:
 		_ = l.memory.get().Refund(ctx, key, l.limits, cost)
-	case l.mem != nil:
-		_ = l.mem.do(key, l.params, l.limits, cost, l.memS.instant(), opRefund, nil)
+	case l.fast != nil:
+		_, _ = l.fast.decide(key, l.params, l.limits, cost, opRefund, nil)
 	default:
 		if err := l.store.Refund(ctx, key, l.limits, cost); err != nil && errors.Is(err, ErrUnavailable) {
 			l.unavailable(ctx, err)

@@ -71,7 +71,7 @@ func ExampleNew() {
 // A handler checks an account quota it counts itself.
 func ExampleQuota() {
 	err := ratelimit.Quota("volumes", 9, 2, 10)
-	body, status := errresp.Render(errresp.Gcore, err, "req-1")
+	body, status := errresp.Render(errresp.Gcore(), err, "req-1")
 	fmt.Println(status)
 	fmt.Print(string(body))
 	// Output:

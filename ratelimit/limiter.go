@@ -83,12 +83,11 @@ type limiter struct {
 	limits  []Limit
 	params  []bucket // the limits as the stores' algorithm needs them, checked once
 	minCap  int
-	prefix  string       // name + ":", for a store the limiter may share
-	mem     *part        // the memory store's keys for this limiter, when the store is one
-	memS    *MemoryStore // that store
-	limitHV []string     // X-RateLimit-Limit value per limit
-	policyV []string     // RateLimit-Policy value, for all limits
-	ietfPre []string     // `"name";r=` per limit
+	prefix  string   // name + ":", for a store the limiter may share
+	fast    decider  // the store's decider for this limiter, when it is a fastStore
+	limitHV []string // X-RateLimit-Limit value per limit
+	policyV []string // RateLimit-Policy value, for all limits
+	ietfPre []string // `"name";r=` per limit
 	down    atomic.Bool
 
 	// The store-error path (storeerror.go): down above, when the store
@@ -138,15 +137,14 @@ func newLimiter(limits []Limit, opts []Option) *limiter {
 	if l.name == "" {
 		l.name = strings.Join(names, "+") + "@" + callSite()
 	}
-	switch s := l.store.(type) {
-	case nil:
+	if l.store == nil {
 		// A store of its own needs no prefix to keep its keys apart.
-		l.memS = NewMemoryStore()
-		l.store, l.mem = l.memS, &l.memS.part
-	case *MemoryStore:
-		// The memory store keeps each name's keys, and its cap, apart.
-		l.memS, l.mem = s, s.partition(l.name)
-	default:
+		s := NewMemoryStore()
+		l.store, l.fast = s, s.decider("")
+	} else if fs, ok := l.store.(fastStore); ok {
+		// The store keeps each name's keys, and its cap, apart.
+		l.fast = fs.decider(l.name)
+	} else {
 		l.prefix = l.name + ":"
 	}
 	if l.key == nil {
@@ -177,10 +175,8 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		d   Decision
 		now time.Time
 	)
-	if l.mem != nil {
-		t := l.memS.instant()
-		err = l.mem.do(key, l.params, l.limits, cost, t, opTake, &d)
-		now = l.memS.wall(t)
+	if l.fast != nil {
+		now, err = l.fast.decide(key, l.params, l.limits, cost, opTake, &d)
 	} else {
 		d, err = l.store.Take(r.Context(), key, l.limits, cost)
 	}
@@ -193,7 +189,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else if l.down.Load() {
 		l.storeAnswered(r)
 	}
-	if l.now != nil || l.mem == nil || fallback {
+	if l.now != nil || l.fast == nil || fallback {
 		now = l.clock()
 	}
 	if !d.Allowed {

@@ -143,11 +143,11 @@ func TestRefusalEnvelope(t *testing.T) {
 		style *errresp.Style
 		code  string
 	}{
-		{errresp.Problem, ""},
-		{errresp.GPCN, "RATE_LIMIT_EXCEEDED"},
-		{errresp.DevDocs, "TOOLIMITED-429"},
-		{errresp.Gcore, "RateLimitExceeded"},
-		{errresp.AuthPI, "usage_limit_exceeded"},
+		{errresp.Problem(), ""},
+		{errresp.GPCN(), "RATE_LIMIT_EXCEEDED"},
+		{errresp.DevDocs(), "TOOLIMITED-429"},
+		{errresp.Gcore(), "RateLimitExceeded"},
+		{errresp.AuthPI(), "usage_limit_exceeded"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.style.Name, func(t *testing.T) {

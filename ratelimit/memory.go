@@ -92,7 +92,7 @@ type MemoryStore struct {
 	parts map[string]*part // one a limiter name (see MemoryStore)
 }
 
-var _ Store = (*MemoryStore)(nil)
+var _ fastStore = (*MemoryStore)(nil)
 
 // part is one limiter's share of a store: shards holding up to the store's
 // cap of keys, and the overflow buckets of its own newcomers.
@@ -170,6 +170,28 @@ func (s *MemoryStore) partition(name string) *part {
 	return p
 }
 
+// decider returns the decider for the part of the store that keeps the
+// keys of the limiters named name, or for the store's own part when name is
+// "". It implements fastStore.
+func (s *MemoryStore) decider(name string) decider {
+	if name == "" {
+		return partDecider{s, &s.part}
+	}
+	return partDecider{s, s.partition(name)}
+}
+
+// partDecider decides on one part of a store at the store's clock.
+type partDecider struct {
+	s *MemoryStore
+	p *part
+}
+
+func (pd partDecider) decide(key string, params []bucket, limits []Limit, cost int, o op, d *Decision) (time.Time, error) {
+	t := pd.s.instant()
+	err := pd.p.do(key, params, limits, cost, t, o, d)
+	return pd.s.wall(t), err
+}
+
 // instant is the store clock's current instant, in ns since the store was
 // made.
 func (s *MemoryStore) instant() int64 {
@@ -209,6 +231,18 @@ func (s *MemoryStore) Refund(_ context.Context, key string, limits []Limit, cost
 func (s *MemoryStore) TakeAt(key string, limits []Limit, cost int, now time.Time) (d Decision, err error) {
 	err = s.at(key, limits, cost, int64(now.Sub(s.base)), opTake, &d)
 	return d, err
+}
+
+// PeekAt is Peek at the instant now, as TakeAt is Take.
+func (s *MemoryStore) PeekAt(key string, limits []Limit, cost int, now time.Time) (d Decision, err error) {
+	err = s.at(key, limits, cost, int64(now.Sub(s.base)), opPeek, &d)
+	return d, err
+}
+
+// RefundAt is Refund at the instant now, as TakeAt is Take.
+func (s *MemoryStore) RefundAt(key string, limits []Limit, cost int, now time.Time) error {
+	var d Decision
+	return s.at(key, limits, cost, int64(now.Sub(s.base)), opRefund, &d)
 }
 
 // at decides the request into d, which the caller's result holds, so that

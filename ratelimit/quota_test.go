@@ -38,7 +38,7 @@ func TestQuota(t *testing.T) {
 			}
 			// Through the writer and back, in Gcore's style: QuotaLimitExceed with the numbers.
 			w := httptest.NewRecorder()
-			r := errresp.WithStyle(httptest.NewRequest("POST", "/volumes", nil), errresp.Gcore)
+			r := errresp.WithStyle(httptest.NewRequest("POST", "/volumes", nil), errresp.Gcore())
 			_, _ = errresp.Write(w, r, err)
 			e, _ := errresp.Decode(w.Result())
 			if w.Code != 403 || e.Kind != errresp.QuotaExceeded || !strings.Contains(w.Body.String(), `"QuotaLimitExceed"`) {

@@ -105,3 +105,22 @@ type Store interface {
 	// Close releases the store's resources; it is idempotent.
 	Close() error
 }
+
+// fastStore is a Store whose limiters may decide without the interface's
+// per-call argument checks: it keeps each limiter name's keys apart itself
+// and gives a limiter a decider for its part, for limits the limiter has
+// checked once. A limiter looks for it once, when it is built (newLimiter),
+// and calls every other store through Store alone. MemoryStore implements it;
+// its deciders decide exactly as its Take, Peek and Refund.
+type fastStore interface {
+	Store
+	// decider returns the decider for the keys of the limiters named name;
+	// "" is the store's own keys, for a limiter that alone uses the store.
+	decider(name string) decider
+}
+
+// decider makes one decision (o) for key at the store's current instant,
+// writes it into d (nil for a refund), and returns that instant.
+type decider interface {
+	decide(key string, params []bucket, limits []Limit, cost int, o op, d *Decision) (time.Time, error)
+}

@@ -65,7 +65,7 @@ type fallbackStore struct {
 	s    *MemoryStore
 }
 
-func (f *fallbackStore) get() *MemoryStore {
+func (f *fallbackStore) get() Store {
 	f.once.Do(func() { f.s = NewMemoryStore() })
 	return f.s
 }

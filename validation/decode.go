@@ -2,6 +2,7 @@ package validation
 
 import (
 	"errors"
+	"net/http"
 	"reflect"
 
 	"github.com/apierror/apierror/errresp"
@@ -80,10 +81,33 @@ func (d *Decoder) explain(buf []byte, t reflect.Type, err error) error {
 			return invalid(fs, more)
 		}
 	}
-	if len(fs) >= maxFields {
-		fs, more = fs[:maxFields-1], more+1
+	if len(fs) >= d.maxFields {
+		fs, more = fs[:d.maxFields-1], more+1
 	}
 	return invalid(append([]errresp.FieldError{first}, fs...), more)
+}
+
+// withRules answers a body that failed to decode with err: when its only
+// faults are unknown members, all listed, it is decoded again without them
+// and validated, so that the answer lists the failed rules after the unknown
+// members; otherwise (a value of the wrong type, a syntax error) err alone,
+// since the rules would judge fields that did not decode.
+func (d *Decoder) withRules(r *http.Request, buf []byte, t reflect.Type, err error) error {
+	var e *errresp.Error
+	if d.allowUnknown || !errors.As(err, &e) || e.Kind != errresp.InvalidRequest || len(e.Fields) == 0 ||
+		e.Info["more_invalid_fields"] != nil {
+		return err
+	}
+	for _, f := range e.Fields {
+		if f.Rule != "unknown" {
+			return err
+		}
+	}
+	v := reflect.New(t).Interface()
+	if jsonv2.Unmarshal(buf, v, d.lenientOpts) != nil {
+		return err
+	}
+	return d.validateWith(r, v, func(string) string { return "body" }, e.Fields)
 }
 
 // semanticField is the field error of v2's own report, at path p.

@@ -102,7 +102,7 @@ func TestDecodeFailures(t *testing.T) {
 		{name: "too deep", dec: shallow, body: `{"a":{"b":{"c":{}}}}`, status: 400, msg: "deeper than 3 levels"},
 		{name: "duplicate key", body: `{"name":"web-1","size":4,"name":"web-2"}`, status: 400, msg: "name appears more than once", fields: []string{"name duplicate"}, pointer: "/name"},
 		{name: "duplicate key differing in case", dec: folding, body: `{"name":"web-1","NAME":"web-2"}`, status: 400, fields: []string{"NAME duplicate"}},
-		{name: "name differing in case", body: `{"name":"web-1","NAME":"web-2"}`, status: 400, msg: "NAME is not a known field; member names are case-sensitive: did you mean name?", fields: []string{"NAME unknown"}, pointer: "/NAME"},
+		{name: "name differing in case", body: `{"name":"web-1","NAME":"web-2","size":4,"region":"eu-west","image_id":"3f2504e0-4f89-41d3-9a0c-0305e82c3301"}`, status: 400, msg: "NAME is not a known field; member names are case-sensitive: did you mean name?", fields: []string{"NAME unknown"}, pointer: "/NAME"},
 		{name: "duplicate key escaped", body: `{"name":"web-1","\u006eame":"web-2"}`, status: 400, fields: []string{"name duplicate"}},
 		{name: "unknown field", body: `{"name":"web-1","size":4,"region":"eu-west","image_id":"3f2504e0-4f89-41d3-9a0c-0305e82c3301","colour":"red"}`, status: 400, msg: "colour is not a known field", fields: []string{"colour unknown"}, pointer: "/colour"},
 		{name: "wrong type", body: `{"name":"web-1","size":"four","region":"eu-west","image_id":"3f2504e0-4f89-41d3-9a0c-0305e82c3301"}`, status: 400, msg: "size must be an integer", fields: []string{"size type"}},
@@ -315,7 +315,7 @@ func TestDecodeUndefinedRule(t *testing.T) {
 	if e.Kind != errresp.Internal || e.Err == nil {
 		t.Fatalf("got %v (cause %v), want internal with a cause", e.Kind, e.Err)
 	}
-	if body, status := errresp.Render(errresp.Problem, e, ""); status != 500 || strings.Contains(string(body), "vmname") {
+	if body, status := errresp.Render(errresp.Problem(), e, ""); status != 500 || strings.Contains(string(body), "vmname") {
 		t.Errorf("status %d body %s", status, body)
 	}
 }
@@ -330,7 +330,7 @@ func TestDecodeBadDestination(t *testing.T) {
 			if e.Kind != errresp.Internal {
 				t.Errorf("kind %v, want internal", e.Kind)
 			}
-			if body, status := errresp.Render(errresp.GPCN, e, ""); status != 500 || strings.Contains(string(body), "createVM") {
+			if body, status := errresp.Render(errresp.GPCN(), e, ""); status != 500 || strings.Contains(string(body), "createVM") {
 				t.Errorf("status %d body %s", status, body)
 			}
 		})
@@ -381,7 +381,7 @@ func TestDecodeCaseInsensitiveNames(t *testing.T) {
 	}
 	// As with encoding/json v1, '_' and '-' still count.
 	err := d.Decode(jsonRequest(`{"name":"web","size":1,"region":"eu-west","imageid":"`+vmID+`"}`), &plainVM{})
-	checkFailure(t, err, "imageid is not a known field", []string{"imageid unknown"})
+	checkFailure(t, err, "2 fields are invalid: imageid, image_id.", []string{"imageid unknown", "image_id required"})
 	// An exact match wins; a second name for the same field is a duplicate.
 	err = d.Decode(jsonRequest(`{"name":"web","size":1,"region":"eu-west","image_id":"`+vmID+`","Size":2}`), &plainVM{})
 	checkFailure(t, err, "Size appears more than once", []string{"Size duplicate"})

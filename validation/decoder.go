@@ -22,8 +22,9 @@ const (
 	DefaultMaxDepth = 64
 	// maxDepthLimit is encoding/json v2's own nesting limit.
 	maxDepthLimit = 10000
-	// maxFields caps the field errors one response lists.
-	maxFields = 50
+	// DefaultMaxFieldErrors is how many field errors one response lists by
+	// default; the response counts the rest (see WithMaxFieldErrors).
+	DefaultMaxFieldErrors = 50
 )
 
 // Decoder decodes and validates requests. Build one with New at start-up and
@@ -37,7 +38,9 @@ type Decoder struct {
 	allowUnknown   bool
 	allowDuplicate bool
 	fold           bool
+	maxFields      int
 	jsonOpts       jsonv2.Options // encoding/json v2's options for the settings above
+	lenientOpts    jsonv2.Options // jsonOpts with unknown members ignored, to validate around them
 	validate       *validator.Validate
 	trans          *ut.UniversalTranslator
 	messages       map[string]string // tag -> message template, overriding the built-in English text
@@ -71,6 +74,17 @@ func WithMaxDepth(n int) Option {
 		panic("apierror/validation: WithMaxDepth must be between 1 and 10000, got " + strconv.Itoa(n))
 	}
 	return func(d *Decoder) { d.maxDepth = n }
+}
+
+// WithMaxFieldErrors sets how many field errors one 400 lists (default
+// DefaultMaxFieldErrors): the unknown members, values of the wrong type and
+// failed rules past the first n are not listed, and the response's info
+// member "more_invalid_fields" counts them. Its message counts them all.
+func WithMaxFieldErrors(n int) Option {
+	if n <= 0 {
+		panic("apierror/validation: WithMaxFieldErrors must be positive, got " + strconv.Itoa(n))
+	}
+	return func(d *Decoder) { d.maxFields = n }
 }
 
 // WithMediaTypes replaces the accepted Content-Type media types (default
@@ -182,14 +196,16 @@ func Validator() *validator.Validate { return sharedValidate() }
 // the shared validator, English messages. Bad options panic here.
 func New(opts ...Option) *Decoder {
 	d := &Decoder{
-		maxBytes: DefaultMaxBytes,
-		maxDepth: DefaultMaxDepth,
-		messages: map[string]string{},
+		maxBytes:  DefaultMaxBytes,
+		maxDepth:  DefaultMaxDepth,
+		maxFields: DefaultMaxFieldErrors,
+		messages:  map[string]string{},
 	}
 	for _, o := range opts {
 		o(d)
 	}
 	d.jsonOpts = d.jsonOptions()
+	d.lenientOpts = jsonv2.JoinOptions(d.jsonOpts, jsonv2.RejectUnknownMembers(false))
 	if d.validate == nil {
 		if len(d.rules) > 0 {
 			d.validate = newValidate()
@@ -245,7 +261,10 @@ func RegisterRule(tag string, fn validator.Func, message string) error {
 //     object, a syntax error or truncated body (with line, column and byte
 //     offset), nesting deeper than the limit, trailing data, duplicate keys,
 //     unknown fields, values of the wrong type, and failed validation rules,
-//     each bad field listed with its JSON path.
+//     each bad field listed with its JSON path. A body whose only faults in
+//     shape are unknown members is validated as if they were not there, so
+//     that one answer lists the unknown members and the failed rules
+//     together; at most WithMaxFieldErrors fields are listed.
 //
 // dst must be a non-nil pointer; anything else is a programming error,
 // returned as an Internal error.
@@ -266,7 +285,7 @@ func (d *Decoder) Decode(r *http.Request, dst any) error {
 	}
 	defer b.release()
 	if err := d.decodeBody(b.buf, dst, rv.Type().Elem()); err != nil {
-		return err
+		return d.withRules(r, b.buf, rv.Type().Elem(), err)
 	}
 	return d.validateStruct(r, dst, "body")
 }

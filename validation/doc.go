@@ -30,10 +30,15 @@
 // and byte offset), nesting deeper than the limit, data after the object,
 // duplicate keys, unknown fields and values of the wrong type (every one of
 // them, not only the first the decoder meets), then, once the body has
-// decoded, every validator/v10 rule that fails.
+// decoded, every validator/v10 rule that fails. A body whose only faults in
+// shape are unknown members gets one answer listing those members and the
+// rules that fail; one with a value of the wrong type lists the shape's
+// faults alone. One answer lists at most 50 fields (WithMaxFieldErrors) and
+// counts the rest in the info member "more_invalid_fields".
 //
 // Each failing field becomes an errresp.FieldError with the field's JSON path
-// ("items[1].name", no root type name), its JSON pointer ("/items/1/name"),
+// ("items[1].name", no root type name), its JSON pointer ("/items/1/name",
+// which the Problem style sends as "#/items/1/name"; see errresp.FieldError),
 // where it is ("body", "path" or "query"), the rule and its parameter, and an
 // English message ("items[1].name must be at least 3 characters long."). The
 // rejected value is never echoed. Messages may be replaced per tag

@@ -50,13 +50,13 @@ func post(h http.HandlerFunc, style *errresp.Style, body string) {
 // A handler decodes and validates its body in one call and hands any failure
 // to errresp.Write, which lists each field where the style puts them.
 func Example() {
-	post(createVM, errresp.Gcore, `{"name":"Web_1","size":65,"region":"eu-west","image_id":"3f2504e0-4f89-41d3-9a0c-0305e82c3301"}`)
-	post(createVM, errresp.Problem, `{"name":"web-1","size":4,"region":"mars","image_id":"3f2504e0-4f89-41d3-9a0c-0305e82c3301","colour":"red"}`)
-	post(createVM, errresp.GPCN, `{"name":"web-1", "size":4,}`)
-	post(createVM, errresp.GPCN, `{"name":"web-1","size":4,"region":"eu-west","image_id":"3f2504e0-4f89-41d3-9a0c-0305e82c3301"}`)
+	post(createVM, errresp.Gcore(), `{"name":"Web_1","size":65,"region":"eu-west","image_id":"3f2504e0-4f89-41d3-9a0c-0305e82c3301"}`)
+	post(createVM, errresp.Problem(), `{"name":"web-1","size":4,"region":"mars","image_id":"3f2504e0-4f89-41d3-9a0c-0305e82c3301","colour":"red"}`)
+	post(createVM, errresp.GPCN(), `{"name":"web-1", "size":4,}`)
+	post(createVM, errresp.GPCN(), `{"name":"web-1","size":4,"region":"eu-west","image_id":"3f2504e0-4f89-41d3-9a0c-0305e82c3301"}`)
 	// Output:
 	// 400 {"exception_class":"ValidationError","message":"2 fields are invalid: name, size.","request_id":"","invalid_fields":[{"field":"name","pointer":"/name","in":"body","rule":"vmname","message":"name may contain only lowercase letters, digits and hyphens."},{"field":"size","pointer":"/size","in":"body","rule":"max","param":"64","message":"size must be at most 64."}]}
-	// 400 {"type":"about:blank","title":"Bad Request","status":400,"detail":"colour is not a known field; remove it or check its spelling.","code":"invalid_request","errors":[{"field":"colour","pointer":"#/colour","in":"body","rule":"unknown","detail":"colour is not a known field; remove it or check its spelling."}]}
+	// 400 {"type":"about:blank","title":"Bad Request","status":400,"detail":"2 fields are invalid: colour, region.","code":"invalid_request","errors":[{"field":"colour","pointer":"#/colour","in":"body","rule":"unknown","detail":"colour is not a known field; remove it or check its spelling."},{"field":"region","pointer":"#/region","in":"body","rule":"oneof","param":"eu-west us-east ap-south","detail":"region must be one of: eu-west, us-east, ap-south."}]}
 	// 400 {"success":false,"error":"INVALID_REQUEST","message":"The request body is not valid JSON: unexpected '}' at line 1, column 27 (byte offset 26), expected a quoted member name.","column":27,"line":1,"offset":26}
 	// 201
 }
@@ -76,7 +76,7 @@ func ExampleParams() {
 	})
 	for _, target := range []string{"/v1/vms/42", "/v1/vms/3f2504e0-4f89-41d3-9a0c-0305e82c3301"} {
 		w := httptest.NewRecorder()
-		rt.ServeHTTP(w, errresp.WithStyle(httptest.NewRequest(http.MethodGet, target, nil), errresp.AuthPI))
+		rt.ServeHTTP(w, errresp.WithStyle(httptest.NewRequest(http.MethodGet, target, nil), errresp.AuthPI()))
 		fmt.Println(w.Code, strings.TrimSpace(w.Body.String()))
 	}
 	// Output:
@@ -92,7 +92,7 @@ func ExampleDecoder_Decode() {
 		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"name":"a long name"}`))
 		r.Header.Set("Content-Type", ct)
 		var v CreateVM
-		body, status := errresp.Render(errresp.DevDocs, small.Decode(r, &v), "req-1")
+		body, status := errresp.Render(errresp.DevDocs(), small.Decode(r, &v), "req-1")
 		fmt.Print(status, " ", string(body))
 	}
 	// Output:

@@ -77,7 +77,7 @@ func (d *Decoder) validateWith(r *http.Request, v any, locate func(string) strin
 		if slices.ContainsFunc(prior, func(x errresp.FieldError) bool { return x.Field == f }) {
 			continue
 		}
-		if len(fs) >= maxFields {
+		if len(fs) >= d.maxFields {
 			more++
 			continue
 		}
@@ -232,8 +232,8 @@ func invalid(fs []errresp.FieldError, more int) *errresp.Error {
 	var b strings.Builder
 	b.WriteString(strconv.Itoa(total))
 	b.WriteString(" fields are invalid: ")
-	const named = 5
-	for i, f := range fs[:min(len(fs), named)] {
+	named := min(len(fs), 5)
+	for i, f := range fs[:named] {
 		if i > 0 {
 			b.WriteString(", ")
 		}

@@ -21,7 +21,7 @@ func checkOutcome(t *testing.T, err error) {
 		return
 	}
 	e := asError(t, err)
-	body, status := errresp.Render(errresp.Gcore, e, "id")
+	body, status := errresp.Render(errresp.Gcore(), e, "id")
 	if status < 400 || status >= 500 {
 		t.Fatalf("status %d for %v", status, err)
 	}

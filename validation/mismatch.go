@@ -28,6 +28,7 @@ type mismatch struct {
 	dec                *jsonv2.Decoder
 	opts               jsonv2.Options
 	fold, allowUnknown bool
+	max                int // field errors listed at most
 	path               []seg
 	fields             []errresp.FieldError
 	more               int
@@ -36,13 +37,13 @@ type mismatch struct {
 // mismatches lists every member of buf, decoded into t, that v2 refuses.
 func (d *Decoder) mismatches(buf []byte, t reflect.Type) ([]errresp.FieldError, int) {
 	m := mismatch{dec: jsonv2.NewDecoder(bytes.NewBuffer(buf), d.jsonOpts), opts: d.jsonOpts,
-		fold: d.fold, allowUnknown: d.allowUnknown}
+		fold: d.fold, allowUnknown: d.allowUnknown, max: d.maxFields}
 	_ = m.value(t, false) // buf is well-formed; an error only ends the walk early
 	return m.fields, m.more
 }
 
 func (m *mismatch) fail(rule, param, msg string) {
-	if len(m.fields) >= maxFields {
+	if len(m.fields) >= m.max {
 		m.more++
 		return
 	}

@@ -37,10 +37,10 @@ func TestDecodeShapes(t *testing.T) {
 		msg    string
 	}{
 		{name: "custom unmarshaler of the whole body", dst: &wholeBody{}, body: `{"v":2}`, fields: []string{" format"}, msg: "The request body is not in a valid format."},
-		{name: "named embedded struct is not promoted", dst: &named{}, body: `{"country":"FR"}`, fields: []string{"country unknown"}},
+		{name: "named embedded struct is not promoted", dst: &named{}, body: `{"country":"FR"}`, fields: []string{"country unknown", "Inner.Country required", "Base.Country required"}},
 		{name: "named embedded struct as an object", dst: &named{}, body: `{"base":{"country":"FR","x":1},"inner":{"country":"FR"}}`, fields: []string{"base.x unknown"}},
-		{name: "long unknown name is clipped", dst: &plainVM{}, body: `{"` + strings.Repeat("é", 100) + `":1}`, fields: []string{strings.Repeat("é", 32) + "… unknown"}},
-		{name: "names are case-sensitive", dst: &plainVM{}, body: `{"NAME":"web","Size":1,"region":"eu-west","image_id":"` + vmID + `"}`, fields: []string{"NAME unknown", "Size unknown"}},
+		{name: "long unknown name is clipped", dst: &plainVM{}, body: `{"` + strings.Repeat("é", 100) + `":1,"name":"web","size":1,"region":"eu-west","image_id":"` + vmID + `"}`, fields: []string{strings.Repeat("é", 32) + "… unknown"}},
+		{name: "names are case-sensitive", dst: &plainVM{}, body: `{"NAME":"web","Size":1,"region":"eu-west","image_id":"` + vmID + `"}`, fields: []string{"NAME unknown", "Size unknown", "Name required"}},
 		{name: "map with integer keys", dst: &map[int]string{}, body: `{"1":"a","x":"b"}`, fields: []string{"[x] key"}},
 		{name: "bytes as base64", dst: &struct {
 			B []byte `json:"b"`

@@ -22,7 +22,7 @@ var quiet = auth.WithLogger(slog.New(slog.DiscardHandler))
 func show(h http.Handler, method, target string) {
 	rec := httptest.NewRecorder()
 	w, r := errresp.Begin(rec, httptest.NewRequest(method, target, nil))
-	h.ServeHTTP(w, errresp.WithStyle(r, errresp.GPCN))
+	h.ServeHTTP(w, errresp.WithStyle(r, errresp.GPCN()))
 	fmt.Println(rec.Code, rec.Header().Values("WWW-Authenticate"))
 	fmt.Print(rec.Body.String())
 }

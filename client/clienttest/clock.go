@@ -9,7 +9,8 @@ import (
 	"time"
 )
 
-// Clock is a manual clock for client.WithClock: Sleep returns at once,
+// Clock is a manual clock for client.WithClock (its Now) and
+// client.WithSleep (its Sleep): Sleep returns at once,
 // moving the clock forward by the duration and recording it. A server under
 // test that reads the same clock (a rate limiter's store, for one) sees the
 // time pass as the client waits. It is safe for concurrent use.

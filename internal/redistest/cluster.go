@@ -1,6 +1,7 @@
 package redistest
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os/exec"
@@ -44,18 +45,48 @@ func StartCluster(t testing.TB) *Cluster {
 		// failover).
 		"--cluster-require-full-coverage", "no",
 	}
-	addrs := make([]string, 6)
-	for i := range addrs {
-		c.Nodes = append(c.Nodes, start(t, bin, freeClusterPort, args))
-		addrs[i] = c.Nodes[i].Addr()
-	}
-	create := append([]string{"--cluster", "create"}, addrs...)
-	create = append(create, "--cluster-replicas", "1", "--cluster-yes")
-	if out, err := exec.Command(c.cli, create...).CombinedOutput(); err != nil {
-		t.Fatalf("redistest: redis-cli --cluster create: %v\n%s", err, out)
+	// redis-cli --cluster create waits, without a limit of its own, for the
+	// nodes to meet; on a loaded machine that can take a very long time, or
+	// never end. It gets a minute, and the cluster a second try with new
+	// nodes on new ports.
+	for attempt := 1; ; attempt++ {
+		c.Nodes = c.Nodes[:0]
+		addrs := make([]string, 6)
+		for i := range addrs {
+			c.Nodes = append(c.Nodes, start(t, bin, freeClusterPort, args))
+			addrs[i] = c.Nodes[i].Addr()
+		}
+		out, err := create(c.cli, addrs, createTimeout)
+		if err == nil {
+			break
+		}
+		for _, n := range c.Nodes {
+			n.Stop()
+		}
+		if attempt == 2 {
+			t.Fatalf("redistest: redis-cli --cluster create: %v\n%s", err, out)
+		}
+		t.Logf("redistest: redis-cli --cluster create: %v; starting the cluster again", err)
 	}
 	c.WaitOK(10 * time.Second)
 	return c
+}
+
+// createTimeout bounds one redis-cli --cluster create.
+const createTimeout = time.Minute
+
+// create joins the nodes at addrs into a cluster of three masters with a
+// replica each, within timeout.
+func create(cli string, addrs []string, timeout time.Duration) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	args := append([]string{"--cluster", "create"}, addrs...)
+	args = append(args, "--cluster-replicas", "1", "--cluster-yes")
+	out, err := exec.CommandContext(ctx, cli, args...).CombinedOutput()
+	if ctx.Err() != nil {
+		err = fmt.Errorf("no cluster after %v", timeout)
+	}
+	return out, err
 }
 
 // Addrs are the addresses of every node, to seed a cluster client.

@@ -186,6 +186,7 @@ func (s *Server) start() error {
 		"--logfile", "",
 	}, s.args...)
 	cmd := exec.Command(s.bin, args...)
+	cmd.SysProcAttr = dieWithTest()
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return err

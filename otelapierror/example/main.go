@@ -81,7 +81,7 @@ func service(st *errresp.Style) http.Handler {
 	r.NotFound(middleware.NotFound)
 	r.MethodNotAllowed(middleware.MethodNotAllowed)
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
-	r.Method("GET", "/items/{id}", middleware.Handler(func(w http.ResponseWriter, r *http.Request) error {
+	r.Get("/items/{id}", middleware.Handler(func(w http.ResponseWriter, r *http.Request) error {
 		if chi.URLParam(r, "id") != "1" {
 			return errresp.New(errresp.NotFound, "No such item.")
 		}
@@ -90,7 +90,7 @@ func service(st *errresp.Style) http.Handler {
 	}))
 	r.Get("/down", middleware.Handler(func(http.ResponseWriter, *http.Request) error {
 		return errresp.Wrap(errresp.Unavailable, errors.New("inventory: connection refused"), "")
-	}).ServeHTTP)
+	}))
 	r.Get("/panic", func(http.ResponseWriter, *http.Request) { panic("nil map") })
 	// otelhttp, outermost; its provider keeps a 5xx span's description.
 	return otelhttp.NewHandler(r, "example", otelhttp.WithTracerProvider(otelapierror.TracerProvider(otel.GetTracerProvider())))

@@ -26,7 +26,7 @@ func TestServiceWiring(t *testing.T) {
 	r := httptest.NewRequest("GET", "/items/nope", nil)
 	r.Header.Set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
 	rec := httptest.NewRecorder()
-	service(errresp.GPCN).ServeHTTP(rec, r)
+	service(errresp.GPCN()).ServeHTTP(rec, r)
 	if rec.Code != 404 || rec.Header().Get(errresp.HeaderRequestID) != "4bf92f3577b34da6a3ce929d0e0e4736" {
 		t.Fatalf("%d with X-Request-ID %q", rec.Code, rec.Header().Get(errresp.HeaderRequestID))
 	}

@@ -20,12 +20,12 @@ import (
 // and chi's unknown routes answered with the envelope too.
 func fullStack() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID(), middleware.Recoverer(), middleware.Style(errresp.GPCN))
+	r.Use(middleware.RequestID(), middleware.Recoverer(), middleware.Style(errresp.GPCN()))
 	r.NotFound(middleware.NotFound)
 	r.MethodNotAllowed(middleware.MethodNotAllowed)
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, okBody) })
 	r.Group(func(r chi.Router) {
-		r.Use(auth.Authenticate(auth.VerifierFunc(verify), auth.WithSources(auth.FromAPIKeyHeader)))
+		r.Use(auth.New(auth.VerifierFunc(verify), auth.WithSources(auth.FromAPIKeyHeader)).Require)
 		r.Use(ratelimit.PerSecond(1_000_000_000, ratelimit.WithKey(ratelimit.ByPrincipal())))
 		r.Get("/v1/vms", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, listBody) })
 		r.Method(http.MethodGet, "/v1/vms/{id}", middleware.Handler(func(w http.ResponseWriter, r *http.Request) error {

@@ -27,6 +27,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 )
@@ -61,7 +62,12 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8081", "loopback address to listen on")
 	stack := flag.String("stack", "bare", "bare (chi alone) or full (the library's middleware)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		stopProfile := startProfile(*cpuProfile)
+		defer stopProfile()
+	}
 
 	var h http.Handler
 	switch *stack {
@@ -96,5 +102,22 @@ func main() {
 	}()
 	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Fatalf("e2eserver: %v", err)
+	}
+}
+
+// startProfile starts a CPU profile into path and returns what stops it.
+func startProfile(path string) func() {
+	f, err := os.Create(path)
+	if err != nil {
+		log.Fatalf("e2eserver: -cpuprofile: %v", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		log.Fatalf("e2eserver: -cpuprofile: %v", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			log.Printf("e2eserver: -cpuprofile: %v", err)
+		}
 	}
 }
