@@ -54,7 +54,7 @@ func chiService() http.Handler {
 	r.NotFound(middleware.NotFound)
 	r.MethodNotAllowed(middleware.MethodNotAllowed)
 	r.Get("/legacy", legacyHandler)
-	r.With(ratelimit.PerMinute(60)).Method("POST", "/items", middleware.Handler(createItem))
+	r.With(ratelimit.PerMinute(60)).Post("/items", middleware.Handler(createItem))
 	return r
 }
 
