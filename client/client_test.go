@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
@@ -22,8 +21,10 @@ import (
 )
 
 // Every style's envelope, and a registered style of one's own, comes back
-// as the *errresp.Error that was written, reachable with errors.As through
-// the *url.Error the http.Client returns, with the response readable.
+// from the Transport as a response with a nil error, as net/http requires,
+// its body reading every byte the server sent; Check gives the
+// *errresp.Error that was written, with the code and status on the wire,
+// without reading the body again.
 func TestDecodesEveryStyle(t *testing.T) {
 	t.Parallel()
 	sent := errresp.NewInvalid("The request body failed validation.",
@@ -34,39 +35,38 @@ func TestDecodesEveryStyle(t *testing.T) {
 			t.Parallel()
 			srv := serve(t, envelope(style, sent))
 			f := newFixture()
-			resp, err := f.get(t, srv.URL+"/things", "X-Request-ID", "req-"+style.Name)
-			closeBody(resp)
-			if resp != nil || err == nil {
-				t.Fatalf("a 400 gave a response and %v", err)
+			req, _ := http.NewRequest("GET", srv.URL+"/things", nil)
+			req.Header.Set("X-Request-ID", "req-"+style.Name)
+			resp, err := f.Do(req)
+			if err != nil {
+				t.Fatalf("a 400 gave %v", err)
 			}
-			var uerr *url.Error
-			if !errors.As(err, &uerr) {
-				t.Fatalf("%T is not from an http.Client", err)
+			defer resp.Body.Close()
+			wantStatus := style.Code(errresp.InvalidRequest).Status
+			if resp.StatusCode != wantStatus {
+				t.Fatalf("status %d, want %d", resp.StatusCode, wantStatus)
 			}
+			body, err := io.ReadAll(resp.Body)
+			if err != nil || !json.Valid(body) {
+				t.Fatalf("the response body reads %q, %v", body, err)
+			}
+			err = client.Check(resp)
 			var e *errresp.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("%v: no *errresp.Error", err)
 			}
+			wantCode := style.Code(errresp.InvalidRequest).Code
 			want := &errresp.Error{Kind: errresp.InvalidRequest, Message: sent.Message, Fields: sent.Fields,
-				Info: map[string]any{"hint": "see the reference"}, RequestID: "req-" + style.Name}
+				Info: map[string]any{"hint": "see the reference"}, RequestID: "req-" + style.Name,
+				Code: wantCode, HTTPStatus: wantStatus}
 			if !reflect.DeepEqual(e, want) {
 				t.Errorf("decoded\n %#v\nwant\n %#v", e, want)
 			}
 			var re *client.ResponseError
-			if !errors.As(err, &re) {
-				t.Fatalf("%v: no *client.ResponseError", err)
+			if !errors.As(err, &re) || re.Attempts != 1 || re.Response != resp || !bytes.Equal(re.Body, body) {
+				t.Fatalf("%v: ResponseError %+v", err, re)
 			}
-			if re.Attempts != 1 || re.Response.StatusCode != style.Code(errresp.InvalidRequest).Status {
-				t.Errorf("%d attempts, status %d", re.Attempts, re.Response.StatusCode)
-			}
-			for range 2 { // the body reads again, whoever read it first
-				b, err := io.ReadAll(re.Response.Body)
-				if err != nil || !bytes.Equal(b, re.Body) || !json.Valid(b) {
-					t.Errorf("the response body reads %q, %v; Body holds %q", b, err, re.Body)
-				}
-				re.Response.Body = io.NopCloser(bytes.NewReader(re.Body))
-			}
-			if got := re.Response.Header.Get("Content-Type"); got != style.ContentType {
+			if got := resp.Header.Get("Content-Type"); got != style.ContentType {
 				t.Errorf("Content-Type %q, want %q", got, style.ContentType)
 			}
 		})
@@ -184,7 +184,7 @@ func TestBackoffThenGiveUp(t *testing.T) {
 	if !errors.As(err, &re) || re.Err.Kind != errresp.Internal || re.Attempts != 4 || re.Err.RequestID != "trace-7" {
 		t.Fatalf("got %v", err)
 	}
-	if msg := err.Error(); !strings.Contains(msg, ": 500 internal: ") || !strings.HasSuffix(msg, " (request id trace-7) after 4 attempts") {
+	if msg := err.Error(); !strings.HasPrefix(msg, "500 internal: ") || !strings.HasSuffix(msg, " (request id trace-7) after 4 attempts") {
 		t.Errorf("error text %q", err)
 	}
 	sleeps := f.clock.Sleeps()
@@ -266,7 +266,7 @@ func TestPost(t *testing.T) {
 		if key != "" {
 			req.Header.Set("Idempotency-Key", key)
 		}
-		return f.Do(req)
+		return client.Do(f.Client, req)
 	}
 
 	srv := serve(t, busy, okay)
@@ -311,7 +311,7 @@ func TestDeadline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL, nil)
-	resp, err := f.Do(req)
+	resp, err := client.Do(f.Client, req)
 	closeBody(resp)
 	var e *errresp.Error
 	if !errors.As(err, &e) || e.Kind != errresp.RateLimited || e.RetryAfter != 20*time.Second {
@@ -325,8 +325,8 @@ func TestDeadline(t *testing.T) {
 	}
 }
 
-// A context canceled while waiting ends the wait with both the cancellation
-// and the last failure in the error.
+// A context canceled while waiting ends the wait; the last response, which
+// was obtained, is the answer, with a nil error.
 func TestCanceledWhileWaiting(t *testing.T) {
 	t.Parallel()
 	srv := serve(t, status(500))
@@ -336,9 +336,15 @@ func TestCanceledWhileWaiting(t *testing.T) {
 		client.WithMaxWait(10*time.Hour), client.WithOnAttempt(func(client.Attempt) { cancel() }))
 	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL, nil)
 	resp, err := c.Do(req)
-	closeBody(resp)
-	if !errors.Is(err, context.Canceled) || !errors.Is(err, &errresp.Error{Kind: errresp.Internal}) {
-		t.Errorf("got %v", err)
+	if err != nil || resp.StatusCode != 500 || len(srv.requests()) != 1 {
+		t.Fatalf("got %v, %v after %d requests", resp, err, len(srv.requests()))
+	}
+	defer resp.Body.Close()
+	if err := client.Check(resp); !errors.Is(err, &errresp.Error{Kind: errresp.Internal}) {
+		t.Errorf("Check: %v", err)
+	}
+	if b, _ := io.ReadAll(resp.Body); string(b) != "Internal Server Error\n" {
+		t.Errorf("body %q", b)
 	}
 }
 
@@ -456,8 +462,11 @@ func TestZeroTransport(t *testing.T) {
 	srv := serve(t, status(404), okay)
 	c := &http.Client{Transport: &client.Transport{}}
 	resp, err := c.Get(srv.URL)
+	if err != nil || resp.StatusCode != 404 {
+		t.Fatalf("got %v, %v", resp, err)
+	}
 	closeBody(resp)
-	if !errors.Is(err, &errresp.Error{Kind: errresp.NotFound}) {
+	if err := client.Check(resp); !errors.Is(err, &errresp.Error{Kind: errresp.NotFound}) {
 		t.Errorf("got %v", err)
 	}
 }

@@ -121,7 +121,8 @@ func newFixture(opts ...client.Option) *fixture {
 	return f
 }
 
-// get sends a GET to url with the header pairs.
+// get sends a GET to url with the header pairs, through client.Do: an
+// error for every failure.
 func (f *fixture) get(t *testing.T, url string, header ...string) (*http.Response, error) {
 	t.Helper()
 	req, err := http.NewRequest("GET", url, nil)
@@ -131,7 +132,7 @@ func (f *fixture) get(t *testing.T, url string, header ...string) (*http.Respons
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
-	return f.Do(req)
+	return client.Do(f.Client, req)
 }
 
 // closeBody closes a successful response's body.
