@@ -40,6 +40,8 @@ type state struct {
 	status int32
 	// passThrough turns interception off (WithIntercept(r, false)).
 	passThrough bool
+	// jsonAlone leaves JSON error responses alone (WithInterceptJSON).
+	jsonAlone bool
 	// writing is set while Write sends an envelope through the writer.
 	writing bool
 	req     *http.Request // the request as last seen by Begin or Finish, for the observer
@@ -221,7 +223,7 @@ func fork(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Re
 	st.ResponseWriter = w
 	if old != nil {
 		st.id, st.style, st.observer, st.body = old.id, old.style, old.observer, old.body
-		st.idKey, st.passThrough = old.idKey, old.passThrough
+		st.idKey, st.passThrough, st.jsonAlone = old.idKey, old.passThrough, old.jsonAlone
 	}
 	st.req = r
 	return st, r
@@ -302,7 +304,7 @@ func (st *state) WriteHeader(code int) {
 	case st.writing:
 	case st.hold != nil:
 		return // an intercepted response: later statuses mean nothing
-	case code >= 400 && code <= 599 && st.status == 0 && !st.passThrough && !jsonContent(st.ResponseWriter.Header()):
+	case code >= 400 && code <= 599 && st.status == 0 && !st.passThrough && !(st.jsonAlone && jsonContent(st.ResponseWriter.Header())):
 		st.intercept(code)
 		return
 	}
