@@ -129,12 +129,17 @@ func readError(resp *http.Response, buf []byte, n int, now time.Time) *errorBody
 }
 
 // firstRead is the room given to a body of unknown length at first; it
-// doubles as the body needs, up to errresp.MaxDecodeBody.
-const firstRead = 4 << 10
+// doubles as the body needs up to bigRead, then takes errresp.MaxDecodeBody
+// at once, so that a long body costs the limit and a little more, not
+// twice the limit.
+const (
+	firstRead = 4 << 10
+	bigRead   = 64 << 10
+)
 
 // readKept reads the start of body, at most errresp.MaxDecodeBody bytes,
 // into buf's room or, when that is too small, into one new array: of the
-// body's length when it is known (cl), growing by doubling otherwise. more
+// body's length when it is known (cl), growing otherwise. more
 // reports that the limit was reached before the body ended. A body cut
 // short by the network gives what came.
 func readKept(body io.Reader, buf []byte, cl int64) (kept []byte, more bool) {
@@ -151,7 +156,11 @@ func readKept(body io.Reader, buf []byte, cl int64) (kept []byte, more bool) {
 			return buf, true
 		}
 		if len(buf) == cap(buf) {
-			grown := make([]byte, len(buf), min(max(2*cap(buf), firstRead), limit))
+			next := max(2*cap(buf), firstRead)
+			if next > bigRead {
+				next = limit
+			}
+			grown := make([]byte, len(buf), min(next, limit))
 			copy(grown, buf)
 			buf = grown
 		}

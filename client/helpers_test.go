@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -133,6 +134,20 @@ func (f *fixture) get(t *testing.T, url string, header ...string) (*http.Respons
 		req.Header.Set(header[i], header[i+1])
 	}
 	return client.Do(f.Client, req)
+}
+
+// succeedsAfter sends a GET to url and checks that it succeeds after the
+// waits want, and no others.
+func (f *fixture) succeedsAfter(t *testing.T, url string, want ...time.Duration) {
+	t.Helper()
+	resp, err := f.get(t, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeBody(resp)
+	if got := f.clock.Sleeps(); !slices.Equal(got, want) {
+		t.Errorf("waited %v, want %v", got, want)
+	}
 }
 
 // closeBody closes a successful response's body.
