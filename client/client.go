@@ -77,8 +77,10 @@
 package client
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -116,9 +118,10 @@ type Attempt struct {
 	// Request is the request as sent, with its X-Request-ID.
 	Request *http.Request
 	// Response is the response, nil when none came. On a success its body is
-	// the caller's, and must not be read; on an error response it has been
-	// read once, and reads the same bytes again, until the function returns
-	// (a retried attempt's body is then dropped, and its bytes reused).
+	// the caller's, and must not be read; on an error response it reads the
+	// bytes the Transport read to decode it (at most errresp.MaxDecodeBody),
+	// until the function returns (a retried attempt's bytes are then
+	// reused).
 	Response *http.Response
 	// Err is nil for a success, the decoded *errresp.Error for an error
 	// response, or the error of the failure to get a response.
@@ -194,6 +197,12 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			a.Err = e
 		}
 		a.Wait, a.Retry = c.decide(req, a, f, waited, replayWhy, id)
+		if body != nil && c.onAttempt != nil {
+			// The function sees the kept bytes; the rest stays the caller's.
+			view := *resp
+			view.Body = io.NopCloser(bytes.NewReader(body.kept))
+			a.Response = &view
+		}
 		c.hook(a)
 		if !a.Retry {
 			if err != nil {

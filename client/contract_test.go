@@ -1,9 +1,11 @@
 package client_test
 
 import (
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -131,5 +133,27 @@ func TestRateLimitFieldWait(t *testing.T) {
 			srv := serve(t, answer(429, `{"message":"rate limit exceeded"}`, header...), okay)
 			newFixture().succeedsAfter(t, srv.URL, 7*time.Second)
 		})
+	}
+}
+
+// The function WithOnAttempt sets may read an error response's body; the
+// caller still reads every byte, past the part the Transport kept.
+func TestHookLeavesBody(t *testing.T) {
+	t.Parallel()
+	body := strings.Repeat("not found ", errresp.MaxDecodeBody/5) // 2 MiB
+	srv := serve(t, answer(404, body))
+	var seen int
+	c := client.New(client.WithOnAttempt(func(a client.Attempt) {
+		b, _ := io.ReadAll(a.Response.Body)
+		seen = len(b)
+	}))
+	resp, err := c.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	got, err := io.ReadAll(resp.Body)
+	if err != nil || string(got) != body || seen != errresp.MaxDecodeBody {
+		t.Errorf("the caller read %d bytes (%v), the function %d; want %d and %d", len(got), err, seen, len(body), errresp.MaxDecodeBody)
 	}
 }
