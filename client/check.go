@@ -3,7 +3,10 @@ package client
 import (
 	"io"
 	"net/http"
+	"runtime"
+	"sync"
 	"time"
+	"weak"
 
 	"github.com/apierror/apierror/errresp"
 )
@@ -12,9 +15,10 @@ import (
 // below 400 (and for a nil response), else a *ResponseError, whose
 // *errresp.Error errors.As reaches. On a response from a Transport it
 // costs nothing: the body was read once, when the response arrived, and
-// is not read again. On another response it reads the start of the body
-// (at most errresp.MaxDecodeBody bytes) and leaves resp.Body reading every
-// byte from the first.
+// is not read again, even behind a layer that wrapped the body
+// (http.Client does, when it has a Timeout). On another response it reads
+// the start of the body (at most errresp.MaxDecodeBody bytes) and leaves
+// resp.Body reading every byte from the first.
 //
 //	resp, err := c.Get(url)
 //	if err != nil {
@@ -29,9 +33,26 @@ func Check(resp *http.Response) error {
 		return nil
 	}
 	if b, ok := resp.Body.(*errorBody); ok {
-		return b.failure
+		return b.failure(resp)
 	}
-	return readError(resp, nil, 1, time.Now()).failure
+	if v, ok := returned.Load(weak.Make(resp)); ok {
+		return v.(*errorBody).failure(resp)
+	}
+	return readError(resp, nil, 1, time.Now()).failure(resp)
+}
+
+// returned holds the body of each error response a Transport returned,
+// under a weak pointer to the response, so that Check finds the decoded
+// failure when another layer has wrapped the body. An entry goes when its
+// response is collected; a body holds no pointer to its response, so that
+// it can be.
+var returned sync.Map // weak.Pointer[http.Response] -> *errorBody
+
+// remember records b as the body of resp, which a Transport returns.
+func remember(resp *http.Response, b *errorBody) {
+	k := weak.Make(resp)
+	returned.Store(k, b)
+	runtime.AddCleanup(resp, func(k weak.Pointer[http.Response]) { returned.Delete(k) }, k)
 }
 
 // Do sends req with c (http.DefaultClient when c is nil) and returns an
@@ -63,11 +84,17 @@ func Do(c *http.Client, req *http.Request) (*http.Response, error) {
 // errorBody is the body of an error response that has been decoded: the
 // bytes read to decode it, then the rest from the connection.
 type errorBody struct {
-	kept    []byte
-	off     int
-	rest    io.ReadCloser // the body past kept; nil when kept is all of it
-	failure *ResponseError
-	hinted  bool // the response named a wait (in failure.Err.RetryAfter)
+	kept     []byte
+	off      int
+	rest     io.ReadCloser // the body past kept; nil when kept is all of it
+	err      *errresp.Error
+	attempts int
+	hinted   bool // the response named a wait (in err.RetryAfter)
+}
+
+// failure is the *ResponseError of resp, whose body b is.
+func (b *errorBody) failure(resp *http.Response) *ResponseError {
+	return &ResponseError{Err: b.err, Response: resp, Body: b.kept, Attempts: b.attempts}
 }
 
 func (b *errorBody) Read(p []byte) (int, error) {
@@ -110,7 +137,7 @@ func (b *errorBody) discard() {
 // instant a Retry-After date or a Unix reset is measured from when the
 // response has no Date.
 func readError(resp *http.Response, buf []byte, n int, now time.Time) *errorBody {
-	b := &errorBody{}
+	b := &errorBody{attempts: n}
 	if resp.Body != nil && resp.Body != http.NoBody {
 		var more bool
 		b.kept, more = readKept(resp.Body, buf, resp.ContentLength)
@@ -120,10 +147,9 @@ func readError(resp *http.Response, buf []byte, n int, now time.Time) *errorBody
 			_ = resp.Body.Close()
 		}
 	}
-	e := errresp.DecodeRaw(resp.StatusCode, resp.Header, b.kept)
-	rateLimited := e.Kind == errresp.RateLimited || resp.StatusCode == http.StatusTooManyRequests
-	e.RetryAfter, b.hinted = waitHint(resp.Header, rateLimited, now)
-	b.failure = &ResponseError{Err: e, Response: resp, Body: b.kept, Attempts: n}
+	b.err = errresp.DecodeRaw(resp.StatusCode, resp.Header, b.kept)
+	rateLimited := b.err.Kind == errresp.RateLimited || resp.StatusCode == http.StatusTooManyRequests
+	b.err.RetryAfter, b.hinted = waitHint(resp.Header, rateLimited, now)
 	resp.Body = b
 	return b
 }

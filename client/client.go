@@ -192,7 +192,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		default:
 			body = readError(resp, buf[:0], n, c.clock.Now())
 			buf = body.kept
-			e := body.failure.Err
+			e := body.err
 			f = failure{kind: e.Kind, wait: e.RetryAfter, hinted: body.hinted, requestID: e.RequestID}
 			a.Err = e
 		}
@@ -209,6 +209,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				return nil, afterAttempts(err, n)
 			}
 			body.rewind()
+			remember(resp, body)
 			return resp, nil
 		}
 		if body != nil {
@@ -219,6 +220,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				// The context ended the wait: the last response is still
 				// the answer, its body what was kept of it.
 				body.rewind()
+				remember(resp, body)
 				return resp, nil
 			}
 			return nil, fmt.Errorf("apierror/client: waiting %v to retry: %w; last attempt: %w", a.Wait, serr, afterAttempts(err, n))

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/apierror/apierror/client"
 	"github.com/apierror/apierror/errresp"
@@ -116,14 +117,35 @@ func TestCheckKeepsBody(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer plain.Body.Close()
-	first, second := client.Check(plain), client.Check(plain)
-	if first == nil || first != second {
-		t.Errorf("Check: %v, then %v", first, second)
+	var first, second *client.ResponseError
+	if !errors.As(client.Check(plain), &first) || !errors.As(client.Check(plain), &second) || first.Err != second.Err {
+		t.Errorf("Check: %v, then %v", first, second) // decoded twice
 	}
 	if b, _ := io.ReadAll(plain.Body); string(b) != body {
 		t.Errorf("after Check the body reads %q", b)
 	}
 	if client.Check(nil) != nil {
 		t.Error("Check(nil) is not nil")
+	}
+}
+
+// Behind http.Client's Timeout, which wraps the body, Check still finds the
+// failure the Transport decoded after its retries, and reads nothing again.
+func TestCheckBehindTimeout(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, status(503))
+	f := newFixture()
+	c := &http.Client{Transport: f.Transport, Timeout: time.Minute}
+	resp, err := c.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var re *client.ResponseError
+	if !errors.As(client.Check(resp), &re) || re.Attempts != 4 || re.Err.Kind != errresp.Unavailable || re.Response != resp {
+		t.Fatalf("Check: %+v", re)
+	}
+	if b, _ := io.ReadAll(resp.Body); string(b) != "Service Unavailable\n" {
+		t.Errorf("body %q", b)
 	}
 }
