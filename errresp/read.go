@@ -121,9 +121,9 @@ func hasRequired(s *Style, m map[string]any) bool {
 
 // DecodeRaw is the reader of error responses that Decode, DecodeBody, the
 // client package and the interception of a handler's own JSON errors share,
-// for a response already read: its status, header and body (at most
-// MaxDecodeBody bytes of it are read; a longer body counts as cut off). It
-// never fails, and never returns nil.
+// for a response already read: its status, header and body (Decode and the
+// client read at most MaxDecodeBody bytes of it; a JSON body cut there does
+// not parse, and is read as text). It never fails, and never returns nil.
 //
 // The body is read as JSON when its Content-Type says so, when it has none,
 // or when it starts with '{' or '['; a body that does not then parse (cut
