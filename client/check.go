@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"io"
 	"net/http"
 	"runtime"
@@ -71,14 +72,22 @@ func Do(c *http.Client, req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := Check(resp); err != nil {
-		if b, ok := resp.Body.(*errorBody); ok {
-			b.discard()
-			b.rewind()
-		}
+	err = Check(resp)
+	if err == nil {
+		return resp, nil
+	}
+	if b, ok := resp.Body.(*errorBody); ok {
+		b.discard()
+		b.rewind()
 		return nil, err
 	}
-	return resp, nil
+	// A body another layer wrapped (http.Client's Timeout): it reads the
+	// kept bytes first, then the rest.
+	re := err.(*ResponseError)
+	_, _ = io.CopyN(io.Discard, resp.Body, int64(len(re.Body))+DrainLimit)
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(re.Body))
+	return nil, err
 }
 
 // errorBody is the body of an error response that has been decoded: the

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -147,5 +148,24 @@ func TestCheckBehindTimeout(t *testing.T) {
 	}
 	if b, _ := io.ReadAll(resp.Body); string(b) != "Service Unavailable\n" {
 		t.Errorf("body %q", b)
+	}
+}
+
+// Do behind http.Client's Timeout closes the error response's body too,
+// and its failure's response reads what was kept.
+func TestDoBehindTimeout(t *testing.T) {
+	t.Parallel()
+	body := strings.Repeat("not found ", errresp.MaxDecodeBody/5) // 2 MiB
+	srv := serve(t, answer(404, body))
+	f := newFixture()
+	c := &http.Client{Transport: f.Transport, Timeout: time.Minute}
+	req, _ := http.NewRequest("GET", srv.URL, nil)
+	resp, err := client.Do(c, req)
+	var re *client.ResponseError
+	if resp != nil || !errors.As(err, &re) || re.Err.Kind != errresp.NotFound {
+		t.Fatalf("Do: %v, %v", resp, err)
+	}
+	if b, _ := io.ReadAll(re.Response.Body); string(b) != body[:errresp.MaxDecodeBody] {
+		t.Errorf("the failure's response reads %d bytes, want the %d kept", len(b), errresp.MaxDecodeBody)
 	}
 }
