@@ -36,10 +36,16 @@ func readForeign(status int, m map[string]any) (e *Error, code string, ok bool) 
 		// has none.
 		take("errors")
 		first, _ := errs[0].(map[string]any)
-		e.Message = firstString(take("message"), take("detail"), take("title"), errs[0],
-			first["detail"], first["title"], first["message"])
+		top := ""
+		for _, k := range []string{"message", "detail", "title", "error"} {
+			if v := wireString(m[k]); v != "" && isString(m[k]) {
+				take(k)
+				top = firstString(top, v)
+			}
+		}
+		e.Message = firstString(top, errs[0], first["detail"], first["title"], first["message"])
 		code = wireString(take("code"))
-		if code == "" && !isString(m["message"]) {
+		if code == "" && top == "" {
 			code = wireString(first["code"]) // JSON:API's; GitHub's are per field
 		}
 		e.Fields = foreignFields(errs)
