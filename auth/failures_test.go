@@ -201,8 +201,8 @@ func TestPageMessagesVerbatim(t *testing.T) {
 				if rec.Code != 401 || got.Kind != row.kind || got.Message != want {
 					t.Errorf("%d %v %q, want 401 %v %q", rec.Code, got.Kind, got.Message, row.kind, want)
 				}
-				if got.Code != "" || s.Code(row.kind).Code == "" {
-					t.Errorf("code override %q", got.Code)
+				if got.Code != s.Code(row.kind).Code || got.Code == "" {
+					t.Errorf("wire code %q, want %q", got.Code, s.Code(row.kind).Code)
 				}
 				// The service's own message wins over the page's.
 				own := &errresp.Error{Kind: row.kind, Message: "Your key for region eu-1 was rotated.", DefaultMessage: row.library}

@@ -1,13 +1,45 @@
-// Package client calls HTTP APIs that answer failures with error envelopes,
-// in any of errresp's styles, and retries what the retry table of the Gcore
-// reference says is worth retrying, the way it says to.
+// Package client calls HTTP APIs and retries what the retry table of the
+// Gcore reference says is worth retrying, the way it says to; it reads the
+// error bodies of every errresp style and of other APIs and frameworks.
 //
 // A Transport is an http.RoundTripper; New returns an *http.Client that uses
-// one. Every response with a status of 400 or more becomes an error, a
-// *ResponseError, whose *errresp.Error (kind, code, message, fields, info,
-// request id, retry-after) errors.As finds, decoded from whichever
-// registered style the body is in (see errresp.Register for styles of your
-// own). The response stays readable through the ResponseError.
+// one. As net/http requires of a RoundTripper, it returns every response it
+// obtained with a nil error, whatever its status (after its retries, the
+// last one), so code that reads resp.StatusCode, and transports wrapped
+// around it, see what they expect. Check(resp) returns the failure an error
+// response carries, a *ResponseError whose *errresp.Error errors.As finds;
+// Do returns an error for every failure, for code that wants one.
+//
+// The decoded *errresp.Error (errresp.DecodeRaw reads the body) holds what
+// was on the wire:
+//
+//   - Kind: the provider-neutral reason: the kind a style's code names, a
+//     declared code's (errresp.DeclareCodes), else the status's.
+//   - Code: the machine-readable code the body carried, verbatim: a style's
+//     code member ("INVALID_REQUEST", "AUTH-401"), Google's status
+//     ("RESOURCE_EXHAUSTED"), Stripe's code ("card_declined") or else its
+//     type, the "code" member of other shapes; "" when there was none.
+//   - HTTPStatus: the response's status.
+//   - Message: the body's human-readable message (gin's "error", echo's and
+//     GitHub's "message", Google's and Stripe's error.message, a problem's
+//     detail or title); else the first line of a text body; else the
+//     status's phrase.
+//   - Fields: the per-field failures (a style's, huma's location and
+//     message, JSON:API's source, GitHub's errors, Google's field
+//     violations, Stripe's param).
+//   - Info: the body's other members.
+//   - RequestID: the X-Request-ID header, else Request-Id, else
+//     X-GitHub-Request-Id, else the body's.
+//   - RetryAfter: the wait the response asked for (see below), measured when
+//     it arrived.
+//   - Header: the WWW-Authenticate challenges.
+//
+// An error body is read once, when the response arrives: its first
+// errresp.MaxDecodeBody bytes (1 MiB), into one array that later attempts
+// of the same request reuse. The response the caller gets reads those bytes
+// and then the rest from the connection. A retried attempt's body, and the
+// body of the failure Do returns, are read up to DrainLimit bytes further
+// and closed.
 //
 // What is retried, by default:
 //
@@ -17,9 +49,12 @@
 //     worth retrying only in another region or size;
 //   - a rate-limit refusal (429) and an unavailable service (503) after the
 //     wait the response names: Retry-After, in seconds or as a date, or, on a
-//     429 that has no Retry-After, X-RateLimit-Reset, as a Unix time or in
-//     seconds (with the backoff below when they name no wait); a 5xx that
-//     names a wait is given it too;
+//     429 that has no Retry-After, the RateLimit field of
+//     draft-ietf-httpapi-ratelimit-headers (-10, -11: the longest "t" of the
+//     policies whose "r" is 0), else the draft's earlier RateLimit-Reset
+//     (seconds), else X-RateLimit-Reset, as a Unix time or in seconds (with
+//     the backoff below when they name no wait); a 5xx that names a wait is
+//     given it too;
 //   - other 5xx failures, and failures to get a response at all (refused or
 //     reset connections, timeouts), with exponential backoff and full jitter:
 //     1 to 2 s, then 1 to 4 s, then 1 to 5 s;
@@ -42,8 +77,10 @@
 package client
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -81,8 +118,10 @@ type Attempt struct {
 	// Request is the request as sent, with its X-Request-ID.
 	Request *http.Request
 	// Response is the response, nil when none came. On a success its body is
-	// the caller's, and must not be read; on an error response it has been
-	// read, and reads the same bytes again.
+	// the caller's, and must not be read; on an error response it reads the
+	// bytes the Transport read to decode it (at most errresp.MaxDecodeBody),
+	// until the function returns (a retried attempt's bytes are then
+	// reused).
 	Response *http.Response
 	// Err is nil for a success, the decoded *errresp.Error for an error
 	// response, or the error of the failure to get a response.
@@ -100,9 +139,12 @@ const headerRequestID = "X-Request-Id"
 var defaultConfig = sync.OnceValue(func() *config { return newConfig(nil) })
 
 // RoundTrip sends req, and again while its failure is worth retrying and the
-// limits allow. It returns the response for a status below 400, and a
-// *ResponseError for an error response; after a failure to get any
-// response, it returns that failure.
+// limits allow. As net/http requires of a RoundTripper, it returns every
+// response it obtained with a nil error, whatever its status: the last one,
+// after any retries. An error response's body reads the bytes the server
+// sent, from the first (see Check for its decoded failure, which costs no
+// second read). Only when no response came at all does it return an error:
+// that of the last attempt.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	c := t.cfg
 	if c == nil {
@@ -124,6 +166,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	replayWhy := notReplayable(req)
 	var waited time.Duration
+	var buf []byte // the kept bytes of an error body, reused by the next attempt
 	for n := 1; ; n++ {
 		out, err := attempt(req, n, id, setID)
 		if err != nil {
@@ -135,7 +178,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		a := Attempt{N: n, Request: out, Response: resp, Err: err}
 		var f failure
-		var last error
+		var body *errorBody
 		switch {
 		case err != nil:
 			var ok bool
@@ -143,23 +186,44 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				c.hook(a)
 				return nil, afterAttempts(err, n)
 			}
-			last = afterAttempts(err, n)
 		case resp.StatusCode < 400:
 			c.hook(a)
 			return resp, nil
 		default:
-			e, body, hinted := readError(resp, c.now())
-			f = failure{kind: e.Kind, wait: e.RetryAfter, hinted: hinted, requestID: e.RequestID}
+			body = readError(resp, buf[:0], n, c.now())
+			buf = body.kept
+			e := body.err
+			f = failure{kind: e.Kind, wait: e.RetryAfter, hinted: body.hinted, requestID: e.RequestID}
 			a.Err = e
-			last = &ResponseError{Err: e, Response: resp, Body: body, Attempts: n}
 		}
 		a.Wait, a.Retry = c.decide(req, a, f, waited, replayWhy, id)
+		if body != nil && c.onAttempt != nil {
+			// The function sees the kept bytes; the rest stays the caller's.
+			view := *resp
+			view.Body = io.NopCloser(bytes.NewReader(body.kept))
+			a.Response = &view
+		}
 		c.hook(a)
 		if !a.Retry {
-			return nil, last
+			if err != nil {
+				return nil, afterAttempts(err, n)
+			}
+			body.rewind()
+			remember(resp, body)
+			return resp, nil
 		}
-		if err := c.sleep(ctx, a.Wait); err != nil {
-			return nil, fmt.Errorf("apierror/client: waiting %v to retry: %w; last attempt: %w", a.Wait, err, last)
+		if body != nil {
+			body.discard()
+		}
+		if serr := c.sleep(ctx, a.Wait); serr != nil {
+			if body != nil {
+				// The context ended the wait: the last response is still
+				// the answer, its body what was kept of it.
+				body.rewind()
+				remember(resp, body)
+				return resp, nil
+			}
+			return nil, fmt.Errorf("apierror/client: waiting %v to retry: %w; last attempt: %w", a.Wait, serr, afterAttempts(err, n))
 		}
 		waited += a.Wait
 	}

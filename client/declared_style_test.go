@@ -27,12 +27,13 @@ func TestClientReadsDeclaredStyle(t *testing.T) {
 	}))
 	defer srv.Close()
 	resp, err := client.New(client.WithMaxRetries(0)).Get(srv.URL)
-	if err == nil {
-		resp.Body.Close()
-		t.Fatal("no error")
+	if err != nil {
+		t.Fatal(err)
 	}
+	resp.Body.Close()
+	err = client.Check(resp)
 	var e *errresp.Error
-	if !errors.As(err, &e) || e.Kind != errresp.Conflict || e.Code != "CLIENT_VM_LOCKED" || e.Message != "Locked." || e.HTTPStatus != 0 {
+	if !errors.As(err, &e) || e.Kind != errresp.Conflict || e.Code != "CLIENT_VM_LOCKED" || e.Message != "Locked." || e.HTTPStatus != 423 {
 		t.Errorf("decoded %+v from %v", e, err)
 	}
 }

@@ -65,7 +65,7 @@ func TestErrorBodyFreesConnection(t *testing.T) {
 			GotConn:     func(info httptrace.GotConnInfo) { reused = append(reused, info.Reused) },
 			PutIdleConn: func(err error) { idle <- err },
 		}))
-		resp, err := f.Do(req)
+		resp, err := client.Do(f.Client, req)
 		closeBody(resp)
 		if !errors.Is(err, &errresp.Error{Kind: errresp.NotFound}) {
 			t.Fatalf("got %v", err)
@@ -94,9 +94,12 @@ func TestHeadError(t *testing.T) {
 	f := newFixture()
 	req, _ := http.NewRequest("HEAD", srv.URL, nil)
 	resp, err := f.Do(req)
+	if err != nil || resp.StatusCode != 404 {
+		t.Fatalf("got %v, %v", resp, err)
+	}
 	closeBody(resp)
 	var re *client.ResponseError
-	if !errors.As(err, &re) || re.Err.Kind != errresp.NotFound || len(re.Body) != 0 {
+	if err := client.Check(resp); !errors.As(err, &re) || re.Err.Kind != errresp.NotFound || len(re.Body) != 0 {
 		t.Errorf("got %v", err)
 	}
 }

@@ -23,19 +23,41 @@ func ExampleNew() {
 	defer srv.Close()
 
 	c := client.New()
-	_, err := c.Get(srv.URL + "/v1/vms/3f2504e0-4f89-41d3-9a0c-0305e82c3301")
-	var e *errresp.Error
-	if errors.As(err, &e) {
-		fmt.Println(e.Kind, e.Message, e.RequestID)
+	resp, err := c.Get(srv.URL + "/v1/vms/3f2504e0-4f89-41d3-9a0c-0305e82c3301")
+	if err != nil {
+		fmt.Println(err) // no response came
+		return
 	}
-	var re *client.ResponseError
-	if errors.As(err, &re) {
-		body, _ := io.ReadAll(re.Response.Body)
-		fmt.Println(re.Response.StatusCode, string(body))
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Print(resp.StatusCode, " ", string(body)) // the body ends with a newline
+	var e *errresp.Error
+	if errors.As(client.Check(resp), &e) {
+		fmt.Println(e.Kind, e.Code, e.HTTPStatus, e.Message, e.RequestID)
 	}
 	// Output:
-	// not_found No virtual machine has that id. req_7f3a
 	// 404 {"exception_class":"NotFoundError","message":"No virtual machine has that id.","request_id":"req_7f3a"}
+	// not_found NotFoundError 404 No virtual machine has that id. req_7f3a
+}
+
+// Do returns an error for every failure, for code that wants one: the
+// decoded *errresp.Error of an error response, after the retries.
+func ExampleDo() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusPaymentRequired)
+		fmt.Fprint(w, `{"error":{"type":"card_error","code":"card_declined","message":"Your card was declined."}}`)
+	}))
+	defer srv.Close()
+
+	req, _ := http.NewRequest("GET", srv.URL, nil)
+	_, err := client.Do(client.New(), req)
+	var e *errresp.Error
+	if errors.As(err, &e) {
+		fmt.Println(e.HTTPStatus, e.Code, e.Message)
+	}
+	// Output:
+	// 402 card_declined Your card was declined.
 }
 
 // A 429 is sent again after its Retry-After. The manual clock of package

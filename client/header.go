@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/apierror/apierror/internal/fieldlist"
 )
 
 // maxHint is the longest wait a header can ask for; longer ones are cut to
@@ -18,15 +20,21 @@ const maxHint = 1 << 31 * time.Second
 // and other APIs). No delay is 31 years long and no reset is before 2001.
 const unixThreshold = 1_000_000_000
 
-// waitHint returns the wait the response's headers ask for: Retry-After
-// (seconds or an HTTP date), or, for a rate-limit refusal (rateLimited) that
-// has no Retry-After, X-RateLimit-Reset (a Unix time or seconds). Instants
-// are measured from the response's Date when it has a valid one, so that a
-// skewed local clock does not shorten or stretch the wait, and from now
-// otherwise. An instant already past gives 0, which means "now".
+// waitHint returns the wait the response's headers ask for, from the first
+// of these that it has and that parses:
 //
-// X-RateLimit-Reset is read only on a refusal: on other responses a limiter
-// sends it to say when its bucket is full, not when a request may come back.
+//  1. Retry-After (seconds or an HTTP date);
+//  2. RateLimit, of draft-ietf-httpapi-ratelimit-headers (-10, -11): the
+//     longest "t" of the policies whose remaining quota "r" is 0;
+//  3. RateLimit-Reset, of the draft's earlier versions (seconds);
+//  4. X-RateLimit-Reset (a Unix time or seconds).
+//
+// The last three are read only on a rate-limit refusal (rateLimited): on
+// other responses a limiter sends them to say when its quota comes back,
+// not when a request may. Instants are measured from the response's Date
+// when it has a valid one, so that a skewed local clock does not shorten
+// or stretch the wait, and from now otherwise. An instant already past
+// gives 0, which means "now".
 func waitHint(h http.Header, rateLimited bool, now time.Time) (time.Duration, bool) {
 	ref := now
 	if d, ok := h["Date"]; ok && len(d) > 0 {
@@ -39,12 +47,60 @@ func waitHint(h http.Header, rateLimited bool, now time.Time) (time.Duration, bo
 			return d, true
 		}
 	}
-	if rateLimited {
-		if v := h.Get("X-RateLimit-Reset"); v != "" {
-			return parseRateLimitReset(v, ref)
+	if !rateLimited {
+		return 0, false
+	}
+	if v := h.Values("Ratelimit"); len(v) > 0 {
+		if d, ok := parseRateLimit(v); ok {
+			return d, true
 		}
 	}
+	if v := h.Get("Ratelimit-Reset"); v != "" {
+		if secs, ok := digits(strings.TrimSpace(v)); ok {
+			return min(time.Duration(secs)*time.Second, maxHint), true
+		}
+	}
+	if v := h.Get("X-RateLimit-Reset"); v != "" {
+		return parseRateLimitReset(v, ref)
+	}
 	return 0, false
+}
+
+// parseRateLimit reads the RateLimit field of
+// draft-ietf-httpapi-ratelimit-headers (-10, -11), a Structured Fields list
+// of policies with parameters, such as `"default";r=0;t=7, "day";r=90;t=3600`,
+// possibly over several field lines. It returns the longest reset ("t", in
+// seconds) of the policies with no quota left ("r" of 0); false when none
+// has both.
+func parseRateLimit(lines []string) (time.Duration, bool) {
+	var wait time.Duration
+	found := false
+	for _, line := range lines {
+		for rest := line; rest != ""; {
+			var item string
+			item, rest = fieldlist.Cut(rest, ',')
+			_, params := fieldlist.Cut(item, ';') // past the policy's name
+			var r, t int64 = -1, -1
+			for params != "" {
+				var p string
+				p, params = fieldlist.Cut(params, ';')
+				k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+				n, ok := digits(strings.TrimSpace(v))
+				switch {
+				case !ok:
+				case k == "r":
+					r = n
+				case k == "t":
+					t = n
+				}
+			}
+			if r == 0 && t >= 0 {
+				wait = max(wait, min(time.Duration(t)*time.Second, maxHint))
+				found = true
+			}
+		}
+	}
+	return wait, found
 }
 
 // parseRetryAfter reads a Retry-After value (RFC 9110, 10.2.3): a number of

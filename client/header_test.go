@@ -94,11 +94,43 @@ func TestWaitHint(t *testing.T) {
 		{"date measured from Date", http.Header{"Date": {date}, "Retry-After": {ref.Add(-time.Hour + 9*time.Second).Format(http.TimeFormat)}}, false, 9 * time.Second, true},
 		{"unix reset measured from Date", http.Header{"Date": {date}, "X-Ratelimit-Reset": {strconv.FormatInt(ref.Unix()-3600+12, 10)}}, true, 12 * time.Second, true},
 		{"bad Date ignored", http.Header{"Date": {"yesterday"}, "X-Ratelimit-Reset": {strconv.FormatInt(ref.Unix()+12, 10)}}, true, 12 * time.Second, true},
+		{"RateLimit t of the policy with r=0", http.Header{"Ratelimit": {`"default";r=0;t=7`}, "Ratelimit-Reset": {"3"}, "X-Ratelimit-Reset": {"50"}}, true, 7 * time.Second, true},
+		{"retry-after wins over RateLimit", http.Header{"Retry-After": {"2"}, "Ratelimit": {`"default";r=0;t=7`}}, true, 2 * time.Second, true},
+		{"RateLimit with quota left: RateLimit-Reset", http.Header{"Ratelimit": {`"default";r=5;t=7`}, "Ratelimit-Reset": {"3"}, "X-Ratelimit-Reset": {"50"}}, true, 3 * time.Second, true},
+		{"RateLimit-Reset before X-RateLimit-Reset", http.Header{"Ratelimit-Reset": {"3"}, "X-Ratelimit-Reset": {"50"}}, true, 3 * time.Second, true},
+		{"RateLimit ignored elsewhere", http.Header{"Ratelimit": {`"default";r=0;t=7`}, "Ratelimit-Reset": {"3"}}, false, 0, false},
 	}
 	for _, c := range cases {
 		got, ok := waitHint(c.header, c.rateLimited, ref)
 		if got != c.want || ok != c.ok {
 			t.Errorf("%s: waitHint = %v, %v; want %v, %v", c.name, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+func TestParseRateLimit(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		in   []string
+		want time.Duration
+		ok   bool
+	}{
+		{[]string{`"default";r=0;t=7`}, 7 * time.Second, true},
+		{[]string{`default;r=0;t=7`}, 7 * time.Second, true}, // a token name
+		{[]string{`"a";r=0;t=7, "b";r=0;t=60, "c";r=4;t=600`}, 60 * time.Second, true},
+		{[]string{`"a";r=3;t=7`, `"b";t=9;r=0`}, 9 * time.Second, true}, // two field lines, parameters in any order
+		{[]string{`"a,;r=9";r=0;t=5`}, 5 * time.Second, true},           // separators inside the name
+		{[]string{`"a";r=0`}, 0, false},
+		{[]string{`"a";t=7`}, 0, false},
+		{[]string{`"a";r=0;t=-7`}, 0, false},
+		{[]string{`"a";r=0;t=99999999999999999999`}, maxHint, true},
+		{[]string{`limit=10, remaining=0, reset=7`}, 0, false}, // the draft's older dictionary
+		{[]string{``}, 0, false},
+	}
+	for _, c := range cases {
+		got, ok := parseRateLimit(c.in)
+		if got != c.want || ok != c.ok {
+			t.Errorf("parseRateLimit(%q) = %v, %v; want %v, %v", c.in, got, ok, c.want, c.ok)
 		}
 	}
 }
@@ -113,7 +145,8 @@ func FuzzWaitHint(f *testing.F) {
 	f.Add(" 0 ", ".", "\x00", true)
 	f.Fuzz(func(t *testing.T, retryAfter, reset, date string, rateLimited bool) {
 		h := http.Header{}
-		for k, v := range map[string]string{"Retry-After": retryAfter, "X-Ratelimit-Reset": reset, "Date": date} {
+		for k, v := range map[string]string{"Retry-After": retryAfter, "X-Ratelimit-Reset": reset, "Date": date,
+			"Ratelimit": reset + `;r=0;t=` + date, "Ratelimit-Reset": date} {
 			if v != "" {
 				h.Set(k, v)
 			}
@@ -135,6 +168,9 @@ func FuzzWaitHint(f *testing.F) {
 		}
 		if xd, xok := parseRateLimitReset(reset, ref); xok && (xd < 0 || xd > maxHint) {
 			t.Fatalf("parseRateLimitReset(%q) = %v", reset, xd)
+		}
+		if rd, rok := parseRateLimit([]string{reset, date}); rok && (rd < 0 || rd > maxHint) {
+			t.Fatalf("parseRateLimit(%q, %q) = %v", reset, date, rd)
 		}
 	})
 }

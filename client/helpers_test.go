@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -121,7 +122,8 @@ func newFixture(opts ...client.Option) *fixture {
 	return f
 }
 
-// get sends a GET to url with the header pairs.
+// get sends a GET to url with the header pairs, through client.Do: an
+// error for every failure.
 func (f *fixture) get(t *testing.T, url string, header ...string) (*http.Response, error) {
 	t.Helper()
 	req, err := http.NewRequest("GET", url, nil)
@@ -131,7 +133,21 @@ func (f *fixture) get(t *testing.T, url string, header ...string) (*http.Respons
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
-	return f.Do(req)
+	return client.Do(f.Client, req)
+}
+
+// succeedsAfter sends a GET to url and checks that it succeeds after the
+// waits want, and no others.
+func (f *fixture) succeedsAfter(t *testing.T, url string, want ...time.Duration) {
+	t.Helper()
+	resp, err := f.get(t, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeBody(resp)
+	if got := f.clock.Sleeps(); !slices.Equal(got, want) {
+		t.Errorf("waited %v, want %v", got, want)
+	}
 }
 
 // closeBody closes a successful response's body.

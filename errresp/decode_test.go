@@ -61,8 +61,8 @@ func TestRoundTrip(t *testing.T) {
 				if got.Kind != k || got.Message != want.Message || got.RequestID != "req-"+k.String() {
 					t.Errorf("decoded kind %s message %q id %q; body %s", got.Kind, got.Message, got.RequestID, body)
 				}
-				if got.Code != "" {
-					t.Errorf("decoded a code override %q", got.Code)
+				if got.Code != s.Code(k).Code || got.HTTPStatus != resp.StatusCode {
+					t.Errorf("wire code %q status %d, want %q %d", got.Code, got.HTTPStatus, s.Code(k).Code, resp.StatusCode)
 				}
 				if !reflect.DeepEqual(got.Fields, want.Fields) && (len(got.Fields) > 0 || len(want.Fields) > 0) {
 					t.Errorf("fields:\n got %+v\nwant %+v", got.Fields, want.Fields)

@@ -50,10 +50,14 @@
 //
 // # Decoding
 //
-// Decode (and DecodeBody) turns an error response of any registered style
-// back into an *Error, recognising the style by the envelope's members, so a
-// client of the service, or of another, gets the kind, message, fields and
-// Retry-After back without being told the style.
+// Decode (and DecodeBody, and DecodeRaw for a response already read) turns
+// an error response of any registered style back into an *Error,
+// recognising the style by the envelope's members, so a client of the
+// service gets the kind, the code and status on the wire, the message,
+// fields and Retry-After back without being told the style. The same reader
+// knows the error bodies of other APIs and frameworks (gin, echo, huma,
+// Google, Stripe, GitHub, JSON:API), and the interception of a handler's
+// own JSON errors uses it.
 //
 // # The request id
 //

@@ -34,13 +34,14 @@ type Error struct {
 	DefaultMessage string
 	// Code, when set, replaces the style's code for the kind (the status stays
 	// the style's). Use it for a service-specific code such as "VM_LOCKED".
+	// Decode sets it to the code the body carried, whatever it was (clear it
+	// to answer a decoded error in a style of one's own).
 	Code string
 	// HTTPStatus, when it is from 400 to 599, is the status the error is
 	// written with, whatever status the style gives its kind: for a service
 	// that needs a status the style would not pick (a 418, a 451), and for
 	// a response intercepted from a handler, whose status is kept. Other
-	// values are ignored. Decode sets it when the response's status is not
-	// the one the style gives the kind.
+	// values are ignored. Decode sets it to the response's status.
 	HTTPStatus int
 	// Fields lists per-field validation failures.
 	Fields []FieldError

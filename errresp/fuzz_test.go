@@ -2,6 +2,7 @@ package errresp
 
 import (
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"unicode/utf8"
@@ -64,6 +65,51 @@ func FuzzDecode(f *testing.F) {
 		}
 		if status >= 400 && status < 600 && e.Kind == Unknown {
 			t.Fatalf("no kind for status %d body %q", status, body)
+		}
+	})
+}
+
+// FuzzDecodeRaw: the one reader of error bodies never panics, whatever the
+// body, header or status, always names a kind for an error status, and
+// never returns a message or code it did not find (an empty message is
+// never returned for an error status).
+func FuzzDecodeRaw(f *testing.F) {
+	seeds := []string{
+		`{"error":"database connection lost"}`,
+		`{"message":"rate limit exceeded","code":1001}`,
+		`{"error":{"code":429,"message":"Quota exceeded","status":"RESOURCE_EXHAUSTED","details":[{"fieldViolations":[{"field":"a","description":"b"}]}]}}`,
+		`{"error":{"type":"card_error","code":"card_declined","message":"Your card was declined.","param":"card"}}`,
+		`{"message":"Validation Failed","errors":[{"resource":"Issue","field":"title","code":"missing_field"}],"documentation_url":"https://x"}`,
+		`{"title":"Unprocessable Entity","status":422,"errors":[{"message":"m","location":"body.items[0].name"}]}`,
+		`{"errors":[{"status":"422","source":{"pointer":"/data/attributes/a~1b/0"},"detail":"d"},{"source":{"parameter":"q"}}]}`,
+		`{"errors":["x",1,null,{"path":["a",1]}]}`,
+		`{"error":"quantity must`,
+		"<html><h1>502 Bad Gateway</h1></html>",
+	}
+	for i, s := range seeds {
+		f.Add([]byte(s), []string{"application/json", "", "text/plain", "application/problem+json"}[i%4], 400+i*13)
+	}
+	f.Fuzz(func(t *testing.T, body []byte, ct string, status int) {
+		h := http.Header{"Content-Type": {ct}, "Request-Id": {"r"}}
+		e := DecodeRaw(status, h, body)
+		if e == nil {
+			t.Fatal("nil error")
+		}
+		if status >= 400 && status < 600 {
+			if e.Kind == Unknown || e.HTTPStatus != status || e.Message == "" {
+				t.Fatalf("status %d body %q: %+v", status, body, e)
+			}
+		}
+		if e.RequestID != "r" {
+			t.Fatalf("request id %q", e.RequestID)
+		}
+		for _, fe := range e.Fields {
+			if fe.Field == "" {
+				t.Fatalf("field error without a field: %+v", e.Fields)
+			}
+		}
+		if len(e.Fields) > maxForeignFields+maxForeignFields {
+			t.Fatalf("%d fields", len(e.Fields))
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package errresp
 
 import (
+	"bytes"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,29 +11,40 @@ import (
 // Interception: the writer Begin returns turns an error response written by
 // code that does not know the library (http.Error, http.NotFound,
 // http.TimeoutHandler, a FileServer, chi's middleware, a handler's own
-// WriteHeader(500)) into the request's envelope.
+// WriteHeader(500) or its own JSON error) into the request's envelope.
 //
-// When a status from 400 to 599 is written and the response's Content-Type
-// is not JSON (application/json or application/*+json), the status is held
-// back and the body written after it goes into a bounded buffer (heldMax
-// bytes are kept, the rest is counted and dropped). The envelope is written
-// at the first Flush, or by Finish when the handler returns; whatever the
-// handler writes after that is dropped. Successes are never held: they cost
-// one comparison a WriteHeader and one a Write.
+// When a status from 400 to 599 is written (unless interception is off, or
+// the response is JSON and WithInterceptJSON turned JSON's off), the status
+// is held back and the body written after it goes into a bounded buffer
+// (heldMax bytes are kept, heldJSONMax for a body that may be JSON; the
+// rest is counted and dropped). The envelope is written at the first Flush,
+// or by Finish when the handler returns; whatever the handler writes after
+// that is dropped. The body is read by the reader Decode uses (read.go): a
+// body in the request's own style, whole, is sent as it was; a 5xx is
+// withheld; a 4xx keeps its message, code and fields. Successes are never
+// held: they cost one comparison a WriteHeader and one a Write.
 
-// heldMax is how much of an intercepted body is kept: enough for its first
-// line as a 4xx message and for the log line of a 5xx.
+// heldMax is how much of an intercepted body is kept in the held record
+// itself: enough for a text body's first line as a 4xx message and for the
+// log line of a 5xx.
 const heldMax = 512
 
+// heldJSONMax is how much of a body that may be JSON (labelled so, or
+// unlabelled, or opening with '{' or '[') is kept, so that a list of field
+// errors or an envelope in the service's own style is read whole. A longer
+// body counts as cut off: it is read as text.
+const heldJSONMax = 64 << 10
+
 // held is an intercepted error response: its status, its Content-Type and
-// the first heldMax bytes of its body.
+// the start of its body.
 type held struct {
 	status int
 	ct     string
 	n      int
 	total  int64
 	buf    [heldMax]byte
-	done   bool // the envelope is written (or the response given up): drop writes
+	ext    []byte // the body, once it outgrows buf and may be JSON
+	done   bool   // the envelope is written (or the response given up): drop writes
 }
 
 // Write keeps what fits of b and drops the rest; it never fails.
@@ -40,11 +52,39 @@ func (h *held) Write(b []byte) (int, error) {
 	if h.done {
 		return len(b), nil
 	}
+	switch {
+	case h.ext != nil:
+		h.ext = append(h.ext, b[:min(len(b), heldJSONMax-len(h.ext))]...)
+	case h.n+len(b) > heldMax && h.total == int64(h.n) && h.mayBeJSON(b):
+		h.ext = make([]byte, 0, min(h.n+len(b), heldJSONMax))
+		h.ext = append(h.ext, h.buf[:h.n]...)
+		h.ext = append(h.ext, b[:min(len(b), heldJSONMax-h.n)]...)
+	}
 	if h.n < heldMax {
 		h.n += copy(h.buf[h.n:], b)
 	}
 	h.total += int64(len(b))
 	return len(b), nil
+}
+
+// mayBeJSON reports whether the body, whose next bytes are b, may be JSON.
+func (h *held) mayBeJSON(b []byte) bool {
+	if h.ct == "" || isJSONMediaType(h.ct) {
+		return true
+	}
+	first := bytes.TrimLeft(h.buf[:h.n], " \t\r\n")
+	if len(first) == 0 {
+		first = bytes.TrimLeft(b, " \t\r\n")
+	}
+	return len(first) > 0 && (first[0] == '{' || first[0] == '[')
+}
+
+// body returns the body as kept.
+func (h *held) body() []byte {
+	if h.ext != nil {
+		return h.ext
+	}
+	return h.buf[:h.n]
 }
 
 var (
@@ -94,14 +134,24 @@ func (st *state) release() {
 	}
 }
 
-// emit writes the envelope of the held response, once.
+// emit writes the envelope of the held response, once, or the response
+// itself when its body is in the request's style.
 func (st *state) emit() {
 	h := st.hold
 	if h == nil || h == dropping {
 		return
 	}
-	e := h.toError()
+	e, pass := h.toError(StyleOf(st.req))
 	st.hold = dropping
+	if pass {
+		st.Status = int32(h.status)
+		st.ResponseWriter.WriteHeader(h.status)
+		_, _ = st.ResponseWriter.Write(h.body())
+		h.ext = nil
+		heldPool.Put(h)
+		return
+	}
+	h.ext = nil
 	heldPool.Put(h)
 	st.caught = e
 	hdr := st.ResponseWriter.Header()
@@ -125,20 +175,43 @@ var representationHeaders = []string{
 }
 
 // toError is the *Error a held response is answered with: the kind its
-// status means, the status itself, for a 4xx the first line of its text,
-// and the body as the internal cause.
-func (h *held) toError() *Error {
-	body := h.buf[:h.n]
+// status means (or its body's code, when the body is another style's
+// envelope or carries a declared code), the status itself, for a 4xx the
+// message, code and field errors its body carries (the first line of a
+// text), and the body as the internal cause. pass reports that the body is
+// whole and in the service's style s: it is sent as it is.
+func (h *held) toError(s *Style) (e *Error, pass bool) {
+	body := h.body()
+	r := read{shape: shapeText}
+	if h.total > int64(len(body)) { // cut off: text, and no message if it looked like JSON
+		if t := bytes.TrimLeft(body, " \t\r\n"); len(t) == 0 || t[0] != '{' && t[0] != '[' {
+			r.e = &Error{Message: foreignMessage(h.ct, body)}
+		} else {
+			r.e = &Error{}
+		}
+	} else {
+		r = readBody(h.status, h.ct, body, s)
+		if r.shape == shapeStyle && r.style == s {
+			return nil, true
+		}
+	}
 	x := &struct { // one allocation for both
 		e Error
 		f ForeignError
 	}{}
-	x.e = Error{Kind: KindForStatus(h.status), HTTPStatus: h.status, Err: &x.f}
-	if h.status < 500 {
-		x.e.Message = foreignMessage(h.ct, body)
+	x.e = Error{Kind: r.e.Kind, HTTPStatus: h.status, Err: &x.f}
+	if x.e.Kind == Unknown || h.status >= 500 {
+		x.e.Kind = KindForStatus(h.status)
 	}
-	x.f = ForeignError{Status: h.status, ContentType: h.ct, Body: strings.ToValidUTF8(string(body), "\uFFFD"), Size: h.total}
-	return &x.e
+	if h.status < 500 {
+		x.e.Message, x.e.Fields, x.e.Code = r.e.Message, r.e.Fields, r.e.Code
+		if r.shape == shapeForeign {
+			x.e.Code = r.code
+		}
+	}
+	logged := body[:min(len(body), heldMax)]
+	x.f = ForeignError{Status: h.status, ContentType: h.ct, Body: strings.ToValidUTF8(string(logged), "\uFFFD"), Size: h.total}
+	return &x.e, false
 }
 
 // Finish completes the response of a request whose writer w came from
@@ -184,6 +257,29 @@ func WithIntercept(r *http.Request, on bool) *http.Request {
 		st.PassThrough = !on
 	}
 	return r
+}
+
+// WithInterceptJSON turns the interception of JSON error responses (those
+// whose Content-Type is application/json or application/*+json) on or off
+// for r and everything below, apart from WithIntercept, which it needs; the
+// innermost call wins. It is on by default: a handler's own JSON error is
+// read like any foreign body (a 5xx withheld and logged, a 4xx's message,
+// code and fields carried into the style's envelope, a body already in the
+// request's style sent as it is). Off, every JSON error response passes as
+// the handler wrote it, as it did before this interception existed.
+func WithInterceptJSON(r *http.Request, on bool) *http.Request {
+	st, r := stateFor(r)
+	for ; st != nil; st = st.parent() { // a layer's writer writes through its parent's
+		st.JSONAlone = !on
+	}
+	return r
+}
+
+// InterceptingJSON reports whether JSON error responses written below for r
+// are read (see WithInterceptJSON).
+func InterceptingJSON(r *http.Request) bool {
+	st := stateFrom(r.Context())
+	return st == nil || !st.JSONAlone
 }
 
 // Intercepting reports whether error responses written below for r are

@@ -48,7 +48,7 @@ func TestDeclaredCodeRoundTrip(t *testing.T) {
 				t.Errorf("%s: %d %s", s.Name, rec.Code, body)
 			}
 			e, err := Decode(rec.Result())
-			if err != nil || e.Kind != Conflict || e.Code != "VM_LOCKED" || e.HTTPStatus != 0 || e.Message != vmLocked.Title {
+			if err != nil || e.Kind != Conflict || e.Code != "VM_LOCKED" || e.HTTPStatus != 423 || e.Message != vmLocked.Title {
 				t.Errorf("%s: decoded %+v %v from %s", s.Name, e, err, body)
 			}
 			// The service's own message still wins over the declared title.

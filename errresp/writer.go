@@ -16,7 +16,7 @@ func (st *state) WriteHeader(code int) {
 	case st.Writing:
 	case st.hold != nil:
 		return // an intercepted response: later statuses mean nothing
-	case code >= 400 && code <= 599 && st.Status == 0 && !st.PassThrough && !jsonContent(st.ResponseWriter.Header()):
+	case code >= 400 && code <= 599 && st.Status == 0 && !st.PassThrough && !(st.JSONAlone && jsonContent(st.ResponseWriter.Header())):
 		st.intercept(code)
 		return
 	}

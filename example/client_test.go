@@ -92,7 +92,7 @@ func (lc *liveClient) send(t *testing.T, ctx context.Context, method, path, body
 	lc.mu.Lock()
 	lc.attempts = nil
 	lc.mu.Unlock()
-	resp, err := lc.client.Do(req)
+	resp, err := client.Do(lc.client, req)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -262,7 +262,7 @@ func TestClientInsideHandler(t *testing.T) {
 		front := httptest.NewServer(middleware.RequestID()(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			req, _ := http.NewRequestWithContext(r.Context(), "GET", lc.base+"/v1/panic", nil)
 			req.Header.Set("X-API-Key", keyAdmin)
-			_, err := lc.client.Do(req)
+			_, err := client.Do(lc.client, req)
 			var e *errresp.Error
 			errors.As(err, &e)
 			fmt.Fprintf(w, "%s %s", e.Kind, e.RequestID)

@@ -20,8 +20,8 @@ import (
 // The /legacy routes are written as a service has them before it adopts the
 // library: nothing below imports it. They answer their failures with
 // http.Error, http.NotFound, http.TimeoutHandler, http.MaxBytesReader, a
-// FileServer, chi's own middleware, a reverse proxy and an http.ServeMux of
-// their own, and every one of those failures still leaves the service as an
+// FileServer, chi's own middleware, a reverse proxy, an http.ServeMux of
+// their own and JSON of their own, and every one of those failures still leaves the service as an
 // envelope in its style, because the router they are mounted on runs the
 // library's stack.
 
@@ -74,6 +74,24 @@ func legacyRoutes() http.Handler {
 	r.Get("/report", func(w http.ResponseWriter, r *http.Request) {
 		// A database driver's error, which must never reach a client.
 		http.Error(w, `pq: password authentication failed for user "report" at 10.1.2.3:5432`, http.StatusInternalServerError)
+	})
+	// Errors written as JSON by the handler itself, as services that already
+	// answer in JSON write them.
+	r.Get("/orders/{id}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusInternalServerError)
+		json.NewEncoder(w).Encode(map[string]string{"error": `pq: password authentication failed for user "orders" at 10.1.2.3:5432`})
+	})
+	r.Post("/orders", func(w http.ResponseWriter, r *http.Request) {
+		var in struct{ Quantity int }
+		if json.NewDecoder(r.Body).Decode(&in) == nil && in.Quantity > 0 {
+			w.WriteHeader(http.StatusCreated)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		json.NewEncoder(w).Encode(map[string]any{"error": "quantity must be positive",
+			"errors": []map[string]string{{"field": "quantity", "message": "must be at least 1"}}})
 	})
 	r.Get("/admin", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("WWW-Authenticate", `Basic realm="legacy admin"`)

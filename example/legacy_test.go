@@ -40,6 +40,8 @@ func walkLegacy(t *testing.T, s *server) {
 		{"POST", "/legacy/items", "widget", []string{"Content-Type", "text/plain"}, errresp.UnsupportedMediaType, ""},
 		{"GET", "/legacy/report", "", nil, errresp.Internal, ""},
 		{"GET", "/legacy/admin", "", nil, errresp.NotAuthenticated, "unauthorized"},
+		{"GET", "/legacy/orders/7", "", nil, errresp.Internal, ""},
+		{"POST", "/legacy/orders", `{"quantity":0}`, nil, errresp.InvalidRequest, "quantity must be positive"},
 		{"GET", "/legacy/slow", "", nil, errresp.Unavailable, ""},
 		{"GET", "/legacy/files/nope.txt", "", nil, errresp.NotFound, "404 page not found"},
 		{"GET", "/legacy/upstream", "", nil, errresp.BadGateway, ""},
@@ -57,6 +59,9 @@ func walkLegacy(t *testing.T, s *server) {
 		}
 		if strings.Contains(string(body), "pq:") || strings.Contains(string(body), "10.1.2.3") || strings.Contains(string(body), "127.0.0.1") {
 			t.Errorf("%s %s leaks: %s", tc.method, tc.path, body)
+		}
+		if tc.path == "/legacy/orders" && (len(e.Fields) != 1 || e.Fields[0].Field != "quantity" || e.Fields[0].Message != "must be at least 1") {
+			t.Errorf("POST /legacy/orders: fields %+v", e.Fields)
 		}
 		if tc.kind == errresp.NotAuthenticated && resp.Header.Get("WWW-Authenticate") != `Basic realm="legacy admin"` {
 			t.Errorf("WWW-Authenticate %q", resp.Header.Get("WWW-Authenticate"))

@@ -210,14 +210,14 @@ func fetchVM(ctx context.Context, base, id string) (string, error) {
 	}
 	req.Header.Set("X-API-Key", "demo_admin_7f3a9c1e5b2d40688acd1")
 	resp, err := api.Do(req)
-	var e *errresp.Error
-	if errors.As(err, &e) {
-		return "", fmt.Errorf("%s (%s, request id %s)", e.Message, e.Kind, e.RequestID)
-	}
 	if err != nil {
 		return "", err // no response at all, even after retries
 	}
 	defer resp.Body.Close()
+	var e *errresp.Error
+	if errors.As(client.Check(resp), &e) {
+		return "", fmt.Errorf("%s (%s, request id %s)", e.Message, e.Kind, e.RequestID)
+	}
 	b, err := io.ReadAll(resp.Body)
 	return string(b), err
 }

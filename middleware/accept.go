@@ -1,6 +1,10 @@
 package middleware
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/apierror/apierror/internal/fieldlist"
+)
 
 // acceptQuality returns the quality, in thousandths (0 to 1000), that the
 // Accept header values give the media type ct (such as
@@ -16,7 +20,7 @@ func acceptQuality(values []string, ct string) int {
 	for _, v := range values {
 		for len(v) > 0 {
 			var elem string
-			elem, v = acceptCut(v, ',')
+			elem, v = fieldlist.Cut(v, ',')
 			mt, params, _ := strings.Cut(elem, ";")
 			mt = strings.TrimSpace(mt)
 			rt, rs, ok := strings.Cut(mt, "/")
@@ -47,24 +51,6 @@ func acceptQuality(values []string, ct string) int {
 	return bestQ
 }
 
-// acceptCut splits the first element off a sep-separated list (sep is ','
-// between media ranges, ';' between parameters), keeping separators inside
-// quoted strings.
-func acceptCut(s string, sep byte) (elem, rest string) {
-	quoted := false
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '\\' && quoted:
-			i++
-		case c == '"':
-			quoted = !quoted
-		case c == sep && !quoted:
-			return s[:i], s[i+1:]
-		}
-	}
-	return s, ""
-}
-
 // acceptParams parses a media range's parameters and returns its q in
 // thousandths (1000 when absent). ok is false when the range is malformed or
 // carries a parameter other than q before it (a range we never match).
@@ -73,7 +59,7 @@ func acceptParams(params string) (q int, ok bool) {
 	q = 1000
 	for params != "" {
 		var p string
-		p, params = acceptCut(params, ';')
+		p, params = fieldlist.Cut(params, ';')
 		p = strings.TrimSpace(p)
 		if p == "" {
 			continue

@@ -50,15 +50,24 @@ func leftAloneRoutes(t *testing.T, file string, release <-chan struct{}) map[str
 		"/redirect": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/ok", http.StatusFound)
 		}),
-		"/own-json-error": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// JSON errors pass where InterceptJSON(false) says so.
+		"/own-json-error": InterceptJSON(false)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json; charset=utf-8")
 			w.WriteHeader(422)
 			w.Write([]byte(`{"error":"own","detail":"kept as it is"}`))
-		}),
-		"/own-problem": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		})),
+		"/own-problem": InterceptJSON(false)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "Application/Problem+JSON")
-			w.WriteHeader(404)
-			w.Write([]byte(`{"title":"Not Found","status":404}`))
+			w.WriteHeader(500)
+			w.Write([]byte(`{"title":"Internal Server Error","status":500,"detail":"kept as it is"}`))
+		})),
+		// A body in the service's style (GPCN) passes without the option.
+		"/own-envelope": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			const body = `{"success":false,"error":"VM_BUSY","message":"vm-7 is being resized"}` + "\n"
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+			w.WriteHeader(409)
+			w.Write([]byte(body))
 		}),
 		"/file": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			http.ServeFile(w, r, file)
@@ -137,7 +146,8 @@ func fetch(t *testing.T, method, url string) response {
 }
 
 // TestLeftAlone: behind the README's stack (chi and ServeMux), successes,
-// redirects, 1xx, 304, a handler's own JSON errors, a file sent with
+// redirects, 1xx, 304, a handler's own JSON errors in the service's style
+// (or anywhere below InterceptJSON(false)), a file sent with
 // sendfile, a flushed stream, a hijacked connection and HEAD are exactly what
 // the bare handler sends, and http.ResponseController works through it.
 func TestLeftAlone(t *testing.T) {
@@ -166,7 +176,7 @@ func TestLeftAlone(t *testing.T) {
 			}))
 			defer wrapped.Close()
 
-			for _, path := range []string{"/ok", "/created", "/redirect", "/own-json-error", "/own-problem", "/file",
+			for _, path := range []string{"/ok", "/created", "/redirect", "/own-json-error", "/own-problem", "/own-envelope", "/file",
 				"/controller", "/hijack", "/early-hints", "/not-modified"} {
 				for _, method := range []string{"GET", "HEAD"} {
 					if path == "/hijack" && method == "HEAD" {

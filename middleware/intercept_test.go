@@ -37,7 +37,9 @@ type producer struct {
 	// What the client must get.
 	status  int
 	kind    errresp.Kind
-	message string            // a 4xx's message; "" means the style's summary
+	message string // a 4xx's message; "" means the style's summary
+	code    string // a 4xx's code carried over from its body
+	fields  []errresp.FieldError
 	kept    map[string]string // response headers the envelope keeps
 	secrets []string          // text that must not reach the client
 }
@@ -280,7 +282,7 @@ var stacks = map[string]func(s *errresp.Style, pattern string, h http.Handler) h
 // a 5xx's text.
 func TestForeignErrorsBecomeEnvelopes(t *testing.T) {
 	t.Parallel()
-	for _, p := range producers() {
+	for _, p := range append(producers(), jsonProducers()...) {
 		for stackName, stack := range stacks {
 			for _, s := range errresp.Styles()[:5] {
 				t.Run(p.name+"/"+stackName+"/"+s.Name, func(t *testing.T) {
@@ -313,10 +315,7 @@ func TestForeignErrorsBecomeEnvelopes(t *testing.T) {
 					}
 					// The body is exactly the envelope of the kind, the status
 					// and the message.
-					want := &errresp.Error{Kind: p.kind, HTTPStatus: p.status, Message: p.message}
-					if p.status >= 500 && p.message == "" {
-						want.Message = ""
-					}
+					want := &errresp.Error{Kind: p.kind, HTTPStatus: p.status, Message: p.message, Code: p.code, Fields: p.fields}
 					wantBody, _ := errresp.Render(s, want, id)
 					if !bytes.Equal(rec.Body.Bytes(), wantBody) {
 						t.Errorf("body\n got %s\nwant %s", rec.Body, wantBody)
@@ -327,6 +326,9 @@ func TestForeignErrorsBecomeEnvelopes(t *testing.T) {
 						}
 					}
 					mwAssertNotContains(t, rec.Body.String(), p.secrets...)
+					for k, v := range rec.Header() {
+						mwAssertNotContains(t, k+": "+strings.Join(v, ", "), p.secrets...)
+					}
 				})
 			}
 		}

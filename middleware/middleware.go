@@ -29,10 +29,11 @@
 //
 // Handlers and middleware that do not know the library need no change:
 // below RequestID, Recoverer or Style, an error response they write (a
-// status from 400 to 599 whose body is not JSON: http.Error, http.NotFound,
-// http.TimeoutHandler, a FileServer, chi's own middleware) is answered with
-// the envelope instead, and successes pass untouched; Intercept(false) opts
-// a route group out (see Intercept).
+// status from 400 to 599: http.Error, http.NotFound, http.TimeoutHandler, a
+// FileServer, chi's own middleware, a handler's own JSON error) is answered
+// with the envelope instead, and successes pass untouched; Intercept(false)
+// opts a route group out, InterceptJSON(false) only its JSON errors (see
+// Intercept).
 //
 // A typical chi stack:
 //

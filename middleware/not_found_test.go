@@ -38,7 +38,7 @@ func mwStdMux(s *errresp.Style) http.Handler {
 	mux.HandleFunc("GET /own404", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusNotFound)
-		w.Write([]byte(`{"own":true}`))
+		w.Write([]byte(`{"success":false,"error":"NOT_FOUND","message":"own"}`))
 	})
 	mux.HandleFunc("/dir/", mwOkHandler)
 	return mwChain(ServeMux(mux), RequestID(), Recoverer(), Style(s))
@@ -105,7 +105,7 @@ func TestServeMuxPassesThrough(t *testing.T) {
 		{"route", "GET", "/items", 200, "ok", ""},
 		{"path value", "GET", "/items/42", 200, "mwItem 42", ""},
 		{"head of get", "HEAD", "/items", 200, "", ""},
-		{"handler's own JSON 404 untouched", "GET", "/own404", 404, `{"own":true}`, ""},
+		{"handler's own JSON 404 in the style untouched", "GET", "/own404", 404, `{"success":false,"error":"NOT_FOUND","message":"own"}`, ""},
 		{"subtree redirect", "GET", "/dir", 3, "", "/dir/"},
 		{"clean path redirect", "GET", "/items/../items", 3, "", "/items"},
 	}

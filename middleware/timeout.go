@@ -111,8 +111,9 @@ func Timeout(d time.Duration, opts ...TimeoutOption) func(http.Handler) http.Han
 					c.expired(w, r, d, ctx.Err(), deadline)
 					return
 				}
-				// An Intercept(false) below holds for the copy out too.
-				r = errresp.WithIntercept(r, errresp.Intercepting(ir))
+				// An Intercept(false) below holds for the copy out too; JSON
+				// errors were read below already.
+				r = errresp.WithInterceptJSON(errresp.WithIntercept(r, errresp.Intercepting(ir)), false)
 				dst := w.Header()
 				for k, v := range tw.h {
 					dst[k] = v

@@ -30,13 +30,16 @@ type State struct {
 	attachKey, attachVal any
 
 	// Status is the first status sent through the writer, 0 while the
-	// response has not started. With the two flags that follow it fits one
+	// response has not started. With the three flags that follow it fits one
 	// word, so that a request's copy and its state fit one 512-byte
 	// allocation.
 	Status int32
 	// PassThrough turns the interception of error responses off
 	// (errresp.WithIntercept(r, false)).
 	PassThrough bool
+	// JSONAlone leaves JSON error responses alone
+	// (errresp.WithInterceptJSON(r, false)).
+	JSONAlone bool
 	// Writing is set while errresp.Write sends an envelope through the
 	// writer, which then passes it on without intercepting it.
 	Writing bool
@@ -72,10 +75,10 @@ func (st *State) Value(k any) (v any, ok bool) {
 }
 
 // Inherit copies what a forked request keeps of old: its id, the key it is
-// shared under and the interception setting. The status and the attached
+// shared under and the interception settings. The status and the attached
 // value stay with old.
 func (st *State) Inherit(old *State) {
-	st.ID, st.IDKey, st.PassThrough = old.ID, old.IDKey, old.PassThrough
+	st.ID, st.IDKey, st.PassThrough, st.JSONAlone = old.ID, old.IDKey, old.PassThrough, old.JSONAlone
 }
 
 // Started reports whether the response to r has begun (a status or body
