@@ -21,6 +21,8 @@ var devdocsReserved = []string{"code", "title", "message", "reason", "request_id
 var DevDocs = &Style{
 	Name:        "devdocs",
 	ContentType: "application/json",
+	// Docs, the page's own words about its codes, are in style_devdocs_docs.go.
+	Docs: devdocsDocs,
 	Codes: map[Kind]Code{
 		InvalidRequest:          {"BADREQUEST-400", 400, "Bad Request"},
 		InvalidCredentials:      {"AUTH-401", 401, "Authentication Failed"},

@@ -14,6 +14,8 @@ package errresp
 var Gcore = &Style{
 	Name:        "gcore",
 	ContentType: "application/json",
+	// Docs, the page's own words about its codes, are in style_gcore_docs.go.
+	Docs: gcoreDocs,
 	Codes: map[Kind]Code{
 		InvalidRequest:          {"ValidationError", 400, "The request body is missing required fields or contains invalid values."},
 		InvalidCredentials:      {"authentication_failed", 401, "Incorrect authentication credentials."},
