@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -149,6 +150,13 @@ func consoleText(args []*runtime.RemoteObject) string {
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// peek returns the requests and problems seen so far.
+func (tb *tab) peek() (requests, problems []string) {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	return slices.Clone(tb.requests), slices.Clone(tb.problems)
 }
 
 // recorded returns the requests and problems seen so far, and forgets them.

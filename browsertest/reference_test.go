@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -153,6 +154,19 @@ type violation struct {
 // or critical violation; lesser ones are logged.
 func checkAxe(t *testing.T, tb *tab, scheme string) {
 	t.Helper()
+	for _, v := range runAxe(t, tb) {
+		msg := scheme + ": axe " + v.Impact + " " + v.ID + ": " + v.Help + "\n  " + strings.Join(v.Nodes, "\n  ")
+		if v.Impact == "serious" || v.Impact == "critical" {
+			t.Error(msg)
+		} else {
+			t.Log(msg)
+		}
+	}
+}
+
+// runAxe injects axe-core into the page and returns its violations.
+func runAxe(t *testing.T, tb *tab) []violation {
+	t.Helper()
 	src, err := os.ReadFile("testdata/axe-core/axe.min.js")
 	if err != nil {
 		t.Fatal(err)
@@ -162,14 +176,7 @@ func checkAxe(t *testing.T, tb *tab, scheme string) {
 	}
 	vs := eval[[]violation](t, tb, `axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}, resultTypes: ['violations']})
 		.then(r => r.violations.map(v => ({id: v.id, impact: v.impact || '', help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.html.slice(0, 160))})))`)
-	for _, v := range vs {
-		msg := scheme + ": axe " + v.Impact + " " + v.ID + ": " + v.Help + "\n  " + strings.Join(v.Nodes, "\n  ")
-		if v.Impact == "serious" || v.Impact == "critical" {
-			t.Error(msg)
-		} else {
-			t.Log(msg)
-		}
-	}
+	return vs
 }
 
 // problemType asks the example for method url and returns the problem's type and
@@ -268,4 +275,55 @@ func TestProblemTypesLead(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestChecksCanFail shows that the checks above see what they look for: a
+// request the page's policy refuses is logged, faint text is a serious
+// axe-core violation, and with JavaScript off a script does not run.
+func TestChecksCanFail(t *testing.T) {
+	browser := newBrowser(t)
+	base := startExample(t)
+	tb := newTab(t, browser)
+	tb.do(t, chromedp.Navigate(base+"/errors"))
+	if _, problems := tb.recorded(); len(problems) > 0 {
+		t.Fatalf("the page logged:\n%s", strings.Join(problems, "\n"))
+	}
+
+	// An image from elsewhere: the Content-Security-Policy refuses it, and
+	// the refusal is a problem the tests see.
+	eval[bool](t, tb, `document.body.insertAdjacentHTML('beforeend', '<img alt="x" src="`+base+`/healthz">'); true`)
+	if !eventually(func() bool { _, p := tb.peek(); return len(p) > 0 }) {
+		t.Error("a refused image went unnoticed")
+	}
+	tb.recorded()
+
+	// Faint text fails WCAG AA contrast.
+	eval[bool](t, tb, `document.querySelector('.lead').style.color = '#d8d8d8'; true`)
+	found := false
+	for _, v := range runAxe(t, tb) {
+		found = found || v.ID == "color-contrast" && v.Impact == "serious"
+	}
+	if !found {
+		t.Error("axe-core did not report faint text")
+	}
+
+	// With JavaScript off, a page's script does not run.
+	off := newTab(t, browser)
+	send(t, off, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+	off.do(t, chromedp.Navigate("data:text/html,<title>before</title><script>document.title='ran'</script>"))
+	if title := eval[string](t, off, "document.title"); title != "before" {
+		t.Errorf("with JavaScript off the page's script ran: title %q", title)
+	}
+}
+
+// eventually reports whether ok becomes true within a few seconds: events
+// reach the recorder after the command that caused them returns.
+func eventually(ok func() bool) bool {
+	for range 50 {
+		if ok() {
+			return true
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return ok()
 }
