@@ -264,6 +264,9 @@ func TestProblemTypesLead(t *testing.T) {
 				}
 				if i == 0 {
 					tb.screenshot(t, "problem-target-"+strings.ReplaceAll(mode, " ", "-"))
+					if js && *writeReadme {
+						readmeScreenshot(t, tb, typ)
+					}
 				}
 			}
 			// The table of contents leads to an entry by a plain link.
@@ -326,4 +329,16 @@ func eventually(ok func() bool) bool {
 		time.Sleep(100 * time.Millisecond)
 	}
 	return ok()
+}
+
+// readmeScreenshot writes the README's picture of the page: the entry a
+// problem's type leads to, in a small window.
+func readmeScreenshot(t *testing.T, tb *tab, url string) {
+	t.Helper()
+	tb.do(t, chromedp.EmulateViewport(960, 600), chromedp.Navigate(url))
+	png := tb.screenshot(t, "readme")
+	if err := os.WriteFile("../docs/reference-page.png", png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tb.do(t, chromedp.EmulateViewport(1280, 900))
 }
