@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
+	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
@@ -151,5 +152,22 @@ func TestAnchor(t *testing.T) {
 		if got := Anchor(in); got != want {
 			t.Errorf("Anchor(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// BenchmarkReferenceHandler: serving the page is a header map and one
+// write of bytes rendered once; "bytes" is the page's size.
+func BenchmarkReferenceHandler(b *testing.B) {
+	for _, s := range []*Style{Problem, GPCN, DevDocs, Gcore, AuthPI} {
+		b.Run(s.Name, func(b *testing.B) {
+			h := s.ReferenceHandler()
+			r := httptest.NewRequest("GET", "/errors", nil)
+			r.Header.Set("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+			b.ReportAllocs()
+			for b.Loop() {
+				h.ServeHTTP(&discard{h: http.Header{}}, r)
+			}
+			b.ReportMetric(float64(len(s.ReferenceHTML())), "page-bytes")
+		})
 	}
 }
