@@ -52,9 +52,12 @@ func ReferenceHandler() http.Handler {
 // page is rendered once and served with a strong ETag (If-None-Match gives
 // 304), Vary: Accept, and on HTML a Content-Security-Policy that lets the
 // page load nothing and apply only its own style sheet. Methods other than
-// GET and HEAD get a 405 envelope. Mount it at the URL given to
+// GET and HEAD get a 405 envelope. The pages are rendered when the handler
+// is made, and again only if DeclareCodes or ReferenceKinds change the
+// declarations afterwards. Mount it at the URL given to
 // ProblemReference so that problem types lead to it.
 func (s *Style) ReferenceHandler() http.Handler {
+	s.referencePages() // rendered now, at start-up, rather than on the first request
 	return http.HandlerFunc(s.serveReference)
 }
 
