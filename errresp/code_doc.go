@@ -69,8 +69,9 @@ type codeGroup struct {
 // groups returns the style's codes for the reference pages, in catalogue
 // order: one per distinct code (DevDocs answers seven kinds with AUTH-401),
 // then one per declared code. anchors holds the ids already taken on the
-// page; each entry's anchor is added to it. A shared code's doc merges its kinds' docs:
-// the style's own where any of them has one, else the library's.
+// page; each entry's anchor is added to it. A shared code's doc merges its
+// kinds' docs: the style's own where any of them has one, else the
+// library's.
 func (s *Style) groups(cat *catalogue, anchors map[string]bool) (kinds, declaredCodes []codeGroup) {
 	index := map[string]int{}
 	ks := cat.kinds

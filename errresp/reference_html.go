@@ -184,11 +184,11 @@ func (s *Style) renderHTML(cat *catalogue) []byte {
 				names[j] = k.String()
 			}
 			e := &Error{Kind: g.Kinds[0]}
-			if g.Declared != nil {
+			switch {
+			case g.Declared != nil:
 				e.Code = g.Declared.Code
-			}
-			if g.Kinds[0] == InvalidRequest {
-				e = sampleError
+			case g.Kinds[0] == InvalidRequest:
+				e = sampleError // with its field errors
 			}
 			out[i] = htmlEntry{codeGroup: g, StatusText: statusText(g.Status), KindNames: strings.Join(names, ", "),
 				Example: s.example(e)}
