@@ -68,7 +68,10 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 900),
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	// No deadline here: it would stop the browser, and building the example
+	// with a toolchain whose cache is cold can take minutes. go test's
+	// -timeout bounds the run.
+	ctx, cancel := context.WithCancel(context.Background())
 	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	bctx, cancelBrowser := chromedp.NewContext(actx)
 	if err := chromedp.Do(bctx); err != nil {
@@ -171,15 +174,26 @@ func (tb *tab) recorded() (requests, problems []string) {
 // do runs actions in the tab, failing the test on an error.
 func (tb *tab) do(t *testing.T, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	if err := chromedp.Do(tb.ctx, actions...); err != nil {
+	ctx, cancel := tb.bounded()
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// bounded returns the tab's context with a deadline for one step: a page
+// that hangs fails its test instead of the whole run. (The tab has run
+// once when newTab returns, so the deadline ends only the step.)
+func (tb *tab) bounded() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(tb.ctx, time.Minute)
 }
 
 // send sends one protocol command to the tab, failing the test on an error.
 func send[P, R any](t *testing.T, tb *tab, cmd cdp.Command[P, R], params P) {
 	t.Helper()
-	if err := call(tb.ctx, cmd, params); err != nil {
+	ctx, cancel := tb.bounded()
+	defer cancel()
+	if err := call(ctx, cmd, params); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -188,7 +202,9 @@ func send[P, R any](t *testing.T, tb *tab, cmd cdp.Command[P, R], params P) {
 // and decodes its value.
 func eval[T any](t *testing.T, tb *tab, js string) T {
 	t.Helper()
-	v, err := chromedp.Run(tb.ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
+	ctx, cancel := tb.bounded()
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatalf("evaluating %.80q: %v", js, err)
 	}
@@ -212,7 +228,9 @@ func artifacts(t *testing.T) string {
 // and returns the image.
 func (tb *tab) screenshot(t *testing.T, name string) []byte {
 	t.Helper()
-	png, err := chromedp.Run(tb.ctx, chromedp.CaptureScreenshot())
+	ctx, cancel := tb.bounded()
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatal(err)
 	}
