@@ -302,7 +302,7 @@ func TestProblemTypesLead(t *testing.T) {
 				if i == 0 {
 					tb.screenshot(t, "problem-target-"+strings.ReplaceAll(mode, " ", "-"))
 					if js && *writeReadme {
-						readmeScreenshot(t, tb, typ)
+						readmeScreenshot(t, tb)
 					}
 				}
 			}
@@ -369,10 +369,19 @@ func eventually(ok func() bool) bool {
 }
 
 // readmeScreenshot writes the README's picture of the page: the entry a
-// problem's type leads to, in a small window.
-func readmeScreenshot(t *testing.T, tb *tab, url string) {
+// 401's type leads to, in a small window, from an example that names
+// itself http://127.0.0.1:8080 as the README's does (the tab is sent to
+// where it really listens).
+func readmeScreenshot(t *testing.T, tb *tab) {
 	t.Helper()
-	tb.do(t, chromedp.EmulateViewport(960, 600), chromedp.Navigate(url))
+	const readmeBase = "http://127.0.0.1:8080"
+	base := startExample(t, "-url", readmeBase)
+	typ, _ := problemType(t, "GET", base+"/v1/vms")
+	rest, ok := strings.CutPrefix(typ, readmeBase)
+	if !ok {
+		t.Fatalf("type %q does not name %s", typ, readmeBase)
+	}
+	tb.do(t, chromedp.EmulateViewport(960, 600), chromedp.Navigate(base+rest))
 	png := tb.screenshot(t, "readme")
 	if err := os.WriteFile("../docs/reference-page.png", png, 0o644); err != nil {
 		t.Fatal(err)
