@@ -151,15 +151,7 @@ func gcoreWants(t *testing.T) []want {
 		"Token is invalid or expired":                   errresp.CredentialInvalid,
 		"Given token not valid for any token type":      errresp.WrongAuthScheme,
 	}
-	rows := tableRows(text, "| Message | Cause |")
-	if len(rows) != 4 {
-		t.Fatalf("read %d rows of the authentication table, want 4", len(rows))
-	}
-	for _, r := range rows {
-		k, ok := byMessage[r[0]]
-		if !ok {
-			t.Fatalf("authentication table: unknown message %q", r[0])
-		}
+	for k, r := range kindRows(t, text, "| Message | Cause |", byMessage) {
 		ws = append(ws, want{code: code(k), contains: []string{r[0], r[1]}})
 	}
 	// "| Error type | Safe to retry? | Action |" rows.
@@ -168,18 +160,30 @@ func gcoreWants(t *testing.T) []want {
 		"ForbiddenError (capacity)": errresp.CapacityUnavailable, "HTTPError 405": errresp.MethodNotAllowed,
 		"500": errresp.Internal, "429": errresp.RateLimited,
 	}
-	rows = tableRows(text, "| Error type | Safe to retry? | Action |")
-	if len(rows) != 7 {
-		t.Fatalf("read %d rows of the retry table, want 7", len(rows))
-	}
-	for _, r := range rows {
-		k, ok := byType[r[0]]
-		if !ok {
-			t.Fatalf("retry table: unknown error type %q", r[0])
-		}
+	for k, r := range kindRows(t, text, "| Error type | Safe to retry? | Action |", byType) {
 		ws = append(ws, want{code: code(k), retry: []string{r[1], r[2]}})
 	}
 	return ws
+}
+
+// kindRows returns the rows of the table under header, each with the kind
+// its first cell names in byFirst; every row must name one, and every
+// entry of byFirst must have its row.
+func kindRows(t *testing.T, text, header string, byFirst map[string]errresp.Kind) map[errresp.Kind][]string {
+	t.Helper()
+	rows := tableRows(text, header)
+	out := map[errresp.Kind][]string{}
+	for _, r := range rows {
+		k, ok := byFirst[r[0]]
+		if !ok {
+			t.Fatalf("table %s: unknown first cell %q", header, r[0])
+		}
+		out[k] = r
+	}
+	if len(rows) != len(byFirst) {
+		t.Fatalf("table %s: %d rows, want %d", header, len(rows), len(byFirst))
+	}
+	return out
 }
 
 // tableRows returns the cells of the rows that follow header's line and its
