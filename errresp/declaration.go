@@ -37,6 +37,8 @@ type Declaration struct {
 	// Codes and Messages are as in Style.
 	Codes    map[Kind]Code
 	Messages map[Kind]string
+	// Docs is as in Style: the reference pages' text per kind.
+	Docs map[Kind]CodeDoc
 	// Members names the envelope's members.
 	Members Members
 	// FieldNames names the members of one field error; the zero value gives
@@ -81,7 +83,7 @@ func NewStyle(d Declaration) *Style {
 	if fn == (FieldNames{}) {
 		fn = fieldNames
 	}
-	s := &Style{Name: d.Name, ContentType: d.ContentType, Codes: d.Codes, Messages: d.Messages}
+	s := &Style{Name: d.Name, ContentType: d.ContentType, Codes: d.Codes, Messages: d.Messages, Docs: d.Docs}
 	if m.Reason == "" {
 		for k := Unknown + 1; k < kindEnd; k++ {
 			if s.shared(k) {

@@ -113,3 +113,35 @@ func FuzzDecodeRaw(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReferenceFormat: whatever the Accept header, the reference handler
+// answers 200 with one of its three forms, the HTML one under its policy,
+// or 304 when the client has it.
+func FuzzReferenceFormat(f *testing.F) {
+	f.Add("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "")
+	f.Add("application/json;q=0.5, text/html;q=0.4", "")
+	f.Add("text/markdown;q=NaN, text/html;q=-1, ,;;=,q=1e309", `"x"`)
+	f.Add("\x00;q=\xff", "*")
+	f.Fuzz(func(t *testing.T, accept, ifNoneMatch string) {
+		r := httptest.NewRequest("GET", "/errors", nil)
+		r.Header.Set("Accept", accept)
+		r.Header.Set("If-None-Match", ifNoneMatch)
+		rec := httptest.NewRecorder()
+		GPCN().ReferenceHandler().ServeHTTP(rec, r)
+		ct := rec.Header().Get("Content-Type")
+		switch {
+		case rec.Code == 304:
+			if rec.Body.Len() != 0 {
+				t.Fatalf("304 with a body")
+			}
+		case rec.Code != 200:
+			t.Fatalf("status %d", rec.Code)
+		case ct == "text/html; charset=utf-8":
+			if rec.Header().Get("Content-Security-Policy") != referenceCSP {
+				t.Fatal("HTML without its policy")
+			}
+		case ct != "application/json" && ct != "text/markdown; charset=utf-8":
+			t.Fatalf("Content-Type %q", ct)
+		}
+	})
+}

@@ -24,9 +24,15 @@ type ServiceCode struct {
 	// Title is a one-line summary; it is the message of an *Error with the
 	// code and no message of its own.
 	Title string `json:"title"`
-	// Description says what the code means and what to do about it, for the
-	// reference pages.
+	// Description says what the code means, for the reference pages (the
+	// meaning of its CodeDoc).
 	Description string `json:"description,omitempty"`
+	// Causes lists the code's common causes; empty takes the kind's.
+	Causes []string `json:"causes,omitempty"`
+	// Resolution says what the caller should do; empty takes the kind's.
+	Resolution string `json:"resolution,omitempty"`
+	// Retry says whether and how to retry; empty takes the kind's.
+	Retry string `json:"retry,omitempty"`
 }
 
 // catalogue is the service's own part of the references: its codes and the
@@ -47,8 +53,12 @@ func currentCatalogue() *catalogue {
 	if c := catalogueNow.Load(); c != nil {
 		return c
 	}
-	return &catalogue{}
+	return emptyCatalogue
 }
+
+// emptyCatalogue is the catalogue before any declaration: one value, so
+// that the reference pages rendered for it are rendered once.
+var emptyCatalogue = &catalogue{}
 
 // DeclareCodes adds the service's own codes to the references and schemas of
 // every style. Call it at start-up, before serving. Declaring a code again

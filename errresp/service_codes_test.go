@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -80,7 +81,7 @@ func TestDeclaredCodeRoundTrip(t *testing.T) {
 				t.Errorf("%s: schema enum lacks VM_LOCKED", s.Name)
 			}
 		}
-		if got := DeclaredCodes(); len(got) != 1 || got[0] != vmLocked {
+		if got := DeclaredCodes(); len(got) != 1 || !reflect.DeepEqual(got[0], vmLocked) {
 			t.Errorf("DeclaredCodes = %+v", got)
 		}
 		// Declaring again replaces.

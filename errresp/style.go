@@ -2,6 +2,7 @@ package errresp
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -51,6 +52,11 @@ type Style struct {
 	// It is the message of an *Error whose own Message is empty, before the
 	// error's DefaultMessage and the code's title.
 	Messages map[Kind]string
+	// Docs holds what the style's reference pages say about a kind: its
+	// meaning, causes, resolution and retry advice (see CodeDoc), in the
+	// words of the style's own page where it gives them. A kind missing
+	// from the map, and an empty field, take the library's text (Doc).
+	Docs map[Kind]CodeDoc
 	// Encode writes the envelope's members into o (the braces are written by
 	// the caller). It must not keep o or env.
 	Encode func(o *Object, env *Envelope)
@@ -70,6 +76,8 @@ type Style struct {
 	// statusTitles: the style's titles are the status phrases, so an error
 	// with a status of its own takes that status's phrase (Problem).
 	statusTitles bool
+	// pages: the reference pages, rendered once per catalogue (reference_handler.go).
+	pages atomic.Pointer[referencePages]
 }
 
 func (s *Style) init() {

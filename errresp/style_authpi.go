@@ -21,6 +21,8 @@ func newAuthPI() *Style {
 	s := &Style{
 		Name:        "authpi",
 		ContentType: "application/json",
+		// Docs, the page's own words about its codes, are in style_authpi_docs.go.
+		Docs: authpiDocs,
 		Codes: map[Kind]Code{
 			InvalidRequest:          {"invalid_request", 400, "Missing or malformed parameter"},
 			InvalidCredentials:      {"invalid_credentials", 401, "Wrong email or password"},

@@ -28,6 +28,8 @@ func newDevDocs() *Style {
 	s := &Style{
 		Name:        "devdocs",
 		ContentType: "application/json",
+		// Docs, the page's own words about its codes, are in style_devdocs_docs.go.
+		Docs: devdocsDocs,
 		Codes: map[Kind]Code{
 			InvalidRequest:          {"BADREQUEST-400", 400, "Bad Request"},
 			InvalidCredentials:      {"AUTH-401", 401, "Authentication Failed"},

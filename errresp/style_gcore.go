@@ -21,6 +21,8 @@ func newGcore() *Style {
 	s := &Style{
 		Name:        "gcore",
 		ContentType: "application/json",
+		// Docs, the page's own words about its codes, are in style_gcore_docs.go.
+		Docs: gcoreDocs,
 		Codes: map[Kind]Code{
 			InvalidRequest:          {"ValidationError", 400, "The request body is missing required fields or contains invalid values."},
 			InvalidCredentials:      {"authentication_failed", 401, "Incorrect authentication credentials."},

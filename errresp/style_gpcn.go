@@ -20,6 +20,8 @@ func newGPCN() *Style {
 	s := &Style{
 		Name:        "gpcn",
 		ContentType: "application/json",
+		// Docs, the page's own words about its codes, are in style_gpcn_docs.go.
+		Docs: gpcnDocs,
 		Codes: map[Kind]Code{
 			InvalidRequest:          {"INVALID_REQUEST", 400, "Validation error in request"},
 			InvalidCredentials:      {"INVALID_CREDENTIALS", 401, "Wrong email or password"},

@@ -42,18 +42,20 @@ func NewProblem(typeBase string, opts ...ProblemOption) *Style {
 	codes := map[Kind]Code{}
 	for k := Unknown + 1; k < kindEnd; k++ {
 		c := Code{Code: k.String(), Status: k.Status(), Title: statusText(k.Status())}
-		if typeBase != "" {
+		if typeBase != "" || cfg.reference != "" {
 			c.Title = k.Summary()
 		}
 		codes[k] = c
 	}
 	s := &Style{Name: "problem", ContentType: "application/problem+json", Codes: codes, builtin: true,
-		statusTitles: typeBase == "", schema: schema}
+		statusTitles: typeBase == "" && cfg.reference == "", schema: schema}
 	s.Encode = func(o *Object, env *Envelope) {
 		quota := cfg.quota && env.Kind == RateLimited
 		if quota {
 			o.String("type", QuotaExceededType)
 			o.String("title", quotaExceededTitle)
+		} else if cfg.reference != "" {
+			o.String("type", cfg.reference+"#"+Anchor(referenceCode(s, env)))
 		} else if typeBase == "" {
 			o.String("type", "about:blank")
 		} else {
@@ -136,7 +138,8 @@ func appendKebab(b []byte, k Kind) []byte {
 type ProblemOption func(*problemConfig)
 
 type problemConfig struct {
-	quota bool
+	quota     bool
+	reference string // ProblemReference's URL
 }
 
 // QuotaExceededType is the problem type that draft-ietf-httpapi-ratelimit-headers

@@ -188,7 +188,19 @@ func walkRouting(t *testing.T, s *server) {
 	}
 	t.Run("a client asks for problem details", func(t *testing.T) {
 		resp, body := s.do(t, "GET", "/nowhere", "", "Accept", "application/problem+json")
-		failIn(t, errresp.Problem(), resp, body, errresp.NotFound)
+		failIn(t, s.problem, resp, body, errresp.NotFound)
+		// Its type leads to the entry of its code on the reference page.
+		var p struct{ Type string }
+		_ = json.Unmarshal(body, &p)
+		page, anchor, _ := strings.Cut(p.Type, "#")
+		if page != s.reference || anchor != "not_found" {
+			t.Fatalf("type %q, want %s#not_found", p.Type, s.reference)
+		}
+		resp, body = s.do(t, "GET", strings.TrimPrefix(page, s.base), "", "Accept", "text/html")
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
+			!strings.Contains(string(body), `<article class="entry" id="not_found">`) {
+			t.Errorf("the type's page: %d %q, no entry for not_found", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
 	})
 	t.Run("an incoming request id is kept", func(t *testing.T) {
 		resp, body := s.do(t, "GET", "/nowhere", "", "X-Request-ID", "trace-42")

@@ -8,7 +8,9 @@
 // It prints where it listens, the demo credentials and a few curl lines to try,
 // and stops cleanly on SIGINT or SIGTERM: requests in flight get -grace (5 s)
 // to finish, then the connections still open (slow clients) are cut. GET /errors lists every error the
-// active style answers with; GET /openapi.json describes the API.
+// active style answers with (an HTML page in a browser); the type of every
+// problem-details response is a link to its entry on GET /errors/problem;
+// GET /openapi.json describes the API.
 package main
 
 import (
@@ -37,12 +39,13 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
 	style := flag.String("style", "problem", "envelope style: "+styleNames())
 	redisAddr := flag.String("redis", "", "Redis address for the rate-limit store (empty: in memory)")
+	publicURL := flag.String("url", "", "the service's URL as clients reach it, which problem types lead to (empty: http:// and the listening address)")
 	grace := flag.Duration("grace", 5*time.Second, "on SIGINT or SIGTERM, how long requests in flight may take before their connections are cut")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Stdout, *addr, *style, *redisAddr, *grace); err != nil {
+	if err := run(ctx, os.Stdout, *addr, *publicURL, *style, *redisAddr, *grace); err != nil {
 		fmt.Fprintln(os.Stderr, "example:", err)
 		os.Exit(1)
 	}
@@ -62,7 +65,7 @@ const (
 // run serves the demo API until ctx ends, then shuts down: requests in
 // flight get grace to finish, and the connections still open after it
 // (clients that send or read slowly) are cut.
-func run(ctx context.Context, out io.Writer, addr, styleName, redisAddr string, grace time.Duration) error {
+func run(ctx context.Context, out io.Writer, addr, publicURL, styleName, redisAddr string, grace time.Duration) error {
 	style, ok := errresp.StyleNamed(styleName)
 	if !ok {
 		return fmt.Errorf("unknown style %q; choose one of %s", styleName, styleNames())
@@ -77,8 +80,12 @@ func run(ctx context.Context, out io.Writer, addr, styleName, redisAddr string, 
 	if err != nil {
 		return err
 	}
+	if publicURL == "" {
+		publicURL = "http://" + ln.Addr().String()
+	}
+	publicURL = strings.TrimSuffix(publicURL, "/")
 	srv := &http.Server{
-		Handler:           newService(style, store).routes(),
+		Handler:           newService(style, store).referTo(publicURL).routes(),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -164,7 +171,7 @@ try:
   curl -i %s/v1/vms
   curl -i -H 'X-API-Key: demo_reader_7f3a9c1e5b2d40688acd' -X DELETE %s/v1/vms/%s
   curl -i -H 'X-API-Key: demo_admin_7f3a9c1e5b2d40688acd1' -H 'Content-Type: application/json' -d '{"name":"Web_1","size":0}' %s/v1/vms
-the error reference of this style: %s/errors
+the error reference of this style: %s/errors (open it in a browser)
 `, base, style, styleNames(), store,
 		keyAdmin, keyReader, keyExpired, keyRevoked, demoEmail, demoPassword, demoOTP,
 		base, base, sampleID, base, base)

@@ -14,6 +14,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -229,4 +230,34 @@ var _ = declareCodes
 func declareCodes() {
 	errresp.DeclareCodes(errresp.ServiceCode{Code: "VM_LOCKED", Kind: errresp.Conflict, Status: 423,
 		Title: "The VM is locked by another operation.", Description: "Retry once the operation ends."})
+}
+
+// referencedProblems is the README's service whose problem types lead to
+// its reference page.
+func referencedProblems() http.Handler {
+	r := chi.NewRouter()
+	problem := errresp.NewProblem("", errresp.ProblemReference("https://api.example.com/errors"))
+	r.Use(middleware.Style(problem))
+	r.Method("GET", "/errors", problem.ReferenceHandler())
+	r.NotFound(middleware.NotFound)
+	return r
+}
+
+// A 404 of the README's service has the type of its entry, and the page at
+// that type has the entry.
+func TestReadmeReferencedProblems(t *testing.T) {
+	t.Parallel()
+	h := referencedProblems()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/nowhere", nil))
+	if !strings.Contains(rec.Body.String(), `"type":"https://api.example.com/errors#not_found"`) {
+		t.Errorf("404 body %s", rec.Body)
+	}
+	rec = httptest.NewRecorder()
+	req := httptest.NewRequest("GET", "/errors", nil)
+	req.Header.Set("Accept", "text/html")
+	h.ServeHTTP(rec, req)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `<article class="entry" id="not_found">`) {
+		t.Errorf("/errors: %d, no entry for not_found", rec.Code)
+	}
 }

@@ -112,7 +112,7 @@ func TestReadmeStyleSamples(t *testing.T) {
 	for _, row := range rows {
 		t.Run(row[1], func(t *testing.T) {
 			t.Parallel()
-			s := startServer(t, "-style", row[1])
+			s := startServer(t, "-style", row[1], "-url", "http://127.0.0.1:8080")
 			var resp *http.Response
 			var body []byte
 			for range 4 {
@@ -171,7 +171,8 @@ func TestReadmeTour(t *testing.T) {
 						t.Fatalf("%s: flag %s unknown to this test", line, words[i])
 					}
 				}
-				servers[addr] = startServer(t, args...)
+				// Problem types name the address the README gives.
+				servers[addr] = startServer(t, append(args, "-url", "http://"+addr)...)
 			case len(words) > 0 && words[0] == "curl":
 				curls++
 				m := commentStatus.FindStringSubmatch(comment)

@@ -63,11 +63,15 @@ func (l *lockedBuffer) String() string {
 
 // server is one running example process.
 type server struct {
-	base   string        // http://127.0.0.1:PORT
-	out    *lockedBuffer // what it printed
-	style  *errresp.Style
-	client *http.Client // with a cookie jar, as a browser or curl -b/-c
-	stop   func(t *testing.T) time.Duration
+	base  string        // http://127.0.0.1:PORT
+	out   *lockedBuffer // what it printed
+	style *errresp.Style
+	// problem is the style a client gets with Accept: application/problem+json:
+	// its types lead to the example's reference page.
+	problem   *errresp.Style
+	reference string       // the URL of problem's reference page, its types' prefix
+	client    *http.Client // with a cookie jar, as a browser or curl -b/-c
+	stop      func(t *testing.T) time.Duration
 }
 
 var listening = regexp.MustCompile(`listening on (http://\S+)`)
@@ -123,10 +127,19 @@ func startServerStoppedBy(t *testing.T, sig os.Signal, args ...string) *server {
 		_ = cmd.Process.Kill()
 		t.Fatalf("example did not print where it listens:\n%s%s", out.String(), logs.String())
 	}
+	url := s.base
 	for i, a := range args {
 		if a == "-style" && i+1 < len(args) {
 			s.style, _ = errresp.StyleNamed(args[i+1])
 		}
+		if a == "-url" && i+1 < len(args) {
+			url = args[i+1]
+		}
+	}
+	s.reference = url + problemReferencePath
+	s.problem = errresp.NewProblem("", errresp.ProblemReference(s.reference))
+	if s.style == errresp.Problem() {
+		s.style = s.problem
 	}
 	jar, _ := cookiejar.New(nil)
 	s.client = &http.Client{Jar: jar, Timeout: 10 * time.Second}

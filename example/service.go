@@ -49,6 +49,7 @@ const (
 // library's middleware.
 type service struct {
 	style     *errresp.Style
+	problem   *errresp.Style // the style a client gets by asking for application/problem+json
 	store     ratelimit.Store
 	keys      auth.KeyRing // API keys and signed-in sessions
 	pending   auth.KeyRing // sessions waiting for their second factor
@@ -67,8 +68,9 @@ type service struct {
 
 func newService(style *errresp.Style, store ratelimit.Store) *service {
 	s := &service{
-		style: style,
-		store: store,
+		style:   style,
+		problem: errresp.Problem(),
+		store:   store,
 		// The default iteration count (600 000) costs a noticeable fraction
 		// of a second per sign-in; the demo trades some of it for speed.
 		passwords: signin.Passwords{Iterations: 100_000},
@@ -105,6 +107,24 @@ func newService(style *errresp.Style, store ratelimit.Store) *service {
 	return s
 }
 
+// referTo makes the types of the service's problem details lead to its
+// error reference, served at base+"/errors/problem": each problem's type is
+// that URL with the anchor of the problem's code, so a person who follows
+// it lands on the code's entry (errresp.ProblemReference). base is the
+// service's URL as its clients reach it, such as "http://127.0.0.1:8080".
+func (s *service) referTo(base string) *service {
+	p := errresp.NewProblem("", errresp.ProblemReference(base+problemReferencePath))
+	if s.style == s.problem {
+		s.style = p
+	}
+	s.problem = p
+	return s
+}
+
+// problemReferencePath is where the problem style's reference is served,
+// whatever the service's own style.
+const problemReferencePath = "/errors/problem"
+
 // Where a route is mounted, and what guards it.
 const (
 	open   = iota // no credentials, no limit
@@ -136,7 +156,8 @@ func (s *service) table() []route {
 	}
 	return []route{
 		{open, "GET", "/healthz", "Liveness probe", 200, "", nil, nil, middleware.Handler(s.healthz)},
-		{open, "GET", "/errors", "The error reference of the active style (Markdown, or JSON with Accept: application/json)", 200, "", nil, nil, errresp.ReferenceHandler()},
+		{open, "GET", "/errors", "The error reference of the active style (an HTML page for browsers, Markdown, or JSON with Accept: application/json)", 200, "", nil, nil, errresp.ReferenceHandler()},
+		{open, "GET", problemReferencePath, "The error reference of problem details, where their types lead (HTML, Markdown or JSON as /errors)", 200, "", nil, nil, s.problem.ReferenceHandler()},
 		{open, "GET", "/openapi.json", "This document", 200, "", nil, nil, middleware.Handler(s.openAPI)},
 		{signIn, "POST", "/auth/sign-in/email", "Sign in with email and password; answers TWO_FACTOR_REQUIRED and sets a pending cookie", 0, "SignIn", nil,
 			append(bodyKinds, errresp.InvalidCredentials, errresp.TwoFactorRequired), middleware.Handler(s.signIn)},
@@ -175,7 +196,7 @@ var groupKinds = map[int][]errresp.Kind{
 func (s *service) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID(), middleware.OnError(logFailure), middleware.Recoverer(),
-		middleware.Style(s.style, middleware.StyleNegotiate()), chimw.GetHead)
+		middleware.Style(s.style, middleware.StyleNegotiate(s.problem)), chimw.GetHead)
 	r.NotFound(middleware.NotFound)
 	r.MethodNotAllowed(middleware.MethodNotAllowed)
 	r.Mount("/legacy", legacyRoutes()) // written without the library; mounting is enough
