@@ -226,8 +226,9 @@ func (h *held) toError(s *Style) (e *Error, pass bool) {
 //
 // Every middleware of the module that calls Begin calls Finish after the
 // handler below returns; the first to do so answers. A service that calls
-// Begin itself must call Finish too. It costs a type assertion when nothing
-// was intercepted or failed.
+// Begin itself must call Finish too. When nothing was intercepted or failed
+// it costs a type assertion, or a context lookup when w is not a writer
+// Begin returned.
 func Finish(w http.ResponseWriter, r *http.Request) *Error {
 	st, ok := w.(*state)
 	if !ok && r != nil {

@@ -2,6 +2,7 @@ package errresp
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/textproto"
 	"strconv"
@@ -57,8 +58,10 @@ var scratchPool = sync.Pool{New: func() any { return &scratch{obj: Object{buf: m
 // Write returns the status it wrote: the style's for the error's kind, or
 // the error's own (Error.HTTPStatus, a declared code's), the one the
 // Observer saw. When the response has already started (on a writer from
-// Begin), Write writes nothing and returns 0 and ErrResponseStarted; for a
-// nil err it returns 0 and nil. Otherwise the error is the one from writing
+// Begin), Write writes nothing and returns 0 and ErrResponseStarted, and
+// the failure is still reported to Finish, its cause wrapped in
+// ErrResponseStarted, so that the middleware logs it; for a nil err it
+// returns 0 and nil. Otherwise the error is the one from writing
 // the body, if any.
 func Write(w http.ResponseWriter, r *http.Request, err error) (status int, werr error) {
 	if err == nil {
@@ -72,6 +75,7 @@ func Write(w http.ResponseWriter, r *http.Request, err error) (status int, werr 
 	style := Default
 	if st != nil {
 		if st.Status != 0 {
+			st.late(e)
 			return 0, ErrResponseStarted
 		}
 		if st.style != nil {
@@ -207,4 +211,14 @@ func (s *Style) envelope(e *Error, kind Kind, c Code, msg, requestID string) Env
 		env.Message = c.Title
 	}
 	return env
+}
+
+// late records e, a failure Write could not send because the response had
+// started, for Finish: an Internal error whose cause wraps
+// ErrResponseStarted and e. The first failure the request owes a line for
+// is kept.
+func (st *state) late(e *Error) {
+	if st.caught == nil {
+		st.caught = &Error{Kind: e.kindOrInternal(), Err: fmt.Errorf("%w: %w", ErrResponseStarted, e)}
+	}
 }

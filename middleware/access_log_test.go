@@ -92,7 +92,8 @@ var chiLogLine = regexp.MustCompile(`"GET http://x(/\S*) HTTP/1.1" from \S+ - (\
 // chi's Logger (its default formatter, into a buffer), mounted above,
 // inside and below the library's stack, logs the status and the byte count
 // the client received, for a returned error, errresp.Write from a handler,
-// an intercepted http.Error and WriteHeader, and a panic.
+// an intercepted http.Error and WriteHeader, a handler's own JSON error, and
+// a panic.
 func TestChiLoggerSeesWhatTheClientReceives(t *testing.T) {
 	t.Parallel()
 	handlers := map[string]http.Handler{
@@ -103,7 +104,12 @@ func TestChiLoggerSeesWhatTheClientReceives(t *testing.T) {
 		"http.Error 500":  http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "pq: no", 500) }),
 		"http.Error 404":  http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "404 page not found", 404) }),
 		"WriteHeader 503": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(503) }),
-		"panic":           http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }),
+		"own JSON 500": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(500)
+			_, _ = io.WriteString(w, `{"error":"pq: password authentication failed"}`)
+		}),
+		"panic": http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }),
 		"success": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			_, _ = io.WriteString(w, "hello")
 		}),

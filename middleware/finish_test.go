@@ -113,3 +113,36 @@ func TestFiveHundredsLoggedOnceThroughLayers(t *testing.T) {
 		})
 	}
 }
+
+// A failure that comes after the response started cannot be answered; it is
+// still logged once, with its cause and the status the client got, whether
+// the handler returned it or called errresp.Write itself.
+func TestLateFailureLoggedOnce(t *testing.T) {
+	t.Parallel()
+	for name, h := range map[string]http.Handler{
+		"returned": Handler(func(w http.ResponseWriter, r *http.Request) error {
+			_, _ = w.Write([]byte(`{"partial":`))
+			return errors.New("db: connection reset")
+		}),
+		"written": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = w.Write([]byte(`{"partial":`))
+			if _, err := errresp.Write(w, r, errors.New("db: connection reset")); !errors.Is(err, errresp.ErrResponseStarted) {
+				t.Errorf("Write after the start: %v", err)
+			}
+		}),
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			id := mwNewID(t)
+			rec := mwServe(mwChain(h, RequestID(), Recoverer(), Style(errresp.GPCN())), mwRequest("GET", "/", id))
+			if rec.Code != 200 || rec.Body.String() != `{"partial":` {
+				t.Fatalf("the late failure changed the response: %d %q", rec.Code, rec.Body)
+			}
+			logs := mwLogsFor(id)
+			if len(logs) != 1 || logs[0].msg != "handler failed after the response started; no envelope written" ||
+				logs[0].attrs["error"] != "db: connection reset" || logs[0].attrs["status"] != "200" || logs[0].attrs["kind"] != "internal" {
+				t.Fatalf("log lines %+v", logs)
+			}
+		})
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"net/http"
 
 	"github.com/apierror/apierror/errresp"
-	"github.com/apierror/apierror/internal/reqstate"
 )
 
 // HandlerFunc is a handler that returns its failure instead of writing it.
@@ -87,14 +86,9 @@ func handlerFail(w http.ResponseWriter, r *http.Request, err error) {
 		logFailure(r, slog.LevelDebug, "request context ended before the handler returned", slog.String("error", err.Error()))
 		return
 	}
-	e := errresp.From(err)
-	// A 5xx written here is logged, with err, by finish when the handler
-	// returns.
-	if _, werr := errresp.Write(w, r, e); errors.Is(werr, errresp.ErrResponseStarted) {
-		_, sent := reqstate.Started(r)
-		logFailure(r, slog.LevelError, "handler failed after the response started; no envelope written",
-			slog.Int("status", sent), slog.String("kind", errresp.KindOf(e).String()), slog.String("error", err.Error()))
-	}
+	// A 5xx written here, or any failure that came after the response
+	// started, is logged with err by finish when the handler returns.
+	_, _ = errresp.Write(w, r, err)
 }
 
 // OnError installs fn as the error hook (an errresp.Observer) for every

@@ -124,6 +124,13 @@ func logAnswered(r *http.Request, e *errresp.Error) {
 	foreign := errors.As(e.Err, &fe)
 	level, msg := slog.LevelError, "request failed"
 	switch {
+	case errors.Is(e.Err, errresp.ErrResponseStarted):
+		// Write could not send it: status is what the client got.
+		msg = "handler failed after the response started; no envelope written"
+		var inner *errresp.Error
+		if errors.As(e.Err, &inner) {
+			e = inner
+		}
 	case foreign && status < 500:
 		level, msg = slog.LevelDebug, "error response from below answered with an envelope"
 	case foreign:
