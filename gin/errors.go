@@ -28,6 +28,9 @@ func answerErrors(c *gin.Context, w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ge := c.Errors.Last()
+	if prev, _ := c.Get(answeredKey); prev == ge {
+		return // a Wrap further in answered it
+	}
 	var err error
 	if e := ErrorOf(ge); e != nil {
 		err = e
@@ -36,8 +39,13 @@ func answerErrors(c *gin.Context, w http.ResponseWriter, r *http.Request) {
 	} else {
 		err = ge.Err
 	}
+	c.Set(answeredKey, ge)
 	middleware.Handler(func(http.ResponseWriter, *http.Request) error { return err }).ServeHTTP(w, r)
 }
+
+// answeredKey keeps, in c.Keys, the error of c.Errors the stack answered,
+// so that Wraps further out do not answer it again.
+const answeredKey = "github.com/apierror/apierror/gin.answered"
 
 // ErrorOf returns the *errresp.Error a gin error stands for: the first
 // *errresp.Error in its chain, or, for a binding failure (gin's

@@ -1,0 +1,101 @@
+package gin_test
+
+import (
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/apierror/apierror/auth"
+	"github.com/apierror/apierror/errresp"
+	apigin "github.com/apierror/apierror/gin"
+	"github.com/apierror/apierror/principal"
+	"github.com/apierror/apierror/ratelimit"
+)
+
+// The README's block, compiled: TestReadmeBlock checks that the README
+// shows it unchanged.
+func ginService(authn *auth.Authenticator) *gin.Engine {
+	apigin.UseValidation(nil) // c.ShouldBindJSON decodes strictly and lists each bad field
+	e := gin.New()
+	apigin.Mount(e, errresp.GPCN) // request id, recovery, style, 404 and 405; before the routes
+	perCaller := ratelimit.PerMinute(100, ratelimit.WithKey(ratelimit.ByPrincipal()))
+	v1 := e.Group("/v1", apigin.Wrap(authn.Require, perCaller))
+	v1.POST("/items", func(c *gin.Context) {
+		var in struct {
+			Name string `json:"name" validate:"required,min=3"`
+		}
+		if err := c.ShouldBindJSON(&in); err != nil {
+			_ = c.Error(err) // 400, 413 or 415, each bad field listed
+			return
+		}
+		c.Status(http.StatusCreated)
+	})
+	e.GET("/legacy", func(c *gin.Context) { c.AbortWithStatus(http.StatusUnauthorized) }) // a 401 envelope
+	return e
+}
+
+// TestReadmeBlock checks that every Go block of the README that uses this
+// package is in this file, so it compiles, and that the service it shows
+// answers as its comments say.
+func TestReadmeBlock(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("readme_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, block := range strings.Split(string(readme), "```go\n")[1:] {
+		code, _, _ := strings.Cut(block, "\n```")
+		if !strings.Contains(code, "apigin.") {
+			continue
+		}
+		n++
+		if !strings.Contains(string(src), code) {
+			t.Errorf("this README block is not in readme_test.go:\n%s", code)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no README block uses the gin package")
+	}
+
+	var keys auth.KeyRing
+	keys.AddKey(goodKey, &principal.Principal{ID: "admin"}, time.Time{})
+	srv := serve(t, ginService(auth.New(&keys)))
+	for _, tc := range []struct {
+		method, path, body string
+		key                bool
+		status             int
+		kind               errresp.Kind
+	}{
+		{"POST", "/v1/items", `{"name":"x"}`, true, 400, errresp.InvalidRequest},
+		{"POST", "/v1/items", `{"name":"xyz"}`, true, 201, errresp.Unknown},
+		{"POST", "/v1/items", `{"name":"xyz"}`, false, 401, errresp.NotAuthenticated},
+		{"GET", "/legacy", "", false, 401, errresp.NotAuthenticated},
+		{"GET", "/nowhere", "", false, 404, errresp.NotFound},
+		{"DELETE", "/legacy", "", false, 405, errresp.MethodNotAllowed},
+	} {
+		var hdr []string
+		if tc.key {
+			hdr = []string{"X-API-Key", goodKey}
+		}
+		got := call(t, srv, tc.method, tc.path, tc.body, hdr...)
+		if got.status != tc.status {
+			t.Fatalf("%s %s: %d %s", tc.method, tc.path, got.status, got.body)
+		}
+		if tc.kind == errresp.Unknown {
+			continue
+		}
+		if d := errresp.DecodeBody(got.status, got.header.Get("Content-Type"), []byte(got.body)); d == nil || d.Kind != tc.kind ||
+			!strings.Contains(got.body, `"success":false`) {
+			t.Fatalf("%s %s: %s decodes as %+v", tc.method, tc.path, got.body, d)
+		}
+	}
+}
