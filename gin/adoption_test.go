@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/gin-gonic/gin"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/apierror/apierror/errresp"
 	apigin "github.com/apierror/apierror/gin"
+	"github.com/apierror/apierror/internal/adaptertest"
 	"github.com/apierror/apierror/middleware"
 	"github.com/apierror/apierror/validation"
 )
@@ -23,9 +23,7 @@ type item struct {
 	Size int    `json:"size" binding:"min=1" validate:"min=1"`
 }
 
-// secret stands for a database's or a panic's text: it must never reach a
-// body.
-const secret = "pq: password authentication failed for user admin"
+const secret = adaptertest.Secret
 
 // adoption is one row of the adoption table: one of gin's own producers of a
 // failure, and the net/http code the core answers for the same failure.
@@ -178,28 +176,10 @@ func TestAdoption(t *testing.T) {
 				e := gin.New()
 				apigin.Mount(e, s)
 				row.gin(e)
-				r := chi.NewRouter()
-				r.Use(middleware.RequestID(), middleware.Recoverer(), middleware.Style(s))
-				r.NotFound(middleware.NotFound)
-				r.MethodNotAllowed(middleware.MethodNotAllowed)
-				row.chi(r)
-				hdr := []string{"X-Request-ID", "adopt-1"}
+				hdr := []string{"X-Request-ID", adaptertest.AdoptionID}
 				got := call(t, serve(t, e), row.method, row.path, row.body, hdr...)
-				want := call(t, serve(t, r), row.method, row.path, row.body, hdr...)
-				sameAnswer(t, got, want)
-				if got.status != row.status {
-					t.Fatalf("status %d, want %d", got.status, row.status)
-				}
-				if row.kind == errresp.Unknown {
-					return
-				}
-				d := errresp.DecodeBody(got.status, got.header.Get("Content-Type"), []byte(got.body))
-				if d == nil || d.Kind != row.kind || d.RequestID != "adopt-1" {
-					t.Fatalf("body %s decodes as %+v, want kind %s with request id adopt-1", got.body, d, row.kind)
-				}
-				if strings.Contains(got.body, "password") {
-					t.Fatalf("the cause reached the body: %s", got.body)
-				}
+				want := call(t, serve(t, adaptertest.CoreRouter(s, row.chi)), row.method, row.path, row.body, hdr...)
+				adaptertest.Adopted(t, got, want, row.status, row.kind)
 			})
 		}
 	}

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"io"
 	"net/http"
-	"reflect"
 
 	"github.com/gin-gonic/gin/binding"
 
+	"github.com/apierror/apierror/internal/bindfail"
 	"github.com/apierror/apierror/validation"
 )
 
@@ -46,22 +46,6 @@ func (b jsonBinding) BindBody(body []byte, obj any) error {
 // validation.Decoder.
 type structValidator struct{ d *validation.Decoder }
 
-// noRequest stands for the request gin's validator does not see: messages
-// are the decoder's English ones.
-var noRequest = &http.Request{Header: http.Header{}}
-
-func (v structValidator) ValidateStruct(obj any) error {
-	if obj == nil {
-		return nil
-	}
-	t := reflect.TypeOf(obj)
-	if t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if t.Kind() != reflect.Struct {
-		return nil
-	}
-	return v.d.Validate(noRequest, obj)
-}
+func (v structValidator) ValidateStruct(obj any) error { return bindfail.Validate(v.d, obj) }
 
 func (structValidator) Engine() any { return validation.Validator() }

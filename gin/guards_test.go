@@ -56,21 +56,21 @@ func TestRateLimitAcrossGroups(t *testing.T) {
 			for i := range 5 {
 				path := []string{"/v1/a", "/v2/b"}[i%2]
 				got := call(t, srv, "GET", path, "", "X-API-Key", goodKey)
-				if got.status != 200 || got.body != "ok" {
-					t.Fatalf("request %d: %d %s", i+1, got.status, got.body)
+				if got.Status != 200 || got.Body != "ok" {
+					t.Fatalf("request %d: %d %s", i+1, got.Status, got.Body)
 				}
-				if l, r := got.header.Get("X-RateLimit-Limit"), got.header.Get("X-RateLimit-Remaining"); l != "5" || r != strconv.Itoa(4-i) {
+				if l, r := got.Header.Get("X-RateLimit-Limit"), got.Header.Get("X-RateLimit-Remaining"); l != "5" || r != strconv.Itoa(4-i) {
 					t.Fatalf("request %d: X-RateLimit-Limit %q, -Remaining %q", i+1, l, r)
 				}
 			}
 			got := call(t, srv, "GET", "/v1/a", "", "X-API-Key", goodKey, "X-Request-ID", "rl-6")
-			if got.status != 429 || got.header.Get("Retry-After") != "12" || got.header.Get("X-RateLimit-Remaining") != "0" ||
-				got.header.Get("X-RateLimit-Limit") != "5" {
-				t.Fatalf("sixth: %d %v %s", got.status, got.header, got.body)
+			if got.Status != 429 || got.Header.Get("Retry-After") != "12" || got.Header.Get("X-RateLimit-Remaining") != "0" ||
+				got.Header.Get("X-RateLimit-Limit") != "5" {
+				t.Fatalf("sixth: %d %v %s", got.Status, got.Header, got.Body)
 			}
-			d := errresp.DecodeBody(got.status, got.header.Get("Content-Type"), []byte(got.body))
+			d := errresp.DecodeBody(got.Status, got.Header.Get("Content-Type"), []byte(got.Body))
 			if d == nil || d.Kind != errresp.RateLimited || d.RequestID != "rl-6" {
-				t.Fatalf("sixth body %s decodes as %+v", got.body, d)
+				t.Fatalf("sixth body %s decodes as %+v", got.Body, d)
 			}
 		})
 	}
@@ -88,34 +88,34 @@ func TestAuthAndGuardAcrossGroups(t *testing.T) {
 			t.Parallel()
 			srv := serve(t, guardedEngine(s))
 			got := call(t, srv, "GET", "/v2/b", "")
-			if got.status != 401 || got.header.Get("WWW-Authenticate") == "" {
-				t.Fatalf("no credential: %d %v %s", got.status, got.header, got.body)
+			if got.Status != 401 || got.Header.Get("WWW-Authenticate") == "" {
+				t.Fatalf("no credential: %d %v %s", got.Status, got.Header, got.Body)
 			}
-			if d := errresp.DecodeBody(got.status, got.header.Get("Content-Type"), []byte(got.body)); d == nil || d.Kind != errresp.NotAuthenticated {
-				t.Fatalf("no credential: %s decodes as %+v", got.body, d)
+			if d := errresp.DecodeBody(got.Status, got.Header.Get("Content-Type"), []byte(got.Body)); d == nil || d.Kind != errresp.NotAuthenticated {
+				t.Fatalf("no credential: %s decodes as %+v", got.Body, d)
 			}
 			for i := range 3 {
 				path := []string{"/v1/a", "/v2/b"}[i%2]
 				got := call(t, srv, "GET", path, "", "X-API-Key", badKey)
-				if got.status != 401 {
-					t.Fatalf("wrong key %d: %d %s", i+1, got.status, got.body)
+				if got.Status != 401 {
+					t.Fatalf("wrong key %d: %d %s", i+1, got.Status, got.Body)
 				}
 			}
 			for _, path := range []string{"/v1/a", "/v2/b"} {
 				got = call(t, srv, "GET", path, "", "X-API-Key", goodKey)
-				if got.status != 429 || got.header.Get("Retry-After") == "" {
-					t.Fatalf("good key after 3 failures on %s: %d %v %s", path, got.status, got.header, got.body)
+				if got.Status != 429 || got.Header.Get("Retry-After") == "" {
+					t.Fatalf("good key after 3 failures on %s: %d %v %s", path, got.Status, got.Header, got.Body)
 				}
-				if ra, _ := strconv.Atoi(got.header.Get("Retry-After")); ra < 3590 || ra > 3600 {
+				if ra, _ := strconv.Atoi(got.Header.Get("Retry-After")); ra < 3590 || ra > 3600 {
 					t.Fatalf("Retry-After %d, want an hour less the seconds since the first failure", ra)
 				}
-				if d := errresp.DecodeBody(got.status, got.header.Get("Content-Type"), []byte(got.body)); d == nil || d.Kind != errresp.RateLimited {
-					t.Fatalf("guard: %s decodes as %+v", got.body, d)
+				if d := errresp.DecodeBody(got.Status, got.Header.Get("Content-Type"), []byte(got.Body)); d == nil || d.Kind != errresp.RateLimited {
+					t.Fatalf("guard: %s decodes as %+v", got.Body, d)
 				}
 			}
 			got = call(t, srv, "POST", "/sign-in", `{}`)
-			if got.status != 429 {
-				t.Fatalf("sign-in behind Throttle: %d %s", got.status, got.body)
+			if got.Status != 429 {
+				t.Fatalf("sign-in behind Throttle: %d %s", got.Status, got.Body)
 			}
 		})
 	}

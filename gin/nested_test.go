@@ -27,12 +27,12 @@ func TestNestedWrapsAnswerOnce(t *testing.T) {
 	g.GET("/fail", func(c *gin.Context) { _ = c.Error(errorString(secret)) })
 	srv := serve(t, e)
 	got := call(t, srv, "GET", "/g/conflict", "", "X-Request-ID", "n-1")
-	if got.status != 409 || !strings.Contains(got.body, `"error":"CONFLICT"`) {
-		t.Fatalf("conflict: %d %s", got.status, got.body)
+	if got.Status != 409 || !strings.Contains(got.Body, `"error":"CONFLICT"`) {
+		t.Fatalf("conflict: %d %s", got.Status, got.Body)
 	}
 	got = call(t, srv, "GET", "/g/fail", "", "X-Request-ID", "n-2")
-	if got.status != 500 || strings.Contains(got.body, "password") {
-		t.Fatalf("fail: %d %s", got.status, got.body)
+	if got.Status != 500 || strings.Contains(got.Body, "password") {
+		t.Fatalf("fail: %d %s", got.Status, got.Body)
 	}
 	log := logged.String()
 	if strings.Contains(log, "response started") || strings.Count(log, "request_id=n-2") != 1 || !strings.Contains(log, "password") {

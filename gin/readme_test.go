@@ -2,7 +2,6 @@ package gin_test
 
 import (
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/apierror/apierror/auth"
 	"github.com/apierror/apierror/errresp"
 	apigin "github.com/apierror/apierror/gin"
+	"github.com/apierror/apierror/internal/adaptertest"
 	"github.com/apierror/apierror/principal"
 	"github.com/apierror/apierror/ratelimit"
 )
@@ -43,28 +43,7 @@ func ginService(authn *auth.Authenticator) *gin.Engine {
 // answers as its comments say.
 func TestReadmeBlock(t *testing.T) {
 	t.Parallel()
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := os.ReadFile("readme_test.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, block := range strings.Split(string(readme), "```go\n")[1:] {
-		code, _, _ := strings.Cut(block, "\n```")
-		if !strings.Contains(code, "apigin.") {
-			continue
-		}
-		n++
-		if !strings.Contains(string(src), code) {
-			t.Errorf("this README block is not in readme_test.go:\n%s", code)
-		}
-	}
-	if n == 0 {
-		t.Fatal("no README block uses the gin package")
-	}
+	adaptertest.ReadmeBlocks(t, "../README.md", "apigin.", "readme_test.go")
 
 	var keys auth.KeyRing
 	keys.AddKey(goodKey, &principal.Principal{ID: "admin"}, time.Time{})
@@ -87,15 +66,15 @@ func TestReadmeBlock(t *testing.T) {
 			hdr = []string{"X-API-Key", goodKey}
 		}
 		got := call(t, srv, tc.method, tc.path, tc.body, hdr...)
-		if got.status != tc.status {
-			t.Fatalf("%s %s: %d %s", tc.method, tc.path, got.status, got.body)
+		if got.Status != tc.status {
+			t.Fatalf("%s %s: %d %s", tc.method, tc.path, got.Status, got.Body)
 		}
 		if tc.kind == errresp.Unknown {
 			continue
 		}
-		if d := errresp.DecodeBody(got.status, got.header.Get("Content-Type"), []byte(got.body)); d == nil || d.Kind != tc.kind ||
-			!strings.Contains(got.body, `"success":false`) {
-			t.Fatalf("%s %s: %s decodes as %+v", tc.method, tc.path, got.body, d)
+		if d := errresp.DecodeBody(got.Status, got.Header.Get("Content-Type"), []byte(got.Body)); d == nil || d.Kind != tc.kind ||
+			!strings.Contains(got.Body, `"success":false`) {
+			t.Fatalf("%s %s: %s decodes as %+v", tc.method, tc.path, got.Body, d)
 		}
 	}
 }

@@ -60,11 +60,11 @@ func TestSuccessUntouched(t *testing.T) {
 	ours, theirs := serve(t, e), serve(t, bare)
 	for _, path := range []string{"/json", "/stream", "/nocontent", "/status"} {
 		got, want := call(t, ours, "GET", path, "", "X-Request-ID", "ok-1"), call(t, theirs, "GET", path, "")
-		if got.status != want.status || got.body != want.body || got.header.Get("Content-Type") != want.header.Get("Content-Type") {
-			t.Fatalf("%s: got %d %q, gin alone %d %q", path, got.status, got.body, want.status, want.body)
+		if got.Status != want.Status || got.Body != want.Body || got.Header.Get("Content-Type") != want.Header.Get("Content-Type") {
+			t.Fatalf("%s: got %d %q, gin alone %d %q", path, got.Status, got.Body, want.Status, want.Body)
 		}
-		if got.header.Get("X-Request-ID") != "ok-1" {
-			t.Fatalf("%s: X-Request-ID %q", path, got.header.Get("X-Request-ID"))
+		if got.Header.Get("X-Request-ID") != "ok-1" {
+			t.Fatalf("%s: X-Request-ID %q", path, got.Header.Get("X-Request-ID"))
 		}
 	}
 	_ = call(t, ours, "GET", "/nowhere", "")

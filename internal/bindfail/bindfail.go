@@ -16,6 +16,7 @@ import (
 	"github.com/go-playground/validator/v10"
 
 	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/validation"
 )
 
 // From words a binding failure of a framework's own (encoding/json's
@@ -104,4 +105,25 @@ func article(noun string) string {
 		return "an " + noun
 	}
 	return "a " + noun
+}
+
+// noRequest stands for the request a framework's validator does not see:
+// messages are the decoder's English ones.
+var noRequest = &http.Request{Header: http.Header{}}
+
+// Validate checks v with d's rules when v is a struct or a pointer to one,
+// as a framework's validator hook (gin's binding.StructValidator, echo's
+// Validator) asks; other values pass.
+func Validate(d *validation.Decoder, v any) error {
+	if v == nil {
+		return nil
+	}
+	t := reflect.TypeOf(v)
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	return d.Validate(noRequest, v)
 }
