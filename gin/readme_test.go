@@ -2,7 +2,6 @@ package gin_test
 
 import (
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -46,35 +45,7 @@ func TestReadmeBlock(t *testing.T) {
 	adaptertest.ReadmeBlocks(t, "../README.md", "apigin.", "readme_test.go")
 
 	var keys auth.KeyRing
-	keys.AddKey(goodKey, &principal.Principal{ID: "admin"}, time.Time{})
+	keys.AddKey(adaptertest.GoodKey, &principal.Principal{ID: "admin"}, time.Time{})
 	srv := serve(t, ginService(auth.New(&keys)))
-	for _, tc := range []struct {
-		method, path, body string
-		key                bool
-		status             int
-		kind               errresp.Kind
-	}{
-		{"POST", "/v1/items", `{"name":"x"}`, true, 400, errresp.InvalidRequest},
-		{"POST", "/v1/items", `{"name":"xyz"}`, true, 201, errresp.Unknown},
-		{"POST", "/v1/items", `{"name":"xyz"}`, false, 401, errresp.NotAuthenticated},
-		{"GET", "/legacy", "", false, 401, errresp.NotAuthenticated},
-		{"GET", "/nowhere", "", false, 404, errresp.NotFound},
-		{"DELETE", "/legacy", "", false, 405, errresp.MethodNotAllowed},
-	} {
-		var hdr []string
-		if tc.key {
-			hdr = []string{"X-API-Key", goodKey}
-		}
-		got := call(t, srv, tc.method, tc.path, tc.body, hdr...)
-		if got.Status != tc.status {
-			t.Fatalf("%s %s: %d %s", tc.method, tc.path, got.Status, got.Body)
-		}
-		if tc.kind == errresp.Unknown {
-			continue
-		}
-		if d := errresp.DecodeBody(got.Status, got.Header.Get("Content-Type"), []byte(got.Body)); d == nil || d.Kind != tc.kind ||
-			!strings.Contains(got.Body, `"success":false`) {
-			t.Fatalf("%s %s: %s decodes as %+v", tc.method, tc.path, got.Body, d)
-		}
-	}
+	adaptertest.ReadmeService(t, srv)
 }
