@@ -43,22 +43,12 @@ func guardedEngine(s *errresp.Style) *gin.Engine {
 // budget, with exact counts and headers (adaptertest.GroupLimits).
 func TestRateLimitAcrossGroups(t *testing.T) {
 	t.Parallel()
-	for _, s := range errresp.Styles()[:5] {
-		t.Run(s.Name, func(t *testing.T) {
-			t.Parallel()
-			adaptertest.GroupLimits(t, serve(t, guardedEngine(s)))
-		})
-	}
+	adaptertest.ForStyles(t, func(t *testing.T, s *errresp.Style) { adaptertest.GroupLimits(t, serve(t, guardedEngine(s))) })
 }
 
 // TestAuthAndGuardAcrossGroups: authentication and the failed-credential
 // guard across the groups and a sign-in route (adaptertest.GroupGuard).
 func TestAuthAndGuardAcrossGroups(t *testing.T) {
 	t.Parallel()
-	for _, s := range errresp.Styles()[:5] {
-		t.Run(s.Name, func(t *testing.T) {
-			t.Parallel()
-			adaptertest.GroupGuard(t, serve(t, guardedEngine(s)))
-		})
-	}
+	adaptertest.ForStyles(t, func(t *testing.T, s *errresp.Style) { adaptertest.GroupGuard(t, serve(t, guardedEngine(s))) })
 }

@@ -56,3 +56,15 @@ func Adopted(t testing.TB, got, want Response, status int, kind errresp.Kind) {
 		t.Fatalf("the cause reached the body: %s", got.Body)
 	}
 }
+
+// ForStyles runs fn as a parallel subtest for each of the five built-in
+// styles.
+func ForStyles(t *testing.T, fn func(t *testing.T, s *errresp.Style)) {
+	t.Helper()
+	for _, s := range errresp.Styles()[:5] {
+		t.Run(s.Name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, s)
+		})
+	}
+}
