@@ -1,7 +1,7 @@
 package main
 
 import (
-	"net/http/httptest"
+	"net/http"
 	"testing"
 
 	"github.com/apierror/apierror/errresp"
@@ -11,14 +11,5 @@ import (
 // TestThreeFailures: the example answers the three failures every adapter
 // example answers, in every style, on a real listener.
 func TestThreeFailures(t *testing.T) {
-	if demoKey != adaptertest.Key {
-		t.Fatalf("demoKey %q differs from the shared check's", demoKey)
-	}
-	for _, s := range errresp.Styles()[:5] {
-		t.Run(s.Name, func(t *testing.T) {
-			srv := httptest.NewServer(newEcho(s))
-			defer srv.Close()
-			adaptertest.Check(t, srv.URL, s)
-		})
-	}
+	adaptertest.CheckExample(t, func(s *errresp.Style) http.Handler { return newEcho(s) }, demoKey)
 }

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"net/http/httptest"
+	"net/http"
 	"testing"
 
 	"github.com/gin-gonic/gin"
@@ -14,14 +14,5 @@ import (
 // example answers, in every style, on a real listener.
 func TestThreeFailures(t *testing.T) {
 	gin.SetMode(gin.TestMode)
-	if demoKey != adaptertest.Key {
-		t.Fatalf("demoKey %q differs from the shared check's", demoKey)
-	}
-	for _, s := range errresp.Styles()[:5] {
-		t.Run(s.Name, func(t *testing.T) {
-			srv := httptest.NewServer(newEngine(s))
-			defer srv.Close()
-			adaptertest.Check(t, srv.URL, s)
-		})
-	}
+	adaptertest.CheckExample(t, func(s *errresp.Style) http.Handler { return newEngine(s) }, demoKey)
 }

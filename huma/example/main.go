@@ -14,13 +14,7 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
 	"net/http"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -30,6 +24,7 @@ import (
 	"github.com/apierror/apierror/auth"
 	"github.com/apierror/apierror/errresp"
 	apihuma "github.com/apierror/apierror/huma"
+	"github.com/apierror/apierror/internal/exampleserver"
 	"github.com/apierror/apierror/middleware"
 	"github.com/apierror/apierror/principal"
 	"github.com/apierror/apierror/ratelimit"
@@ -39,29 +34,7 @@ import (
 const demoKey = "demo_admin_7f3a9c1e5b2d40688acd1"
 
 func main() {
-	addr := flag.String("addr", "127.0.0.1:8080", "listen address")
-	style := flag.String("style", "problem", "envelope style: problem, gpcn, devdocs, gcore or authpi")
-	flag.Parse()
-	s, ok := errresp.StyleNamed(*style)
-	if !ok {
-		fmt.Fprintf(os.Stderr, "unknown style %q\n", *style)
-		os.Exit(2)
-	}
-	srv := &http.Server{Addr: *addr, Handler: newService(s), ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout: 15 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	go func() {
-		<-ctx.Done()
-		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(shutdown)
-	}()
-	fmt.Printf("listening on http://%s (style %s); API key %s\n", *addr, s.Name, demoKey)
-	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	exampleserver.Run(newService, demoKey)
 }
 
 // item is the body POST /v1/items takes.

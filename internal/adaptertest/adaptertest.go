@@ -106,3 +106,14 @@ func hasField(e *errresp.Error, name string) bool {
 	}
 	return false
 }
+
+// CheckExample runs Check against newService, built in each of the five
+// styles and served on a real listener, and checks that the example's key
+// is Key.
+func CheckExample(t *testing.T, newService func(*errresp.Style) http.Handler, key string) {
+	t.Helper()
+	if key != Key {
+		t.Fatalf("the example's key %q differs from the shared check's", key)
+	}
+	ForStyles(t, func(t *testing.T, s *errresp.Style) { Check(t, Serve(t, newService(s)).URL, s) })
+}
