@@ -121,3 +121,25 @@ func TestAuthAndGuardAcrossGroups(t *testing.T) {
 	t.Parallel()
 	adaptertest.ForStyles(t, func(t *testing.T, s *errresp.Style) { adaptertest.GroupGuard(t, serve(t, guardedAPI(s))) })
 }
+
+// TestNegotiatedProblem: on a router whose Style negotiates, a client that
+// asks for problem details gets them from huma too, and the OpenAPI lists
+// both envelopes.
+func TestNegotiatedProblem(t *testing.T) {
+	t.Parallel()
+	api, h := newAPI(errresp.GPCN, errresp.Problem)
+	huma.Post(api, "/items", func(context.Context, *itemIn) (*struct{}, error) { return nil, nil })
+	srv := serve(t, h)
+	got := call(t, srv, "POST", "/items", `{"name":"x","size":1}`, "Accept", "application/problem+json", "X-Request-ID", "neg-1")
+	want := `{"type":"about:blank","title":"Bad Request","status":400,"detail":"expected length \u003e= 3","code":"invalid_request","request_id":"neg-1","errors":[{"field":"name","pointer":"#/name","in":"body","detail":"expected length \u003e= 3"}]}` + "\n"
+	if got.Status != 400 || got.Header.Get("Content-Type") != "application/problem+json" || got.Body != want {
+		t.Fatalf("%d %s %s\nwant %s", got.Status, got.Header.Get("Content-Type"), got.Body, want)
+	}
+	doc := call(t, srv, "GET", "/openapi.json", "")
+	for _, ref := range []string{`"application/json":{"schema":{"$ref":"#/components/schemas/GpcnError"}}`,
+		`"application/problem+json":{"schema":{"$ref":"#/components/schemas/ProblemError"}}`} {
+		if !strings.Contains(doc.Body, ref) {
+			t.Errorf("the OpenAPI lacks %s", ref)
+		}
+	}
+}
