@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"sync"
 
 	"github.com/gin-gonic/gin/binding"
 
@@ -20,14 +21,26 @@ import (
 // when the handler passes it to c.Error or c.Bind aborts with it.
 //
 // gin keeps its bindings in package variables, so this holds for every gin
-// engine in the program; call it once, at start-up, before serving.
+// engine in the program; call it at start-up, before serving. Calling it
+// again with the same decoder changes nothing.
 func UseValidation(d *validation.Decoder) {
 	if d == nil {
 		d = validation.Default()
 	}
-	binding.JSON = jsonBinding{d}
-	binding.Validator = structValidator{d}
+	useValidation.Lock()
+	defer useValidation.Unlock()
+	// Write only what changes, so that a second call with the same decoder
+	// (a service built twice, in tests) does not race with gin reading them.
+	if b := (jsonBinding{d}); binding.JSON != b {
+		binding.JSON = b
+	}
+	if v := (structValidator{d}); binding.Validator != v {
+		binding.Validator = v
+	}
 }
+
+// useValidation serializes UseValidation's writes to gin's variables.
+var useValidation sync.Mutex
 
 // jsonBinding is gin's binding.BindingBody over a validation.Decoder.
 type jsonBinding struct{ d *validation.Decoder }
