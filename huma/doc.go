@@ -18,10 +18,11 @@
 // huma builds every error through its package variables huma.NewError and
 // huma.NewErrorWithContext. Configure replaces both (once, for the program)
 // with functions that build an *errresp.Error, and adds to the config a
-// transformer that writes it in the style the request carries (from
-// middleware.Style on the router the API is mounted on), with the request
-// id and the headers errresp.Write sets. So two APIs in one program, on two
-// routers with two styles, answer in two styles.
+// transformer that answers it with errresp.Write in the style the request
+// carries (from middleware.Style on the router the API is mounted on), so
+// with the request id, the headers Write sets and the request's error hook
+// (middleware.OnError). So two APIs in one program, on two routers with two
+// styles, answer in two styles.
 //
 // What huma's failures become:
 //

@@ -4,18 +4,22 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humachi"
+	"github.com/go-chi/chi/v5"
 
 	"github.com/apierror/apierror/auth"
 	"github.com/apierror/apierror/auth/signin"
 	"github.com/apierror/apierror/errresp"
 	apihuma "github.com/apierror/apierror/huma"
 	"github.com/apierror/apierror/internal/adaptertest"
+	"github.com/apierror/apierror/middleware"
 	"github.com/apierror/apierror/principal"
 	"github.com/apierror/apierror/ratelimit"
 )
@@ -141,5 +145,36 @@ func TestNegotiatedProblem(t *testing.T) {
 		if !strings.Contains(doc.Body, ref) {
 			t.Errorf("the OpenAPI lacks %s", ref)
 		}
+	}
+}
+
+// TestErrorHookSeesHuma: the error hook installed on the router
+// (middleware.OnError) sees huma's own failures once, with the status sent.
+func TestErrorHookSeesHuma(t *testing.T) {
+	t.Parallel()
+	var seen []string
+	var mu sync.Mutex
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID(), middleware.Style(errresp.GPCN), middleware.OnError(func(_ *http.Request, e *errresp.Error, status int) {
+		mu.Lock()
+		defer mu.Unlock()
+		seen = append(seen, e.Kind.String()+" "+strconv.Itoa(status))
+	}))
+	config := huma.DefaultConfig("Items", "1.0.0")
+	apihuma.Configure(&config)
+	api := humachi.New(r, config)
+	huma.Post(api, "/items", func(context.Context, *itemIn) (*struct{}, error) { return nil, nil })
+	huma.Get(api, "/items/{id}", func(context.Context, *idIn) (*struct{}, error) { return nil, huma.Error404NotFound("no item") })
+	srv := serve(t, r)
+	if got := call(t, srv, "POST", "/items", `{"name":"x","size":1}`); got.Status != 400 {
+		t.Fatalf("%d %s", got.Status, got.Body)
+	}
+	if got := call(t, srv, "GET", "/items/7", ""); got.Status != 404 {
+		t.Fatalf("%d %s", got.Status, got.Body)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Join(seen, ", ") != "invalid_request 400, not_found 404" {
+		t.Fatalf("the hook saw %q", seen)
 	}
 }

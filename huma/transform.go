@@ -1,11 +1,10 @@
 package huma
 
 import (
+	"bytes"
 	"encoding/json"
 	"log/slog"
 	"net/http"
-	"strconv"
-	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -24,29 +23,24 @@ func requestOf(ctx huma.Context) *http.Request {
 func styleOf(ctx huma.Context) *errresp.Style { return errresp.StyleOf(requestOf(ctx)) }
 
 // transform is the huma.Transformer that writes a statusError in the
-// style of the request: the envelope errresp.Render gives, with the
-// headers errresp.Write sets (Content-Type, nosniff, no-store, the request
-// id, Retry-After and the error's own). A 5xx's cause is logged with the
-// request id.
+// style of the request: errresp.Write answers it into a capture, so that
+// the request's error hook (middleware.OnError) sees it and the headers are
+// the ones Write sets (the style's Content-Type, nosniff, no-store, the
+// request id, Retry-After, the error's own, Connection: close for a body
+// left unread); they are copied to huma's response and the body returned
+// for huma to write. A 5xx's cause is logged with the request id.
 func transform(ctx huma.Context, _ string, v any) (any, error) {
 	se, ok := v.(*statusError)
 	if !ok {
 		return v, nil
 	}
 	r := requestOf(ctx)
-	s := errresp.StyleOf(r)
-	id := errresp.RequestID(r.Context())
-	body, status := errresp.Render(s, se.e, id)
-	ctx.SetHeader("Content-Type", s.ContentType)
-	ctx.SetHeader("X-Content-Type-Options", "nosniff")
-	ctx.SetHeader("Cache-Control", "no-store")
-	if id != "" {
-		ctx.SetHeader(errresp.HeaderRequestID, id)
+	cw := &capture{h: http.Header{}}
+	status, _ := errresp.Write(cw, r, se.e)
+	if status == 0 {
+		return v, nil // the response has started: huma writes what it can
 	}
-	if se.e.RetryAfter > 0 {
-		ctx.SetHeader("Retry-After", strconv.FormatInt(int64((se.e.RetryAfter+time.Second-1)/time.Second), 10))
-	}
-	for k, vs := range se.e.Header {
+	for k, vs := range cw.h {
 		for i, v := range vs {
 			if i == 0 {
 				ctx.SetHeader(k, v)
@@ -60,5 +54,16 @@ func transform(ctx huma.Context, _ string, v any) (any, error) {
 			slog.String("kind", se.e.Kind.String()), slog.String("error", se.e.Err.Error()))
 	}
 	se.status = status
-	return json.RawMessage(body[:len(body)-1]), nil
+	return json.RawMessage(bytes.TrimSuffix(cw.body, []byte("\n"))), nil
 }
+
+// capture is the writer errresp.Write answers into for huma, which writes
+// the response itself.
+type capture struct {
+	h    http.Header
+	body []byte
+}
+
+func (c *capture) Header() http.Header         { return c.h }
+func (c *capture) WriteHeader(int)             {}
+func (c *capture) Write(b []byte) (int, error) { c.body = append(c.body, b...); return len(b), nil }
