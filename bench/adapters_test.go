@@ -54,7 +54,7 @@ func ginEngines() map[string]http.Handler {
 	bare.GET("/limited/:id", ulgin.NewMiddleware(ul), item)
 
 	ours := gin.New()
-	apigin.Mount(ours, errresp.GPCN)
+	apigin.Mount(ours, errresp.Default)
 	ours.GET("/items/:id", item)
 	ours.GET("/missing/:id", func(c *gin.Context) { _ = c.Error(errresp.New(errresp.NotFound, "item not found")) })
 	ours.GET("/limited/:id", apigin.Wrap(ratelimit.PerSecond(benchRate)), item)
@@ -74,7 +74,7 @@ func echoServers() map[string]http.Handler {
 	bare.GET("/limited/:id", item, echomw.RateLimiter(echomw.NewRateLimiterMemoryStore(float64(benchRate))))
 
 	ours := echo.New()
-	apiecho.Mount(ours, errresp.GPCN)
+	apiecho.Mount(ours, errresp.Default)
 	ours.GET("/items/:id", item)
 	ours.GET("/missing/:id", func(c *echo.Context) error { return errresp.New(errresp.NotFound, "item not found") })
 	ours.GET("/limited/:id", item, apiecho.Wrap(ratelimit.PerSecond(benchRate)))

@@ -9,6 +9,7 @@ import (
 
 	apiecho "github.com/apierror/apierror/echo"
 	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/internal/adaptertest"
 	"github.com/apierror/apierror/middleware"
 )
 
@@ -60,7 +61,7 @@ func TestConfigurationPanics(t *testing.T) {
 	for name, fn := range map[string]func(){
 		"Wrap()":             func() { apiecho.Wrap() },
 		"Wrap(nil)":          func() { apiecho.Wrap(middleware.RequestID(), nil) },
-		"Mount(nil)":         func() { apiecho.Mount(nil, errresp.GPCN) },
+		"Mount(nil)":         func() { apiecho.Mount(nil, adaptertest.Style("gpcn")) },
 		"UseValidation(nil)": func() { apiecho.UseValidation(nil, nil) },
 	} {
 		func() {

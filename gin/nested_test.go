@@ -9,6 +9,7 @@ import (
 
 	"github.com/apierror/apierror/errresp"
 	apigin "github.com/apierror/apierror/gin"
+	"github.com/apierror/apierror/internal/adaptertest"
 	"github.com/apierror/apierror/middleware"
 )
 
@@ -21,8 +22,8 @@ func TestNestedWrapsAnswerOnce(t *testing.T) {
 	middleware.SetLogger(slog.New(slog.NewTextHandler(&logged, nil)))
 	defer middleware.SetLogger(slog.New(slog.DiscardHandler))
 	e := gin.New()
-	apigin.Mount(e, errresp.Gcore)
-	g := e.Group("/g", apigin.Wrap(middleware.Style(errresp.GPCN)))
+	apigin.Mount(e, adaptertest.Style("gcore"))
+	g := e.Group("/g", apigin.Wrap(middleware.Style(adaptertest.Style("gpcn"))))
 	g.GET("/conflict", func(c *gin.Context) { _ = c.Error(errresp.New(errresp.Conflict, "taken")) })
 	g.GET("/fail", func(c *gin.Context) { _ = c.Error(errorString(secret)) })
 	srv := serve(t, e)

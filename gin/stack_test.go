@@ -3,8 +3,8 @@ package gin_test
 import (
 	"testing"
 
-	"github.com/apierror/apierror/errresp"
 	apigin "github.com/apierror/apierror/gin"
+	"github.com/apierror/apierror/internal/adaptertest"
 	"github.com/apierror/apierror/middleware"
 )
 
@@ -14,7 +14,7 @@ func TestConfigurationPanics(t *testing.T) {
 	for name, fn := range map[string]func(){
 		"Wrap()":     func() { apigin.Wrap() },
 		"Wrap(nil)":  func() { apigin.Wrap(middleware.RequestID(), nil) },
-		"Mount(nil)": func() { apigin.Mount(nil, errresp.GPCN) },
+		"Mount(nil)": func() { apigin.Mount(nil, adaptertest.Style("gpcn")) },
 	} {
 		func() {
 			defer func() {

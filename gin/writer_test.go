@@ -9,8 +9,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/apierror/apierror/errresp"
 	apigin "github.com/apierror/apierror/gin"
+	"github.com/apierror/apierror/internal/adaptertest"
 )
 
 // lockedBuffer is a bytes.Buffer safe for gin's logger and the test.
@@ -55,7 +55,7 @@ func TestSuccessUntouched(t *testing.T) {
 	e := gin.New()
 	e.Use(gin.LoggerWithConfig(gin.LoggerConfig{Output: &logged,
 		Formatter: func(p gin.LogFormatterParams) string { return p.Path + " " + http.StatusText(p.StatusCode) + "\n" }}))
-	apigin.Mount(e, errresp.GPCN)
+	apigin.Mount(e, adaptertest.Style("gpcn"))
 	routes(e)
 	ours, theirs := serve(t, e), serve(t, bare)
 	for _, path := range []string{"/json", "/stream", "/nocontent", "/status"} {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/apierror/apierror/errresp"
 	apihuma "github.com/apierror/apierror/huma"
+	"github.com/apierror/apierror/internal/adaptertest"
 )
 
 // FuzzErrorOf: huma's error details carry locations built from the
@@ -48,10 +49,10 @@ func FuzzErrorOf(f *testing.F) {
 // TestConfigurationPanics: a nil or missing argument is a start-up panic.
 func TestConfigurationPanics(t *testing.T) {
 	t.Parallel()
-	api, _ := newAPI(errresp.GPCN)
+	api, _ := newAPI(adaptertest.Style("gpcn"))
 	for name, fn := range map[string]func(){
 		"Configure(nil)":     func() { apihuma.Configure(nil) },
-		"Describe(nil)":      func() { apihuma.Describe(nil, errresp.GPCN) },
+		"Describe(nil)":      func() { apihuma.Describe(nil, adaptertest.Style("gpcn")) },
 		"Describe(api, nil)": func() { apihuma.Describe(api, nil) },
 		"Middleware(nil)":    func() { apihuma.Middleware(nil) },
 		"Middleware(unwrap)": func() {

@@ -33,7 +33,7 @@ func TestTwoAPIsTwoStyles(t *testing.T) {
 	for _, api := range []struct {
 		prefix string
 		style  *errresp.Style
-	}{{"/a", errresp.GPCN}, {"/b", errresp.Gcore}} {
+	}{{"/a", adaptertest.Style("gpcn")}, {"/b", adaptertest.Style("gcore")}} {
 		a, h := newAPI(api.style)
 		huma.Post(a, "/items", func(context.Context, *itemIn) (*struct{}, error) { return nil, nil })
 		huma.Register(a, huma.Operation{Method: "GET", Path: "/items/{id}", Errors: []int{404}},
@@ -131,7 +131,7 @@ func TestAuthAndGuardAcrossGroups(t *testing.T) {
 // both envelopes.
 func TestNegotiatedProblem(t *testing.T) {
 	t.Parallel()
-	api, h := newAPI(errresp.GPCN, errresp.Problem)
+	api, h := newAPI(adaptertest.Style("gpcn"), adaptertest.Style("problem"))
 	huma.Post(api, "/items", func(context.Context, *itemIn) (*struct{}, error) { return nil, nil })
 	srv := serve(t, h)
 	got := call(t, srv, "POST", "/items", `{"name":"x","size":1}`, "Accept", "application/problem+json", "X-Request-ID", "neg-1")
@@ -155,7 +155,7 @@ func TestErrorHookSeesHuma(t *testing.T) {
 	var seen []string
 	var mu sync.Mutex
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID(), middleware.Style(errresp.GPCN), middleware.OnError(func(_ *http.Request, e *errresp.Error, status int) {
+	r.Use(middleware.RequestID(), middleware.Style(adaptertest.Style("gpcn")), middleware.OnError(func(_ *http.Request, e *errresp.Error, status int) {
 		mu.Lock()
 		defer mu.Unlock()
 		seen = append(seen, e.Kind.String()+" "+strconv.Itoa(status))

@@ -63,7 +63,8 @@ func newService(s *errresp.Style) http.Handler {
 	config := huma.DefaultConfig("Items", "1.0.0")
 	apihuma.Configure(&config) // huma's errors in the style of each request
 	api := humachi.New(r, config)
-	apihuma.Describe(api, s, errresp.Problem) // the OpenAPI's error responses: the style's envelope
+	problem, _ := errresp.StyleNamed("problem")
+	apihuma.Describe(api, s, problem) // the OpenAPI's error responses: the style's envelope
 
 	v1 := huma.NewGroup(api, "/v1")
 	v1.UseMiddleware(apihuma.Middleware(humachi.Unwrap, authn.Require, ratelimit.PerMinute(100, perCaller)))

@@ -68,3 +68,14 @@ func ForStyles(t *testing.T, fn func(t *testing.T, s *errresp.Style)) {
 		})
 	}
 }
+
+// Style returns the registered style named name (gpcn, gcore, problem, ...)
+// and panics when there is none, so that the adapters' tests name styles
+// without depending on how errresp exports the built-in ones.
+func Style(name string) *errresp.Style {
+	s, ok := errresp.StyleNamed(name)
+	if !ok {
+		panic("adaptertest: no style " + name)
+	}
+	return s
+}
