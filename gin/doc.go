@@ -31,7 +31,7 @@
 // Wrap turns any of the core's func(http.Handler) http.Handler middleware
 // into a gin.HandlerFunc with the same options: ratelimit's limiters,
 // auth's Authenticator (Require, Optional, Throttle), middleware's guards.
-// BindWith makes gin's JSON binding and validator the core's strict decoder
+// UseValidation makes gin's JSON binding and validator the core's strict decoder
 // (package validation), so c.ShouldBindJSON's failures are the core's field
 // errors.
 package gin

@@ -2,12 +2,14 @@ package gin
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/apierror/apierror/errresp"
 	"github.com/apierror/apierror/internal/bindfail"
+	"github.com/apierror/apierror/internal/reqlog"
 	"github.com/apierror/apierror/middleware"
 )
 
@@ -30,6 +32,14 @@ func answerErrors(c *gin.Context, w http.ResponseWriter, r *http.Request) {
 	if e := ErrorOf(ge); e != nil {
 		err = e
 	} else if c.Writer.Written() {
+		// The status the handler aborted with answers (the core's
+		// interception); the error's text goes to the log only.
+		level := slog.LevelDebug
+		if c.Writer.Status() >= 500 {
+			level = slog.LevelError
+		}
+		reqlog.Log(nil, r, level, "handler error answered by the status it set", slog.Int("status", c.Writer.Status()),
+			slog.String("error", ge.Err.Error()))
 		return
 	} else {
 		err = ge.Err
