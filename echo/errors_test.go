@@ -74,3 +74,23 @@ func TestConfigurationPanics(t *testing.T) {
 		}()
 	}
 }
+
+// TestEchoOwnBinding: without UseValidation, echo's own c.Bind failures
+// (encoding/json's errors wrapped in an *echo.HTTPError) are still 400s,
+// the field listed where encoding/json names one.
+func TestEchoOwnBinding(t *testing.T) {
+	t.Parallel()
+	e := echo.New()
+	apiecho.Mount(e, adaptertest.Style("gpcn"))
+	e.POST("/items", func(c *echo.Context) error { return c.Bind(new(item)) })
+	srv := serve(t, e)
+	for body, want := range map[string]string{
+		`{"name":`:     `{"success":false,"error":"INVALID_REQUEST","message":"The request body ends before its JSON value does.","requestId":"own-1"}` + "\n",
+		`{"size":"x"}`: `{"success":false,"error":"INVALID_REQUEST","message":"size must be an integer.","requestId":"own-1","fields":[{"field":"size","rule":"type","param":"integer","message":"size must be an integer."}]}` + "\n",
+	} {
+		got := call(t, srv, "POST", "/items", body, "X-Request-ID", "own-1")
+		if got.Status != 400 || got.Body != want {
+			t.Errorf("%s: %d %s\nwant %s", body, got.Status, got.Body, want)
+		}
+	}
+}

@@ -52,12 +52,14 @@ func From(err error) *errresp.Error {
 		}
 		f := errresp.FieldError{Field: te.Field, Rule: "type", Param: jsonType(te.Type), Message: te.Field + " must be " + typ + "."}
 		return errresp.NewInvalid(f.Message, f)
+	case errors.As(err, &se) && se.Error() == "unexpected end of JSON input":
+		return errresp.New(errresp.InvalidRequest, msgCutShort) // json.Unmarshal's word for a body cut short
 	case errors.As(err, &se):
 		return errresp.New(errresp.InvalidRequest, "The request body is not valid JSON (at byte "+strconv.FormatInt(se.Offset, 10)+").")
 	case errors.Is(err, io.EOF):
 		return errresp.New(errresp.InvalidRequest, "The request body is empty; send a JSON object.")
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return errresp.New(errresp.InvalidRequest, "The request body ends before its JSON value does.")
+		return errresp.New(errresp.InvalidRequest, msgCutShort)
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		name, _ = strconv.Unquote(name)
@@ -106,6 +108,9 @@ func article(noun string) string {
 	}
 	return "a " + noun
 }
+
+// msgCutShort is the answer to a body that ends inside its JSON value.
+const msgCutShort = "The request body ends before its JSON value does."
 
 // noRequest stands for the request a framework's validator does not see:
 // messages are the decoder's English ones.

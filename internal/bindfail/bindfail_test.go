@@ -49,6 +49,7 @@ func TestFrom(t *testing.T) {
 		{"syntax", decode(`{"name" 1}`, false), errresp.InvalidRequest, "The request body is not valid JSON (at byte 9).", nil},
 		{"empty", decode(``, false), errresp.InvalidRequest, "The request body is empty; send a JSON object.", nil},
 		{"cut short", decode(`{"name":`, false), errresp.InvalidRequest, "The request body ends before its JSON value does.", nil},
+		{"cut short, whole body", json.Unmarshal([]byte(`{"name":`), new(item)), errresp.InvalidRequest, "The request body ends before its JSON value does.", nil},
 		{"unknown field", decode(`{"colour":"red"}`, true), errresp.InvalidRequest, "colour is not a known field.",
 			[]errresp.FieldError{{Field: "colour", Rule: "unknown", Message: "colour is not a known field."}}},
 		{"too large", &http.MaxBytesError{Limit: 10}, errresp.PayloadTooLarge, "The request body is larger than the limit of 10 bytes.", nil},
