@@ -75,3 +75,26 @@ func TestSuccessUntouched(t *testing.T) {
 		}
 	}
 }
+
+// TestHijackThroughStack: a handler that takes over the connection (as a
+// WebSocket upgrade does) gets it through the stack's writer, and what it
+// writes reaches the client as it is.
+func TestHijackThroughStack(t *testing.T) {
+	t.Parallel()
+	e := gin.New()
+	apigin.Mount(e, adaptertest.Style("gpcn"))
+	e.GET("/raw", func(c *gin.Context) {
+		conn, rw, err := c.Writer.Hijack()
+		if err != nil {
+			c.String(http.StatusInternalServerError, "no hijack")
+			return
+		}
+		defer conn.Close()
+		_, _ = rw.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nraw ok")
+		_ = rw.Flush()
+	})
+	got := call(t, serve(t, e), "GET", "/raw", "")
+	if got.Status != 200 || got.Body != "raw ok" {
+		t.Fatalf("%d %q", got.Status, got.Body)
+	}
+}
