@@ -14,24 +14,38 @@ import (
 // negotiates it) as every operation's error responses: each response of
 // status 400 or more, and the default one, gets the style's schema
 // (errresp.Style.Schema, kept in the components as "<Style>Error") under
-// the style's content type. huma's 422 for validation becomes the 400 the
-// envelope is sent with. Operations added later are described as they are
-// added.
+// the style's content type; styles that share a content type (gpcn and
+// gcore are both application/json) are its oneOf, so Describe(api,
+// errresp.Default, errresp.Styles()...) describes every registered style.
+// huma's 422 for validation becomes the 400 the envelope is sent with.
+// Operations added later are described as they are added; a later Describe
+// replaces what an earlier one said.
 func Describe(api huma.API, s *errresp.Style, alternatives ...*errresp.Style) {
 	if api == nil || s == nil {
 		panic("apierror/huma: Describe needs an API and a style")
 	}
 	oapi := api.OpenAPI()
 	content := map[string]*huma.MediaType{}
+	seen := map[*errresp.Style]bool{}
 	for _, st := range append([]*errresp.Style{s}, alternatives...) {
-		if _, dup := content[st.ContentType]; dup || st == nil {
+		if st == nil || seen[st] {
 			continue
 		}
+		seen[st] = true
 		name := schemaName(st)
 		if oapi.Components != nil && oapi.Components.Schemas != nil {
 			oapi.Components.Schemas.Map()[name] = toSchema(st.Schema())
 		}
-		content[st.ContentType] = &huma.MediaType{Schema: &huma.Schema{Ref: "#/components/schemas/" + name}}
+		ref := &huma.Schema{Ref: "#/components/schemas/" + name}
+		mt, ok := content[st.ContentType]
+		switch {
+		case !ok:
+			content[st.ContentType] = &huma.MediaType{Schema: ref}
+		case mt.Schema.OneOf == nil:
+			mt.Schema = &huma.Schema{OneOf: []*huma.Schema{mt.Schema, ref}} // two styles, one content type
+		default:
+			mt.Schema.OneOf = append(mt.Schema.OneOf, ref)
+		}
 	}
 	describe := func(op *huma.Operation) {
 		if r, ok := op.Responses["422"]; ok {

@@ -178,3 +178,22 @@ func TestErrorHookSeesHuma(t *testing.T) {
 		t.Fatalf("the hook saw %q", seen)
 	}
 }
+
+// TestDescribeEveryStyle: described with every registered style, each
+// operation's error response lists each style's envelope, those that share a
+// content type as its oneOf.
+func TestDescribeEveryStyle(t *testing.T) {
+	t.Parallel()
+	api, h := newAPI(adaptertest.Style("problem"))
+	apihuma.Describe(api, adaptertest.Style("problem"), errresp.Styles()[:5]...)
+	huma.Post(api, "/items", func(context.Context, *itemIn) (*struct{}, error) { return nil, nil })
+	doc := call(t, serve(t, h), "GET", "/openapi.json", "").Body
+	for _, want := range []string{
+		`"application/json":{"schema":{"oneOf":[{"$ref":"#/components/schemas/GpcnError"},{"$ref":"#/components/schemas/DevdocsError"},{"$ref":"#/components/schemas/GcoreError"},{"$ref":"#/components/schemas/AuthpiError"}]}}`,
+		`"application/problem+json":{"schema":{"$ref":"#/components/schemas/ProblemError"}}`,
+	} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("the OpenAPI lacks %s", want)
+		}
+	}
+}
