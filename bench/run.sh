@@ -19,7 +19,7 @@ cd "$(dirname "$0")"
 
 COUNT=${COUNT:-6}
 BENCHTIME=${BENCHTIME:-400ms}
-BENCH_GROUPS=${BENCH_GROUPS:-Success ErrorPath Intercept RateLimitMemory RateLimitMemoryScattered RateLimitMiddleware RateLimitRedis Validation Client}
+BENCH_GROUPS=${BENCH_GROUPS:-Success ErrorPath Intercept RateLimitMemory RateLimitMemoryScattered RateLimitMiddleware RateLimitRedis Validation Client Gin Echo}
 OUT=${OUT:-results}
 mkdir -p "$OUT"
 raw=$OUT/raw.txt

@@ -33,9 +33,14 @@ var notFoundMethods = []string{
 // Allow header listing the methods the route does allow, as RFC 9110 asks.
 // Install it with chi's r.MethodNotAllowed(middleware.MethodNotAllowed); on a
 // chi router it asks the router which methods match the path. Elsewhere the
-// Allow header already set on the response, if any, is kept.
+// Allow header already set on the response (as gin and echo set it), if
+// any, is kept and named in the message.
 func MethodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	_, _ = errresp.Write(w, r, notFoundMethodError(strings.Join(notFoundChiAllow(r), ", ")))
+	allow := strings.Join(notFoundChiAllow(r), ", ")
+	if allow == "" {
+		allow = w.Header().Get("Allow")
+	}
+	_, _ = errresp.Write(w, r, notFoundMethodError(allow))
 }
 
 // notFoundMethodError is the MethodNotAllowed failure for a route that

@@ -136,3 +136,21 @@ func TestMethodNotAllowedOutsideChi(t *testing.T) {
 		t.Fatalf("Allow invented outside chi: %q", rec.Header().Get("Allow"))
 	}
 }
+
+// TestMethodNotAllowedKeepsAllow: a router that is not chi (gin, echo) sets
+// Allow before calling MethodNotAllowed; the envelope names those methods.
+func TestMethodNotAllowedKeepsAllow(t *testing.T) {
+	t.Parallel()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", "GET, POST")
+		MethodNotAllowed(w, r)
+	})
+	rec := mwServe(h, mwRequest("PUT", "/", ""))
+	e := mwEnvelope(t, rec, errresp.Default, 405)
+	if got := rec.Header().Get("Allow"); got != "GET, POST" {
+		t.Fatalf("Allow = %q", got)
+	}
+	if e.Message != "The route allows only GET, POST." {
+		t.Fatalf("message = %q", e.Message)
+	}
+}
