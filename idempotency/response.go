@@ -1,0 +1,127 @@
+package idempotency
+
+import (
+	"encoding/binary"
+	"errors"
+	"net/http"
+)
+
+// savedResponse is what a first request's response leaves for its retries.
+type savedResponse struct {
+	status    int
+	tooLarge  bool   // the body was over the limit and is not kept
+	requestID string // the first request's id
+	header    http.Header
+	body      []byte
+}
+
+// The stored form: a version byte, the status (2 bytes, big-endian), a flags
+// byte, the request id, the header count and each header's name and values,
+// then the body; strings and the body are length-prefixed (uvarint).
+const (
+	formatV1     = 1
+	flagTooLarge = 1
+)
+
+// errCorrupt is the error of a stored response that does not decode.
+var errCorrupt = errors.New("apierror/idempotency: saved response is corrupt")
+
+func (s *savedResponse) encode() []byte {
+	n := 4 + len(s.requestID) + 20 + len(s.body)
+	for k, vs := range s.header {
+		n += len(k) + 10
+		for _, v := range vs {
+			n += len(v) + 5
+		}
+	}
+	b := make([]byte, 0, n)
+	b = append(b, formatV1, byte(s.status>>8), byte(s.status))
+	var flags byte
+	if s.tooLarge {
+		flags |= flagTooLarge
+	}
+	b = append(b, flags)
+	b = appendString(b, s.requestID)
+	b = binary.AppendUvarint(b, uint64(len(s.header)))
+	for k, vs := range s.header {
+		b = appendString(b, k)
+		b = binary.AppendUvarint(b, uint64(len(vs)))
+		for _, v := range vs {
+			b = appendString(b, v)
+		}
+	}
+	b = binary.AppendUvarint(b, uint64(len(s.body)))
+	return append(b, s.body...)
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// decodeResponse reads what encode wrote. It never panics and never
+// allocates more than a small multiple of len(b), whatever b holds.
+func decodeResponse(b []byte) (*savedResponse, error) {
+	if len(b) < 4 || b[0] != formatV1 {
+		return nil, errCorrupt
+	}
+	s := &savedResponse{status: int(b[1])<<8 | int(b[2]), tooLarge: b[3]&flagTooLarge != 0}
+	if s.status < 100 || s.status > 999 || b[3]&^flagTooLarge != 0 {
+		return nil, errCorrupt
+	}
+	d := decoder{b: b[4:], ok: true}
+	s.requestID = d.string()
+	nh := d.count()
+	if nh > 0 {
+		s.header = make(http.Header, nh)
+	}
+	for i := 0; i < nh && d.ok; i++ {
+		k := d.string()
+		nv := d.count()
+		vs := make([]string, 0, nv)
+		for j := 0; j < nv && d.ok; j++ {
+			vs = append(vs, d.string())
+		}
+		if _, dup := s.header[k]; dup || k == "" {
+			d.ok = false
+		}
+		s.header[k] = vs
+	}
+	s.body = d.bytes()
+	if !d.ok || len(d.b) != 0 {
+		return nil, errCorrupt
+	}
+	return s, nil
+}
+
+type decoder struct {
+	b  []byte
+	ok bool
+}
+
+// count reads a length that must be no more than the bytes left, each
+// counted item taking one byte at least.
+func (d *decoder) count() int {
+	if !d.ok {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 || (n > 1 && d.b[n-1] == 0) || v > uint64(len(d.b)-n) { // overlong forms are not ours
+		d.ok = false
+		return 0
+	}
+	d.b = d.b[n:]
+	return int(v)
+}
+
+func (d *decoder) bytes() []byte {
+	n := d.count()
+	if !d.ok {
+		return nil
+	}
+	v := d.b[:n:n]
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) string() string { return string(d.bytes()) }
