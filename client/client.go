@@ -122,6 +122,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		id = errresp.RequestID(ctx)
 		setID = id != ""
 	}
+	if c.idemKeys {
+		req = withIdempotencyKey(req)
+	}
 	replayWhy := notReplayable(req)
 	var waited time.Duration
 	for n := 1; ; n++ {

@@ -40,6 +40,7 @@ type config struct {
 	logger     *slog.Logger // nil: slog.Default() at the time of logging
 	clock      Clock
 	jitter     func(n int64) int64 // uniform in [0, n)
+	idemKeys   bool                // WithIdempotencyKeys
 }
 
 func newConfig(opts []Option) *config {
