@@ -29,6 +29,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/idempotency"
+	idemredis "github.com/apierror/apierror/idempotency/redisstore"
 	"github.com/apierror/apierror/ratelimit"
 	"github.com/apierror/apierror/ratelimit/redisstore"
 )
@@ -67,18 +69,22 @@ func run(ctx context.Context, out io.Writer, addr, styleName, redisAddr string, 
 	if !ok {
 		return fmt.Errorf("unknown style %q; choose one of %s", styleName, styleNames())
 	}
-	store, storeName, err := openStore(ctx, redisAddr)
+	store, idem, storeName, err := openStore(ctx, redisAddr)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	svc := newService(style, store)
+	if idem != nil {
+		svc.idem = idem // closed with store
+	}
 
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           newService(style, store).routes(),
+		Handler:           svc.routes(),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -112,30 +118,35 @@ func run(ctx context.Context, out io.Writer, addr, styleName, redisAddr string, 
 	return nil
 }
 
-// openStore returns the rate-limit store every limiter of the service shares:
-// Redis when addr is set (checked with a PING, so a typo fails at start-up),
-// else memory.
-func openStore(ctx context.Context, addr string) (ratelimit.Store, string, error) {
+// openStore returns the rate-limit store every limiter of the service shares
+// and, on Redis, the store of Idempotency-Key records beside it (nil: the
+// service's own memory store): Redis when addr is set (checked with a PING,
+// so a typo fails at start-up), else memory.
+func openStore(ctx context.Context, addr string) (ratelimit.Store, idempotency.Store, string, error) {
 	if addr == "" {
-		return ratelimit.NewMemoryStore(), "memory", nil
+		return ratelimit.NewMemoryStore(), nil, "memory", nil
 	}
-	client := redis.NewClient(&redis.Options{Addr: addr})
+	client := redis.NewClient(&redis.Options{Addr: addr, ContextTimeoutEnabled: true})
 	ping, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	if err := client.Ping(ping).Err(); err != nil {
 		client.Close()
-		return nil, "", fmt.Errorf("redis at %s: %w", addr, err)
+		return nil, nil, "", fmt.Errorf("redis at %s: %w", addr, err)
 	}
-	return &closeBoth{redisstore.New(client, redisstore.WithLogger(slog.Default())), client}, "redis at " + addr, nil
+	idem := idemredis.New(client, idemredis.WithLogger(slog.Default()))
+	return &closeBoth{redisstore.New(client, redisstore.WithLogger(slog.Default())), idem, client}, idem, "redis at " + addr, nil
 }
 
-// closeBoth is the Redis store together with the client it owns.
+// closeBoth is the Redis stores together with the client they share.
 type closeBoth struct {
 	*redisstore.Store
+	idem   *idemredis.Store
 	client *redis.Client
 }
 
-func (c *closeBoth) Close() error { return errors.Join(c.Store.Close(), c.client.Close()) }
+func (c *closeBoth) Close() error {
+	return errors.Join(c.Store.Close(), c.idem.Close(), c.client.Close())
+}
 
 func styleNames() string {
 	var names []string
