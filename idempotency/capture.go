@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"net"
 	"net/http"
-	"slices"
 )
 
 // notSaved are the response headers never saved, so never replayed:
@@ -19,19 +18,20 @@ var notSaved = map[string]bool{
 	"Upgrade": true, "Proxy-Connection": true,
 }
 
-// recorder passes a response through to the client and keeps a copy of it:
-// the status, the headers the handler set (those the layers outside had set
-// before it ran are theirs and set again on a replay), and the body up to a
-// limit.
+// recorder passes a response through to the client and keeps a copy of it
+// in its stored form: the status, the headers the handler set (those the
+// layers outside had set before it ran are theirs and set again on a
+// replay), and the body up to a limit.
 type recorder struct {
 	http.ResponseWriter
-	outer    http.Header // the header as the handler found it
-	status   int
-	header   http.Header
-	body     []byte
-	max      int
-	over     bool
-	hijacked bool
+	outer     http.Header // the header as the handler found it
+	requestID string
+	status    int
+	saved     []byte // the stored form: head, then the body so far
+	head      int    // len(saved) after the head
+	max       int
+	over      bool
+	hijacked  bool
 }
 
 func (rw *recorder) WriteHeader(code int) {
@@ -41,23 +41,10 @@ func (rw *recorder) WriteHeader(code int) {
 			return
 		}
 		rw.status = code
-		rw.header = rw.handlerHeader()
+		rw.saved = appendHead(make([]byte, 0, 256), code, 0, rw.requestID, rw.ResponseWriter.Header(), rw.outer)
+		rw.head = len(rw.saved)
 	}
 	rw.ResponseWriter.WriteHeader(code)
-}
-
-func (rw *recorder) handlerHeader() http.Header {
-	var out http.Header
-	for k, vs := range rw.ResponseWriter.Header() {
-		if notSaved[k] || slices.Equal(vs, rw.outer[k]) {
-			continue
-		}
-		if out == nil {
-			out = make(http.Header, 4)
-		}
-		out[k] = slices.Clone(vs)
-	}
-	return out
 }
 
 func (rw *recorder) Write(p []byte) (int, error) {
@@ -65,13 +52,22 @@ func (rw *recorder) Write(p []byte) (int, error) {
 		rw.WriteHeader(http.StatusOK)
 	}
 	if !rw.over {
-		if len(rw.body)+len(p) > rw.max {
-			rw.over, rw.body = true, nil
+		if len(rw.saved)-rw.head+len(p) > rw.max {
+			rw.over, rw.saved = true, nil
 		} else {
-			rw.body = append(rw.body, p...)
+			rw.saved = append(rw.saved, p...)
 		}
 	}
 	return rw.ResponseWriter.Write(p)
+}
+
+// stored returns the response in its stored form; a body over the limit
+// leaves the status alone, marked too large.
+func (rw *recorder) stored() []byte {
+	if rw.over {
+		return appendHead(nil, rw.status, flagTooLarge, rw.requestID, nil, nil)
+	}
+	return rw.saved
 }
 
 // Flush lets a handler flush through the recorder.

@@ -33,7 +33,8 @@ func New(store Store, opts ...Option) func(http.Handler) http.Handler {
 	if store == nil {
 		panic("apierror/idempotency: New: nil store")
 	}
-	m := &middleware{cfg: newConfig(opts), store: store}
+	_, local := store.(inProcess)
+	m := &middleware{cfg: newConfig(opts), store: store, local: local}
 	m.pending.m = m
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { m.serve(w, r, next) })
@@ -43,6 +44,7 @@ func New(store Store, opts ...Option) func(http.Handler) http.Handler {
 type middleware struct {
 	cfg     *config
 	store   Store
+	local   bool // store is inProcess
 	pending pending
 }
 
@@ -127,16 +129,30 @@ func (m *middleware) begin(r *http.Request, sk, fp string) (Claim, error) {
 }
 
 func (m *middleware) beginOnce(ctx context.Context, sk, fp string) (Claim, error) {
-	ctx, cancel := context.WithTimeout(ctx, m.cfg.storeTimeout)
+	ctx, cancel := m.bound(ctx)
 	defer cancel()
 	return m.store.Begin(ctx, sk, fp, m.cfg.lease)
+}
+
+// inProcess is the unexported mark of a store that answers from the
+// process's memory and so never waits: it needs no deadline of its own.
+type inProcess interface{ inProcess() }
+
+// bound bounds a store call by WithStoreTimeout, or leaves ctx as it is for
+// an in-process store.
+func (m *middleware) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	if m.local {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, m.cfg.storeTimeout)
 }
 
 // run runs the first request with a key and saves its response, or frees
 // the key when the response is one the client would retry, when the
 // handler panics, or when the connection was hijacked.
 func (m *middleware) run(w http.ResponseWriter, r *http.Request, next http.Handler, sk, fp, token string) {
-	rec := &recorder{ResponseWriter: w, outer: w.Header().Clone(), max: m.cfg.maxRespBody}
+	rec := &recorder{ResponseWriter: w, outer: w.Header().Clone(), requestID: errresp.RequestID(r.Context()),
+		max: m.cfg.maxRespBody}
 	finished := false
 	defer func() {
 		if !finished {
@@ -154,12 +170,7 @@ func (m *middleware) run(w http.ResponseWriter, r *http.Request, next http.Handl
 		m.release(r, sk, token)
 		return
 	}
-	saved := savedResponse{status: rec.status, tooLarge: rec.over, requestID: errresp.RequestID(r.Context()),
-		header: rec.header, body: rec.body}
-	if rec.over {
-		saved.header, saved.body = nil, nil
-	}
-	p := &pendingFinish{key: sk, token: token, fingerprint: fp, response: saved.encode(),
+	p := &pendingFinish{key: sk, token: token, fingerprint: fp, response: rec.stored(),
 		until: time.Now().Add(m.cfg.lease)}
 	if err := m.finish(r.Context(), p); err != nil {
 		m.log(r, slog.LevelError, "apierror/idempotency: the response could not be saved; retrying it in the background", err)
@@ -175,7 +186,7 @@ func retried(status int) bool {
 }
 
 func (m *middleware) finish(ctx context.Context, p *pendingFinish) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), m.cfg.storeTimeout)
+	ctx, cancel := m.bound(context.WithoutCancel(ctx))
 	defer cancel()
 	err := m.store.Finish(ctx, p.key, p.token, p.fingerprint, p.response, m.cfg.retention)
 	if errors.Is(err, ErrNotHeld) {
@@ -185,7 +196,7 @@ func (m *middleware) finish(ctx context.Context, p *pendingFinish) error {
 }
 
 func (m *middleware) release(r *http.Request, sk, token string) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), m.cfg.storeTimeout)
+	ctx, cancel := m.bound(context.WithoutCancel(r.Context()))
 	defer cancel()
 	if err := m.store.Release(ctx, sk, token); err != nil && !errors.Is(err, ErrNotHeld) {
 		m.log(r, slog.LevelWarn, "apierror/idempotency: the key could not be released; it is free when its lease runs out", err)
@@ -242,7 +253,7 @@ func readBody(r *http.Request, max int64) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+	body, err := readAtMost(r.Body, r.ContentLength, max)
 	_ = r.Body.Close()
 	var mbe *http.MaxBytesError
 	switch {
@@ -253,6 +264,32 @@ func readBody(r *http.Request, max int64) ([]byte, error) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	return body, nil
+}
+
+// readAtMost reads rd to its end, or to one byte past max, into a buffer
+// sized by the announced length n (when it is known and within max), so
+// that a body of the length it announced costs one allocation.
+func readAtMost(rd io.Reader, n, max int64) ([]byte, error) {
+	size := int64(512)
+	if n > 0 && n <= max {
+		size = n + 1 // one more, to read the end
+	}
+	b := make([]byte, 0, size)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		k, err := rd.Read(b[len(b):cap(b)])
+		b = b[:len(b)+k]
+		switch {
+		case int64(len(b)) > max:
+			return b, nil
+		case err == io.EOF:
+			return b, nil
+		case err != nil:
+			return b, err
+		}
+	}
 }
 
 func writeErr(w http.ResponseWriter, r *http.Request, err error) { _, _ = errresp.Write(w, r, err) }

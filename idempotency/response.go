@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"net/http"
+	"slices"
 )
 
 // savedResponse is what a first request's response leaves for its retries.
@@ -16,10 +17,12 @@ type savedResponse struct {
 }
 
 // The stored form: a version byte, the status (2 bytes, big-endian), a flags
-// byte, the request id, the header count and each header's name and values,
-// then the body; strings and the body are length-prefixed (uvarint).
+// byte, the request id, the header count and each header's name and values
+// (strings length-prefixed, uvarint), then the body: the rest of the bytes.
+// The head is written when the response's header is, and the body appended
+// as it is written, so that saving a response costs one buffer.
 const (
-	formatV1     = 1
+	formatV1     = 2
 	flagTooLarge = 1
 )
 
@@ -27,31 +30,42 @@ const (
 var errCorrupt = errors.New("apierror/idempotency: saved response is corrupt")
 
 func (s *savedResponse) encode() []byte {
-	n := 4 + len(s.requestID) + 20 + len(s.body)
-	for k, vs := range s.header {
-		n += len(k) + 10
-		for _, v := range vs {
-			n += len(v) + 5
-		}
-	}
-	b := make([]byte, 0, n)
-	b = append(b, formatV1, byte(s.status>>8), byte(s.status))
 	var flags byte
 	if s.tooLarge {
-		flags |= flagTooLarge
+		flags = flagTooLarge
 	}
-	b = append(b, flags)
-	b = appendString(b, s.requestID)
-	b = binary.AppendUvarint(b, uint64(len(s.header)))
-	for k, vs := range s.header {
+	b := appendHead(nil, s.status, flags, s.requestID, s.header, nil)
+	return append(b, s.body...)
+}
+
+// appendHead appends the head of a stored response: the entries of h
+// except those in notSaved and those equal to outer's (the layers outside
+// the middleware set them before the handler ran).
+func appendHead(b []byte, status int, flags byte, requestID string, h, outer http.Header) []byte {
+	keep := func(k string, vs []string) bool {
+		ov, ok := outer[k]
+		return !notSaved[k] && !(ok && slices.Equal(vs, ov))
+	}
+	n := 0
+	for k, vs := range h {
+		if keep(k, vs) {
+			n++
+		}
+	}
+	b = append(b, formatV1, byte(status>>8), byte(status), flags)
+	b = appendString(b, requestID)
+	b = binary.AppendUvarint(b, uint64(n))
+	for k, vs := range h {
+		if !keep(k, vs) {
+			continue
+		}
 		b = appendString(b, k)
 		b = binary.AppendUvarint(b, uint64(len(vs)))
 		for _, v := range vs {
 			b = appendString(b, v)
 		}
 	}
-	b = binary.AppendUvarint(b, uint64(len(s.body)))
-	return append(b, s.body...)
+	return b
 }
 
 func appendString(b []byte, s string) []byte {
@@ -87,10 +101,10 @@ func decodeResponse(b []byte) (*savedResponse, error) {
 		}
 		s.header[k] = vs
 	}
-	s.body = d.bytes()
-	if !d.ok || len(d.b) != 0 {
+	if !d.ok {
 		return nil, errCorrupt
 	}
+	s.body = d.b
 	return s, nil
 }
 
