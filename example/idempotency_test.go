@@ -115,3 +115,41 @@ func TestIdempotencyTwoInstancesRedis(t *testing.T) {
 		t.Errorf("%d machines exist across both instances, %d ids answered; want 1", machines, len(created))
 	}
 }
+
+// The OpenAPI document declares the header on POST /v1/vms, and its 409 and
+// 422 among the route's failures.
+func TestIdempotencyOpenAPI(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(newService(errresp.Problem, ratelimit.NewMemoryStore()).routes())
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Parameters []struct{ Name, In string }
+			Responses  map[string]any
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil {
+		t.Fatal(err)
+	}
+	op := doc.Paths["/v1/vms"]["post"]
+	found := false
+	for _, p := range op.Parameters {
+		found = found || p.Name == "Idempotency-Key" && p.In == "header"
+	}
+	if !found {
+		t.Errorf("POST /v1/vms declares no Idempotency-Key header: %+v", op.Parameters)
+	}
+	for _, status := range []string{"400", "409", "422", "503"} {
+		if op.Responses[status] == nil {
+			t.Errorf("POST /v1/vms declares no %s", status)
+		}
+	}
+	if get := doc.Paths["/v1/vms"]["get"]; len(get.Parameters) != 0 {
+		t.Errorf("GET /v1/vms declares %+v", get.Parameters)
+	}
+}
