@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/apierror/apierror/errresp"
@@ -57,7 +58,8 @@ func (m *middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 	key, ok, err := ParseKey(r.Header[Header], c.maxKeyLen)
 	switch {
 	case err != nil:
-		writeErr(w, r, invalidKey(err.Error()+"."))
+		msg := err.Error()
+		writeErr(w, r, invalidKey(strings.ToUpper(msg[:1])+msg[1:]+"."))
 		return
 	case !ok && c.required:
 		writeErr(w, r, invalidKey("This request requires an Idempotency-Key header."))
