@@ -207,7 +207,7 @@ func (m *middleware) release(r *http.Request, sk, token string) {
 
 // replay writes a saved response, byte for byte, with ReplayHeader.
 func (m *middleware) replay(w http.ResponseWriter, r *http.Request, b []byte) {
-	s, err := decodeResponse(b)
+	s, err := parseStored(b)
 	if err != nil {
 		m.log(r, slog.LevelError, "apierror/idempotency: saved response", err)
 		writeErr(w, r, errresp.Wrap(errresp.Unavailable, err, "The saved response of this request cannot be read."))
@@ -219,13 +219,11 @@ func (m *middleware) replay(w http.ResponseWriter, r *http.Request, b []byte) {
 		return
 	}
 	h := w.Header()
-	for k, vs := range s.header {
-		h[k] = vs
-	}
+	s.setHeader(h)
 	h["Content-Length"] = []string{strconv.Itoa(len(s.body))}
 	h[ReplayHeader] = replayTrue
-	if s.requestID != "" {
-		h[OriginalRequestIDHeader] = []string{s.requestID}
+	if len(s.requestID) > 0 {
+		h[OriginalRequestIDHeader] = []string{string(s.requestID)}
 	}
 	w.WriteHeader(s.status)
 	_, _ = w.Write(s.body)

@@ -73,38 +73,73 @@ func appendString(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
-// decodeResponse reads what encode wrote. It never panics and never
-// allocates more than a small multiple of len(b), whatever b holds.
-func decodeResponse(b []byte) (*savedResponse, error) {
-	if len(b) < 4 || b[0] != formatV1 {
-		return nil, errCorrupt
+// stored is a stored response checked and split into its parts, without
+// a copy: header holds the encoded entries, nh of them.
+type stored struct {
+	status    int
+	tooLarge  bool
+	requestID []byte
+	nh        int
+	header    []byte
+	body      []byte
+}
+
+// parseStored checks what encode wrote and splits it. It never panics and
+// allocates nothing, whatever b holds.
+func parseStored(b []byte) (stored, error) {
+	if len(b) < 4 || b[0] != formatV1 || b[3]&^flagTooLarge != 0 {
+		return stored{}, errCorrupt
 	}
-	s := &savedResponse{status: int(b[1])<<8 | int(b[2]), tooLarge: b[3]&flagTooLarge != 0}
-	if s.status < 100 || s.status > 999 || b[3]&^flagTooLarge != 0 {
-		return nil, errCorrupt
+	s := stored{status: int(b[1])<<8 | int(b[2]), tooLarge: b[3]&flagTooLarge != 0}
+	if s.status < 100 || s.status > 999 {
+		return stored{}, errCorrupt
 	}
 	d := decoder{b: b[4:], ok: true}
-	s.requestID = d.string()
-	nh := d.count()
-	if nh > 0 {
-		s.header = make(http.Header, nh)
-	}
-	for i := 0; i < nh && d.ok; i++ {
-		k := d.string()
-		nv := d.count()
-		vs := make([]string, 0, nv)
-		for j := 0; j < nv && d.ok; j++ {
-			vs = append(vs, d.string())
-		}
-		if _, dup := s.header[k]; dup || k == "" {
+	s.requestID = d.bytes()
+	s.nh = d.count()
+	s.header = d.b
+	for i := 0; i < s.nh && d.ok; i++ {
+		if len(d.bytes()) == 0 {
 			d.ok = false
 		}
-		s.header[k] = vs
+		nv := d.count()
+		for j := 0; j < nv && d.ok; j++ {
+			d.bytes()
+		}
 	}
 	if !d.ok {
-		return nil, errCorrupt
+		return stored{}, errCorrupt
 	}
+	s.header = s.header[:len(s.header)-len(d.b)]
 	s.body = d.b
+	return s, nil
+}
+
+// setHeader sets the stored header entries in h (a later entry of a name
+// replaces an earlier one); s must come from parseStored.
+func (s *stored) setHeader(h http.Header) {
+	d := decoder{b: s.header, ok: true}
+	for range s.nh {
+		k := d.string()
+		vs := make([]string, d.count())
+		for j := range vs {
+			vs[j] = d.string()
+		}
+		h[k] = vs
+	}
+}
+
+// decodeResponse reads what encode wrote into a savedResponse.
+func decodeResponse(b []byte) (*savedResponse, error) {
+	p, err := parseStored(b)
+	if err != nil {
+		return nil, err
+	}
+	s := &savedResponse{status: p.status, tooLarge: p.tooLarge, requestID: string(p.requestID), body: p.body}
+	if p.nh > 0 {
+		s.header = make(http.Header, p.nh)
+		p.setHeader(s.header)
+	}
 	return s, nil
 }
 
