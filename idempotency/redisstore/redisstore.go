@@ -18,6 +18,17 @@
 // middleware answers by its policy (503 by default). A record the store
 // cannot read (another type under its key) is that key's error, not an
 // outage.
+//
+// # Persistence
+//
+// A Redis that forgets its data when it restarts forgets the keys of
+// requests still running and the responses saved: a retry that reaches an
+// instance other than the one that ran the request, after such a restart,
+// runs it again (the instance that ran it writes the response back as soon
+// as Redis answers, and answers retries from it meanwhile). Run the Redis
+// of this store with persistence (appendonly yes; appendfsync always loses
+// nothing, everysec up to a second) and, behind Sentinel or on a Cluster,
+// with replicas, as the tests of this package do.
 package redisstore
 
 import (
