@@ -28,7 +28,8 @@
 // as Redis answers, and answers retries from it meanwhile). Run the Redis
 // of this store with persistence (appendonly yes; appendfsync always loses
 // nothing, everysec up to a second) and, behind Sentinel or on a Cluster,
-// with replicas, as the tests of this package do.
+// with replicas. The outage tests of this package run Redis with
+// appendfsync always.
 package redisstore
 
 import (
