@@ -61,3 +61,25 @@ func TestTimeoutReleases(t *testing.T) {
 		t.Errorf("the retry after a timeout: %d, %d runs", w.Code, runs.Load())
 	}
 }
+
+// A request waiting for the first copy (WithWait) runs itself when the
+// first ends in a failure that is not saved: it is the retry.
+func TestWaitAfterARetriedFailure(t *testing.T) {
+	t.Parallel()
+	h := &machines{release: make(chan struct{}), started: make(chan struct{}, 2)}
+	h.status.Store(503)
+	srv := stack(errresp.Problem, idempotency.New(idempotency.NewMemoryStore(), idempotency.WithWait(time.Minute)), h)
+	first := make(chan int)
+	go func() { first <- post(t, srv, "k", `{}`).Code }()
+	<-h.started
+	second := make(chan int)
+	go func() { second <- post(t, srv, "k", `{}`).Code }()
+	close(h.release) // the first answers 503 and releases the key
+	if c := <-first; c != 503 {
+		t.Fatalf("the first: %d", c)
+	}
+	<-h.started
+	if c := <-second; c != 503 || h.runs.Load() != 2 {
+		t.Errorf("the waiting copy: %d after %d runs; want it run (503 again here)", c, h.runs.Load())
+	}
+}
