@@ -131,7 +131,7 @@ func (m *middleware) begin(r *http.Request, sk, fp string) (Claim, error) {
 }
 
 func (m *middleware) beginOnce(ctx context.Context, sk, fp string) (Claim, error) {
-	ctx, cancel := m.bound(ctx)
+	ctx, cancel := m.bound(ctx, false)
 	defer cancel()
 	return m.store.Begin(ctx, sk, fp, m.cfg.lease)
 }
@@ -140,14 +140,20 @@ func (m *middleware) beginOnce(ctx context.Context, sk, fp string) (Claim, error
 // process's memory and so never waits: it needs no deadline of its own.
 type inProcess interface{ inProcess() }
 
-// bound bounds a store call by WithStoreTimeout, or leaves ctx as it is for
-// an in-process store.
-func (m *middleware) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+// bound bounds a store call by WithStoreTimeout, detached from ctx's
+// cancellation when detach is set (a response is saved even when its
+// client has gone), or leaves ctx as it is for an in-process store.
+func (m *middleware) bound(ctx context.Context, detach bool) (context.Context, context.CancelFunc) {
 	if m.local {
-		return ctx, func() {}
+		return ctx, nop
+	}
+	if detach {
+		ctx = context.WithoutCancel(ctx)
 	}
 	return context.WithTimeout(ctx, m.cfg.storeTimeout)
 }
+
+func nop() {}
 
 // run runs the first request with a key and saves its response, or frees
 // the key when the response is one the client would retry, when the
@@ -188,7 +194,7 @@ func retried(status int) bool {
 }
 
 func (m *middleware) finish(ctx context.Context, p *pendingFinish) error {
-	ctx, cancel := m.bound(context.WithoutCancel(ctx))
+	ctx, cancel := m.bound(ctx, true)
 	defer cancel()
 	err := m.store.Finish(ctx, p.key, p.token, p.fingerprint, p.response, m.cfg.retention)
 	if errors.Is(err, ErrNotHeld) {
@@ -198,7 +204,7 @@ func (m *middleware) finish(ctx context.Context, p *pendingFinish) error {
 }
 
 func (m *middleware) release(r *http.Request, sk, token string) {
-	ctx, cancel := m.bound(context.WithoutCancel(r.Context()))
+	ctx, cancel := m.bound(r.Context(), true)
 	defer cancel()
 	if err := m.store.Release(ctx, sk, token); err != nil && !errors.Is(err, ErrNotHeld) {
 		m.log(r, slog.LevelWarn, "apierror/idempotency: the key could not be released; it is free when its lease runs out", err)
@@ -262,9 +268,17 @@ func readBody(r *http.Request, max int64) ([]byte, error) {
 	case err != nil:
 		return nil, errresp.Wrap(errresp.InvalidRequest, err, "The request body could not be read.")
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
+	rb := &bodyReader{}
+	rb.Reset(body)
+	r.Body = rb
 	return body, nil
 }
+
+// bodyReader is the request body put back after its fingerprint: one
+// allocation where io.NopCloser(bytes.NewReader(b)) is two.
+type bodyReader struct{ bytes.Reader }
+
+func (*bodyReader) Close() error { return nil }
 
 // readAtMost reads rd to its end, or to one byte past max, into a buffer
 // sized by the announced length n (when it is known and within max), so
