@@ -55,6 +55,8 @@
 //     (seconds), else X-RateLimit-Reset, as a Unix time or in seconds (with
 //     the backoff below when they name no wait); a 5xx that names a wait is
 //     given it too;
+//   - the 409 of a server still running the first request with the same
+//     Idempotency-Key (errresp.IdempotencyKeyInUse), after its Retry-After;
 //   - other 5xx failures, and failures to get a response at all (refused or
 //     reset connections, timeouts), with exponential backoff and full jitter:
 //     1 to 2 s, then 1 to 4 s, then 1 to 5 s;
@@ -62,7 +64,8 @@
 //     request's context deadline: a wait that would end past it is not
 //     started, and the failure is returned at once;
 //   - only requests that are safe to send twice: GET, HEAD, OPTIONS, TRACE,
-//     PUT and DELETE, or any method with an Idempotency-Key header, whose
+//     PUT and DELETE, or any method with an Idempotency-Key header
+//     (WithIdempotencyKeys gives every POST and PATCH one), whose
 //     body can be had again through Request.GetBody (http.NewRequest sets it
 //     for in-memory bodies).
 //
@@ -163,6 +166,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if id == "" {
 		id = errresp.RequestID(ctx)
 		setID = id != ""
+	}
+	if c.idemKeys {
+		req = withIdempotencyKey(req)
 	}
 	replayWhy := notReplayable(req)
 	var waited time.Duration

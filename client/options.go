@@ -41,6 +41,7 @@ type config struct {
 	now        func() time.Time
 	sleep      func(ctx context.Context, d time.Duration) error
 	jitter     func(n int64) int64 // uniform in [0, n)
+	idemKeys   bool                // WithIdempotencyKeys
 }
 
 func newConfig(opts []Option) *config {

@@ -178,16 +178,17 @@ func TestPlan(t *testing.T) {
 func TestRetryKinds(t *testing.T) {
 	t.Parallel()
 	def := newConfig(nil)
-	for _, k := range []errresp.Kind{errresp.RateLimited, errresp.Internal, errresp.Unavailable, errresp.Timeout} {
+	for _, k := range []errresp.Kind{errresp.RateLimited, errresp.Internal, errresp.Unavailable, errresp.Timeout, errresp.IdempotencyKeyInUse} {
 		if !def.retryKind[k] {
 			t.Errorf("by default, %s is not retried", k)
 		}
 	}
 	for _, k := range errresp.Kinds() {
-		// Every client error but 429 and 408 (the server gave up waiting
-		// for the request, which may arrive in time when sent again) is
-		// one retrying cannot fix.
-		if k.Status() < 500 && k != errresp.RateLimited && k != errresp.RequestTimeout && def.retryKind[k] {
+		// Every client error but 429, 408 (the server gave up waiting
+		// for the request, which may arrive in time when sent again) and
+		// the 409 of a request whose first copy is still running is one
+		// retrying cannot fix.
+		if k.Status() < 500 && k != errresp.RateLimited && k != errresp.RequestTimeout && k != errresp.IdempotencyKeyInUse && def.retryKind[k] {
 			t.Errorf("by default, %s (%d) is retried", k, k.Status())
 		}
 	}

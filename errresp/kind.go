@@ -95,6 +95,15 @@ const (
 	RangeNotSatisfiable
 	// ClientError: a client error the catalogue has no kind of its own for.
 	ClientError
+	// IdempotencyKeyInvalid: the route requires an Idempotency-Key and none
+	// was sent, or the one sent is malformed or too long.
+	IdempotencyKeyInvalid
+	// IdempotencyKeyInUse: a request with the same Idempotency-Key is still
+	// being processed; the same request may be sent again after Retry-After.
+	IdempotencyKeyInUse
+	// IdempotencyKeyReused: the Idempotency-Key was used before with a
+	// different request (another method, target, body or meaningful header).
+	IdempotencyKeyReused
 
 	kindEnd // one past the last Kind; keep last.
 )
@@ -168,6 +177,9 @@ var kindTable = [kindEnd]kindInfo{
 	LengthRequired:          {"length_required", 411, final, []int{411}, "The request must carry a Content-Length"},
 	RangeNotSatisfiable:     {"range_not_satisfiable", 416, final, []int{416}, "The requested range lies outside the resource"},
 	ClientError:             {"client_error", 400, final, nil, "The request failed for a reason the catalogue does not name"},
+	IdempotencyKeyInvalid:   {"idempotency_key_invalid", 400, final, nil, "The Idempotency-Key header is missing, malformed or too long"},
+	IdempotencyKeyInUse:     {"idempotency_key_in_use", 409, retry, nil, "A request with this Idempotency-Key is still being processed"},
+	IdempotencyKeyReused:    {"idempotency_key_reused", 422, final, nil, "The Idempotency-Key was used with a different request"},
 }
 
 // kindByStatus is the decode side of the table: the kind each status from
@@ -231,8 +243,9 @@ func (k Kind) Status() int {
 
 // Retryable reports whether a request that failed with this kind may succeed if
 // sent again unchanged, following the retry table of the Gcore reference: 5xx
-// and 429 yes (with backoff, or after Retry-After); validation, not found,
-// quota and the other client errors no. CapacityUnavailable is retryable, but
+// and 429 yes (with backoff, or after Retry-After), and so is
+// IdempotencyKeyInUse, the 409 of a request whose first copy is still
+// running; validation, not found, quota and the other client errors no. CapacityUnavailable is retryable, but
 // elsewhere (another region or size), which callers must decide themselves.
 func (k Kind) Retryable() bool {
 	return k < kindEnd && kindTable[k].retryable

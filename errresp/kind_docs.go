@@ -196,6 +196,21 @@ var kindDocs = [kindEnd]CodeDoc{
 		Causes:     []string{"See the response's message and status"},
 		Resolution: "Read the message, fix the request and send it again.",
 	},
+	IdempotencyKeyInvalid: {
+		Meaning:    "The route needs an Idempotency-Key header, and the request sent none, or one that is malformed or too long.",
+		Causes:     []string{"A create or update sent without an Idempotency-Key on a route that requires one", "A key that is not a string or token, or is longer than the service accepts"},
+		Resolution: "Send a fresh key, such as a random UUID, in the Idempotency-Key header, and keep the same key for every retry of that request.",
+	},
+	IdempotencyKeyInUse: {
+		Meaning:    "A request with the same Idempotency-Key is still being processed.",
+		Causes:     []string{"A retry sent before the first attempt finished", "Two copies of one request sent at once"},
+		Resolution: "Wait for the time Retry-After gives and send the same request with the same key: it then gets the first request's response.",
+	},
+	IdempotencyKeyReused: {
+		Meaning:    "The Idempotency-Key was already used with a different request.",
+		Causes:     []string{"A key reused for a new request", "The retried request's body, method or path changed between attempts"},
+		Resolution: "Use a new key for a new request; to retry, send exactly the request that first carried the key.",
+	},
 }
 
 // retryAdvice is the retry text of a kind whose docs give none: how to
@@ -210,6 +225,8 @@ func retryAdvice(k Kind) string {
 		return "Yes, but elsewhere: another region or size, or the same later."
 	case RequestTimeout:
 		return "Yes, at once, sending the request promptly."
+	case IdempotencyKeyInUse:
+		return "Yes, after the Retry-After header's delay, with the same key and request."
 	}
 	if k.Retryable() {
 		return "Yes, with exponential backoff: wait 1 to 5 seconds and retry up to 3 times."

@@ -59,6 +59,7 @@ func TestRetryable(t *testing.T) {
 	for k, want := range map[Kind]bool{
 		InvalidRequest: false, NotFound: false, QuotaExceeded: false, MethodNotAllowed: false,
 		CapacityUnavailable: true, Internal: true, RateLimited: true, Unavailable: true, Timeout: true,
+		IdempotencyKeyInvalid: false, IdempotencyKeyInUse: true, IdempotencyKeyReused: false,
 	} {
 		if k.Retryable() != want {
 			t.Errorf("%s.Retryable() = %v", k, !want)

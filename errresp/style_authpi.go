@@ -62,6 +62,9 @@ func newAuthPI() *Style {
 			LengthRequired:          {"length_required", 411, "Content-Length header required"},
 			RangeNotSatisfiable:     {"range_not_satisfiable", 416, "Requested range not satisfiable"},
 			ClientError:             {"client_error", 400, "Request failed"},
+			IdempotencyKeyInvalid:   {"idempotency_key_invalid", 400, "Idempotency-Key missing, malformed or too long"},
+			IdempotencyKeyInUse:     {"idempotency_key_in_use", 409, "Request with this Idempotency-Key still in progress"},
+			IdempotencyKeyReused:    {"idempotency_key_reused", 422, "Idempotency-Key already used with a different request"},
 		},
 		Encode: func(o *Object, env *Envelope) {
 			o.String("error", env.Code)

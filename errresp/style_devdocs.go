@@ -69,6 +69,9 @@ func newDevDocs() *Style {
 			LengthRequired:          {"LENGTHREQUIRED-411", 411, "Length Required"},
 			RangeNotSatisfiable:     {"RANGE-416", 416, "Range Not Satisfiable"},
 			ClientError:             {"CLIENT-400", 400, "Client Error"},
+			IdempotencyKeyInvalid:   {"IDEMPOTENCY-400", 400, "Idempotency Key Invalid"},
+			IdempotencyKeyInUse:     {"IDEMPOTENCY-409", 409, "Idempotency Key In Use"},
+			IdempotencyKeyReused:    {"IDEMPOTENCY-422", 422, "Idempotency Key Reused"},
 		},
 		Encode: func(o *Object, env *Envelope) {
 			o.String("code", devdocsCode(env.Code, env.Status))

@@ -62,6 +62,9 @@ func newGcore() *Style {
 			LengthRequired:          {"LengthRequiredError", 411, "Content-Length header required."},
 			RangeNotSatisfiable:     {"RangeNotSatisfiableError", 416, "Requested range not satisfiable."},
 			ClientError:             {"ClientError", 400, "The request failed."},
+			IdempotencyKeyInvalid:   {"IdempotencyKeyError", 400, "The Idempotency-Key header is missing, malformed or too long."},
+			IdempotencyKeyInUse:     {"IdempotencyKeyInUseError", 409, "A request with this Idempotency-Key is still being processed; retry after the time given."},
+			IdempotencyKeyReused:    {"IdempotencyKeyReusedError", 422, "The Idempotency-Key was already used with a different request."},
 		},
 		// The authentication table: "The message text identifies the specific
 		// cause". The truncated-token row, "Bad permanent token: {partial_key}",

@@ -61,6 +61,9 @@ func newGPCN() *Style {
 			LengthRequired:          {"LENGTH_REQUIRED", 411, "Content-Length header required"},
 			RangeNotSatisfiable:     {"RANGE_NOT_SATISFIABLE", 416, "Requested range not satisfiable"},
 			ClientError:             {"CLIENT_ERROR", 400, "Request failed"},
+			IdempotencyKeyInvalid:   {"IDEMPOTENCY_KEY_INVALID", 400, "Idempotency-Key missing, malformed or too long"},
+			IdempotencyKeyInUse:     {"IDEMPOTENCY_KEY_IN_USE", 409, "Request with this Idempotency-Key still in progress"},
+			IdempotencyKeyReused:    {"IDEMPOTENCY_KEY_REUSED", 422, "Idempotency-Key already used with a different request"},
 		},
 		Encode: func(o *Object, env *Envelope) {
 			o.Bool("success", false)

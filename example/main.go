@@ -31,6 +31,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/idempotency"
+	idemredis "github.com/apierror/apierror/idempotency/redisstore"
 	"github.com/apierror/apierror/ratelimit"
 	"github.com/apierror/apierror/ratelimit/redisstore"
 )
@@ -70,11 +72,15 @@ func run(ctx context.Context, out io.Writer, addr, publicURL, styleName, redisAd
 	if !ok {
 		return fmt.Errorf("unknown style %q; choose one of %s", styleName, styleNames())
 	}
-	store, storeName, err := openStore(ctx, redisAddr)
+	store, idem, storeName, err := openStore(ctx, redisAddr)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	svc := newService(style, store)
+	if idem != nil {
+		svc.idem = idem // closed with store
+	}
 
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -85,7 +91,7 @@ func run(ctx context.Context, out io.Writer, addr, publicURL, styleName, redisAd
 	}
 	publicURL = strings.TrimSuffix(publicURL, "/")
 	srv := &http.Server{
-		Handler:           newService(style, store).referTo(publicURL).routes(),
+		Handler:           svc.referTo(publicURL).routes(),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -119,30 +125,35 @@ func run(ctx context.Context, out io.Writer, addr, publicURL, styleName, redisAd
 	return nil
 }
 
-// openStore returns the rate-limit store every limiter of the service shares:
-// Redis when addr is set (checked with a PING, so a typo fails at start-up),
-// else memory.
-func openStore(ctx context.Context, addr string) (ratelimit.Store, string, error) {
+// openStore returns the rate-limit store every limiter of the service shares
+// and, on Redis, the store of Idempotency-Key records beside it (nil: the
+// service's own memory store): Redis when addr is set (checked with a PING,
+// so a typo fails at start-up), else memory.
+func openStore(ctx context.Context, addr string) (ratelimit.Store, idempotency.Store, string, error) {
 	if addr == "" {
-		return ratelimit.NewMemoryStore(), "memory", nil
+		return ratelimit.NewMemoryStore(), nil, "memory", nil
 	}
-	client := redis.NewClient(&redis.Options{Addr: addr})
+	client := redis.NewClient(&redis.Options{Addr: addr, ContextTimeoutEnabled: true})
 	ping, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	if err := client.Ping(ping).Err(); err != nil {
 		client.Close()
-		return nil, "", fmt.Errorf("redis at %s: %w", addr, err)
+		return nil, nil, "", fmt.Errorf("redis at %s: %w", addr, err)
 	}
-	return &closeBoth{redisstore.New(client, redisstore.WithLogger(slog.Default())), client}, "redis at " + addr, nil
+	idem := idemredis.New(client, idemredis.WithLogger(slog.Default()))
+	return &closeBoth{redisstore.New(client, redisstore.WithLogger(slog.Default())), idem, client}, idem, "redis at " + addr, nil
 }
 
-// closeBoth is the Redis store together with the client it owns.
+// closeBoth is the Redis stores together with the client they share.
 type closeBoth struct {
 	*redisstore.Store
+	idem   *idemredis.Store
 	client *redis.Client
 }
 
-func (c *closeBoth) Close() error { return errors.Join(c.Store.Close(), c.client.Close()) }
+func (c *closeBoth) Close() error {
+	return errors.Join(c.Store.Close(), c.idem.Close(), c.client.Close())
+}
 
 func styleNames() string {
 	var names []string

@@ -24,6 +24,8 @@ import (
 	"github.com/apierror/apierror/auth"
 	"github.com/apierror/apierror/client"
 	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/idempotency"
+	idemredis "github.com/apierror/apierror/idempotency/redisstore"
 	"github.com/apierror/apierror/middleware"
 	"github.com/apierror/apierror/principal"
 	"github.com/apierror/apierror/ratelimit"
@@ -189,11 +191,23 @@ func Example_adopted() {
 	// 404 404 page not found
 }
 
+func configureIdempotency(r chi.Router, rdb redis.UniversalClient, create http.HandlerFunc) {
+	// A POST with an Idempotency-Key runs once per caller and key; its retry
+	// gets the first response (kept 24 h), a concurrent copy a 409 with
+	// Retry-After, the key with another body a 422. Redis shares the keys
+	// between instances; idempotency.NewMemoryStore() keeps them in one.
+	store := idemredis.New(rdb)
+	r.With(idempotency.New(store, idempotency.WithRequired())).Post("/v1/vms", create)
+	// Wait up to 10 s for a running first copy instead of answering 409.
+	r.With(idempotency.New(store, idempotency.WithWait(10*time.Second))).Post("/v1/orders", create)
+}
+
 func Example_configuration() {
 	configureRateLimits(redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"}))
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID(), middleware.Style(errresp.Gcore()))
 	configureAuth(r)
+	configureIdempotency(chi.NewRouter(), redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"}), func(w http.ResponseWriter, r *http.Request) {})
 	exampleShow(r, "DELETE", "/v1/vms/1", "")
 	fmt.Println(configureValidation() != nil)
 	// Output:

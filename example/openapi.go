@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/idempotency"
 )
 
 // openAPIDocument describes routes as an OpenAPI 3.1 document. Every failure a
@@ -80,6 +81,11 @@ func operation(style *errresp.Style, rt route) map[string]any {
 	}
 	if rt.method == http.MethodPut {
 		params = append(params, map[string]any{"name": "If-Match", "in": "header", "required": true, "schema": map[string]any{"type": "string"}})
+	}
+	if slices.Contains(rt.fails, errresp.IdempotencyKeyReused) {
+		params = append(params, map[string]any{"name": idempotency.Header, "in": "header",
+			"description": "A key of the caller's choosing (a structured-field string or a token, at most 255 characters): the request sent again with it runs once, the retry getting the first response.",
+			"schema":      map[string]any{"type": "string", "maxLength": idempotency.DefaultMaxKeyLength + 2}})
 	}
 	if params != nil {
 		op["parameters"] = params

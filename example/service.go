@@ -13,6 +13,7 @@ import (
 	"github.com/apierror/apierror/auth"
 	"github.com/apierror/apierror/auth/signin"
 	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/idempotency"
 	"github.com/apierror/apierror/middleware"
 	"github.com/apierror/apierror/principal"
 	"github.com/apierror/apierror/ratelimit"
@@ -62,6 +63,11 @@ type service struct {
 	user      *principal.Principal
 	decoder   *validation.Decoder
 
+	// idem keeps the Idempotency-Key records of POST /v1/vms; mounted
+	// before the create limit, so that a replay, which creates nothing, does
+	// not count against it.
+	idem idempotency.Store
+
 	mu  sync.Mutex
 	vms map[string]*vm
 }
@@ -71,6 +77,7 @@ func newService(style *errresp.Style, store ratelimit.Store) *service {
 		style:   style,
 		problem: errresp.Problem(),
 		store:   store,
+		idem:    idempotency.NewMemoryStore(),
 		// The default iteration count (600 000) costs a noticeable fraction
 		// of a second per sign-in; the demo trades some of it for speed.
 		passwords: signin.Passwords{Iterations: 100_000},
@@ -166,8 +173,10 @@ func (s *service) table() []route {
 		{v1, "POST", "/auth/sign-out", "End the session and clear its cookie", 204, "", nil, nil, middleware.Handler(s.signOut)},
 		{v1, "GET", "/v1/vms", "List virtual machines (read permission)", 200, "", nil,
 			[]errresp.Kind{errresp.PermissionDenied}, with(s.list, read)},
-		{v1, "POST", "/v1/vms", "Create a virtual machine (write permission; 5 a minute; at most 3 per caller)", 201, "VMInput", nil,
-			append(bodyKinds, errresp.PermissionDenied, errresp.Conflict, errresp.QuotaExceeded), with(s.create, write, perCaller("create", 5), middleware.LimitBody(maxBody))},
+		{v1, "POST", "/v1/vms", "Create a virtual machine (write permission; 5 a minute; at most 3 per caller; an Idempotency-Key makes a retry replay the first response)", 201, "VMInput", nil,
+			append(bodyKinds, errresp.PermissionDenied, errresp.Conflict, errresp.QuotaExceeded,
+				errresp.IdempotencyKeyInvalid, errresp.IdempotencyKeyInUse, errresp.IdempotencyKeyReused, errresp.Unavailable),
+			with(s.create, write, idempotency.New(s.idem, idempotency.WithMaxRequestBody(maxBody)), perCaller("create", 5), middleware.LimitBody(maxBody))},
 		{v1, "GET", "/v1/vms/{id}", "Get a virtual machine, with its ETag", 200, "", nil,
 			[]errresp.Kind{errresp.PermissionDenied, errresp.InvalidRequest, errresp.NotFound}, with(s.get, read)},
 		{v1, "PUT", "/v1/vms/{id}", "Replace a virtual machine (If-Match required)", 200, "VMInput", nil,

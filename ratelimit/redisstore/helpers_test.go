@@ -1,7 +1,6 @@
 package redisstore
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"os"
@@ -129,29 +128,8 @@ func testStore(t testing.TB, client redis.UniversalClient, opts ...Option) *Stor
 	return s
 }
 
-// logBuffer is a concurrency-safe buffer for a test logger.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // logger returns a text logger writing into a fresh buffer.
-func logger() (*slog.Logger, *logBuffer) {
-	b := &logBuffer{}
-	return slog.New(slog.NewTextHandler(b, nil)), b
-}
+func logger() (*slog.Logger, *redistest.Log) { return redistest.Logger() }
 
 // quietRedis drops go-redis's own log lines (a failed dial each, during the
 // outage tests), which would only bury the test's output.

@@ -19,7 +19,7 @@ func probers() int {
 	for {
 		n := runtime.Stack(buf, true)
 		if n < len(buf) {
-			return strings.Count(string(buf[:n]), "created by github.com/apierror/apierror/ratelimit/redisstore.New in ")
+			return strings.Count(string(buf[:n]), "created by github.com/apierror/apierror/internal/redisnode.New in ")
 		}
 		buf = make([]byte, 2*len(buf))
 	}

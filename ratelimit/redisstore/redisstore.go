@@ -118,6 +118,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/apierror/apierror/internal/redisnode"
 	"github.com/apierror/apierror/ratelimit"
 )
 
@@ -135,19 +136,14 @@ const (
 // Store is a [ratelimit.Store] on Redis. Make one with [New]; it is safe for
 // concurrent use.
 type Store struct {
-	client    redis.UniversalClient
-	cluster   *redis.ClusterClient // client, when it is one
-	single    *redis.Client        // client, when it is one
-	prefix    string
-	timeout   time.Duration
-	retry     time.Duration
-	logger    *slog.Logger
-	now       func() time.Time // nil: Redis's TIME
-	ctxBounds bool             // the client bounds its socket I/O by the context
+	client  redis.UniversalClient
+	prefix  string
+	timeout time.Duration
+	retry   time.Duration
+	logger  *slog.Logger
+	now     func() time.Time // nil: Redis's TIME
 
-	health health
-	wheel  wheel              // deadlines of decisions (deadline.go)
-	cancel context.CancelFunc // stops the prober's probes
+	nodes  *redisnode.Nodes // health, prober, deadlines
 	closed atomic.Bool
 }
 
@@ -211,31 +207,15 @@ func New(client redis.UniversalClient, opts ...Option) *Store {
 	case s.logger == nil:
 		panic("apierror/ratelimit/redisstore: nil logger")
 	}
-	s.cluster, _ = client.(*redis.ClusterClient)
-	s.single, _ = client.(*redis.Client)
-	s.ctxBounds = contextBounded(client)
-	s.health.wake = make(chan struct{}, 1)
-	s.health.done = make(chan struct{})
-	s.health.stop, s.cancel = context.WithCancel(context.Background())
-	s.health.wg.Add(1)
-	go s.run()
+	s.nodes = redisnode.New(redisnode.Config{
+		Client:        client,
+		Timeout:       s.timeout,
+		RetryInterval: s.retry,
+		Logger:        s.logger,
+		Name:          "apierror/ratelimit/redisstore",
+		Unavailable:   ratelimit.ErrUnavailable,
+	})
 	return s
-}
-
-// contextBounded reports whether the client bounds socket reads and writes by
-// the context's deadline (go-redis does only with ContextTimeoutEnabled).
-// Without it, a decision runs in its own goroutine so the caller can stop
-// waiting at the deadline.
-func contextBounded(c redis.UniversalClient) bool {
-	switch c := c.(type) {
-	case *redis.Client:
-		return c.Options().ContextTimeoutEnabled
-	case *redis.ClusterClient:
-		return c.Options().ContextTimeoutEnabled
-	case *redis.Ring:
-		return c.Options().ContextTimeoutEnabled
-	}
-	return false
 }
 
 // Take decides one request of the given cost against every limit for key,
@@ -292,20 +272,16 @@ func (s *Store) decide(ctx context.Context, key string, limits []ratelimit.Limit
 		return ratelimit.Decision{}, ratelimit.ErrStoreClosed
 	}
 	rk := s.redisKey(key, limits)
-	epoch := s.health.epoch.Load()
-	var (
-		addr string
-		node = s.single
-	)
-	if s.cluster != nil && s.health.count.Load() > 0 {
-		if addr, node = s.master(ctx, rk); node == nil {
-			return ratelimit.Decision{}, &unavailable{node: "(cluster)"}
-		}
+	nd, err := s.nodes.Route(ctx, rk)
+	if err != nil {
+		return ratelimit.Decision{}, err
 	}
-	if d, down := s.health.isDown(addr); down {
-		return ratelimit.Decision{}, d.err
-	}
-	d, err := s.take(ctx, rk, limits, cost, o)
+	var d ratelimit.Decision
+	err = s.nodes.Do(ctx, func(ctx context.Context) error {
+		var err error
+		d, err = s.eval(ctx, rk, limits, cost, o)
+		return err
+	})
 	if err == nil {
 		return d, nil
 	}
@@ -314,28 +290,13 @@ func (s *Store) decide(ctx context.Context, key string, limits []ratelimit.Limit
 		// nothing about Redis.
 		return ratelimit.Decision{}, fmt.Errorf("apierror/ratelimit/redisstore: %w", err)
 	}
-	if keyLevel(err) {
-		if !errors.Is(err, ErrCorruptKey) && !errors.Is(err, errBadReply) {
-			err = fmt.Errorf("%w: %w", ErrCorruptKey, err)
-		}
+	switch {
+	case errors.Is(err, ErrCorruptKey) || errors.Is(err, errBadReply):
 		return ratelimit.Decision{}, err
+	case redisnode.Classify(err) == redisnode.KeyError:
+		return ratelimit.Decision{}, fmt.Errorf("%w: %w", ErrCorruptKey, err)
 	}
-	if s.cluster != nil && node == nil {
-		if addr, node = s.master(ctx, rk); node == nil {
-			addr = "(cluster)"
-		}
-	}
-	return ratelimit.Decision{}, s.failed(ctx, epoch, addr, rk, node, err)
-}
-
-// master is the Cluster master serving rk's slot, by go-redis's slot map
-// (no round trip), and its address; nil when the map cannot be had.
-func (s *Store) master(ctx context.Context, rk string) (string, *redis.Client) {
-	c, err := s.cluster.MasterForKey(ctx, rk)
-	if err != nil {
-		return "", nil
-	}
-	return c.Options().Addr, c
+	return ratelimit.Decision{}, s.nodes.Failed(ctx, nd, err)
 }
 
 // Close stops the store's prober and waits for it; Take then returns
@@ -345,8 +306,6 @@ func (s *Store) Close() error {
 	if !s.closed.CompareAndSwap(false, true) {
 		return nil
 	}
-	s.cancel()
-	close(s.health.done)
-	s.health.wg.Wait()
+	s.nodes.Close()
 	return nil
 }

@@ -66,30 +66,6 @@ func validate(limits []ratelimit.Limit, cost int) error {
 	return nil
 }
 
-// take asks Redis, within the timeout or the caller's nearer deadline.
-func (s *Store) take(ctx context.Context, rk string, limits []ratelimit.Limit, cost int, o op) (ratelimit.Decision, error) {
-	ctx, cancel := s.withTimeout(ctx)
-	defer cancel()
-	if s.ctxBounds {
-		return s.eval(ctx, rk, limits, cost, o)
-	}
-	type result struct {
-		d   ratelimit.Decision
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		d, err := s.eval(ctx, rk, limits, cost, o)
-		done <- result{d, err}
-	}()
-	select {
-	case r := <-done:
-		return r.d, r.err
-	case <-ctx.Done():
-		return ratelimit.Decision{}, ctx.Err()
-	}
-}
-
 // argsPool recycles the command's argument slices: go-redis keeps them in
 // the command, which the store drops once it has read the reply.
 var argsPool = sync.Pool{New: func() any { s := make([]any, 0, 24); return &s }}

@@ -1,10 +1,12 @@
-package redisstore
+package redisnode
 
 import (
 	"context"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // granule is how late, at most, a bounded context's Done closes after its
@@ -69,19 +71,65 @@ func (w *wheel) until(deadline time.Time) <-chan struct{} {
 	return s.done
 }
 
-// withTimeout bounds ctx by the store's timeout, unless its own deadline is
-// nearer; the returned function releases what it holds.
-func (s *Store) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+// Bound bounds ctx by the timeout, unless its own deadline is nearer; the
+// returned function releases what it holds. A caller's context that can
+// neither end nor be canceled (Done is nil) gets a context whose Done is
+// shared by every call whose deadline falls in the same 5ms granule, which
+// costs one small allocation, where context.WithTimeout costs a timer, a
+// channel and a cancel context.
+func (n *Nodes) Bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	return n.wheel.bound(ctx, n.cfg.Timeout)
+}
+
+func (w *wheel) bound(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
 	now := time.Now()
 	dl, ok := ctx.Deadline()
-	if ok && dl.Sub(now) <= s.timeout {
+	if ok && dl.Sub(now) <= timeout {
 		return ctx, nop
 	}
 	if ctx.Done() == nil {
-		dl = now.Add(s.timeout)
-		return &bounded{Context: ctx, deadline: dl, done: s.wheel.until(dl)}, nop
+		dl = now.Add(timeout)
+		return &bounded{Context: ctx, deadline: dl, done: w.until(dl)}, nop
 	}
-	return context.WithDeadline(ctx, now.Add(s.timeout))
+	return context.WithDeadline(ctx, now.Add(timeout))
+}
+
+// ContextBounded reports whether c bounds socket reads and writes by the
+// context's deadline (go-redis does only with ContextTimeoutEnabled).
+// Without it, a store should run each call in a goroutine of its own (see
+// Nodes.Do) so that the caller can stop waiting at the deadline.
+func ContextBounded(c redis.UniversalClient) bool {
+	switch c := c.(type) {
+	case *redis.Client:
+		return c.Options().ContextTimeoutEnabled
+	case *redis.ClusterClient:
+		return c.Options().ContextTimeoutEnabled
+	case *redis.Ring:
+		return c.Options().ContextTimeoutEnabled
+	}
+	return false
+}
+
+// Do runs call under Bound(ctx) and returns its error, or the context's
+// once it is done. With a client that bounds its socket I/O by the context
+// (ContextBounded), call runs in the caller's goroutine; otherwise in one
+// of its own, which the caller stops waiting for at the deadline (call must
+// then not touch what the caller keeps once Do has returned with the
+// context's error).
+func (n *Nodes) Do(ctx context.Context, call func(context.Context) error) error {
+	ctx, cancel := n.Bound(ctx)
+	defer cancel()
+	if n.ctxBounds {
+		return call(ctx)
+	}
+	done := make(chan error, 1)
+	go func() { done <- call(ctx) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func nop() {}

@@ -1,4 +1,4 @@
-package redisstore
+package redisnode
 
 import (
 	"context"
@@ -7,32 +7,35 @@ import (
 	"time"
 )
 
-// TestWithTimeout checks the context a decision runs in: the caller's own
+// TestBound checks the context a decision runs in: the caller's own
 // when its deadline is nearer than the timeout; a bounded one, whose Done
 // closes at most a granule after its exact deadline, for a caller that can
 // neither end nor be canceled; a standard one otherwise.
-func TestWithTimeout(t *testing.T) {
+type ctxKey struct{}
+
+func TestBound(t *testing.T) {
 	t.Parallel()
-	s := &Store{timeout: 30 * time.Millisecond}
+	var w wheel
+	timeout := 30 * time.Millisecond
 
 	near, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
 	defer cancel()
-	if ctx, _ := s.withTimeout(near); ctx != near {
+	if ctx, _ := w.bound(near, timeout); ctx != near {
 		t.Error("a caller's nearer deadline: got a context of the store's own")
 	}
 
 	start := time.Now()
-	ctx, release := s.withTimeout(context.WithValue(context.Background(), s, "v"))
+	ctx, release := w.bound(context.WithValue(context.Background(), ctxKey{}, "v"), timeout)
 	defer release()
 	if _, ok := ctx.(*bounded); !ok {
 		t.Fatalf("a background caller: %T; want the bounded context", ctx)
 	}
 	dl, ok := ctx.Deadline()
-	if !ok || dl.Sub(start) < s.timeout || dl.Sub(start) > s.timeout+time.Second {
+	if !ok || dl.Sub(start) < timeout || dl.Sub(start) > timeout+time.Second {
 		t.Fatalf("Deadline = %v, %v; want the timeout from now", dl.Sub(start), ok)
 	}
-	if ctx.Err() != nil || ctx.Value(s) != "v" {
-		t.Fatalf("before the deadline: Err %v, Value %v", ctx.Err(), ctx.Value(s))
+	if ctx.Err() != nil || ctx.Value(ctxKey{}) != "v" {
+		t.Fatalf("before the deadline: Err %v, Value %v", ctx.Err(), ctx.Value(ctxKey{}))
 	}
 	<-ctx.Done()
 	if late := time.Since(dl); late < 0 {
@@ -43,7 +46,7 @@ func TestWithTimeout(t *testing.T) {
 	}
 
 	cancelable, cancel2 := context.WithCancel(context.Background())
-	ctx, release = s.withTimeout(cancelable)
+	ctx, release = w.bound(cancelable, timeout)
 	if _, ok := ctx.(*bounded); ok {
 		t.Fatal("a cancelable caller got the bounded context, which would not see its cancellation")
 	}
