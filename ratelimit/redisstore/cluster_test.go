@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -83,40 +82,15 @@ func runFailover(t *testing.T, c *redistest.Cluster) {
 		t.Fatalf("no key found for master %s", addr)
 		return ""
 	}
-	// burst sends 8 concurrent requests for key across both stores and
-	// returns how many were allowed, the errors, and the longest wait.
-	burst := func(key string) (allowed int, errs []error, longest time.Duration) {
-		var (
-			wg sync.WaitGroup
-			mu sync.Mutex
-		)
-		for j := range 8 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				start := time.Now()
-				d, err := stores[j%2].Take(ctx, key, limits, 1)
-				took := time.Since(start)
-				mu.Lock()
-				defer mu.Unlock()
-				longest = max(longest, took)
-				if err != nil {
-					errs = append(errs, err)
-				} else if d.Allowed {
-					allowed++
-				}
-			}()
-		}
-		wg.Wait()
-		return allowed, errs, longest
-	}
+	// take8 sends 8 concurrent requests for key across both stores.
+	take8 := func(key string) (int, []error, time.Duration) { return burst(ctx, stores[:], key, limits, 4) }
 
 	masters, err := c.Masters(c.Nodes[0].Addr())
 	if err != nil || len(masters) != 3 {
 		t.Fatalf("masters %v, %v", masters, err)
 	}
 	for _, m := range masters {
-		if n, errs, _ := burst(fresh(m)); n != 3 || errs != nil {
+		if n, errs, _ := take8(fresh(m)); n != 3 || errs != nil {
 			t.Fatalf("before the kill, a key on %s: %d allowed, %v; want 3", m, n, errs)
 		}
 	}
@@ -140,7 +114,7 @@ func runFailover(t *testing.T, c *redistest.Cluster) {
 		}
 		for _, m := range healthy {
 			k := fresh(m)
-			n, errs, longest := burst(k)
+			n, errs, longest := take8(k)
 			if n != 3 || errs != nil {
 				t.Errorf("round %d, %v after the kill: key on healthy %s: %d allowed, %v; want exactly 3", rounds, time.Since(killed), m, n, errs)
 			}
@@ -148,7 +122,7 @@ func runFailover(t *testing.T, c *redistest.Cluster) {
 				t.Errorf("round %d: a decision on a healthy master took %v", rounds, longest)
 			}
 		}
-		_, errs, longest := burst(fresh(victim))
+		_, errs, longest := take8(fresh(victim))
 		if longest > faultTimeout+slack {
 			t.Errorf("round %d: a decision on the dead master took %v; want at most the timeout", rounds, longest)
 		}
@@ -185,7 +159,7 @@ func runFailover(t *testing.T, c *redistest.Cluster) {
 	}
 	followed := time.Now()
 	for {
-		n, errs, _ := burst(fresh(newMaster))
+		n, errs, _ := take8(fresh(newMaster))
 		if n == 3 && errs == nil {
 			break
 		}
@@ -197,7 +171,7 @@ func runFailover(t *testing.T, c *redistest.Cluster) {
 	t.Logf("keys in the failed master's slots exact again %v after the failover was seen", time.Since(followed))
 	for _, m := range append(healthy, newMaster) {
 		for range 3 {
-			if n, errs, _ := burst(fresh(m)); n != 3 || errs != nil {
+			if n, errs, _ := take8(fresh(m)); n != 3 || errs != nil {
 				t.Errorf("after the failover, a key on %s: %d allowed, %v; want 3", m, n, errs)
 			}
 		}
