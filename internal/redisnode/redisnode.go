@@ -7,15 +7,23 @@
 // server, a Sentinel failover client, or a Cluster client) and, for each
 // call:
 //
-//	n, err := nodes.Route(ctx, key) // err: the node is down (wraps Config.Unavailable)
-//	ctx, cancel := nodes.Bound(ctx) // the timeout, or the caller's nearer deadline
-//	err = run(ctx, n.Client)        // the store's script, on the node
+//	nd, err := nodes.Route(ctx, key) // err: the node is down (wraps Config.Unavailable)
+//	ctx, cancel := nodes.Bound(ctx)  // the timeout, or the caller's nearer deadline
+//	err = nodes.Pipe(ctx, nd, cmd, undo) // in the node's next pipeline
 //	cancel()
 //	switch redisnode.Classify(err) {
+//	case redisnode.Late:
+//		err = nodes.Suspect(nd, err) // probes the node; nothing marked down yet
 //	case redisnode.Outage:
-//		err = nodes.Failed(ctx, n, err) // marks the node down, logs once
+//		err = nodes.Failed(ctx, nd, err) // marks the node down, logs once
 //	...
 //	}
+//
+// Pipe batches the calls waiting for one node into shared round trips
+// (implicit pipelining, see pipe.go), never blocks its caller past ctx, and
+// hands a reply that came after its caller had gone to undo, so that a store
+// can take back what the call did. A late reply alone never marks a node
+// down: a busy host makes healthy nodes late too.
 //
 // Health is kept per node, named by its address; a client with one server
 // (or a Sentinel client, which follows its master itself) is one node, "".
