@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -52,7 +53,41 @@ func TestCluster(t *testing.T) {
 			}
 		}
 	})
+	t.Run("bursts and floods", func(t *testing.T) {
+		masters, err := c.Masters(c.Nodes[0].Addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		clusterLoad(t, c, masters, func(name string) string { return name })
+	})
 	t.Run("master killed", func(t *testing.T) { runFailover(t, c) })
+}
+
+// clusterLoad runs the cold bursts and the floods (see TestBurst and
+// TestFlood) through Cluster clients, on keys that key returns, counting
+// the scripts run by masters.
+func clusterLoad(t *testing.T, c *redistest.Cluster, masters []string, key func(name string) string) {
+	var admins []*redis.Client
+	for _, m := range masters {
+		admins = append(admins, newClient(t, m, true))
+	}
+	// Each client loads the slot map before the burst: go-redis's first
+	// command of a fresh client can take 400ms after a failover, while it
+	// tries the dead master's address among the seeds; that is the
+	// client's start, not the burst's. Its pools stay cold.
+	client := func() redis.UniversalClient {
+		cc := newClusterClient(t, c.Addrs())
+		if err := cc.Ping(context.Background()).Err(); err != nil {
+			t.Fatal(err)
+		}
+		return cc
+	}
+	for _, size := range burstSizes {
+		t.Run(fmt.Sprintf("%d+%d", size.n, size.n), func(t *testing.T) {
+			coldBursts(t, client, func(round int) string { return key(fmt.Sprintf("%s-%d", t.Name(), round)) }, size.n, size.limit)
+		})
+	}
+	floods(t, client, key, func() int { return scriptCalls(t, admins...) })
 }
 
 // runFailover kills one master under two store instances (each with its
@@ -169,6 +204,9 @@ func runFailover(t *testing.T, c *redistest.Cluster) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Logf("keys in the failed master's slots exact again %v after the failover was seen", time.Since(followed))
+	// Bursts and floods on the failed master's slots, now served by its
+	// replica.
+	clusterLoad(t, c, append(slices.Clone(healthy), newMaster), func(string) string { return fresh(newMaster) })
 	for _, m := range append(healthy, newMaster) {
 		for range 3 {
 			if n, errs, _ := take8(fresh(m)); n != 3 || errs != nil {

@@ -26,13 +26,22 @@ const (
 func TestFlood(t *testing.T) {
 	t.Parallel()
 	srv, admin := startRedis(t)
-	stores, logs := twoStores(t, func() redis.UniversalClient { return newClient(t, srv.Addr(), true) }, DefaultTimeout)
+	floods(t, func() redis.UniversalClient { return newClient(t, srv.Addr(), true) },
+		func(name string) string { return name }, func() int { return scriptCalls(t, admin) })
+}
+
+// floods runs flood through two stores with default settings, each with a
+// client of its own, for one limit and for several at once, on keys that
+// key returns (from a name), and checks that no outage is logged.
+func floods(t *testing.T, client func() redis.UniversalClient, key func(string) string, calls func() int) {
+	t.Helper()
+	stores, logs := twoStores(t, client, DefaultTimeout)
 	for _, limits := range [][]ratelimit.Limit{
 		{{Events: 3, Period: time.Minute}},
 		{{Events: 3, Period: time.Minute}, {Events: 100, Period: time.Hour}},
 	} {
 		t.Run(fmt.Sprintf("%d limits", len(limits)), func(t *testing.T) {
-			flood(t, stores[:], limits, func() int { return scriptCalls(t, admin) })
+			flood(t, stores[:], key(t.Name()), limits, calls)
 		})
 	}
 	for i := range logs {
@@ -45,10 +54,9 @@ func TestFlood(t *testing.T) {
 // flood spends key's limit through stores, then sends floodRequests
 // refused requests, 32 at a time per store, and checks that each is
 // refused, with a wait, and what they cost by calls().
-func flood(t *testing.T, stores []*Store, limits []ratelimit.Limit, calls func() int) {
+func flood(t *testing.T, stores []*Store, key string, limits []ratelimit.Limit, calls func() int) {
 	t.Helper()
 	ctx := context.Background()
-	key := "flood:" + t.Name()
 	for i := range limits[0].Events {
 		if d, err := stores[i%len(stores)].Take(ctx, key, limits, 1); err != nil || !d.Allowed {
 			t.Fatalf("request %d before the flood: %+v, %v", i, d, err)
