@@ -44,13 +44,34 @@ type queue struct {
 // A call whose caller has gone before it was sent is never sent; one sent
 // already is not recalled: the pipeline keeps waiting for its reply (up to
 // Config.ReplyWait), and late, when not nil, runs with the command once the
-// reply is in, so that the store can undo what the call did. Pipe never
+// reply is in, so that the store can undo what the call did. A lone call
+// (none waiting, a pipeline free, a client that bounds its I/O by the
+// context) is sent by its caller, bounded by ctx: if its reply is late, it
+// is lost, and late does not run. Pipe never
 // blocks in go-redis: a Cluster pipeline goes through Config.Client, which
 // follows redirections.
 func (n *Nodes) Pipe(ctx context.Context, nd Node, cmd redis.Cmder, late func(redis.Cmder)) error {
-	c := &call{cmd: cmd, late: late, done: make(chan struct{})}
 	q := n.queue(nd.Addr)
 	q.mu.Lock()
+	if n.ctxBounds && len(q.pending) == 0 && q.inflight < n.cfg.Pipelines {
+		// A lone call: nothing waits, a pipeline is free. The caller sends
+		// it itself, which spares two goroutine switches (a loaded host
+		// makes each cost tens of microseconds); go-redis bounds it by ctx.
+		q.inflight++
+		q.mu.Unlock()
+		n.pipelines.Add(1)
+		err := n.cfg.Client.Process(ctx, cmd)
+		q.mu.Lock()
+		if len(q.pending) > 0 {
+			q.mu.Unlock()
+			go n.flush(q) // keeps the pipeline's place for the calls that came meanwhile
+		} else {
+			q.inflight--
+			q.mu.Unlock()
+		}
+		return err
+	}
+	c := &call{cmd: cmd, late: late, done: make(chan struct{})}
 	q.pending = append(q.pending, c)
 	start := q.inflight < n.cfg.Pipelines
 	if start {

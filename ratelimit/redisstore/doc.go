@@ -108,8 +108,13 @@
 // A late reply is not charged twice: the pipeline keeps waiting for it
 // (up to ten times the timeout), and when it says a take was allowed, the
 // store refunds it, since the limiter's policy has answered the request
-// (its fallback store charged it). Only when Redis replies later still, or
-// never, may a client pay for such a request in Redis too.
+// (its fallback store charged it). A decision sent alone (none waiting for
+// its node, a pipeline free, a client built with ContextTimeoutEnabled) is
+// sent by its caller, which spares two goroutine switches; its wait is
+// bounded by go-redis, and a reply later than the timeout is lost with the
+// connection. So a client may pay for a request in Redis too when Redis
+// replies later still than ten timeouts, or never, or when a lone decision
+// waited a whole timeout (a second: a hung server, not a busy one).
 //
 // When Redis really is slower than the timeout for every decision (a
 // saturated or swapping server, a network that drops packets), each
