@@ -6,13 +6,10 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/apierror/apierror/internal/redistest"
 )
@@ -26,8 +23,6 @@ import (
 // trips a decision (a command or a pipeline is one).
 func BenchmarkRateLimitRedisCallers(b *testing.B) {
 	srv := redistest.Start(b)
-	admin := redis.NewClient(&redis.Options{Addr: srv.Addr()})
-	defer admin.Close()
 	ctx := context.Background()
 	for _, nkeys := range []int{1, 10_000} {
 		keys := make([]string, nkeys)
@@ -52,7 +47,7 @@ func BenchmarkRateLimitRedisCallers(b *testing.B) {
 						}
 						*own = append(*own, time.Since(start))
 					}
-					scripts0, trips0 := countScripts(b, admin), trips.Load()
+					scripts0, trips0 := scriptsRun(b, srv.Addr()), trips.Load()
 					b.ResetTimer()
 					if callers == 1 {
 						own := make([]time.Duration, 0, b.N)
@@ -77,33 +72,10 @@ func BenchmarkRateLimitRedisCallers(b *testing.B) {
 					if len(lats) > 0 {
 						b.ReportMetric(float64(lats[len(lats)*99/100]), "p99-ns")
 					}
-					b.ReportMetric(float64(countScripts(b, admin)-scripts0)/float64(b.N), "scripts/op")
+					b.ReportMetric(float64(scriptsRun(b, srv.Addr())-scripts0)/float64(b.N), "scripts/op")
 					b.ReportMetric(float64(trips.Load()-trips0)/float64(b.N), "trips/op")
 				})
 			}
 		}
 	}
-}
-
-// countScripts is how many scripts (EVAL and EVALSHA) the server of admin
-// has run.
-func countScripts(tb testing.TB, admin *redis.Client) int {
-	info, err := admin.Info(context.Background(), "commandstats").Result()
-	if err != nil {
-		tb.Fatalf("INFO commandstats: %v", err)
-	}
-	n := 0
-	for line := range strings.Lines(info) {
-		name, rest, ok := strings.Cut(line, ":calls=")
-		if !ok || (name != "cmdstat_eval" && name != "cmdstat_evalsha") {
-			continue
-		}
-		calls, _, _ := strings.Cut(rest, ",")
-		c, err := strconv.Atoi(calls)
-		if err != nil {
-			tb.Fatalf("INFO commandstats: %q: %v", line, err)
-		}
-		n += c
-	}
-	return n
 }

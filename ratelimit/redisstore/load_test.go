@@ -4,8 +4,6 @@ import (
 	"context"
 	"os/exec"
 	"runtime"
-	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/apierror/apierror/internal/redistest"
 	"github.com/apierror/apierror/ratelimit"
 )
 
@@ -47,22 +46,8 @@ func scriptCalls(t testing.TB, clients ...*redis.Client) int {
 	t.Helper()
 	n := 0
 	for _, c := range clients {
-		info, err := c.Info(context.Background(), "commandstats").Result()
-		if err != nil {
-			t.Fatalf("INFO commandstats: %v", err)
-		}
-		for line := range strings.Lines(info) {
-			name, rest, ok := strings.Cut(line, ":calls=")
-			if !ok || (name != "cmdstat_eval" && name != "cmdstat_evalsha") {
-				continue
-			}
-			calls, _, _ := strings.Cut(rest, ",")
-			k, err := strconv.Atoi(calls)
-			if err != nil {
-				t.Fatalf("INFO commandstats: %q: %v", line, err)
-			}
-			n += k
-		}
+		k, _ := redistest.Scripts(t, c.Options().Addr)
+		n += k
 	}
 	return n
 }
