@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/apierror/apierror/internal/redistest"
+	"github.com/apierror/apierror/ratelimit/redisstore"
 )
 
 // BenchmarkRateLimitRedisCallers makes allowed decisions against a
@@ -29,10 +30,14 @@ func BenchmarkRateLimitRedisCallers(b *testing.B) {
 		for i := range keys {
 			keys[i] = "c" + strconv.Itoa(i)
 		}
-		for _, im := range redisLimiters(srv.Addr()) {
-			d := im.make(b, keys)
-			trips := tripsOf(im.name)
-			for _, callers := range []int{1, 64, 256} {
+		impls := append(redisLimiters(srv.Addr()), oursRedisWindow(srv.Addr()))
+		deciders := make([]decider, len(impls))
+		for i, im := range impls {
+			deciders[i] = im.make(b, keys)
+		}
+		for _, callers := range []int{1, 64, 256} {
+			for i, im := range impls {
+				d, trips := deciders[i], tripsOf(im.name)
 				b.Run(fmt.Sprintf("keys-%d/callers-%d/%s", nkeys, callers, im.name), func(b *testing.B) {
 					var (
 						mu   sync.Mutex
@@ -78,4 +83,18 @@ func BenchmarkRateLimitRedisCallers(b *testing.B) {
 			}
 		}
 	}
+}
+
+// oursRedisWindow is the library's store with a pipeline window of 100µs,
+// to compare with the default (no window).
+func oursRedisWindow(addr string) limiterImpl {
+	return limiterImpl{"ours-window-100us", func(tb testing.TB, keys []string) decider {
+		s := redisstore.New(redisClient(tb, addr, tripsOf("ours-window-100us")), redisstore.WithPrefix("bench-ours-w:"),
+			redisstore.WithTimeout(time.Second), redisstore.WithPipelineWindow(100*time.Microsecond))
+		tb.Cleanup(func() { _ = s.Close() })
+		return func(ctx context.Context, key string) (bool, error) {
+			d, err := s.Take(ctx, key, redisLimits, 1)
+			return d.Allowed, err
+		}
+	}}
 }
