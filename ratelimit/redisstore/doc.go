@@ -162,8 +162,9 @@
 // Two pipelines a node keep a round trip on the wire while the next one
 // fills; the client's pool (go-redis's default, ten connections a
 // processor) needs only those two and a probe's, so the store needs no
-// pool setting. A window above 0 only delayed lone decisions in the
-// benchmarks (see BENCHMARKS.md), so it is 0.
+// pool setting. A 100µs window made no consistent difference at 64 and
+// 256 callers in the benchmarks (BENCHMARKS.md), and a window can only
+// add to a decision's wait, so it is 0.
 //
 // # Precision
 //

@@ -58,7 +58,10 @@ type Store struct {
 	closed      atomic.Bool
 }
 
-var _ ratelimit.Store = (*Store)(nil)
+var (
+	_ ratelimit.Store        = (*Store)(nil)
+	_ ratelimit.RefusalCache = (*Store)(nil)
+)
 
 // New returns a Store that keeps its buckets in Redis through client, which
 // the caller keeps and closes. The timeout bounds every decision whatever
@@ -143,6 +146,18 @@ func (s *Store) Refund(ctx context.Context, key string, limits []ratelimit.Limit
 	}
 	_, err := s.decide(ctx, key, limits, cost, opRefund)
 	return err
+}
+
+// Refused returns the refusal Take would give now for key, limits and
+// cost when Redis has refused the key until a later instant (see the
+// package doc), without a round trip. It implements
+// ratelimit.RefusalCache, through which a limiter mounted around others
+// asks their stores before it takes its own tokens.
+func (s *Store) Refused(key string, limits []ratelimit.Limit, cost int) (ratelimit.Decision, bool) {
+	if len(limits) == 0 || validate(limits, cost) != nil || s.closed.Load() {
+		return ratelimit.Decision{}, false
+	}
+	return s.refused.refused(s.redisKey(key, limits), limits, cost)
 }
 
 // op is what a script run does with the buckets.
