@@ -176,6 +176,9 @@ func (n *Nodes) Route(ctx context.Context, key string) (Node, error) {
 	if n.cluster != nil {
 		c, err := n.cluster.MasterForKey(ctx, key)
 		if err != nil {
+			if c := Classify(err); c == Late || c == Canceled {
+				return nd, n.unavailable("(cluster)", err) // the slot map is slow to load: not an outage
+			}
 			return nd, n.Failed(ctx, Node{Addr: "(cluster)", epoch: nd.epoch, key: key}, err)
 		}
 		nd.Addr, nd.Client = c.Options().Addr, c

@@ -187,12 +187,12 @@ func (s *Store) decide(ctx context.Context, key string, limits []ratelimit.Limit
 	} else if d, ok := s.refused.refused(rk, limits, cost); ok {
 		return d, nil
 	}
-	nd, err := s.nodes.Route(ctx, rk)
+	bctx, cancel := s.nodes.Bound(ctx)
+	defer cancel()
+	nd, err := s.nodes.Route(bctx, rk) // a Cluster client's first call loads the slot map
 	if err != nil {
 		return ratelimit.Decision{}, err
 	}
-	bctx, cancel := s.nodes.Bound(ctx)
-	defer cancel()
 	at := s.refused.now()
 	var late func(redis.Cmder)
 	if o == opTake {
