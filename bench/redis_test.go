@@ -94,29 +94,14 @@ func redisLimiters(addr string) []limiterImpl {
 // run one after the other on one server, so the difference over a run is
 // that run's.
 func scriptTime(tb testing.TB, addr string) time.Duration {
-	c := redis.NewClient(&redis.Options{Addr: addr})
-	defer c.Close()
-	info, err := c.Info(context.Background(), "commandstats").Result()
-	if err != nil {
-		tb.Fatalf("INFO commandstats: %v", err)
-	}
-	var usec int64
-	for line := range strings.Lines(info) {
-		name, rest, ok := strings.Cut(line, ":")
-		if !ok || (name != "cmdstat_eval" && name != "cmdstat_evalsha") {
-			continue
-		}
-		for _, f := range strings.Split(strings.TrimSpace(rest), ",") {
-			if v, ok := strings.CutPrefix(f, "usec="); ok {
-				n, err := strconv.ParseInt(v, 10, 64)
-				if err != nil {
-					tb.Fatalf("INFO commandstats: %q: %v", line, err)
-				}
-				usec += n
-			}
-		}
-	}
-	return time.Duration(usec) * time.Microsecond
+	_, spent := redistest.Scripts(tb, addr)
+	return spent
+}
+
+// scriptsRun is how many scripts the Redis server at addr has run.
+func scriptsRun(tb testing.TB, addr string) int {
+	n, _ := redistest.Scripts(tb, addr)
+	return n
 }
 
 // BenchmarkRateLimitRedis makes one allowed decision per operation against a

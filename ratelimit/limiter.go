@@ -171,6 +171,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if l.prefix != "" {
 		key = l.prefix + key
 	}
+	if len(h.inner) > 0 && h.refusedInside(w, r) {
+		return // a limiter inside refuses it without a round trip (refusalcache.go)
+	}
 	var (
 		d   Decision
 		now time.Time

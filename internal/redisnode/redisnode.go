@@ -7,15 +7,23 @@
 // server, a Sentinel failover client, or a Cluster client) and, for each
 // call:
 //
-//	n, err := nodes.Route(ctx, key) // err: the node is down (wraps Config.Unavailable)
-//	ctx, cancel := nodes.Bound(ctx) // the timeout, or the caller's nearer deadline
-//	err = run(ctx, n.Client)        // the store's script, on the node
+//	nd, err := nodes.Route(ctx, key) // err: the node is down (wraps Config.Unavailable)
+//	ctx, cancel := nodes.Bound(ctx)  // the timeout, or the caller's nearer deadline
+//	err = nodes.Pipe(ctx, nd, cmd, undo) // in the node's next pipeline
 //	cancel()
 //	switch redisnode.Classify(err) {
+//	case redisnode.Late:
+//		err = nodes.Suspect(nd, err) // probes the node; nothing marked down yet
 //	case redisnode.Outage:
-//		err = nodes.Failed(ctx, n, err) // marks the node down, logs once
+//		err = nodes.Failed(ctx, nd, err) // marks the node down, logs once
 //	...
 //	}
+//
+// Pipe batches the calls waiting for one node into shared round trips
+// (implicit pipelining, see pipe.go), never blocks its caller past ctx, and
+// hands a reply that came after its caller had gone to undo, so that a store
+// can take back what the call did. A late reply alone never marks a node
+// down: a busy host makes healthy nodes late too.
 //
 // Health is kept per node, named by its address; a client with one server
 // (or a Sentinel client, which follows its master itself) is one node, "".
@@ -35,6 +43,8 @@ package redisnode
 import (
 	"context"
 	"log/slog"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -59,7 +69,29 @@ type Config struct {
 	// Unavailable is the sentinel every error of an outage wraps (such as
 	// ratelimit.ErrUnavailable).
 	Unavailable error
+
+	// Pipelines is how many pipelines Pipe keeps in flight to one node at
+	// most (0: DefaultPipelines). Calls that arrive while they are all in
+	// flight wait, and leave together in the next.
+	Pipelines int
+	// PipelineMax is how many calls one pipeline carries at most (0:
+	// DefaultPipelineMax).
+	PipelineMax int
+	// PipelineWindow is how long a pipeline that is not full waits for
+	// more calls before it is sent (0, the default: not at all; calls that
+	// come while others are in flight batch anyway).
+	PipelineWindow time.Duration
+	// ReplyWait is how long a pipeline waits for its replies after its
+	// callers have gone (0: 10 × Timeout), so that a late reply is still
+	// seen and what it did can be undone.
+	ReplyWait time.Duration
 }
+
+// Defaults of Config.
+const (
+	DefaultPipelines   = 2
+	DefaultPipelineMax = 128
+)
 
 // Node is where a key's commands go: a Cluster master, or the client's one
 // server. Route returns it; Failed takes it back when a call failed.
@@ -86,6 +118,10 @@ type Nodes struct {
 	health    health
 	wheel     wheel
 	cancel    context.CancelFunc
+
+	queues    sync.Map // address -> *queue, for Pipe
+	single1   queue    // the queue of node ""
+	pipelines atomic.Int64
 }
 
 // New returns the Nodes of cfg.Client and starts its prober; Close stops
@@ -103,6 +139,17 @@ func New(cfg Config) *Nodes {
 		panic(cfg.Name + ": timeout must be positive")
 	case cfg.RetryInterval <= 0:
 		panic(cfg.Name + ": retry interval must be positive")
+	case cfg.Pipelines < 0 || cfg.PipelineMax < 0 || cfg.PipelineWindow < 0 || cfg.ReplyWait < 0:
+		panic(cfg.Name + ": negative pipeline setting")
+	}
+	if cfg.Pipelines == 0 {
+		cfg.Pipelines = DefaultPipelines
+	}
+	if cfg.PipelineMax == 0 {
+		cfg.PipelineMax = DefaultPipelineMax
+	}
+	if cfg.ReplyWait == 0 {
+		cfg.ReplyWait = 10 * cfg.Timeout
 	}
 	n := &Nodes{cfg: cfg}
 	n.cluster, _ = cfg.Client.(*redis.ClusterClient)
@@ -129,6 +176,9 @@ func (n *Nodes) Route(ctx context.Context, key string) (Node, error) {
 	if n.cluster != nil {
 		c, err := n.cluster.MasterForKey(ctx, key)
 		if err != nil {
+			if c := Classify(err); c == Late || c == Canceled {
+				return nd, n.unavailable("(cluster)", err) // the slot map is slow to load: not an outage
+			}
 			return nd, n.Failed(ctx, Node{Addr: "(cluster)", epoch: nd.epoch, key: key}, err)
 		}
 		nd.Addr, nd.Client = c.Options().Addr, c

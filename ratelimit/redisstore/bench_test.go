@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -108,26 +107,4 @@ func BenchmarkTakeDuringOutage(b *testing.B) {
 			}
 		}
 	})
-}
-
-// scriptCalls is how many EVAL and EVALSHA commands Redis has run.
-func scriptCalls(b *testing.B, admin *redis.Client) int {
-	info, err := admin.Info(context.Background(), "commandstats").Result()
-	if err != nil {
-		b.Fatal(err)
-	}
-	n := 0
-	for line := range strings.Lines(info) {
-		name, rest, ok := strings.Cut(line, ":calls=")
-		if !ok || (name != "cmdstat_eval" && name != "cmdstat_evalsha") {
-			continue
-		}
-		calls, _, _ := strings.Cut(rest, ",")
-		c, err := strconv.Atoi(calls)
-		if err != nil {
-			b.Fatalf("INFO commandstats: %q: %v", line, err)
-		}
-		n += c
-	}
-	return n
 }

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -53,7 +53,41 @@ func TestCluster(t *testing.T) {
 			}
 		}
 	})
+	t.Run("bursts and floods", func(t *testing.T) {
+		masters, err := c.Masters(c.Nodes[0].Addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		clusterLoad(t, c, masters, func(name string) string { return name })
+	})
 	t.Run("master killed", func(t *testing.T) { runFailover(t, c) })
+}
+
+// clusterLoad runs the cold bursts and the floods (see TestBurst and
+// TestFlood) through Cluster clients, on keys that key returns, counting
+// the scripts run by masters.
+func clusterLoad(t *testing.T, c *redistest.Cluster, masters []string, key func(name string) string) {
+	var admins []*redis.Client
+	for _, m := range masters {
+		admins = append(admins, newClient(t, m, true))
+	}
+	// Each client loads the slot map before the burst: go-redis's first
+	// command of a fresh client can take 400ms after a failover, while it
+	// tries the dead master's address among the seeds; that is the
+	// client's start, not the burst's. Its pools stay cold.
+	client := func() redis.UniversalClient {
+		cc := newClusterClient(t, c.Addrs())
+		if err := cc.Ping(context.Background()).Err(); err != nil {
+			t.Fatal(err)
+		}
+		return cc
+	}
+	for _, size := range burstSizes {
+		t.Run(fmt.Sprintf("%d+%d", size.n, size.n), func(t *testing.T) {
+			coldBursts(t, client, func(round int) string { return key(fmt.Sprintf("%s-%d", t.Name(), round)) }, size.n, size.limit)
+		})
+	}
+	floods(t, client, key, func() int { return scriptCalls(t, admins...) })
 }
 
 // runFailover kills one master under two store instances (each with its
@@ -83,40 +117,15 @@ func runFailover(t *testing.T, c *redistest.Cluster) {
 		t.Fatalf("no key found for master %s", addr)
 		return ""
 	}
-	// burst sends 8 concurrent requests for key across both stores and
-	// returns how many were allowed, the errors, and the longest wait.
-	burst := func(key string) (allowed int, errs []error, longest time.Duration) {
-		var (
-			wg sync.WaitGroup
-			mu sync.Mutex
-		)
-		for j := range 8 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				start := time.Now()
-				d, err := stores[j%2].Take(ctx, key, limits, 1)
-				took := time.Since(start)
-				mu.Lock()
-				defer mu.Unlock()
-				longest = max(longest, took)
-				if err != nil {
-					errs = append(errs, err)
-				} else if d.Allowed {
-					allowed++
-				}
-			}()
-		}
-		wg.Wait()
-		return allowed, errs, longest
-	}
+	// take8 sends 8 concurrent requests for key across both stores.
+	take8 := func(key string) (int, []error, time.Duration) { return burst(ctx, stores[:], key, limits, 4) }
 
 	masters, err := c.Masters(c.Nodes[0].Addr())
 	if err != nil || len(masters) != 3 {
 		t.Fatalf("masters %v, %v", masters, err)
 	}
 	for _, m := range masters {
-		if n, errs, _ := burst(fresh(m)); n != 3 || errs != nil {
+		if n, errs, _ := take8(fresh(m)); n != 3 || errs != nil {
 			t.Fatalf("before the kill, a key on %s: %d allowed, %v; want 3", m, n, errs)
 		}
 	}
@@ -140,7 +149,7 @@ func runFailover(t *testing.T, c *redistest.Cluster) {
 		}
 		for _, m := range healthy {
 			k := fresh(m)
-			n, errs, longest := burst(k)
+			n, errs, longest := take8(k)
 			if n != 3 || errs != nil {
 				t.Errorf("round %d, %v after the kill: key on healthy %s: %d allowed, %v; want exactly 3", rounds, time.Since(killed), m, n, errs)
 			}
@@ -148,7 +157,7 @@ func runFailover(t *testing.T, c *redistest.Cluster) {
 				t.Errorf("round %d: a decision on a healthy master took %v", rounds, longest)
 			}
 		}
-		_, errs, longest := burst(fresh(victim))
+		_, errs, longest := take8(fresh(victim))
 		if longest > faultTimeout+slack {
 			t.Errorf("round %d: a decision on the dead master took %v; want at most the timeout", rounds, longest)
 		}
@@ -185,7 +194,7 @@ func runFailover(t *testing.T, c *redistest.Cluster) {
 	}
 	followed := time.Now()
 	for {
-		n, errs, _ := burst(fresh(newMaster))
+		n, errs, _ := take8(fresh(newMaster))
 		if n == 3 && errs == nil {
 			break
 		}
@@ -195,9 +204,12 @@ func runFailover(t *testing.T, c *redistest.Cluster) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Logf("keys in the failed master's slots exact again %v after the failover was seen", time.Since(followed))
+	// Bursts and floods on the failed master's slots, now served by its
+	// replica.
+	clusterLoad(t, c, append(slices.Clone(healthy), newMaster), func(string) string { return fresh(newMaster) })
 	for _, m := range append(healthy, newMaster) {
 		for range 3 {
-			if n, errs, _ := burst(fresh(m)); n != 3 || errs != nil {
+			if n, errs, _ := take8(fresh(m)); n != 3 || errs != nil {
 				t.Errorf("after the failover, a key on %s: %d allowed, %v; want 3", m, n, errs)
 			}
 		}

@@ -62,14 +62,14 @@ func newClusterClient(t testing.TB, addrs []string) *redis.ClusterClient {
 // instances of a service would, each with its own client (from client), the
 // given timeout and a logger keeping its records; closed when the test
 // ends.
-func twoStores(t testing.TB, client func() redis.UniversalClient, timeout time.Duration) ([2]*Store, [2]*records) {
+func twoStores(t testing.TB, client func() redis.UniversalClient, timeout time.Duration, opts ...Option) ([2]*Store, [2]*records) {
 	var (
 		stores [2]*Store
 		logs   [2]*records
 	)
 	for i := range stores {
 		logs[i] = &records{}
-		stores[i] = New(client(), WithTimeout(timeout), WithLogger(slog.New(logs[i])))
+		stores[i] = New(client(), append([]Option{WithTimeout(timeout), WithLogger(slog.New(logs[i]))}, opts...)...)
 		t.Cleanup(func() { _ = stores[i].Close() })
 	}
 	return stores, logs

@@ -3,7 +3,6 @@ package redisstore
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
@@ -100,32 +99,9 @@ func runOutage(t *testing.T, fault string) {
 	}
 
 	// A burst across both instances: exactly the limit passes.
-	const burst = 12
-	var (
-		wg      sync.WaitGroup
-		mu      sync.Mutex
-		allowed int
-		errs    []error
-	)
-	start := make(chan struct{})
-	for j := range burst {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			d, err := stores[j%2].Take(ctx, "burst", limits, 1)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				errs = append(errs, err)
-			} else if d.Allowed {
-				allowed++
-			}
-		}()
-	}
-	close(start)
-	wg.Wait()
+	const n = 12
+	allowed, errs, _ := burst(ctx, stores[:], "burst", limits, n/2)
 	if len(errs) > 0 || allowed != limits[0].Events {
-		t.Fatalf("burst of %d after the return: %d allowed, errors %v; want exactly %d allowed", burst, allowed, errs, limits[0].Events)
+		t.Fatalf("burst of %d after the return: %d allowed, errors %v; want exactly %d allowed", n, allowed, errs, limits[0].Events)
 	}
 }

@@ -58,7 +58,8 @@ func TestProberStopsOnClose(t *testing.T) {
 		}
 	}
 	if n := probers() - before; n != 0 {
-		t.Fatalf("%d probers left after Close", n)
+		buf := make([]byte, 1<<20)
+		t.Fatalf("%d probers left after Close:\n%s", n, buf[:runtime.Stack(buf, true)])
 	}
 	if _, err := stores[0].Take(context.Background(), "k", limits, 1); !errors.Is(err, ratelimit.ErrStoreClosed) {
 		t.Fatalf("Take after Close: %v; want ErrStoreClosed", err)

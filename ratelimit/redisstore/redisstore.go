@@ -1,115 +1,7 @@
-// Package redisstore is a [ratelimit.Store] on Redis, so that a limit holds
-// across every instance of a service instead of once per instance.
-//
-// Each decision is one round trip: a Lua script (GCRA, the generic cell rate
-// algorithm) run with EVALSHA (sent again with EVAL only when Redis answers
-// NOSCRIPT, after a restart or SCRIPT FLUSH). For the common single limit,
-// the script reads and writes one string key (TIME, GET, SET); for several
-// limits at once it checks every limit of the request against the client's
-// buckets in one hash and takes the tokens from all of them or from none.
-// Peek (the decision, taking nothing) runs the same script in a mode that
-// writes nothing, and Refund (an allowed decision's tokens given back, for
-// limiters mounted apart) a script of its own for each key layout; each is
-// one round trip, with Take's errors and health accounting.
-// Its answers are exactly those of the in-memory store (same limits, burst,
-// cost, remaining, reset and retry times, to the nanosecond), so switching
-// stores changes nothing a client sees. The clock is Redis's (TIME), so
-// instances whose clocks disagree still agree on every bucket.
-//
-// # Keys
-//
-// A client's single-limit bucket is the string "<prefix>{<key>}:<interval
-// ns>:<capacity>", holding the instant the bucket is full again in
-// nanoseconds since the Unix epoch modulo 9×10¹⁵ (one number, exact in
-// Lua's doubles). A client's buckets for several limits, or for one limit
-// whose bucket takes more than 4×10¹⁵ ns (about 46 days) to fill, are one
-// hash, "<prefix>{<key>}", holding one field per limit ("<interval
-// ns>:<capacity>") whose value is that instant in nanoseconds since the
-// Unix epoch. The braces are a Cluster hash tag: all
-// of a client's buckets live in one slot, so the store works on a single
-// server, behind Sentinel and on Redis Cluster alike (any
-// [redis.UniversalClient]). A key expires on its own once its slowest bucket
-// is full again (rounded up to a whole second, so that a busy client's key
-// is overwritten in place rather than made anew), when it would say exactly
-// what a missing one says. A key
-// longer than ratelimit.MaxKeyLen is held as a digest, so Redis's memory per
-// client is bounded whatever the key. The store owns every key under its
-// prefix: a key there that holds another type, or a value the store cannot
-// have written (not a time, or one further ahead than the bucket's length
-// plus a minute, the allowance for another node's clock after a failover),
-// is deleted by the script that finds it; that one request fails
-// with an error wrapping [ErrCorruptKey] (answered by the limiter's
-// policy, logged with the request, not as an outage), and the client's next
-// request starts a full bucket. Other keys are not affected.
-//
-// # When Redis is away
-//
-// The store decides or fails; it never answers with HTTP. A failure because
-// Redis could not be asked wraps [ratelimit.ErrUnavailable], and the
-// limiter's one policy (ratelimit.WithStoreErrorPolicy: fall back to its own memory
-// store, the default; allow; or answer 503) says what the request gets.
-//
-// Each decision waits at most the timeout ([WithTimeout], 100ms by
-// default), or the caller's deadline when that is nearer (then the store
-// adds no context of its own), whether or not the client was built with
-// ContextTimeoutEnabled (without it, go-redis would wait out its own read
-// timeout, 3s by default, and retry).
-//
-// Errors are told apart by cause. A failed dial, a timeout, a broken
-// connection and the replies LOADING, BUSY, CLUSTERDOWN, MASTERDOWN,
-// TRYAGAIN, READONLY, OOM and the like mean the node cannot decide for any
-// key: the store marks the node down, logs once that the outage began
-// (with the node, the error and the request id), and answers every decision
-// for a key on that node at once, without asking it. A problem of one key's
-// data (WRONGTYPE, a value it cannot read) is that key's alone (see Keys).
-//
-// Health is kept per node. On Redis Cluster, the node is the master serving
-// the key's slot, so a failing master affects only the keys in its slots;
-// keys on the other masters keep asking Redis.
-//
-// While a node is down, a goroutine of the store probes it every retry
-// interval ([WithRetryInterval], 100ms by default), so recovery needs no
-// traffic: once the node answers again, the next decision, however many
-// arrive at once, goes to Redis, and the store logs once that it is back.
-// A probe first sends PING on a connection of its own, so that probing a
-// dead server does not push go-redis's pool into its dial back-off (after
-// PoolSize failed dials in a row it dials only once a second), then PING
-// through the client's pool. On Cluster, each probe also has go-redis
-// reload the slot map, so a completed failover (a replica promoted for the
-// failed master's slots) is followed within a retry interval plus go-redis's
-// reload pause (200ms). The prober sleeps while every node is up and stops
-// on Close.
-//
-// Measured on loopback (TestOutage: Redis killed and restarted, or frozen
-// and thawed, for over a second under two store instances, no request
-// between its return and the burst that follows), the next decision goes to
-// Redis 5 to 90 ms after Redis is back, within the retry interval, in six
-// runs under the race detector on a shared two-core machine. go-redis's
-// dial back-off does not come into it: the test's clients have a pool of 4,
-// which probes through the pool would have pushed into the back-off within
-// 400 ms of the outage, adding up to a second to the recovery.
-//
-// What a decision made while Redis was away costs when it returns: the
-// limiter's fallback decisions are not charged to Redis (they were made,
-// and limited, by each instance; replaying them later would charge clients
-// for requests long past). A decision that reached a Redis that then froze
-// (a hung server, SIGSTOP) and timed out is answered by the policy, and is
-// still charged when Redis thaws and runs it: the client may pay twice for
-// it, never less.
-//
-// # Precision
-//
-// Lua numbers are doubles, so the scripts split instants into seconds and
-// nanoseconds and work on times relative to now. Their answers are exact
-// (and equal to the in-memory store's) for every limit whose bucket fills
-// within 2^53 ns, about 104 days (Capacity × Interval); beyond that they may
-// differ by the rounding of a double of that size (under a microsecond for
-// a bucket that takes a century to fill).
 package redisstore
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -127,10 +19,22 @@ const (
 	// DefaultPrefix starts every key the store writes.
 	DefaultPrefix = "ratelimit:"
 	// DefaultTimeout is how long one decision may wait for Redis.
-	DefaultTimeout = 100 * time.Millisecond
+	DefaultTimeout = time.Second
 	// DefaultRetryInterval is how often the store probes a node that is
 	// down.
 	DefaultRetryInterval = 100 * time.Millisecond
+	// DefaultPipelines is how many pipelines the store keeps in flight to
+	// one node at most.
+	DefaultPipelines = 2
+	// DefaultPipelineMax is how many decisions one pipeline carries at
+	// most.
+	DefaultPipelineMax = 128
+	// DefaultPipelineWindow is how long a pipeline that is not full waits
+	// for more decisions: not at all, since decisions that arrive while
+	// pipelines are in flight batch anyway.
+	DefaultPipelineWindow = 0
+	// DefaultRefusalCache is how many refused keys the store remembers.
+	DefaultRefusalCache = 1 << 14
 )
 
 // Store is a [ratelimit.Store] on Redis. Make one with [New]; it is safe for
@@ -143,44 +47,28 @@ type Store struct {
 	logger  *slog.Logger
 	now     func() time.Time // nil: Redis's TIME
 
-	nodes  *redisnode.Nodes // health, prober, deadlines
-	closed atomic.Bool
+	pipes   int           // pipelines in flight to one node at most
+	pipeMax int           // calls a pipeline carries at most
+	window  time.Duration // how long a pipeline waits to fill
+
+	nodes       *redisnode.Nodes // health, prober, deadlines, pipelines
+	refused     refusals         // keys Redis refused, until when (refused.go)
+	refusalMax  int
+	lateRefunds atomic.Int64 // takes given back after a late reply
+	closed      atomic.Bool
 }
 
-var _ ratelimit.Store = (*Store)(nil)
-
-// Option configures a Store.
-type Option func(*Store)
-
-// WithPrefix sets the prefix of every key the store writes (default
-// DefaultPrefix). It must not contain '{' or '}', which would change the
-// Cluster hash tag.
-func WithPrefix(prefix string) Option { return func(s *Store) { s.prefix = prefix } }
-
-// WithTimeout sets how long one decision may wait for Redis (default
-// DefaultTimeout); past it the decision fails with ratelimit.ErrUnavailable
-// and the node is marked down. It also bounds each probe.
-func WithTimeout(d time.Duration) Option { return func(s *Store) { s.timeout = d } }
-
-// WithRetryInterval sets how often the store probes a node that is down
-// (default DefaultRetryInterval).
-func WithRetryInterval(d time.Duration) Option { return func(s *Store) { s.retry = d } }
-
-// WithLogger sets the logger for outage and recovery lines (default
-// slog.Default()).
-func WithLogger(l *slog.Logger) Option { return func(s *Store) { s.logger = l } }
-
-// WithClock makes the store send the time from now with each decision instead
-// of using Redis's clock. It exists for tests, which run on fixed instants;
-// production stores should keep Redis's clock, on which every instance
-// agrees.
-func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
+var (
+	_ ratelimit.Store        = (*Store)(nil)
+	_ ratelimit.RefusalCache = (*Store)(nil)
+)
 
 // New returns a Store that keeps its buckets in Redis through client, which
-// the caller keeps and closes. For the timeout to bound every wait at no
-// extra cost, build the client with ContextTimeoutEnabled (otherwise each
-// decision runs in a goroutine of its own, which the caller stops waiting
-// for at the deadline). New panics on a nil client or logger, a prefix
+// the caller keeps and closes. The timeout bounds every decision whatever
+// the client's settings; ContextTimeoutEnabled also lets go-redis give up a
+// pipeline's socket reads at their deadline (ten times the timeout; see
+// the package doc), where it would otherwise wait out its ReadTimeout.
+// New panics on a nil client or logger, a prefix
 // holding a brace, or a timeout or retry interval that is not positive.
 // Close stops the store's prober.
 func New(client redis.UniversalClient, opts ...Option) *Store {
@@ -188,11 +76,15 @@ func New(client redis.UniversalClient, opts ...Option) *Store {
 		panic("apierror/ratelimit/redisstore: nil client")
 	}
 	s := &Store{
-		client:  client,
-		prefix:  DefaultPrefix,
-		timeout: DefaultTimeout,
-		retry:   DefaultRetryInterval,
-		logger:  slog.Default(),
+		client:     client,
+		prefix:     DefaultPrefix,
+		timeout:    DefaultTimeout,
+		retry:      DefaultRetryInterval,
+		logger:     slog.Default(),
+		pipes:      DefaultPipelines,
+		pipeMax:    DefaultPipelineMax,
+		window:     DefaultPipelineWindow,
+		refusalMax: DefaultRefusalCache,
 	}
 	for _, o := range opts {
 		o(s)
@@ -214,12 +106,19 @@ func New(client redis.UniversalClient, opts ...Option) *Store {
 		Logger:        s.logger,
 		Name:          "apierror/ratelimit/redisstore",
 		Unavailable:   ratelimit.ErrUnavailable,
+
+		Pipelines:      s.pipes,
+		PipelineMax:    s.pipeMax,
+		PipelineWindow: s.window,
 	})
+	s.refused.init(s.refusalMax, s.now)
 	return s
 }
 
 // Take decides one request of the given cost against every limit for key,
-// atomically, in one round trip to Redis. A nil error with Allowed false
+// atomically, in one script call to Redis (in a pipeline shared with the
+// decisions waiting at the same time), or in none when Redis has refused
+// the key until a later instant (see the package doc). A nil error with Allowed false
 // means the limit was reached. When the key's node is down, or fails or is
 // slower than the timeout, the error wraps ratelimit.ErrUnavailable; when
 // the key held data the store cannot read, it wraps ErrCorruptKey.
@@ -228,8 +127,7 @@ func (s *Store) Take(ctx context.Context, key string, limits []ratelimit.Limit, 
 }
 
 // Peek returns the decision Take would return now, and takes nothing: the
-// same script runs in a mode that writes nothing, in one round trip, with
-// Take's errors and its health accounting. It implements ratelimit.Store.
+// same script runs in a mode that writes nothing, with Take's errors and its health accounting. It implements ratelimit.Store.
 func (s *Store) Peek(ctx context.Context, key string, limits []ratelimit.Limit, cost int) (ratelimit.Decision, error) {
 	return s.decide(ctx, key, limits, cost, opPeek)
 }
@@ -248,6 +146,18 @@ func (s *Store) Refund(ctx context.Context, key string, limits []ratelimit.Limit
 	}
 	_, err := s.decide(ctx, key, limits, cost, opRefund)
 	return err
+}
+
+// Refused returns the refusal Take would give now for key, limits and
+// cost when Redis has refused the key until a later instant (see the
+// package doc), without a round trip. It implements
+// ratelimit.RefusalCache, through which a limiter mounted around others
+// asks their stores before it takes its own tokens.
+func (s *Store) Refused(key string, limits []ratelimit.Limit, cost int) (ratelimit.Decision, bool) {
+	if len(limits) == 0 || validate(limits, cost) != nil || s.closed.Load() {
+		return ratelimit.Decision{}, false
+	}
+	return s.refused.refused(s.redisKey(key, limits), limits, cost)
 }
 
 // op is what a script run does with the buckets.
@@ -272,31 +182,74 @@ func (s *Store) decide(ctx context.Context, key string, limits []ratelimit.Limit
 		return ratelimit.Decision{}, ratelimit.ErrStoreClosed
 	}
 	rk := s.redisKey(key, limits)
-	nd, err := s.nodes.Route(ctx, rk)
+	if o == opRefund {
+		s.refused.forget(rk)
+	} else if d, ok := s.refused.refused(rk, limits, cost); ok {
+		return d, nil
+	}
+	bctx, cancel := s.nodes.Bound(ctx)
+	defer cancel()
+	nd, err := s.nodes.Route(bctx, rk) // a Cluster client's first call loads the slot map
 	if err != nil {
 		return ratelimit.Decision{}, err
 	}
-	var d ratelimit.Decision
-	err = s.nodes.Do(ctx, func(ctx context.Context) error {
-		var err error
-		d, err = s.eval(ctx, rk, limits, cost, o)
-		return err
-	})
+	at := s.refused.now()
+	var late func(redis.Cmder)
+	if o == opTake {
+		late = func(c redis.Cmder) { s.undo(nd, rk, limits, cost, c) }
+	}
+	cmd := s.command(bctx, rk, limits, cost, o, false)
+	err = s.nodes.Pipe(bctx, nd, cmd, late)
+	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+		cmd = s.command(bctx, rk, limits, cost, o, true)
+		err = s.nodes.Pipe(bctx, nd, cmd, late)
+	}
 	if err == nil {
-		return d, nil
+		d, err := result(cmd, limits, o)
+		switch {
+		case err != nil:
+			s.refused.forget(rk) // the script deleted the key
+		case o != opRefund:
+			s.refused.note(rk, limits, cost, at, &d)
+		}
+		return d, err
 	}
 	if ctx.Err() != nil {
 		// The caller gave up (or its own deadline passed); that says
 		// nothing about Redis.
 		return ratelimit.Decision{}, fmt.Errorf("apierror/ratelimit/redisstore: %w", err)
 	}
-	switch {
-	case errors.Is(err, ErrCorruptKey) || errors.Is(err, errBadReply):
-		return ratelimit.Decision{}, err
-	case redisnode.Classify(err) == redisnode.KeyError:
+	switch redisnode.Classify(err) {
+	case redisnode.KeyError:
+		s.refused.forget(rk)
 		return ratelimit.Decision{}, fmt.Errorf("%w: %w", ErrCorruptKey, err)
+	case redisnode.Late, redisnode.Canceled:
+		// A busy node is not a down one: this request gets the
+		// limiter's policy, and the node is probed.
+		return ratelimit.Decision{}, s.nodes.Suspect(nd, err)
 	}
 	return ratelimit.Decision{}, s.nodes.Failed(ctx, nd, err)
+}
+
+// undo gives back what a take whose caller had gone (a late reply, or a
+// caller that gave up) took, so that the request, answered by the
+// limiter's policy, is not charged twice. It runs once the reply is in.
+func (s *Store) undo(nd redisnode.Node, rk string, limits []ratelimit.Limit, cost int, c redis.Cmder) {
+	d, err := result(c.(*redis.IntSliceCmd), limits, opTake)
+	if c.Err() != nil || err != nil || !d.Allowed || cost == 0 {
+		return
+	}
+	s.lateRefunds.Add(1)
+	go func() {
+		ctx, cancel := s.nodes.Bound(context.Background())
+		defer cancel()
+		cmd := s.command(ctx, rk, limits, cost, opRefund, false)
+		err := s.nodes.Pipe(ctx, nd, cmd, nil)
+		if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+			cmd = s.command(ctx, rk, limits, cost, opRefund, true)
+			_ = s.nodes.Pipe(ctx, nd, cmd, nil)
+		}
+	}()
 }
 
 // Close stops the store's prober and waits for it; Take then returns

@@ -12,7 +12,6 @@ import (
 	"math/bits"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -66,29 +65,24 @@ func validate(limits []ratelimit.Limit, cost int) error {
 	return nil
 }
 
-// argsPool recycles the command's argument slices: go-redis keeps them in
-// the command, which the store drops once it has read the reply.
-var argsPool = sync.Pool{New: func() any { s := make([]any, 0, 24); return &s }}
-
-// eval runs the decision's script once (twice after NOSCRIPT). A peek
-// runs the decision's script with the cost negated (-n asks about n tokens
-// and writes nothing); a refund runs a script of its own, whose reply is
-// {1}, or {-1} for a key it cannot read.
-func (s *Store) eval(ctx context.Context, rk string, limits []ratelimit.Limit, cost int, o op) (ratelimit.Decision, error) {
-	ap := argsPool.Get().(*[]any)
+// command is the script call that does o for rk: EVALSHA, or EVAL (the
+// source) when eval is set, after Redis answered NOSCRIPT. A peek runs the
+// decision's script with the cost negated (-n asks about n tokens and
+// writes nothing); a refund runs a script of its own, whose reply is {1},
+// or {-1} for a key it cannot read.
+func (s *Store) command(ctx context.Context, rk string, limits []ratelimit.Limit, cost int, o op, eval bool) *redis.IntSliceCmd {
 	if o == opPeek {
 		cost = -cost
 	}
 	sc := gcra1
-	args := append((*ap)[:0], "evalsha", sc.sha, "1", rk)
+	args := make([]any, 4, 6+2*len(limits))
+	args[0], args[2], args[3] = "evalsha", "1", rk
 	switch {
 	case o == opRefund && single(limits):
 		sc = refund1
-		args[1] = sc.sha
 		args = append(args, int64(limits[0].Interval()), limits[0].Capacity(), cost)
 	case o == opRefund:
 		sc = refund
-		args[1] = sc.sha
 		args = append(args, cost)
 		for _, l := range limits {
 			args = append(args, int64(l.Interval()), l.Capacity())
@@ -101,7 +95,6 @@ func (s *Store) eval(ctx context.Context, rk string, limits []ratelimit.Limit, c
 		}
 	default:
 		sc = gcra
-		args[1] = sc.sha
 		if s.now != nil {
 			t := s.now()
 			args = append(args, t.Unix(), t.Nanosecond())
@@ -113,20 +106,16 @@ func (s *Store) eval(ctx context.Context, rk string, limits []ratelimit.Limit, c
 			args = append(args, int64(l.Interval()), l.Capacity())
 		}
 	}
-	cmd := redis.NewIntSliceCmd(ctx, args...)
-	err := s.client.Process(ctx, cmd)
-	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+	args[1] = sc.sha
+	if eval {
 		args[0], args[1] = "eval", sc.src
-		cmd = redis.NewIntSliceCmd(ctx, args...)
-		err = s.client.Process(ctx, cmd)
 	}
+	return redis.NewIntSliceCmd(ctx, args...)
+}
+
+// result reads a script call's reply: the decision, or for a refund, none.
+func result(cmd *redis.IntSliceCmd, limits []ratelimit.Limit, o op) (ratelimit.Decision, error) {
 	res := cmd.Val()
-	clear(args)
-	*ap = args[:0]
-	argsPool.Put(ap)
-	if err != nil {
-		return ratelimit.Decision{}, err
-	}
 	if len(res) == 1 && res[0] == -1 {
 		return ratelimit.Decision{}, ErrCorruptKey
 	}
