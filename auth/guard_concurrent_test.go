@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/apierror/apierror/auth"
+	"github.com/apierror/apierror/errresp"
 	"github.com/apierror/apierror/internal/redistest"
 	"github.com/apierror/apierror/principal"
 	"github.com/apierror/apierror/ratelimit/redisstore"
@@ -138,5 +139,42 @@ func TestFailureGuardEndedSessionNotAGuess(t *testing.T) {
 	}
 	if resp := guardDo(h, "GET", "/v1/x", "192.0.2.20:1", "X-API-Key", adminKey); resp.StatusCode != 429 {
 		t.Errorf("a valid key after 3 forged sessions: status %d, want 429", resp.StatusCode)
+	}
+}
+
+// Throttle reserves at the door too: 100 concurrent wrong passwords get
+// exactly the burst of 401s, and right ones never count.
+func TestThrottleConcurrent(t *testing.T) {
+	t.Parallel()
+	const burst = 10
+	g := auth.NewFailureGuard(auth.GuardLimit(burst, time.Hour))
+	a := auth.New(slowRing(0), authQuiet, auth.WithGuard(g))
+	h := gpcnStack(a.Throttle(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(5 * time.Millisecond) // a key derivation's time
+		if r.FormValue("password") != "right" {
+			a.Fail(w, r, errresp.New(errresp.InvalidCredentials, "Wrong email or password."))
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})))
+	for i := range 3 * burst {
+		if resp := guardDo(h, "POST", "/sign-in?password=right", "192.0.2.30:1"); resp.StatusCode != 204 {
+			t.Fatalf("right password %d: status %d, want 204", i, resp.StatusCode)
+		}
+	}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	got := map[int]int{}
+	for range 100 {
+		wg.Go(func() {
+			resp := guardDo(h, "POST", "/sign-in?password=wrong", "192.0.2.30:1")
+			mu.Lock()
+			got[resp.StatusCode]++
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if got[401] != burst || got[429] != 100-burst {
+		t.Errorf("statuses %v, want %d x 401 and %d x 429", got, burst, 100-burst)
 	}
 }
