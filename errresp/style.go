@@ -70,6 +70,9 @@ type Style struct {
 	// statusTitles: the style's titles are the status phrases, so an error
 	// with a status of its own takes that status's phrase (Problem).
 	statusTitles bool
+
+	panicOnce sync.Once
+	fixed500  []byte // the fixed 500 (panicBody), once encoded
 }
 
 func (s *Style) init() {

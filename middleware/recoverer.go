@@ -21,7 +21,8 @@ type recovererConfig struct {
 // RecovererMap lets fn choose the error a recovered panic value is answered
 // with; a nil result means the default (Internal, generic message). The
 // error's Message reaches the client, so fn must not copy the panic value
-// into it.
+// into it. When fn itself panics, the panic is logged once and the default
+// answers.
 func RecovererMap(fn func(r *http.Request, v any) *errresp.Error) RecovererOption {
 	if fn == nil {
 		panic("apierror/middleware: RecovererMap needs a function")
@@ -118,14 +119,27 @@ func (c *recovererConfig) recovered(w http.ResponseWriter, r *http.Request, v an
 		panic(http.ErrAbortHandler)
 	}
 	logFailure(r, slog.LevelError, "panic recovered", panicAttrs...)
-	var e *errresp.Error
-	if c.mapper != nil {
-		e = c.mapper(r, v)
-	}
+	e := c.mapped(r, v)
 	if e == nil {
 		e = errresp.Wrap(errresp.Internal, &PanicError{Value: v, Stack: stack}, recovererMessage)
 	}
 	if _, werr := errresp.Write(w, r, e); werr != nil && !errors.Is(werr, errresp.ErrResponseStarted) {
 		logFailure(r, slog.LevelDebug, "writing the panic envelope failed", slog.String("error", werr.Error()))
 	}
+}
+
+// mapped returns the error RecovererMap's function chooses for v, or nil
+// for the default, also when the function panics (logged once).
+func (c *recovererConfig) mapped(r *http.Request, v any) (e *errresp.Error) {
+	if c.mapper == nil {
+		return nil
+	}
+	defer func() {
+		if w := recover(); w != nil {
+			e = nil
+			logFailure(r, slog.LevelError, "RecovererMap panicked; the default envelope answers",
+				slog.String("panic", fmt.Sprint(w)), slog.String("stack", string(debug.Stack())))
+		}
+	}()
+	return c.mapper(r, v)
 }
