@@ -46,8 +46,10 @@ func PerDay(n int, opts ...Option) func(http.Handler) http.Handler {
 // or behind other middleware, whose key may not be known until then) is not
 // consulted when an outer one refuses; see the package documentation.
 //
-// Every response that passes through the limiter carries the binding
-// limit's headers (see Headers). A refused request is answered 429 through
+// Every response that passes through the limiter carries the headers (see
+// Headers) of the binding limit of every limiter the request has passed,
+// this one and those further out: the fewest requests remaining, then the
+// bucket that takes longer to fill. A refused request is answered 429 through
 // errresp.Write with an *errresp.Error of kind RateLimited whose RetryAfter
 // is the exact wait until the same request would pass (sent as Retry-After,
 // in whole seconds rounded up) and whose Info holds "limit", "remaining",
@@ -201,8 +203,14 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, r, made := passFor(r, l, key, cost)
-	p.fallback = fallback
-	l.setHeaders(w.Header(), p, &d, now)
+	p.fallback, p.d, p.now = fallback, d, now
+	// The headers name the binding limit of every limiter the request has
+	// passed, this one's when it binds.
+	if b := p.binding(); b == p {
+		l.setHeaders(w.Header(), p, &d, now)
+	} else {
+		b.l.putHeaders(w.Header(), b, b.l.index(&b.d))
+	}
 	h.next.ServeHTTP(w, r)
 	if made != nil {
 		made.done = true

@@ -3,6 +3,7 @@ package storetest
 import (
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,11 +22,13 @@ import (
 // headers name the binding limit with its true wait); limiters built apart
 // never share buckets unless they share a name, and a group's limiter limits
 // the group as a whole; ByAPIKey never puts requests without its header in
-// one bucket; and 64 goroutines on one key through stacked limiters get
-// exactly the limit through.
+// one bucket; 64 goroutines on one key through stacked limiters get
+// exactly the limit through; and the headers of every response that passes
+// stacked limiters name the binding limit, one at a time and under 64
+// concurrent requests.
 func RunLimiters(t *testing.T, newStore NewStoreFunc) {
 	t.Helper()
-	for _, tc := range limiterCases {
+	for _, tc := range slices.Concat(limiterCases, headerCases) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			clock, s := open(t, newStore)
