@@ -55,9 +55,10 @@ func PerDay(n int, opts ...Option) func(http.Handler) http.Handler {
 // in whole seconds rounded up) and whose Info holds "limit", "remaining",
 // "reset" and "policy".
 //
-// Limiters built apart never share buckets, whatever store they share,
-// unless they are given the same name (WithName); see WithName for the
-// default name.
+// A limiter on a store other than a MemoryStore (Redis, shared by the
+// service's instances) must be given a name (WithName): its identity there
+// is the name and its limits, which no build, restart or rebuild of the
+// router changes. See WithName.
 //
 // New panics, with an "apierror/ratelimit: " prefix, on an empty or invalid
 // list of limits (see Limit.Validate) and on options that contradict them.
@@ -137,7 +138,11 @@ func newLimiter(limits []Limit, opts []Option) *limiter {
 		panic("apierror/ratelimit: WithCost: the cost exceeds a limit's capacity, so no request could pass")
 	}
 	l.policyV = []string{policyField(limits, names)}
+	_, inMemory := l.store.(*MemoryStore)
 	if l.name == "" {
+		if l.store != nil && !inMemory {
+			panic("apierror/ratelimit: New: a limiter on a shared store needs WithName, so that its buckets keep one identity across builds, instances and restarts")
+		}
 		l.name = strings.Join(names, "+") + "@" + callSite()
 	}
 	switch s := l.store.(type) {
@@ -146,16 +151,21 @@ func newLimiter(limits []Limit, opts []Option) *limiter {
 		l.memS = NewMemoryStore()
 		l.store, l.mem = l.memS, &l.memS.part
 	case *MemoryStore:
-		// The memory store keeps each name's keys, and its cap, apart.
-		l.memS, l.mem = s, s.partition(l.name)
+		// The memory store keeps each limiter's keys, and its cap, apart.
+		l.memS, l.mem = s, s.partition(l.identity(limits))
 	default:
-		l.prefix = l.name + ":"
+		l.prefix = l.identity(limits) + ":"
 	}
 	if l.key == nil {
 		l.key = ByIP()
 	}
 	return l
 }
+
+// identity is the limiter's identity on a store: its name and what its
+// limits count, so that limiters given one name by mistake with other
+// limits never share buckets.
+func (l *limiter) identity(limits []Limit) string { return l.name + "/" + limitsID(limits) }
 
 // handler is a limiter mounted around next.
 type handler struct {

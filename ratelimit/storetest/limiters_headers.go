@@ -24,14 +24,14 @@ var headerCases = []struct {
 		both := ratelimit.WithHeaders(ratelimit.XRateLimitHeaders | ratelimit.IETFHeaders)
 		r := chi.NewRouter()
 		r.Route("/g", func(r chi.Router) {
-			r.Use(ratelimit.PerMinute(5, with(both)...))
-			r.With(ratelimit.PerMinute(3, with(both)...)).Get("/route", ok)
+			r.Use(ratelimit.PerMinute(5, with("g", both)...))
+			r.With(ratelimit.PerMinute(3, with("g-route", both)...)).Get("/route", ok)
 			r.Get("/sibling", ok)
 		})
-		r.With(ratelimit.PerSecond(3, with(both)...), ratelimit.PerMinute(3, with(both)...)).Get("/tie", ok)
+		r.With(ratelimit.PerSecond(3, with("tie-second", both)...), ratelimit.PerMinute(3, with("tie-minute", both)...)).Get("/tie", ok)
 		r.Route("/h", func(r chi.Router) {
-			r.Use(ratelimit.PerMinute(100, with(both)...))
-			r.With(ratelimit.PerMinute(3, with(both)...)).Get("/route", ok)
+			r.Use(ratelimit.PerMinute(100, with("h", both)...))
+			r.With(ratelimit.PerMinute(3, with("h-route", both)...)).Get("/route", ok)
 		})
 		c := client{t: t, h: r, addr: "192.0.2.20:1"}
 		for range 3 {
@@ -62,13 +62,13 @@ var headerCases = []struct {
 	{"64 concurrent requests through stacked limiters: every 200 names the binding limit", func(t *testing.T, clock *Clock, with optsFunc) {
 		r := chi.NewRouter()
 		r.Route("/g", func(r chi.Router) { // the group binds
-			r.Use(ratelimit.PerMinute(10, with()...))
-			r.With(ratelimit.PerMinute(100, with()...)).Get("/route", ok)
+			r.Use(ratelimit.PerMinute(10, with("g")...))
+			r.With(ratelimit.PerMinute(100, with("g-route")...)).Get("/route", ok)
 			r.Get("/sibling", ok)
 		})
 		r.Route("/h", func(r chi.Router) { // the route binds
-			r.Use(ratelimit.PerMinute(100, with()...))
-			r.With(ratelimit.PerMinute(5, with()...)).Get("/route", ok)
+			r.Use(ratelimit.PerMinute(100, with("h")...))
+			r.With(ratelimit.PerMinute(5, with("h-route")...)).Get("/route", ok)
 		})
 		c := client{t: t, h: r, addr: "192.0.2.21:1"}
 		for range 5 {
