@@ -171,7 +171,8 @@ func (g *FailureGuard) ReserveAt(ctx context.Context, key string, now time.Time)
 
 // Cancel gives the reserved failure back: the credential was valid, or
 // the request failed for a reason that is not a guess. It may be called
-// more than once, and on a nil Reservation; only the first call counts.
+// more than once, and on a nil Reservation; only the first call counts. A
+// Reservation belongs to one request: Cancel it from one goroutine.
 func (res *Reservation) Cancel() {
 	if res == nil || res.done {
 		return

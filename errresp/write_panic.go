@@ -1,6 +1,7 @@
 package errresp
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -59,7 +60,10 @@ func writePanicked(w http.ResponseWriter, r *http.Request, st *state, style *Sty
 	}
 	delete(h, "Retry-After")
 	h["Content-Type"] = style.ctHeader
-	ctx := r.Context()
+	ctx := context.Background()
+	if r != nil {
+		ctx = r.Context()
+	}
 	slog.Default().LogAttrs(ctx, slog.LevelError, "panic while writing an error response; a fixed 500 sent",
 		slog.String("request_id", id), slog.String("step", step), slog.String("kind", e.Kind.String()),
 		slog.String("panic", fmt.Sprint(v)), slog.String("stack", string(debug.Stack())))

@@ -51,3 +51,19 @@ func TestWriteObserverAbortRepanics(t *testing.T) {
 	_, _ = Write(w, r, New(NotFound, ""))
 	t.Error("Write returned")
 }
+
+// Write without a request (a nil r, as Write allows) still answers when the
+// default style's encoder panics: there is no request to log with.
+func TestWritePanicsWithoutRequest(t *testing.T) {
+	t.Parallel()
+	s := &Style{Name: "no-request", ContentType: "application/json", Codes: GPCN.Codes,
+		Encode: func(*Object, *Envelope) { panic("broken") }}
+	e := New(NotFound, "")
+	rec := httptest.NewRecorder()
+	if v := guard(func() { _, _ = writePanicked(rec, nil, nil, s, e, "", "encode", "broken") }); v != nil {
+		t.Fatalf("writePanicked without a request panicked: %v", v)
+	}
+	if rec.Code != 500 || rec.Body.String() != minimalPanicBody {
+		t.Errorf("%d %q, want 500 and the minimal body", rec.Code, rec.Body)
+	}
+}
