@@ -144,6 +144,28 @@ func TestFailureGuardLockoutSurvivesFlood(t *testing.T) {
 	}
 }
 
+// With the default size (DefaultFailureAddresses), a lockout survives a
+// flood of twice as many new addresses (without -race; a tenth with it),
+// each an IPv6 /64 of its own, as an attacker holding a /48 has.
+func TestFailureGuardLockoutSurvivesDefaultFlood(t *testing.T) {
+	t.Parallel()
+	g := auth.NewFailureGuard()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	lock(t, g, "attacker", t0)
+	for i := range 2 * floodAddrs {
+		key := fmt.Sprintf("2001:db8:%x:%x::/64", i>>16, i&0xffff)
+		if _, err := g.ReserveAt(context.Background(), key, t0.Add(time.Second)); err != nil {
+			t.Fatalf("new address %d refused: %v", i, err)
+		}
+	}
+	if n := g.Addresses(); n > auth.DefaultFailureAddresses {
+		t.Errorf("%d addresses kept, want at most %d", n, auth.DefaultFailureAddresses)
+	}
+	if !refused(g, "attacker", t0.Add(2*time.Second)) {
+		t.Error("the flood freed a locked-out address")
+	}
+}
+
 // When every address held is locked out, new addresses share one overflow
 // allowance with the guard's limit: together they get the burst, then are
 // refused until the lockouts end and make room; no lockout is forgotten.
