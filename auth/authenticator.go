@@ -172,11 +172,14 @@ func (a *Authenticator) middleware(next http.Handler, optional bool) http.Handle
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, e := a.extract(r)
+		var res *Reservation
 		if a.guard != nil && (e == nil || e.Kind != errresp.NotAuthenticated) {
-			// A credential was tried: refuse it unchecked from an address
-			// that has failed too often.
-			if err := a.guard.Check(r); err != nil {
-				a.fail(w, r, errresp.From(err), c.Source)
+			// A credential was tried: count it as a failure at the door,
+			// given back if it proves valid; refuse it unchecked from an
+			// address that has failed too often.
+			var err error
+			if res, err = a.guard.Reserve(r); err != nil {
+				a.fail(w, r, errresp.From(err), c.Source, nil)
 				return
 			}
 		}
@@ -185,10 +188,11 @@ func (a *Authenticator) middleware(next http.Handler, optional bool) http.Handle
 				next.ServeHTTP(w, r.WithContext(&authContext{Context: r.Context(), auth: a}))
 				return
 			}
-			a.fail(w, r, e, c.Source)
+			a.fail(w, r, e, c.Source, res)
 			return
 		}
 		if c.Source == FromCookie && a.cross != nil && crossorigin.Refuse(w, r, a.cross, a.logger) {
+			res.Cancel()
 			return
 		}
 		p, err := a.verify.Verify(r.Context(), c)
@@ -199,9 +203,10 @@ func (a *Authenticator) middleware(next http.Handler, optional bool) http.Handle
 			}
 		}
 		if err != nil {
-			a.fail(w, r, errresp.From(err), c.Source)
+			a.fail(w, r, errresp.From(err), c.Source, res)
 			return
 		}
+		res.Cancel()
 		next.ServeHTTP(w, r.WithContext(&authContext{Context: r.Context(), principal: p, auth: a, source: c.Source}))
 	})
 }
@@ -209,18 +214,21 @@ func (a *Authenticator) middleware(next http.Handler, optional bool) http.Handle
 // Fail writes err for r as the Authenticator's own failures are written: a
 // 401 (in the request's style) gets the WWW-Authenticate challenges, and a
 // line is logged. Use it in the handlers of a sign-in flow (wrong password,
-// wrong one-time code) so they answer like the middleware. err is not
-// modified; a nil err writes nothing.
+// wrong one-time code) so they answer like the middleware: behind Throttle,
+// a failure that counts keeps the failure Throttle reserved; elsewhere it
+// is counted now. err is not modified; a nil err writes nothing.
 func (a *Authenticator) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	if err == nil {
 		return
 	}
-	a.fail(w, r, errresp.From(err), 0)
+	a.fail(w, r, errresp.From(err), 0, nil)
 }
 
-func (a *Authenticator) fail(w http.ResponseWriter, r *http.Request, e *errresp.Error, src CredentialSource) {
-	if a.guard != nil && guardCounts(e.Kind) {
-		a.guard.Fail(r)
+// fail writes e; res is the failure reserved for the request, kept when e
+// is a guess and given back otherwise.
+func (a *Authenticator) fail(w http.ResponseWriter, r *http.Request, e *errresp.Error, src CredentialSource, res *Reservation) {
+	if a.guard != nil {
+		a.settle(r, e, res)
 	}
 	if e.Status(errresp.StyleOf(r)) == http.StatusUnauthorized && len(e.Header["Www-Authenticate"]) == 0 {
 		c := *e

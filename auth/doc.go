@@ -23,8 +23,14 @@
 //   - keyring.go: KeyRing, EqualSecret, and the count of wrong one-time
 //     codes of a pending sign-in (KeyRing.WrongCode);
 //   - permissions.go: RequirePermission, RequireScope, CheckTenant;
-//   - guard.go: the FailureGuard that counts failed credentials per address,
-//     and Throttle for sign-in routes;
+//   - guard.go: the FailureGuard that counts failed credentials per address
+//     at the door (Reserve, Reservation.Cancel), in memory or a shared
+//     ratelimit.Store (GuardStore);
+//   - guard_table.go: its in-memory count, bounded, never forgetting a
+//     lockout;
+//   - guard_http.go: WithGuard, and Throttle for sign-in routes;
+//   - ended.go: ErrEnded, NewSessionEnded and SessionIDs, which tell a
+//     credential the service issued and that has ended from a guess;
 //   - cross_origin.go: the check of cross-site browser requests carrying
 //     the session cookie (WithCrossOrigin, WithAllowCrossOrigin);
 //   - errors.go: the constructors of the failures (NewKeyInvalid, ...).

@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -136,4 +137,42 @@ func ExampleCheckTenant() {
 	// 200 vm-1
 	// 404 {"success":false,"error":"NOT_FOUND","message":"The requested resource does not exist."}
 	// 404 {"success":false,"error":"NOT_FOUND","message":"The requested resource does not exist."}
+}
+
+// A failure is reserved when a credential is tried and given back when it
+// proves valid, so concurrent guesses cannot pass the cap.
+func ExampleFailureGuard_ReserveAt() {
+	g := auth.NewFailureGuard(auth.GuardLimit(2, time.Minute))
+	ctx := context.Background()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i, valid := range []bool{true, false, false, false} {
+		res, err := g.ReserveAt(ctx, "192.0.2.1", now)
+		switch {
+		case err != nil:
+			e := errresp.From(err)
+			fmt.Println(i+1, e.Kind, "retry after", e.RetryAfter)
+		case valid:
+			res.Cancel()
+			fmt.Println(i+1, "valid: given back")
+		default:
+			fmt.Println(i+1, "wrong: counted")
+		}
+	}
+	// Output:
+	// 1 valid: given back
+	// 2 wrong: counted
+	// 3 wrong: counted
+	// 4 rate_limited retry after 1m0s
+}
+
+// Session ids carry a MAC, so a cookie of a session that has ended is told
+// from a guess without keeping ended sessions.
+func ExampleSessionIDs() {
+	ids := auth.NewSessionIDs([]byte("a key of 32 bytes, from secrets!"))
+	id := ids.Sign("s-42") // or ids.New(), 128 random bits
+	fmt.Println(id)
+	fmt.Println(ids.Issued(id), ids.Issued("s-42.forged"), ids.Issued("s-42"))
+	// Output:
+	// s-42.p4k7UQVGqwwx-Z1bI4vvMw
+	// true false false
 }

@@ -15,11 +15,7 @@ func (k *KeyRing) Sessions() (counted, held int) {
 }
 
 // Addresses returns the number of addresses g keeps.
-func (g *FailureGuard) Addresses() int {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return len(g.tat)
-}
+func (g *FailureGuard) Addresses() int { return g.mem.len() }
 
 // GuardAddr is the FailureGuard's default key.
 var GuardAddr = guardAddr

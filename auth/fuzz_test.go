@@ -92,3 +92,29 @@ func (w *authBenchWriter) Header() http.Header { return w.h }
 func (w *authBenchWriter) Write(b []byte) (int, error) { return len(b), nil }
 
 func (w *authBenchWriter) WriteHeader(int) {}
+
+// FuzzSessionIDs reads arbitrary cookie values as session ids: Issued never
+// panics, accepts what Sign made and nothing it did not, not even the
+// signed id with its last byte changed.
+func FuzzSessionIDs(f *testing.F) {
+	ids := auth.NewSessionIDs([]byte(strings.Repeat("k", 32)))
+	f.Add("demo-expired-session")
+	f.Add(ids.New())
+	f.Add(".")
+	f.Add("a.b.c")
+	f.Add("\x00\xff.")
+	f.Fuzz(func(t *testing.T, s string) {
+		_ = ids.Issued(s)
+		if strings.Contains(s, ".") {
+			return
+		}
+		signed := ids.Sign(s)
+		if !ids.Issued(signed) {
+			t.Fatalf("Issued(Sign(%q)) = false", s)
+		}
+		last := signed[len(signed)-1]
+		if ids.Issued(signed[:len(signed)-1] + string(last^1)) {
+			t.Fatalf("an altered id %q is taken as issued", signed)
+		}
+	})
+}

@@ -1,13 +1,13 @@
 package auth
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"net/netip"
-	"sync"
 	"time"
 
-	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/ratelimit"
 )
 
 // The FailureGuard's defaults.
@@ -19,9 +19,14 @@ const (
 	// another attempt: 20 failures at once, then one every 30 seconds
 	// (120 an hour) at most.
 	DefaultFailureEvery = 30 * time.Second
-	// DefaultFailureAddresses is how many addresses a FailureGuard keeps.
+	// DefaultFailureAddresses is how many addresses a FailureGuard keeps in
+	// memory.
 	DefaultFailureAddresses = 100_000
 )
+
+// GuardKeyPrefix starts the keys a FailureGuard counts under in a shared
+// store (GuardStore): "auth-failures:" and the address.
+const GuardKeyPrefix = "auth-failures:"
 
 // GuardOption configures a FailureGuard.
 type GuardOption func(*FailureGuard)
@@ -45,11 +50,26 @@ func GuardKey(fn func(*http.Request) string) GuardOption {
 	return func(g *FailureGuard) { g.key = fn }
 }
 
-// GuardAddresses sets how many addresses are kept; default
+// GuardAddresses sets how many addresses the in-memory count keeps; default
 // DefaultFailureAddresses. It panics when n is not positive.
 func GuardAddresses(n int) GuardOption {
 	mustPositive("GuardAddresses", n)
-	return func(g *FailureGuard) { g.max = n }
+	return func(g *FailureGuard) { g.mem.max = n }
+}
+
+// GuardStore counts failures in s, a ratelimit.Store that several
+// instances of the service share (such as the Redis store), so that they
+// keep one cap between them, under the key GuardKeyPrefix + address and a
+// limit named "failures". Guards sharing a store count an address's
+// failures together. When s fails (its error, Redis down), the guard
+// decides with its own in-memory count, so an outage gives an attacker at
+// most the cap once more on each instance, never unlimited guesses, and
+// never refuses a valid credential. It panics when s is nil.
+func GuardStore(s ratelimit.Store) GuardOption {
+	if s == nil {
+		panic("apierror/auth: GuardStore needs a store")
+	}
+	return func(g *FailureGuard) { g.store = s }
 }
 
 // FailureGuard counts failed credentials (wrong API keys, tokens, sessions,
@@ -57,17 +77,35 @@ func GuardAddresses(n int) GuardOption {
 // that has failed too often: past the burst (DefaultFailureBurst), every
 // request from it that carries a credential is answered 429 RateLimited with
 // Retry-After, without being checked, until it has earned another attempt.
-// A success does not reset the count, so interleaving a valid key does not
-// buy guesses.
+//
+// # Counting at the door
+//
+// A failure is counted before the credential is checked: Reserve takes one
+// from the address's allowance when it admits the request, and the
+// Reservation's Cancel gives it back when the credential proves valid (or
+// the request fails for a reason that is not a guess). So N concurrent
+// guesses from one address never pass the cap, however long the Verifier
+// takes, and a valid credential costs nothing. It does not reset the count
+// either, so interleaving a valid key does not buy guesses. A credential the
+// service issued that has ended (see ErrEnded) is given back too: a stale
+// browser tab is not an attacker.
 //
 // The answer does not depend on why the credentials failed, so it tells an
 // unknown account from a wrong password no better than the 401 does.
 //
-// The record lives in memory, one entry (about 100 bytes) per address that
-// failed recently; an entry is forgotten once its failures have all been
-// earned back. It keeps at most GuardAddresses entries: when full, entries
-// of addresses not refused are dropped first, then new addresses are not
-// counted until room is made. Each process keeps its own count.
+// # Where the count lives
+//
+// By default in memory, one entry (about 150 bytes) per address seen
+// recently, at most GuardAddresses entries. When full, a new address takes
+// the place of the least recently seen address that is not locked out (one
+// whose next attempt would pass); an address that is locked out is never
+// forgotten, so neither waiting nor a flood of other addresses frees it.
+// When every entry the guard looks at (up to 64, least recently seen first)
+// is locked out, the new address is counted in one overflow allowance that
+// all such newcomers share, with the same limit: under a flood of locked-out
+// addresses the newcomers together get the cap's worth of guesses, then are
+// refused until lockouts end and make room. With GuardStore, the count lives
+// in the shared store and its bounds are the store's.
 //
 // An Authenticator has one by default (WithGuard); its Fail method and
 // Throttle middleware serve sign-in handlers. A FailureGuard is safe for
@@ -75,84 +113,76 @@ func GuardAddresses(n int) GuardOption {
 type FailureGuard struct {
 	burst int
 	every time.Duration
-	max   int
 	key   func(*http.Request) string
-
-	mu      sync.Mutex
-	tat     map[string]time.Time // when every failure of the address is earned back
-	sweepAt int
+	store ratelimit.Store // nil: mem alone
+	limit []ratelimit.Limit
+	mem   guardTable
 }
 
 // NewFailureGuard returns a FailureGuard with the defaults, changed by opts.
 func NewFailureGuard(opts ...GuardOption) *FailureGuard {
-	g := &FailureGuard{burst: DefaultFailureBurst, every: DefaultFailureEvery,
-		max: DefaultFailureAddresses, key: guardAddr, sweepAt: 64}
+	g := &FailureGuard{burst: DefaultFailureBurst, every: DefaultFailureEvery, key: guardAddr}
+	g.mem.max = DefaultFailureAddresses
 	for _, o := range opts {
 		o(g)
 	}
+	g.mem.burst, g.mem.every = g.burst, g.every
+	g.limit = []ratelimit.Limit{{Events: 1, Period: g.every, Burst: g.burst, Name: "failures"}}
 	return g
 }
 
-// Check returns nil when r's address may try a credential, and
-// NewTooManyFailures otherwise.
-func (g *FailureGuard) Check(r *http.Request) error { return g.CheckAt(g.key(r), time.Now()) }
-
-// CheckAt is Check for the address key at the instant now.
-func (g *FailureGuard) CheckAt(key string, now time.Time) error {
-	g.mu.Lock()
-	tat, ok := g.tat[key]
-	g.mu.Unlock()
-	if !ok {
-		return nil
-	}
-	if over := tat.Sub(now) - time.Duration(g.burst-1)*g.every; over > 0 {
-		return NewTooManyFailures(over)
-	}
-	return nil
+// Reservation is one failure a FailureGuard counted in advance for a
+// request it admitted. Cancel gives it back; leaving it counts the failure.
+type Reservation struct {
+	g     *FailureGuard
+	ctx   context.Context // for the store's refund; never cancelled
+	key   string
+	entry *guardEntry // in the memory count; nil: the store's
+	done  bool
 }
 
-// Fail counts one failed credential against r's address.
-func (g *FailureGuard) Fail(r *http.Request) { g.FailAt(g.key(r), time.Now()) }
-
-// FailAt is Fail for the address key at the instant now.
-func (g *FailureGuard) FailAt(key string, now time.Time) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	tat, ok := g.tat[key]
-	if !ok {
-		if g.tat == nil {
-			g.tat = make(map[string]time.Time)
-		}
-		if len(g.tat) >= g.sweepAt || len(g.tat) >= g.max {
-			g.sweepLocked(now)
-		}
-		if len(g.tat) >= g.max {
-			return
-		}
-	}
-	if tat.Before(now) {
-		tat = now
-	}
-	g.tat[key] = tat.Add(g.every)
+// Reserve counts one failure against r's address in advance, when the
+// address may try a credential, and returns the Reservation to Cancel if
+// the credential proves valid. When the address has failed too often, it
+// counts nothing and returns NewTooManyFailures.
+func (g *FailureGuard) Reserve(r *http.Request) (*Reservation, error) {
+	return g.ReserveAt(r.Context(), g.key(r), time.Now())
 }
 
-// sweepLocked forgets addresses whose failures are earned back and, when
-// still full, those not refused; g.mu is held.
-func (g *FailureGuard) sweepLocked(now time.Time) {
-	for k, tat := range g.tat {
-		if !tat.After(now) {
-			delete(g.tat, k)
-		}
-	}
-	if len(g.tat) >= g.max {
-		limit := now.Add(time.Duration(g.burst) * g.every)
-		for k, tat := range g.tat {
-			if tat.Before(limit) {
-				delete(g.tat, k)
+// ReserveAt is Reserve for the address (or any other key, such as an
+// account) key at the instant now. With GuardStore the store's own clock
+// decides, and now serves the in-memory count it falls back on.
+func (g *FailureGuard) ReserveAt(ctx context.Context, key string, now time.Time) (*Reservation, error) {
+	if g.store != nil {
+		d, err := g.store.Take(ctx, GuardKeyPrefix+key, g.limit, 1)
+		if err == nil {
+			if !d.Allowed {
+				return nil, NewTooManyFailures(d.RetryAfter)
 			}
+			return &Reservation{g: g, ctx: context.WithoutCancel(ctx), key: key}, nil
 		}
 	}
-	g.sweepAt = max(2*len(g.tat), 64)
+	e, over := g.mem.reserve(key, now)
+	if over > 0 {
+		return nil, NewTooManyFailures(over)
+	}
+	return &Reservation{g: g, key: key, entry: e}, nil
+}
+
+// Cancel gives the reserved failure back: the credential was valid, or
+// the request failed for a reason that is not a guess. It may be called
+// more than once, and on a nil Reservation; only the first call counts. A
+// Reservation belongs to one request: Cancel it from one goroutine.
+func (res *Reservation) Cancel() {
+	if res == nil || res.done {
+		return
+	}
+	res.done = true
+	if res.entry == nil {
+		_ = res.g.store.Refund(res.ctx, GuardKeyPrefix+res.key, res.g.limit, 1)
+		return
+	}
+	res.g.mem.cancel(res.key, res.entry)
 }
 
 // guardAddr is the default key: RemoteAddr's host, IPv6 cut to /64.
@@ -171,47 +201,6 @@ func guardAddr(r *http.Request) string {
 		return p.String()
 	}
 	return a.String()
-}
-
-// WithGuard sets the FailureGuard that counts the Authenticator's failed
-// credentials; share one between Authenticators (API keys, sessions,
-// pending sign-ins) to count an address's failures together. The default is
-// a FailureGuard of its own with the defaults; nil turns counting off.
-func WithGuard(g *FailureGuard) Option {
-	return func(c *authConfig) { c.guard, c.guardSet = g, true }
-}
-
-// Guard returns the Authenticator's FailureGuard, nil when WithGuard(nil)
-// turned it off.
-func (a *Authenticator) Guard() *FailureGuard { return a.guard }
-
-// Throttle is middleware for sign-in routes (password, one-time code) that
-// the Authenticator does not guard itself: a request from an address its
-// FailureGuard refuses is answered NewTooManyFailures before the handler
-// runs, so no password is hashed for it. Count the handler's failures with
-// Fail.
-func (a *Authenticator) Throttle(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if a.guard != nil {
-			if err := a.guard.Check(r); err != nil {
-				a.fail(w, r, errresp.From(err), 0)
-				return
-			}
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// guardCounts reports whether a failure of kind k counts against the
-// caller's address: credentials refused, not the service's own faults or
-// the guard's own refusal.
-func guardCounts(k errresp.Kind) bool {
-	switch k {
-	case errresp.CredentialInvalid, errresp.CredentialExpired, errresp.CredentialMalformed,
-		errresp.SessionExpired, errresp.InvalidCredentials, errresp.InvalidOTP:
-		return true
-	}
-	return false
 }
 
 // mustPositive panics with the package prefix when n is not positive.

@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -18,70 +19,185 @@ import (
 func TestFailureGuardThreshold(t *testing.T) {
 	t.Parallel()
 	g := auth.NewFailureGuard()
+	ctx := context.Background()
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range auth.DefaultFailureBurst {
-		if err := g.CheckAt("a", t0); err != nil {
+		if _, err := g.ReserveAt(ctx, "a", t0); err != nil {
 			t.Fatalf("refused after %d failures: %v", i, err)
 		}
-		g.FailAt("a", t0)
 	}
 	check := func(at time.Duration, retry time.Duration) {
 		t.Helper()
-		err := g.CheckAt("a", t0.Add(at))
+		res, err := g.ReserveAt(ctx, "a", t0.Add(at))
 		if retry == 0 {
 			if err != nil {
 				t.Errorf("at +%v: refused: %v", at, err)
 			}
+			res.Cancel()
 			return
 		}
 		e := errresp.From(err)
-		if e == nil || e.Kind != errresp.RateLimited || e.RetryAfter != retry {
+		if e == nil || e.Kind != errresp.RateLimited || e.RetryAfter != retry || res != nil {
 			t.Errorf("at +%v: %v (retry after %v), want RateLimited after %v", at, err, e.RetryAfter, retry)
 		}
 	}
 	check(0, auth.DefaultFailureEvery)
 	check(29*time.Second, time.Second)
-	check(auth.DefaultFailureEvery, 0) // one attempt earned back
-	g.FailAt("a", t0.Add(auth.DefaultFailureEvery))
+	check(auth.DefaultFailureEvery, 0) // one attempt earned back, reserved and given back
+	if _, err := g.ReserveAt(ctx, "a", t0.Add(auth.DefaultFailureEvery)); err != nil {
+		t.Fatalf("the earned attempt: %v", err)
+	}
 	check(auth.DefaultFailureEvery, auth.DefaultFailureEvery)
-	if err := g.CheckAt("b", t0); err != nil {
+	if _, err := g.ReserveAt(ctx, "b", t0); err != nil {
 		t.Errorf("another address is refused: %v", err)
 	}
 	check(21*auth.DefaultFailureEvery, 0) // all earned back
 }
 
-func TestFailureGuardKey(t *testing.T) {
+// A cancelled reservation gives its failure back exactly, once, and a
+// valid credential between failures buys no guesses.
+func TestFailureGuardCancel(t *testing.T) {
 	t.Parallel()
-	for addr, want := range map[string]string{
-		"192.0.2.1:1234":              "192.0.2.1",
-		"[::ffff:192.0.2.1]:1":        "192.0.2.1",
-		"[2001:db8:1:2:3:4:5:6]:443":  "2001:db8:1:2::/64",
-		"[2001:db8:1:2:ffff::1]:8080": "2001:db8:1:2::/64",
-		"not an address":              "not an address",
-	} {
-		if got := auth.GuardAddr(&http.Request{RemoteAddr: addr}); got != want {
-			t.Errorf("auth.GuardAddr(%q) = %q, want %q", addr, got, want)
+	g := auth.NewFailureGuard(auth.GuardLimit(3, time.Hour))
+	ctx := context.Background()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for range 2 {
+		if _, err := g.ReserveAt(ctx, "a", t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := g.ReserveAt(ctx, "a", t0) // the third: a valid credential
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.ReserveAt(ctx, "a", t0); err == nil {
+		t.Fatal("a fourth attempt was admitted while three are reserved")
+	}
+	res.Cancel()
+	res.Cancel() // once only
+	if _, err := g.ReserveAt(ctx, "a", t0); err != nil {
+		t.Fatalf("the given back attempt: %v", err)
+	}
+	if _, err := g.ReserveAt(ctx, "a", t0); err == nil {
+		t.Fatal("a second Cancel gave back another failure")
+	}
+	(*auth.Reservation)(nil).Cancel()
+}
+
+// lock reserves failures for key at now until the guard refuses it.
+func lock(t *testing.T, g *auth.FailureGuard, key string, now time.Time) {
+	t.Helper()
+	for i := 0; ; i++ {
+		if _, err := g.ReserveAt(context.Background(), key, now); err != nil {
+			return
+		}
+		if i > 1000 {
+			t.Fatalf("%s is never refused", key)
 		}
 	}
 }
 
-// The record is bounded: a flood of addresses drops those not refused, and
-// keeps those that are.
-func TestFailureGuardBounded(t *testing.T) {
+// refused reports whether key is refused at now; an admitted attempt is
+// given back.
+func refused(g *auth.FailureGuard, key string, now time.Time) bool {
+	res, err := g.ReserveAt(context.Background(), key, now)
+	res.Cancel()
+	return err != nil
+}
+
+// A full guard drops the addresses that are not locked out, least recently
+// seen first, and never one that is: floodAddrs new addresses (100,000
+// without -race) leave a lockout in place.
+func TestFailureGuardLockoutSurvivesFlood(t *testing.T) {
 	t.Parallel()
-	g := auth.NewFailureGuard(auth.GuardLimit(3, time.Minute), auth.GuardAddresses(100))
+	g := auth.NewFailureGuard(auth.GuardLimit(3, time.Minute), auth.GuardAddresses(1000))
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	for range 3 {
-		g.FailAt("attacker", t0)
+	lock(t, g, "attacker", t0)
+	for i := range floodAddrs {
+		if _, err := g.ReserveAt(context.Background(), "flood-"+strconv.Itoa(i), t0.Add(time.Duration(i)*time.Microsecond)); err != nil {
+			t.Fatalf("new address %d refused: %v", i, err)
+		}
 	}
-	for i := range 10_000 {
-		g.FailAt("flood-"+strconv.Itoa(i), t0)
+	if n := g.Addresses(); n != 1000 {
+		t.Errorf("%d addresses kept, want 1000", n)
 	}
-	if n := g.Addresses(); n > 100 {
-		t.Errorf("%d addresses kept, want at most 100", n)
+	if !refused(g, "attacker", t0.Add(time.Second)) {
+		t.Error("the flood freed a locked-out address")
 	}
-	if g.CheckAt("attacker", t0) == nil {
-		t.Error("the flood freed a refused address")
+	// The least recently seen went first: the newest address keeps its
+	// count (two more attempts, then refused), the oldest starts afresh.
+	now := t0.Add(time.Second)
+	newest, oldest := "flood-"+strconv.Itoa(floodAddrs-1), "flood-0"
+	for i := range 2 {
+		if _, err := g.ReserveAt(context.Background(), newest, now); err != nil {
+			t.Fatalf("the newest address refused after %d more: %v", i, err)
+		}
+	}
+	if !refused(g, newest, now) {
+		t.Error("the newest address was forgotten")
+	}
+	for range 2 {
+		_, _ = g.ReserveAt(context.Background(), oldest, now)
+	}
+	if refused(g, oldest, now) {
+		t.Error("the oldest address kept its count, want it dropped first")
+	}
+}
+
+// With the default size (DefaultFailureAddresses), a lockout survives a
+// flood of twice as many new addresses (without -race; a tenth with it),
+// each an IPv6 /64 of its own, as an attacker holding a /48 has.
+func TestFailureGuardLockoutSurvivesDefaultFlood(t *testing.T) {
+	t.Parallel()
+	g := auth.NewFailureGuard()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	lock(t, g, "attacker", t0)
+	for i := range 2 * floodAddrs {
+		key := fmt.Sprintf("2001:db8:%x:%x::/64", i>>16, i&0xffff)
+		if _, err := g.ReserveAt(context.Background(), key, t0.Add(time.Second)); err != nil {
+			t.Fatalf("new address %d refused: %v", i, err)
+		}
+	}
+	if n := g.Addresses(); n > auth.DefaultFailureAddresses {
+		t.Errorf("%d addresses kept, want at most %d", n, auth.DefaultFailureAddresses)
+	}
+	if !refused(g, "attacker", t0.Add(2*time.Second)) {
+		t.Error("the flood freed a locked-out address")
+	}
+}
+
+// When every address held is locked out, new addresses share one overflow
+// allowance with the guard's limit: together they get the burst, then are
+// refused until the lockouts end and make room; no lockout is forgotten.
+func TestFailureGuardAllLockedOut(t *testing.T) {
+	t.Parallel()
+	const burst, every = 3, time.Minute
+	g := auth.NewFailureGuard(auth.GuardLimit(burst, every), auth.GuardAddresses(1000))
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 1000 {
+		lock(t, g, "locked-"+strconv.Itoa(i), t0)
+	}
+	for i := range burst {
+		if _, err := g.ReserveAt(context.Background(), "new-"+strconv.Itoa(i), t0); err != nil {
+			t.Fatalf("newcomer %d of the burst refused: %v", i, err)
+		}
+	}
+	_, err := g.ReserveAt(context.Background(), "another-new", t0)
+	if e := errresp.From(err); e == nil || e.Kind != errresp.RateLimited || e.RetryAfter != every {
+		t.Fatalf("a newcomer past the shared burst: %v, want RateLimited after %v", err, every)
+	}
+	for i := range 1000 {
+		if !refused(g, "locked-"+strconv.Itoa(i), t0.Add(every/2)) {
+			t.Fatalf("locked-%d was forgotten", i)
+		}
+	}
+	// Once the lockouts end (one attempt earned back), newcomers get
+	// entries of their own again.
+	if refused(g, "late-new", t0.Add(every)) {
+		t.Error("a newcomer is refused after the lockouts ended")
+	}
+	if n := g.Addresses(); n != 1000 {
+		t.Errorf("%d addresses kept, want 1000", n)
 	}
 }
 

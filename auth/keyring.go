@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"sync"
@@ -31,8 +30,11 @@ func EqualSecret(a, b string) bool {
 //   - a key it does not hold, or revoked: NewKeyInvalid;
 //   - a key past its expiry: NewKeyExpired (expired keys are kept, so the
 //     client is told the real reason);
-//   - a session past its expiry, revoked or unknown: NewSessionExpired
-//     (ended sessions are forgotten, so unknown is answered as ended).
+//   - a session past its expiry, revoked or signed out: NewSessionEnded,
+//     which the FailureGuard does not count, when the ring issued it
+//     (IssueSession signs its ids, see SessionIDs, so an ended session is
+//     recognised after it is forgotten); an id it never issued:
+//     NewSessionExpired, which counts. The client sees the same answer.
 //
 // The zero KeyRing is empty and ready to use. It is safe for concurrent use.
 // The principals it returns are shared between requests and must not be
@@ -40,8 +42,19 @@ func EqualSecret(a, b string) bool {
 type KeyRing struct {
 	mu       sync.RWMutex
 	entries  map[[sha256.Size]byte]keyEntry
-	sessions int // session entries held
-	sweepAt  int // sweep expired sessions when sessions reaches this
+	sessions int         // session entries held
+	sweepAt  int         // sweep expired sessions when sessions reaches this
+	ids      *SessionIDs // signs IssueSession's ids; nil until needed
+}
+
+// SetSessionIDs sets what signs and recognises the ring's session ids
+// (IssueSession); by default a SessionIDs with a random key, made when the
+// first session is issued, which recognises only this ring's sessions. Give
+// instances and restarts one key (NewSessionIDs) to recognise each other's.
+func (k *KeyRing) SetSessionIDs(ids *SessionIDs) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.ids = ids
 }
 
 type keyEntry struct {
@@ -65,10 +78,15 @@ func (k *KeyRing) AddSession(id string, p *principal.Principal, expires time.Tim
 }
 
 // IssueSession creates a session for p lasting ttl from now and returns its
-// id: 128 random bits as text (crypto/rand.Text). Send it with
-// Authenticator.SessionCookie.
+// id, signed (see SetSessionIDs). Send it with Authenticator.SessionCookie.
 func (k *KeyRing) IssueSession(p *principal.Principal, ttl time.Duration) string {
-	id := rand.Text()
+	k.mu.Lock()
+	if k.ids == nil {
+		k.ids = NewSessionIDs(nil)
+	}
+	ids := k.ids
+	k.mu.Unlock()
+	id := ids.New()
 	k.AddSession(id, p, time.Now().Add(ttl))
 	return id
 }
@@ -134,17 +152,21 @@ func (k *KeyRing) VerifyAt(c Credential, now time.Time) (*principal.Principal, e
 	d := sha256.Sum256([]byte(c.Secret))
 	k.mu.RLock()
 	e, ok := k.entries[d]
+	ids := k.ids
 	k.mu.RUnlock()
 	session := c.Source == FromCookie
 	switch {
 	case !ok || e.session != session:
+		if session && ids != nil && ids.Issued(c.Secret) {
+			return nil, NewSessionEnded()
+		}
 		if session {
 			return nil, NewSessionExpired()
 		}
 		return nil, NewKeyInvalid()
 	case !e.expires.IsZero() && !now.Before(e.expires):
 		if session {
-			return nil, NewSessionExpired()
+			return nil, NewSessionEnded()
 		}
 		return nil, NewKeyExpired()
 	}

@@ -102,7 +102,7 @@ func permMiddleware(allow func(http.ResponseWriter, *http.Request, *authContext)
 				if c != nil && c.auth != nil {
 					a = c.auth
 				}
-				a.fail(w, r, NewNotAuthenticated(), 0)
+				a.fail(w, r, NewNotAuthenticated(), 0, nil)
 				return
 			}
 			if allow(w, r, c) {

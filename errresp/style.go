@@ -78,6 +78,9 @@ type Style struct {
 	statusTitles bool
 	// pages: the reference pages, rendered once per catalogue (reference_handler.go).
 	pages atomic.Pointer[referencePages]
+
+	panicOnce sync.Once
+	fixed500  []byte // the fixed 500 (panicBody), once encoded
 }
 
 func (s *Style) init() {

@@ -55,6 +55,12 @@ var scratchPool = sync.Pool{New: func() any { return &scratch{obj: Object{buf: m
 // Begin, nothing records it: the cause stays with the caller, who must log
 // it (or mount middleware.RequestID, Recoverer or Style in front).
 //
+// When the Observer or the style's Encode panics, Write still answers: a
+// fixed 500 in the request's style (the generic Internal envelope, encoded
+// once a style, or a constant minimal body when the style cannot encode even
+// that), logged once through slog's default logger with the panic and its
+// stack. The connection stays usable for the next request.
+//
 // Write returns the status it wrote: the style's for the error's kind, or
 // the error's own (Error.HTTPStatus, a declared code's), the one the
 // Observer saw. When the response has already started (on a writer from
@@ -109,13 +115,20 @@ func Write(w http.ResponseWriter, r *http.Request, err error) (status int, werr 
 		h["Retry-After"] = []string{strconv.FormatInt(int64((e.RetryAfter+time.Second-1)/time.Second), 10)}
 	}
 	if st != nil && st.observer != nil {
-		st.observer(r, e, c.Status)
+		if v := guard(func() { st.observer(r, e, c.Status) }); v != nil {
+			return writePanicked(w, r, st, style, e, id, "observer", v)
+		}
 	}
 
 	sc := scratchPool.Get().(*scratch)
 	sc.env = style.envelope(e, kind, c, msg, id)
 	sc.obj = Object{buf: append(sc.obj.buf[:0], '{'), ownKeys: style.builtin}
-	style.Encode(&sc.obj, &sc.env)
+	if v := guard(func() { style.Encode(&sc.obj, &sc.env) }); v != nil {
+		sc.env = Envelope{}
+		sc.obj.buf = sc.obj.buf[:0]
+		scratchPool.Put(sc)
+		return writePanicked(w, r, st, style, e, id, "encode", v)
+	}
 	sc.obj.buf = append(sc.obj.buf, '}', '\n')
 	if st != nil {
 		st.release() // an intercepted response held back is replaced by this one

@@ -37,6 +37,7 @@ func TestEndToEnd(t *testing.T) {
 		{"legacy", walkLegacy},
 		{"hardening", walkHardening},
 		{"guessing", walkGuessing},
+		{"stale tab", walkStaleTab},
 		{"code guessing", walkCodeGuessing},
 	}
 	for _, style := range errresp.Styles() {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apierror/apierror/auth"
 	"github.com/apierror/apierror/errresp"
 )
 
@@ -79,6 +80,43 @@ func walkHardening(t *testing.T, s *server) {
 }
 
 // Guessing one-time codes, API keys and passwords.
+// A stale browser tab: a session that has ended, sent again and again from
+// one address, is answered 401 each time and never counts against the
+// address, whose valid credentials still pass; forged session ids do count.
+func walkStaleTab(t *testing.T, s *server) {
+	if want := "demo-expired-session.ObiPrZCJoKBLmuKTbQPZbw"; expiredSession != want { // as the README shows it
+		t.Fatalf("the demo's ended session is %q, want %q", expiredSession, want)
+	}
+	resp, body := s.do(t, "POST", "/auth/sign-in/email", `{"email":"demo@example.com","password":"correct-horse"}`)
+	s.fail(t, resp, body, errresp.TwoFactorRequired)
+	resp, body = s.do(t, "POST", "/auth/two-factor/verify-totp", `{"code":"123456"}`)
+	s.ok(t, resp, body, 200, nil)
+	var session string
+	for _, c := range resp.Cookies() {
+		if c.Name == "session" {
+			session = c.Value
+		}
+	}
+	resp, body = s.do(t, "POST", "/auth/sign-out", "")
+	if resp.StatusCode != http.StatusNoContent || session == "" {
+		t.Fatalf("sign-out: %d %s (session %q)", resp.StatusCode, body, session)
+	}
+	for range 2 * auth.DefaultFailureBurst {
+		for _, id := range []string{session, expiredSession} {
+			resp, body = s.do(t, "GET", "/v1/vms", "", "Cookie", "session="+id)
+			s.fail(t, resp, body, errresp.SessionExpired)
+		}
+	}
+	resp, body = s.do(t, "GET", "/v1/vms", "", asReader...)
+	s.ok(t, resp, body, 200, nil)
+	for i := range auth.DefaultFailureBurst {
+		resp, body = s.do(t, "GET", "/v1/vms", "", "Cookie", fmt.Sprintf("session=forged-%d", i))
+		s.fail(t, resp, body, errresp.SessionExpired)
+	}
+	resp, body = s.do(t, "GET", "/v1/vms", "", asReader...)
+	s.fail(t, resp, body, errresp.RateLimited)
+}
+
 func walkGuessing(t *testing.T, s *server) {
 	fixed := []string{errresp.HeaderRequestID, "fixed-id"}
 	resp, unknown := s.do(t, "POST", "/auth/sign-in/email", `{"email":"nobody@example.com","password":"x"}`, fixed...)
@@ -103,10 +141,11 @@ func walkGuessing(t *testing.T, s *server) {
 	resp, body = s.do(t, "POST", "/auth/two-factor/verify-totp", `{"code":"123456"}`)
 	s.fail(t, resp, body, errresp.SessionExpired)
 
-	// 2 wrong passwords, 5 wrong codes and the revoked pending session make
-	// 8 failures from this address; 12 wrong keys make 20, and the 21st
-	// credential, even a valid one, is refused.
-	for i := range 12 {
+	// 2 wrong passwords and 5 wrong codes make 7 failures from this
+	// address (the ended pending session, which the service issued, is not
+	// a guess); 13 wrong keys make 20, and the 21st credential, even a
+	// valid one, is refused.
+	for i := range 13 {
 		resp, body = s.do(t, "GET", "/v1/vms", "", "X-API-Key", fmt.Sprintf("demo_wrong_%021d", i)) // well-formed, unknown
 		s.fail(t, resp, body, errresp.CredentialInvalid)
 	}

@@ -102,10 +102,11 @@ func configureRateLimits(rdb *redis.Client) {
 	perSecond, perMinute := ratelimit.PerSecond(2), ratelimit.PerMinute(30)
 	// Redis, shared by every instance; in-memory fallback while Redis is away.
 	store := redisstore.New(rdb)
-	// Limiters built apart count apart on one store: one for /a, one for /b
-	// (each named by its limits and the line that built it).
-	forA := ratelimit.PerMinute(100, ratelimit.WithStore(store))
-	forB := ratelimit.PerMinute(100, ratelimit.WithStore(store))
+	// On a shared store every limiter is named: the name and the limits are
+	// its identity, the same in every instance, build and restart. Limiters
+	// with names of their own count apart: one for /a, one for /b.
+	forA := ratelimit.PerMinute(100, ratelimit.WithStore(store), ratelimit.WithName("a"))
+	forB := ratelimit.PerMinute(100, ratelimit.WithStore(store), ratelimit.WithName("b"))
 	// One name is one budget, wherever the limiters with that name are mounted.
 	shared := ratelimit.PerMinute(100, ratelimit.WithStore(store), ratelimit.WithName("api"),
 		ratelimit.WithKey(ratelimit.ByPrincipal()))

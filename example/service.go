@@ -33,7 +33,6 @@ const (
 	demoEmail       = "demo@example.com"
 	demoPassword    = "correct-horse"
 	demoOTP         = "123456"
-	expiredSession  = "demo-expired-session"
 	pendingCookie   = "pending_2fa"
 	sampleID        = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
 	permRead        = "vms:read"
@@ -44,6 +43,18 @@ const (
 	pendingLifetime = 5 * time.Minute
 	codeBurst       = 5               // wrong one-time codes an account may make in a row,
 	codeEvery       = 5 * time.Minute // then one every 5 minutes, whatever the address
+)
+
+// demoSessionKey signs the demo's session ids (auth.SessionIDs), so that a
+// session that has ended is told from a guess. A real service loads its key
+// from its secrets, one for all its instances.
+const demoSessionKey = "demo-only-session-key-not-secret"
+
+// demoSessions signs the session ids; expiredSession is the demo session
+// that has ended.
+var (
+	demoSessions   = auth.NewSessionIDs([]byte(demoSessionKey))
+	expiredSession = demoSessions.Sign("demo-expired-session")
 )
 
 // service is the demo API: an in-memory set of virtual machines behind the
@@ -102,7 +113,18 @@ func newService(style *errresp.Style, store ratelimit.Store) *service {
 	s.accounts = map[string]string{demoEmail: hash}
 	// Wrong keys, passwords and codes count together against the caller's
 	// address; cookie requests from other sites are refused (the default).
-	s.guard = auth.NewFailureGuard()
+	// With Redis, every instance counts in it, so that they keep one cap
+	// between them. The session ids the rings issue are signed
+	// (auth.SessionIDs), so a cookie of a session that has ended (signed
+	// out, expired) is told from a guess without keeping ended sessions: a
+	// stale browser tab does not lock its office's address out.
+	var guardOpts []auth.GuardOption
+	if _, inMemory := store.(*ratelimit.MemoryStore); !inMemory && store != nil {
+		guardOpts = append(guardOpts, auth.GuardStore(store))
+	}
+	s.guard = auth.NewFailureGuard(guardOpts...)
+	s.keys.SetSessionIDs(demoSessions)
+	s.pending.SetSessionIDs(demoSessions)
 	// Only a caller who knows the password reaches the second factor, so
 	// counting its wrong codes per account cannot lock a stranger out.
 	s.codeGuard = auth.NewFailureGuard(auth.GuardLimit(codeBurst, codeEvery))

@@ -42,18 +42,21 @@ func (s *service) verifyTOTP(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return auth.NewSessionExpired()
 	}
+	// A wrong code is counted before the code is compared, so that
+	// concurrent guesses cannot pass the cap; a right one gives it back.
 	account := principal.FromContext(r.Context()).ID
-	if err := s.codeGuard.CheckAt(account, time.Now()); err != nil {
+	res, err := s.codeGuard.ReserveAt(r.Context(), account, time.Now())
+	if err != nil {
 		return err
 	}
 	if !auth.EqualSecret(in.Code, demoOTP) {
 		// The fifth wrong code for this pending sign-in ends it, and
 		// refuses the account's codes for 5 minutes (then one every 5
 		// minutes), whichever addresses the codes came from.
-		s.codeGuard.FailAt(account, time.Now())
 		s.twoFactor.Fail(w, r, s.pending.WrongCode(c.Value))
 		return nil
 	}
+	res.Cancel()
 	s.pending.Revoke(c.Value)
 	http.SetCookie(w, s.twoFactor.ClearSessionCookie())
 	http.SetCookie(w, s.auth.SessionCookie(s.keys.IssueSession(principal.FromContext(r.Context()), sessionLifetime), sessionLifetime))

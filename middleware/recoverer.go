@@ -23,7 +23,8 @@ type recovererConfig struct {
 // for it, as any other internal error without a message of the service's
 // own). The
 // error's Message reaches the client, so fn must not copy the panic value
-// into it.
+// into it. When fn itself panics, the panic is logged once and the default
+// answers.
 func RecovererMap(fn func(r *http.Request, v any) *errresp.Error) RecovererOption {
 	if fn == nil {
 		panic("apierror/middleware: RecovererMap needs a function")
@@ -117,10 +118,7 @@ func (c *recovererConfig) recovered(w http.ResponseWriter, r *http.Request, v an
 		panic(http.ErrAbortHandler)
 	}
 	logFailure(r, slog.LevelError, "panic recovered", panicAttrs...)
-	var e *errresp.Error
-	if c.mapper != nil {
-		e = c.mapper(r, v)
-	}
+	e := c.mapped(r, v)
 	if e == nil {
 		e = errresp.Wrap(errresp.Internal, &PanicError{Value: v, Stack: stack}, "")
 	}
@@ -129,4 +127,20 @@ func (c *recovererConfig) recovered(w http.ResponseWriter, r *http.Request, v an
 	}
 	reported(w, r) // the panic's line above is the request's line
 
+}
+
+// mapped returns the error RecovererMap's function chooses for v, or nil
+// for the default, also when the function panics (logged once).
+func (c *recovererConfig) mapped(r *http.Request, v any) (e *errresp.Error) {
+	if c.mapper == nil {
+		return nil
+	}
+	defer func() {
+		if w := recover(); w != nil {
+			e = nil
+			logFailure(r, slog.LevelError, "RecovererMap panicked; the default envelope answers",
+				slog.String("panic", fmt.Sprint(w)), slog.String("stack", string(debug.Stack())))
+		}
+	}()
+	return c.mapper(r, v)
 }

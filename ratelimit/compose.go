@@ -21,8 +21,26 @@ type pass struct {
 	// its store was unavailable) took the tokens, so they go back there.
 	fallback bool
 	prev     *pass // the pass of the limiter further out, if any
-	vals     [3]string
-	buf      [48]byte
+	// d and now are the limiter's decision and its instant, so that a
+	// limiter further in can send them when they bind (see binding).
+	d    Decision
+	now  time.Time
+	vals [3]string
+	buf  [48]byte
+}
+
+// binding returns, of p and the passes of the limiters further out, the one
+// whose decision binds: the fewest requests remaining, then the bucket that
+// takes longer to fill (the longer wait for a full allowance), then the
+// limiter further in.
+func (p *pass) binding() *pass {
+	b := p
+	for q := p.prev; q != nil; q = q.prev {
+		if q.d.Remaining < b.d.Remaining || q.d.Remaining == b.d.Remaining && q.d.ResetAfter > b.d.ResetAfter {
+			b = q
+		}
+	}
+	return b
 }
 
 // ledgerKey finds a request's ledger in its context.

@@ -38,12 +38,14 @@
 // mounted with r.With (or a chi Group's Use followed by With), is exact
 // in every case.
 //
-// Limiters built apart never share buckets, whatever store they share,
-// unless they are given the same name (WithName): PerMinute(2) on /a and
-// on /b are two limits, and a limiter mounted on a group limits the group
-// as a whole. The default name comes from the limits and the place in the
-// code that built the limiter, so it is the same in every instance of a
-// build and across restarts (see WithName).
+// Limiters built apart never share buckets unless they are given the same
+// name (WithName) and the same limits: PerMinute(2) on /a and on /b are two
+// limits, and a limiter mounted on a group limits the group as a whole. On
+// a store shared between processes (Redis) a name is required, and the
+// name and the limits are the limiter's identity there, the same in every
+// instance, build and restart, and when a router is built twice. On a
+// MemoryStore the default name comes from the limits and the place in the
+// code that built the limiter (see WithName).
 //
 // # Keys
 //

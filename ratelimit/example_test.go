@@ -111,7 +111,7 @@ func ExampleMemoryStore_TakeAt() {
 
 // A store failure is not a refusal: here the limiter fails closed.
 func ExampleWithStoreErrorPolicy() {
-	h := ratelimit.PerSecond(10, ratelimit.WithStore(brokenStore{}), ratelimit.WithStoreErrorPolicy(ratelimit.FailClosed))(
+	h := ratelimit.PerSecond(10, ratelimit.WithStore(brokenStore{}), ratelimit.WithName("orders"), ratelimit.WithStoreErrorPolicy(ratelimit.FailClosed))(
 		http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/", nil))

@@ -48,8 +48,18 @@ func (l *limiter) setHeaders(h http.Header, p *pass, d *Decision, now time.Time)
 	} else {
 		s = string(b)
 	}
+	p.vals[0], p.vals[1], p.vals[2] = s[:nRem], s[nRem:nReset], s[nReset:]
+	l.putHeaders(h, p, i)
+}
+
+// putHeaders sets the fields of the decision whose values setHeaders left
+// in p, for l's limit i: again, when a limiter further in finds that p's
+// decision binds.
+func (l *limiter) putHeaders(h http.Header, p *pass, i int) {
+	if l.headers == NoHeaders {
+		return
+	}
 	vals := p.vals[:]
-	vals[0], vals[1], vals[2] = s[:nRem], s[nRem:nReset], s[nReset:]
 	if l.headers&XRateLimitHeaders != 0 {
 		h[hLimit] = l.limitHV[i : i+1 : i+1]
 		h[hRemaining] = vals[0:1:1]

@@ -46,16 +46,19 @@ func PerDay(n int, opts ...Option) func(http.Handler) http.Handler {
 // or behind other middleware, whose key may not be known until then) is not
 // consulted when an outer one refuses; see the package documentation.
 //
-// Every response that passes through the limiter carries the binding
-// limit's headers (see Headers). A refused request is answered 429 through
+// Every response that passes through the limiter carries the headers (see
+// Headers) of the binding limit of every limiter the request has passed,
+// this one and those further out: the fewest requests remaining, then the
+// bucket that takes longer to fill. A refused request is answered 429 through
 // errresp.Write with an *errresp.Error of kind RateLimited whose RetryAfter
 // is the exact wait until the same request would pass (sent as Retry-After,
 // in whole seconds rounded up) and whose Info holds "limit", "remaining",
 // "reset" and "policy".
 //
-// Limiters built apart never share buckets, whatever store they share,
-// unless they are given the same name (WithName); see WithName for the
-// default name.
+// A limiter on a store other than a MemoryStore (Redis, shared by the
+// service's instances) must be given a name (WithName): its identity there
+// is the name and its limits, which no build, restart or rebuild of the
+// router changes. See WithName.
 //
 // New panics, with an "apierror/ratelimit: " prefix, on an empty or invalid
 // list of limits (see Limit.Validate) and on options that contradict them.
@@ -134,7 +137,11 @@ func newLimiter(limits []Limit, opts []Option) *limiter {
 		panic("apierror/ratelimit: WithCost: the cost exceeds a limit's capacity, so no request could pass")
 	}
 	l.policyV = []string{policyField(limits, names)}
+	_, inMemory := l.store.(*MemoryStore)
 	if l.name == "" {
+		if l.store != nil && !inMemory {
+			panic("apierror/ratelimit: New: a limiter on a shared store needs WithName, so that its buckets keep one identity across builds, instances and restarts")
+		}
 		l.name = strings.Join(names, "+") + "@" + callSite()
 	}
 	if l.store == nil {
@@ -143,15 +150,20 @@ func newLimiter(limits []Limit, opts []Option) *limiter {
 		l.store, l.fast = s, s.decider("")
 	} else if fs, ok := l.store.(fastStore); ok {
 		// The store keeps each name's keys, and its cap, apart.
-		l.fast = fs.decider(l.name)
+		l.fast = fs.decider(l.identity(limits))
 	} else {
-		l.prefix = l.name + ":"
+		l.prefix = l.identity(limits) + ":"
 	}
 	if l.key == nil {
 		l.key = ByIP()
 	}
 	return l
 }
+
+// identity is the limiter's identity on a store: its name and what its
+// limits count, so that limiters given one name by mistake with other
+// limits never share buckets.
+func (l *limiter) identity(limits []Limit) string { return l.name + "/" + limitsID(limits) }
 
 // handler is a limiter mounted around next.
 type handler struct {
@@ -200,8 +212,14 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, r, made := passFor(r, l, key, cost)
-	p.fallback = fallback
-	l.setHeaders(w.Header(), p, &d, now)
+	p.fallback, p.d, p.now = fallback, d, now
+	// The headers name the binding limit of every limiter the request has
+	// passed, this one's when it binds.
+	if b := p.binding(); b == p {
+		l.setHeaders(w.Header(), p, &d, now)
+	} else {
+		b.l.putHeaders(w.Header(), b, b.l.index(&b.d))
+	}
 	h.next.ServeHTTP(w, r)
 	if made != nil {
 		made.done = true

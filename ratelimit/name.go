@@ -51,6 +51,20 @@ func callSite() string {
 	return site
 }
 
+// limitsID spells what limits count, for a limiter's identity on a shared
+// store: each limit's events, period and capacity, whatever its Name, such
+// as "60/1m0s/60+1000/24h0m0s/1000".
+func limitsID(limits []Limit) string {
+	var b strings.Builder
+	for i, l := range limits {
+		if i > 0 {
+			b.WriteByte('+')
+		}
+		b.WriteString(strconv.Itoa(l.Events) + "/" + l.Period.String() + "/" + strconv.Itoa(l.Capacity()))
+	}
+	return b.String()
+}
+
 // pkgName is the last element of the package path of a function's full
 // name, such as "api" for "example.com/svc/api.routes.func1".
 func pkgName(fn string) string {

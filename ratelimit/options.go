@@ -93,20 +93,26 @@ func WithBurst(n int) Option {
 	return func(c *config) { c.burst = n }
 }
 
-// WithName names the limiter: two limiters sharing a store share buckets
-// exactly when they share a name, so giving two limiters one name makes
-// them one limit (a budget shared by two routes, say). The name also labels
-// the limiter's log lines.
+// WithName names the limiter. On a store other than a MemoryStore (Redis,
+// shared by the service's instances and kept across deploys) a name is
+// required, and New panics without one: the limiter's identity there is its
+// name and what its limits count (events, period, capacity), which no edit
+// elsewhere in the code, new build, restart or second build of the router in
+// one process changes. Two limiters with one name and the same limits share
+// buckets (a budget shared by two routes, or by the instances of a
+// service); with other limits they never do, so a name given twice by
+// mistake cannot merge two different limits. Changing a limit starts its
+// buckets afresh. The name also labels the limiter's log lines.
 //
-// The default name is the limits' names joined with "+", "@", and the
+// On a MemoryStore, which lives and dies with the process, a name is
+// optional: limiters sharing one share buckets exactly when they share a
+// name. The default name is the limits' names joined with "+", "@", and the
 // place in the service's code that built the limiter: the last element of
 // its package path, its file and line, and "#n" for the n-th limiter built
-// at that place (by a helper function or a loop), such as
-// "60-per-1m0s@api/routes.go:42". It is stable across restarts and agrees
-// between instances of one build, so a shared Redis store keeps counting;
-// a new build that moves the call changes it (buckets then start full
-// once). Give a name where the count must survive such a change, or where
-// instances build their limiters in different orders.
+// at that place in the process (by a helper function, a loop, or a router
+// built twice), such as "60-per-1m0s@api/routes.go:42". Name the limiters
+// of a router that is built twice on one MemoryStore (a reload) to keep
+// their counts.
 func WithName(name string) Option {
 	if name == "" {
 		panic("apierror/ratelimit: WithName: empty name")

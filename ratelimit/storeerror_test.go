@@ -64,7 +64,7 @@ func TestStoreFailure(t *testing.T) {
 			var logs bytes.Buffer
 			clock := new(storetest.Clock)
 			store := new(failingStore)
-			h := ratelimit.PerSecond(5, ratelimit.WithStore(store), ratelimit.WithStoreErrorPolicy(tc.policy), ratelimit.WithClock(clock.Now),
+			h := ratelimit.PerSecond(5, ratelimit.WithStore(store), ratelimit.WithName("failing"), ratelimit.WithStoreErrorPolicy(tc.policy), ratelimit.WithClock(clock.Now),
 				ratelimit.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))(ok)
 			store.fail.Store(true)
 			for i, want := range tc.statuses {
@@ -113,7 +113,7 @@ func TestStoreFailurePartial(t *testing.T) {
 	var logs bytes.Buffer
 	clock := new(storetest.Clock)
 	store := new(failingStore)
-	h := ratelimit.PerSecond(5, ratelimit.WithStore(store), ratelimit.WithClock(clock.Now),
+	h := ratelimit.PerSecond(5, ratelimit.WithStore(store), ratelimit.WithName("failing"), ratelimit.WithClock(clock.Now),
 		ratelimit.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))(ok)
 	for i := range 40 {
 		store.fail.Store(i%2 == 0)
@@ -131,7 +131,7 @@ func TestStoreKeyError(t *testing.T) {
 	t.Parallel()
 	var logs bytes.Buffer
 	store := &failingStore{keyErr: errors.New("WRONGTYPE for this key")}
-	h := ratelimit.PerSecond(5, ratelimit.WithStore(store), ratelimit.WithStoreErrorPolicy(ratelimit.FailClosed),
+	h := ratelimit.PerSecond(5, ratelimit.WithStore(store), ratelimit.WithName("failing"), ratelimit.WithStoreErrorPolicy(ratelimit.FailClosed),
 		ratelimit.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))(ok)
 	store.fail.Store(true)
 	if w := serve(h, request("192.0.2.1:1", "X-Request-ID", "r1")); w.Code != http.StatusServiceUnavailable {
@@ -153,7 +153,7 @@ func TestClientGone(t *testing.T) {
 	var logs bytes.Buffer
 	store := new(failingStore)
 	store.fail.Store(true)
-	h := ratelimit.PerSecond(5, ratelimit.WithStore(store), ratelimit.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))(ok)
+	h := ratelimit.PerSecond(5, ratelimit.WithStore(store), ratelimit.WithName("failing"), ratelimit.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))(ok)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	w := serve(h, request("192.0.2.1:1").WithContext(ctx))
@@ -170,7 +170,7 @@ func TestStoreFailureComposition(t *testing.T) {
 	t.Parallel()
 	store := new(failingStore)
 	store.fail.Store(true)
-	outer := ratelimit.PerMinute(2, ratelimit.WithStore(store), ratelimit.WithLogger(slog.New(slog.DiscardHandler)))
+	outer := ratelimit.PerMinute(2, ratelimit.WithStore(store), ratelimit.WithName("failing"), ratelimit.WithLogger(slog.New(slog.DiscardHandler)))
 	inner := ratelimit.PerMinute(1)
 	both, outerOnly := outer(inner(ok)), outer(ok)
 	for i, want := range []int{http.StatusNoContent, http.StatusTooManyRequests} {

@@ -76,7 +76,7 @@ func ExampleStore_failClosed() {
 	store := redisstore.New(client, redisstore.WithLogger(quiet))
 	defer store.Close()
 
-	h := ratelimit.PerMinute(10, ratelimit.WithStore(store), ratelimit.WithStoreErrorPolicy(ratelimit.FailClosed), ratelimit.WithLogger(quiet))(
+	h := ratelimit.PerMinute(10, ratelimit.WithStore(store), ratelimit.WithName("orders"), ratelimit.WithStoreErrorPolicy(ratelimit.FailClosed), ratelimit.WithLogger(quiet))(
 		http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/", nil))

@@ -43,7 +43,7 @@ func TestMiddlewareWhileRedisIsDown(t *testing.T) {
 			if !errors.Is(err, ratelimit.ErrUnavailable) || errors.As(err, &e) {
 				t.Fatalf("Take = %v; want ErrUnavailable and no HTTP error", err)
 			}
-			h := ratelimit.New(limits, ratelimit.WithStore(s), ratelimit.WithStoreErrorPolicy(tc.policy), ratelimit.WithLogger(log))(
+			h := ratelimit.New(limits, ratelimit.WithStore(s), ratelimit.WithName("limited"), ratelimit.WithStoreErrorPolicy(tc.policy), ratelimit.WithLogger(log))(
 				http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok") }))
 			var got []int
 			for range tc.want {

@@ -3,6 +3,7 @@ package storetest
 import (
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,24 +22,29 @@ import (
 // headers name the binding limit with its true wait); limiters built apart
 // never share buckets unless they share a name, and a group's limiter limits
 // the group as a whole; ByAPIKey never puts requests without its header in
-// one bucket; and 64 goroutines on one key through stacked limiters get
-// exactly the limit through.
+// one bucket; 64 goroutines on one key through stacked limiters get
+// exactly the limit through; and the headers of every response that passes
+// stacked limiters name the binding limit, one at a time and under 64
+// concurrent requests.
 func RunLimiters(t *testing.T, newStore NewStoreFunc) {
 	t.Helper()
-	for _, tc := range limiterCases {
+	_, s := open(t, newStore)
+	runNeedsName(t, s)
+	for _, tc := range slices.Concat(limiterCases, headerCases, nameCases) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			clock, s := open(t, newStore)
-			tc.run(t, clock, func(opts ...ratelimit.Option) []ratelimit.Option {
-				return append([]ratelimit.Option{ratelimit.WithStore(s), ratelimit.WithClock(clock.Now), ratelimit.WithResetSeconds()}, opts...)
+			tc.run(t, clock, func(name string, opts ...ratelimit.Option) []ratelimit.Option {
+				return append([]ratelimit.Option{ratelimit.WithStore(s), ratelimit.WithName(t.Name() + "/" + name),
+					ratelimit.WithClock(clock.Now), ratelimit.WithResetSeconds()}, opts...)
 			})
 		})
 	}
 }
 
-// optsFunc returns a limiter's options on the case's store and clock, then
-// opts.
-type optsFunc func(opts ...ratelimit.Option) []ratelimit.Option
+// optsFunc returns a limiter's options on the case's store and clock, named
+// name within the case, then opts.
+type optsFunc func(name string, opts ...ratelimit.Option) []ratelimit.Option
 
 var limiterCases = []struct {
 	name string
@@ -46,7 +52,7 @@ var limiterCases = []struct {
 }{
 	{"chained limiters: a refusal takes nothing and names the binding limit", func(t *testing.T, clock *Clock, with optsFunc) {
 		r := chi.NewRouter()
-		r.With(ratelimit.PerSecond(2, with()...), ratelimit.PerMinute(4, with()...)).Get("/x", ok)
+		r.With(ratelimit.PerSecond(2, with("second")...), ratelimit.PerMinute(4, with("minute")...)).Get("/x", ok)
 		c := client{t: t, h: r, addr: "192.0.2.1:1"}
 		c.want("/x", 200, "")
 		c.want("/x", 200, "")
@@ -73,8 +79,8 @@ var limiterCases = []struct {
 	{"group and route limiters: a refusal further in takes nothing further out", func(t *testing.T, clock *Clock, with optsFunc) {
 		r := chi.NewRouter()
 		r.Route("/g", func(r chi.Router) {
-			r.Use(ratelimit.PerMinute(4, with()...))
-			r.With(ratelimit.PerSecond(2, with()...)).Get("/x", ok)
+			r.Use(ratelimit.PerMinute(4, with("group")...))
+			r.With(ratelimit.PerSecond(2, with("route")...)).Get("/x", ok)
 		})
 		c := client{t: t, h: r, addr: "192.0.2.2:1"}
 		c.want("/g/x", 200, "")
@@ -92,13 +98,12 @@ var limiterCases = []struct {
 	}},
 	{"limiters built apart do not share buckets", func(t *testing.T, clock *Clock, with optsFunc) {
 		r := chi.NewRouter()
-		r.With(ratelimit.PerMinute(2, with()...)).Get("/a", ok)
-		r.With(ratelimit.PerMinute(2, with()...)).Get("/b", ok)
-		shared := ratelimit.WithName(t.Name() + "-shared")
-		r.With(ratelimit.PerMinute(2, with(shared)...)).Get("/c", ok)
-		r.With(ratelimit.PerMinute(2, with(shared)...)).Get("/d", ok)
+		r.With(ratelimit.PerMinute(2, with("a")...)).Get("/a", ok)
+		r.With(ratelimit.PerMinute(2, with("b")...)).Get("/b", ok)
+		r.With(ratelimit.PerMinute(2, with("shared")...)).Get("/c", ok)
+		r.With(ratelimit.PerMinute(2, with("shared")...)).Get("/d", ok)
 		r.Group(func(r chi.Router) {
-			r.Use(ratelimit.PerMinute(2, with()...))
+			r.Use(ratelimit.PerMinute(2, with("group")...))
 			r.Get("/g1", ok)
 			r.Get("/g2", ok)
 		})
@@ -122,12 +127,12 @@ var limiterCases = []struct {
 	}},
 	{"limiters below the per-request state compose without copying the request", func(t *testing.T, clock *Clock, with optsFunc) {
 		var begun, seen *http.Request
-		inner := ratelimit.PerSecond(2, with()...)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		inner := ratelimit.PerSecond(2, with("inner")...)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			seen = r
 			ok(w, r)
 		}))
 		// A handler between the limiters keeps them apart, as routing does.
-		h := ratelimit.PerMinute(4, with()...)(http.HandlerFunc(inner.ServeHTTP))
+		h := ratelimit.PerMinute(4, with("outer")...)(http.HandlerFunc(inner.ServeHTTP))
 		// The per-request state, made for a handler that serves some
 		// requests twice: what the limiters recorded for the first time
 		// does not leak into the second.
@@ -158,7 +163,7 @@ var limiterCases = []struct {
 		c.wantHeader("X-Ratelimit-Limit", "4")
 	}},
 	{"requests without the API key header do not share a bucket", func(t *testing.T, clock *Clock, with optsFunc) {
-		h := ratelimit.PerMinute(1, with(ratelimit.WithKey(ratelimit.ByAPIKey("")))...)(http.HandlerFunc(ok))
+		h := ratelimit.PerMinute(1, with("apikey", ratelimit.WithKey(ratelimit.ByAPIKey("")))...)(http.HandlerFunc(ok))
 		a := client{t: t, h: h, addr: "192.0.2.4:1", header: []string{"Authorization", "Bearer key-a"}}
 		b := client{t: t, h: h, addr: "192.0.2.5:1", header: []string{"Authorization", "Bearer key-b"}}
 		a.want("/", 200, "")
@@ -167,7 +172,7 @@ var limiterCases = []struct {
 		k := client{t: t, h: h, addr: "192.0.2.4:1", header: []string{"X-API-Key", "key-a"}}
 		k.want("/", 200, "")
 		// By credential, one key in any header is one bucket.
-		hc := ratelimit.PerMinute(1, with(ratelimit.WithKey(ratelimit.ByCredential()))...)(http.HandlerFunc(ok))
+		hc := ratelimit.PerMinute(1, with("credential", ratelimit.WithKey(ratelimit.ByCredential()))...)(http.HandlerFunc(ok))
 		c1 := client{t: t, h: hc, addr: "192.0.2.6:1", header: []string{"X-API-Key", "key-c"}}
 		c2 := client{t: t, h: hc, addr: "192.0.2.7:1", header: []string{"Authorization", "APIKey key-c"}}
 		c1.want("/", 200, "")
@@ -176,8 +181,8 @@ var limiterCases = []struct {
 	{"64 goroutines on one key through stacked limiters", func(t *testing.T, clock *Clock, with optsFunc) {
 		r := chi.NewRouter()
 		r.Route("/g", func(r chi.Router) {
-			r.Use(ratelimit.PerHour(40, with()...))
-			r.With(ratelimit.PerHour(100, with()...), ratelimit.PerHour(25, with()...)).Get("/x", ok)
+			r.Use(ratelimit.PerHour(40, with("group")...))
+			r.With(ratelimit.PerHour(100, with("wide")...), ratelimit.PerHour(25, with("narrow")...)).Get("/x", ok)
 			r.Get("/y", ok)
 		})
 		var passed, refused atomic.Int64
