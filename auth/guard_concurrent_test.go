@@ -31,7 +31,11 @@ func slowRing(delay time.Duration) auth.Verifier {
 
 // flood sends n wrong keys at once from one address, spread over the
 // handlers in turn, and counts the statuses.
-func flood(hs []http.Handler, n int) map[int]int {
+func flood(hs []http.Handler, n int) map[int]int { return floodFrom(hs, n, "192.0.2.9") }
+
+// floodFrom sends n wrong keys at once from the address ip, spread over hs,
+// and counts the statuses.
+func floodFrom(hs []http.Handler, n int, ip string) map[int]int {
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	got := map[int]int{}
@@ -39,7 +43,7 @@ func flood(hs []http.Handler, n int) map[int]int {
 	for i := range n {
 		wg.Go(func() {
 			<-start
-			resp := guardDo(hs[i%len(hs)], "GET", "/v1/x", "192.0.2.9:"+strconv.Itoa(i), "X-API-Key", "wrong-key-"+strconv.Itoa(i))
+			resp := guardDo(hs[i%len(hs)], "GET", "/v1/x", ip+":"+strconv.Itoa(i), "X-API-Key", "wrong-key-"+strconv.Itoa(i))
 			mu.Lock()
 			got[resp.StatusCode]++
 			mu.Unlock()
@@ -100,10 +104,15 @@ func TestFailureGuardSharedRedis(t *testing.T) {
 			t.Fatalf("wrong key %d after valid ones: status %d, want 401", i, resp.StatusCode)
 		}
 	}
-	// Redis down: each instance counts in its own memory, still capped.
+	// Redis down: the address Redis locked out stays locked out (the store
+	// keeps the refusals it has seen until they end), and a new address is
+	// counted in the instance's own memory, still capped.
 	srv.Stop()
-	if got := flood(hs[:1], 100); got[401] != burst || got[429] != 100-burst {
-		t.Errorf("Redis down: statuses %v, want %d x 401 and %d x 429", got, burst, 100-burst)
+	if got := flood(hs[:1], 100); got[429] != 100 {
+		t.Errorf("Redis down, the locked-out address: statuses %v, want 100 x 429", got)
+	}
+	if got := floodFrom(hs[:1], 100, "192.0.2.11"); got[401] != burst || got[429] != 100-burst {
+		t.Errorf("Redis down, a new address: statuses %v, want %d x 401 and %d x 429", got, burst, 100-burst)
 	}
 }
 

@@ -69,7 +69,9 @@ func TestStackedFlood(t *testing.T) {
 		t.Errorf("the flood cost %d script calls (%.3f a request); want at most %v a request", n, float64(n)/floodRequests, maxScriptsPerRequest)
 	}
 	// The outer bucket holds the three allowed requests' tokens, no more.
-	d, err := stores[0].Peek(t.Context(), "outer:ip:192.0.2.7", outer, 1)
+	// Its key is the limiter's identity (its name and what its limits
+	// count: 10,000 events, the period, the capacity) and the client's.
+	d, err := stores[0].Peek(t.Context(), "outer/10000/10000h0m0s/10000:ip:192.0.2.7", outer, 1)
 	if err != nil || d.Remaining != 10_000-3-1 {
 		t.Errorf("outer bucket after the flood: %+v, %v; want %d remaining after one more", d, err, 10_000-4)
 	}
