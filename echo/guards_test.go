@@ -33,8 +33,8 @@ func guardedEcho(s *errresp.Style) *echo.Echo {
 	v2 := e.Group("/v2", apiecho.Wrap(authn.Require, limit))
 	v2.GET("/b", ok)
 	e.POST("/sign-in", func(c *echo.Context) error {
-		authn.Guard().Fail(c.Request())
-		return signin.NewInvalidCredentials()
+		authn.Fail(c.Response(), c.Request(), signin.NewInvalidCredentials()) // counted: the reservation Throttle made is kept
+		return nil
 	}, apiecho.Wrap(authn.Throttle))
 	return e
 }

@@ -33,8 +33,8 @@ func guardedEngine(s *errresp.Style) *gin.Engine {
 	v2 := e.Group("/v2", apigin.Wrap(authn.Require, limit))
 	v2.GET("/b", ok)
 	e.POST("/sign-in", apigin.Wrap(authn.Throttle), func(c *gin.Context) {
-		authn.Guard().Fail(c.Request)
-		_ = c.Error(signin.NewInvalidCredentials())
+		authn.Fail(c.Writer, c.Request, signin.NewInvalidCredentials()) // counted: the reservation Throttle made is kept
+		c.Abort()
 	})
 	return e
 }
