@@ -23,10 +23,19 @@ type pass struct {
 	prev     *pass // the pass of the limiter further out, if any
 	// d and now are the limiter's decision and its instant, so that a
 	// limiter further in can send them when they bind (see binding).
-	d    Decision
-	now  time.Time
-	vals [3]string
-	buf  [48]byte
+	d   Decision
+	now time.Time
+	// from and rk are the limiter's handler and the request's method and
+	// path there, so that a limiter further in tells it that such requests
+	// reach it (see handler.learn).
+	from *handler
+	rk   reachKey
+	// pending is set while the limiter has deferred its take to the next
+	// limiter the request reaches (deferred.go); untaken when it never
+	// took: the request was refused, or let through by FailOpen, first.
+	pending, untaken bool
+	vals             [3]string
+	buf              [48]byte
 }
 
 // binding returns, of p and the passes of the limiters further out, the one
@@ -36,6 +45,9 @@ type pass struct {
 func (p *pass) binding() *pass {
 	b := p
 	for q := p.prev; q != nil; q = q.prev {
+		if q.untaken {
+			continue
+		}
 		if q.d.Remaining < b.d.Remaining || q.d.Remaining == b.d.Remaining && q.d.ResetAfter > b.d.ResetAfter {
 			b = q
 		}
@@ -55,9 +67,10 @@ type ledgerKey struct{}
 // its parent.
 type ledger struct {
 	context.Context
-	last  *pass // the innermost pass; nil once given back
-	first pass
-	done  bool // the limiter that made it has returned
+	last    *pass // the innermost pass; nil once given back
+	first   pass
+	done    bool // the limiter that made it has returned
+	pending int  // how many passes are pending (deferred.go)
 }
 
 // Value implements context.Context.
@@ -121,7 +134,9 @@ func (h *handler) refuse(w http.ResponseWriter, r *http.Request, d *Decision, co
 	ctx := r.Context()
 	if lg := ledgerOf(r); lg != nil {
 		for p := lg.last; p != nil; p = p.prev {
-			p.l.giveBack(ctx, p.key, p.cost, p.fallback)
+			if !p.pending && !p.untaken {
+				p.l.giveBack(ctx, p.key, p.cost, p.fallback)
+			}
 		}
 		lg.last = nil
 	}
