@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/apierror/apierror/errresp"
@@ -30,12 +31,13 @@ type pass struct {
 	// reach it (see handler.learn).
 	from *handler
 	rk   reachKey
-	// pending is set while the limiter has deferred its take to the next
-	// limiter the request reaches (deferred.go); untaken when it never
-	// took: the request was refused, or let through by FailOpen, first.
-	pending, untaken bool
-	vals             [3]string
-	buf              [48]byte
+	// state says whether the limiter has taken (passTaken), or deferred
+	// its take (deferred.go). It is atomic because the limiter further
+	// in that settles a deferred take may run on another goroutine (as
+	// behind middleware.Timeout) after this limiter has returned.
+	state atomic.Uint32
+	vals  [3]string
+	buf   [48]byte
 }
 
 // binding returns, of p and the passes of the limiters further out, the one
@@ -45,7 +47,7 @@ type pass struct {
 func (p *pass) binding() *pass {
 	b := p
 	for q := p.prev; q != nil; q = q.prev {
-		if q.untaken {
+		if q.state.Load() != passTaken {
 			continue
 		}
 		if q.d.Remaining < b.d.Remaining || q.d.Remaining == b.d.Remaining && q.d.ResetAfter > b.d.ResetAfter {
@@ -69,8 +71,8 @@ type ledger struct {
 	context.Context
 	last    *pass // the innermost pass; nil once given back
 	first   pass
-	done    bool // the limiter that made it has returned
-	pending int  // how many passes are pending (deferred.go)
+	done    atomic.Bool  // the limiter that made it has returned
+	pending atomic.Int32 // how many passes are pending (deferred.go)
 }
 
 // Value implements context.Context.
@@ -84,7 +86,7 @@ func (lg *ledger) Value(key any) any {
 // ledgerOf returns the ledger of the limiters r is passing through, or nil.
 func ledgerOf(r *http.Request) *ledger {
 	lg, _ := r.Context().Value(ledgerKey{}).(*ledger)
-	if lg != nil && lg.done {
+	if lg != nil && lg.done.Load() {
 		// Left by limiters that r has passed through already and that
 		// have returned, as when a handler serves one request twice.
 		return nil
@@ -134,7 +136,7 @@ func (h *handler) refuse(w http.ResponseWriter, r *http.Request, d *Decision, co
 	ctx := r.Context()
 	if lg := ledgerOf(r); lg != nil {
 		for p := lg.last; p != nil; p = p.prev {
-			if !p.pending && !p.untaken {
+			if st := p.state.Load(); st == passTaken || st == passLate {
 				p.l.giveBack(ctx, p.key, p.cost, p.fallback)
 			}
 		}

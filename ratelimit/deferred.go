@@ -26,6 +26,15 @@ import (
 // it) is counted when it returns: the deferred take is made then, without
 // headers, as the response is written already.
 
+// The states of a pass (pass.state).
+const (
+	passTaken    uint32 = iota // its limiter took the request's tokens
+	passPending                // its limiter deferred its take
+	passSettling               // the limiter reached next is taking for it
+	passUntaken                // it never took: refused, or let through by FailOpen, first
+	passLate                   // its limiter took after the response, none having settled it
+)
+
 // maxReach bounds the method and path pairs a limiter remembers.
 const maxReach = 1024
 
@@ -125,19 +134,19 @@ func (h *handler) deferTake(r *http.Request, rk reachKey) bool {
 // next limiter it reaches to settle, and takes when r returns if none did.
 func (h *handler) serveDeferred(w http.ResponseWriter, r *http.Request, key string, cost int, rk reachKey) {
 	p, r, made := passFor(r, h.limiter, key, cost)
-	p.from, p.rk, p.pending = h, rk, true
+	p.from, p.rk = h, rk
+	p.state.Store(passPending)
 	lg := ledgerOf(r)
-	lg.pending++
+	lg.pending.Add(1)
 	h.next.ServeHTTP(w, r)
-	if p.pending {
+	if p.state.CompareAndSwap(passPending, passLate) {
 		// No limiter further in was reached: the request counts as it
 		// would have, had the take not been deferred.
-		p.pending = false
-		lg.pending--
+		lg.pending.Add(-1)
 		h.limiter.takeAfter(context.WithoutCancel(r.Context()), key, cost)
 	}
 	if made != nil {
-		made.done = true
+		made.done.Store(true)
 	}
 }
 
@@ -168,17 +177,17 @@ func (l *limiter) takeAfter(ctx context.Context, key string, cost int) {
 // pending limiter's store error policy.
 func (h *handler) settle(w http.ResponseWriter, r *http.Request, lg *ledger) bool {
 	var buf [4]*pass
-	pend := buf[:0] // innermost first
+	pend := buf[:0] // innermost first; claimed (passSettling), so that the limiter that deferred does not take too
 	for p := lg.last; p != nil; p = p.prev {
-		if p.pending {
+		if p.state.CompareAndSwap(passPending, passSettling) {
+			lg.pending.Add(-1)
 			pend = append(pend, p)
 		}
 	}
 	drop := func(ps []*pass) {
 		for _, p := range ps {
-			p.pending, p.untaken = false, true
+			p.state.Store(passUntaken)
 		}
-		lg.pending = 0
 	}
 	if len(h.inner) > 0 && h.refusedInside(w, r) {
 		drop(pend)
@@ -191,13 +200,11 @@ func (h *handler) settle(w http.ResponseWriter, r *http.Request, lg *ledger) boo
 	}
 	for i := len(pend) - 1; i >= 0; i-- {
 		p := pend[i]
-		p.pending = false
-		lg.pending--
 		passed := false
 		next := http.HandlerFunc(func(http.ResponseWriter, *http.Request) { passed = true })
 		d, now, fallback, err := p.l.take(w, r, next, p.key, p.cost)
 		if err != nil {
-			p.untaken = true
+			p.state.Store(passUntaken)
 			if passed {
 				continue // FailOpen: the request goes on without this limiter
 			}
@@ -205,12 +212,13 @@ func (h *handler) settle(w http.ResponseWriter, r *http.Request, lg *ledger) boo
 			return true // answered by the policy
 		}
 		if !d.Allowed {
-			p.untaken = true
+			p.state.Store(passUntaken)
 			drop(pend[:i])
 			p.from.refuse(w, r, &d, p.cost, now)
 			return true
 		}
 		p.d, p.now, p.fallback = d, now, fallback
+		p.state.Store(passTaken)
 	}
 	return false
 }

@@ -49,13 +49,23 @@ var (
 const groupKey = "group/100/1m0s/100:ip:192.0.2.7"
 
 // apart is a service with a group's limiter and a route's limiter mounted
-// apart, with middleware between them that runs between(r) first: a
-// non-nil status answers the request there.
-func apart(c *storetest.Clock, s *cachingStore, between func(*http.Request) int) http.Handler {
+// apart, with the middleware mw between them.
+func apart(c *storetest.Clock, s *cachingStore, mw func(http.Handler) http.Handler) http.Handler {
 	opts := func(name string) []ratelimit.Option {
 		return []ratelimit.Option{ratelimit.WithStore(s), ratelimit.WithClock(c.Now), ratelimit.WithName(name)}
 	}
-	mw := func(next http.Handler) http.Handler {
+	r := chi.NewRouter()
+	r.Group(func(g chi.Router) {
+		g.Use(ratelimit.New(groupLimits, opts("group")...), mw)
+		g.With(ratelimit.New(routeLimits, opts("route")...)).Get("/limited", ok)
+	})
+	return r
+}
+
+// answering is middleware that runs between(r) first: a non-zero status
+// answers the request there.
+func answering(between func(*http.Request) int) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if code := between(r); code != 0 {
 				w.WriteHeader(code)
@@ -64,12 +74,6 @@ func apart(c *storetest.Clock, s *cachingStore, between func(*http.Request) int)
 			next.ServeHTTP(w, r)
 		})
 	}
-	r := chi.NewRouter()
-	r.Group(func(g chi.Router) {
-		g.Use(ratelimit.New(groupLimits, opts("group")...), mw)
-		g.With(ratelimit.New(routeLimits, opts("route")...)).Get("/limited", ok)
-	})
-	return r
 }
 
 func newCaching(c *storetest.Clock) *cachingStore {
@@ -91,7 +95,7 @@ func TestApartRefusalLocal(t *testing.T) {
 	s, twin := newCaching(c), newCaching(c)
 	twin.blind.Store(true)
 	none := func(*http.Request) int { return 0 }
-	h, th := apart(c, s, none), apart(c, twin, none)
+	h, th := apart(c, s, answering(none)), apart(c, twin, answering(none))
 	for i := range 2 {
 		if w, tw := get(h), get(th); w.Code != http.StatusNoContent || tw.Code != w.Code {
 			t.Fatalf("request %d: %d and %d, want 204", i, w.Code, tw.Code)
@@ -133,16 +137,13 @@ func TestApartSettle(t *testing.T) {
 	s := newCaching(c)
 	var action atomic.Value // func(*http.Request) int
 	action.Store(func(*http.Request) int { return 0 })
-	h := apart(c, s, func(r *http.Request) int { return action.Load().(func(*http.Request) int)(r) })
+	h := apart(c, s, answering(func(r *http.Request) int { return action.Load().(func(*http.Request) int)(r) }))
 	for range 2 {
 		if w := get(h); w.Code != http.StatusNoContent {
 			t.Fatalf("before: %d", w.Code)
 		}
 	}
-	left := func() int {
-		d, _ := s.Peek(t.Context(), groupKey, groupLimits, 1)
-		return d.Remaining + 1
-	}
+	left := func() int { return groupLeft(t, s) }
 
 	// The route's refusal is forgotten on the way (the group's limiter
 	// deferred on it): the group's take is made, then given back when the
@@ -186,4 +187,66 @@ func TestApartSettle(t *testing.T) {
 	if n := left(); n != before-1 {
 		t.Errorf("group bucket after a request answered between: %d left, want %d", n, before-1)
 	}
+}
+
+// TestApartDetached: the middleware between the limiters answers and
+// returns while the rest of the request runs on (as middleware.Timeout
+// does when the handler is late). The group's limiter, having deferred its
+// take, takes when it returns, once; the route's limiter, reached after
+// that, refuses without giving it back, as it would had the group's
+// limiter taken first (a limiter that has returned has left the request).
+// No data race (run with -race).
+func TestApartDetached(t *testing.T) {
+	c := new(storetest.Clock)
+	s := newCaching(c)
+	var (
+		detach   atomic.Bool
+		release  = make(chan struct{})
+		finished = make(chan int)
+	)
+	h := apart(c, s, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !detach.Load() {
+				next.ServeHTTP(w, r)
+				return
+			}
+			go func() {
+				<-release
+				rec := httptest.NewRecorder()
+				next.ServeHTTP(rec, r)
+				finished <- rec.Code
+			}()
+			w.WriteHeader(http.StatusGatewayTimeout)
+		})
+	})
+	for range 2 {
+		if w := get(h); w.Code != http.StatusNoContent {
+			t.Fatalf("before: %d", w.Code)
+		}
+	}
+	left := func() int { return groupLeft(t, s) }
+	detach.Store(true)
+	if w := get(h); w.Code != http.StatusGatewayTimeout {
+		t.Fatalf("detached: %d, want 504", w.Code)
+	}
+	if n := left(); n != 100-3 {
+		t.Errorf("group bucket once the group's limiter returned: %d left, want %d (taken when it returned)", n, 100-3)
+	}
+	close(release)
+	if code := <-finished; code != http.StatusTooManyRequests {
+		t.Errorf("the route's limiter, reached later: %d, want 429", code)
+	}
+	if n := left(); n != 100-3 {
+		t.Errorf("group bucket after the route's refusal: %d left, want %d (taken once)", n, 100-3)
+	}
+}
+
+// groupLeft is how many requests the group's bucket in s allows now.
+func groupLeft(t *testing.T, s *cachingStore) int {
+	t.Helper()
+	d, err := s.Peek(t.Context(), groupKey, groupLimits, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.Remaining + 1
 }

@@ -187,7 +187,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	lg := ledgerOf(r)
 	if lg != nil {
 		h.learn(lg)
-		if lg.pending > 0 && h.settle(w, r, lg) {
+		if lg.pending.Load() > 0 && h.settle(w, r, lg) {
 			return // refused here without a round trip, or further out (deferred.go)
 		}
 	}
@@ -218,7 +218,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h.next.ServeHTTP(w, r)
 	if made != nil {
-		made.done = true
+		made.done.Store(true)
 	}
 }
 
