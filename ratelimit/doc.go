@@ -50,7 +50,15 @@
 // before it decides. A request that reaches no limiter after all (the
 // middleware between answered it) is counted when it returns, without
 // the outer limiter's headers. A flood on a refused key thus costs the
-// shared store nothing per request, however the limiters are mounted.
+// shared store nothing per request, however the limiters are mounted. Two
+// things differ from a take made first: the outer limiter decides after
+// the middleware between has run, and a refusal answered this way names
+// the limit further in, with its exact wait, even when the outer limiter
+// (which did not ask its store) would refuse the request too; the client
+// then learns of the outer limit once past the inner one, as when the
+// outer limiter refuses first. A limiter remembers the next limiter for
+// up to 1,024 methods and paths; past that, requests on other paths take
+// first, as before.
 //
 // Limiters built apart never share buckets unless they are given the same
 // name (WithName) and the same limits: PerMinute(2) on /a and on /b are two
