@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/apierror/apierror/errresp"
@@ -23,10 +24,20 @@ type pass struct {
 	prev     *pass // the pass of the limiter further out, if any
 	// d and now are the limiter's decision and its instant, so that a
 	// limiter further in can send them when they bind (see binding).
-	d    Decision
-	now  time.Time
-	vals [3]string
-	buf  [48]byte
+	d   Decision
+	now time.Time
+	// from and rk are the limiter's handler and the request's method and
+	// path there, so that a limiter further in tells it that such requests
+	// reach it (see handler.learn).
+	from *handler
+	rk   reachKey
+	// state says whether the limiter has taken (passTaken), or deferred
+	// its take (deferred.go). It is atomic because the limiter further
+	// in that settles a deferred take may run on another goroutine (as
+	// behind middleware.Timeout) after this limiter has returned.
+	state atomic.Uint32
+	vals  [3]string
+	buf   [48]byte
 }
 
 // binding returns, of p and the passes of the limiters further out, the one
@@ -36,6 +47,9 @@ type pass struct {
 func (p *pass) binding() *pass {
 	b := p
 	for q := p.prev; q != nil; q = q.prev {
+		if q.state.Load() != passTaken {
+			continue
+		}
 		if q.d.Remaining < b.d.Remaining || q.d.Remaining == b.d.Remaining && q.d.ResetAfter > b.d.ResetAfter {
 			b = q
 		}
@@ -55,9 +69,10 @@ type ledgerKey struct{}
 // its parent.
 type ledger struct {
 	context.Context
-	last  *pass // the innermost pass; nil once given back
-	first pass
-	done  bool // the limiter that made it has returned
+	last    *pass // the innermost pass; nil once given back
+	first   pass
+	done    atomic.Bool  // the limiter that made it has returned
+	pending atomic.Int32 // how many passes are pending (deferred.go)
 }
 
 // Value implements context.Context.
@@ -71,7 +86,7 @@ func (lg *ledger) Value(key any) any {
 // ledgerOf returns the ledger of the limiters r is passing through, or nil.
 func ledgerOf(r *http.Request) *ledger {
 	lg, _ := r.Context().Value(ledgerKey{}).(*ledger)
-	if lg != nil && lg.done {
+	if lg != nil && lg.done.Load() {
 		// Left by limiters that r has passed through already and that
 		// have returned, as when a handler serves one request twice.
 		return nil
@@ -121,7 +136,9 @@ func (h *handler) refuse(w http.ResponseWriter, r *http.Request, d *Decision, co
 	ctx := r.Context()
 	if lg := ledgerOf(r); lg != nil {
 		for p := lg.last; p != nil; p = p.prev {
-			p.l.giveBack(ctx, p.key, p.cost, p.fallback)
+			if st := p.state.Load(); st == passTaken || st == passLate {
+				p.l.giveBack(ctx, p.key, p.cost, p.fallback)
+			}
 		}
 		lg.last = nil
 	}

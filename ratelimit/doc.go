@@ -38,6 +38,28 @@
 // mounted with r.With (or a chi Group's Use followed by With), is exact
 // in every case.
 //
+// A refused request costs the limiters further out no round trip when the
+// refusing limiter's store knows the refusal locally (RefusalCache, as the
+// Redis store does for keys Redis has refused): a limiter mounted directly
+// around others asks their stores before it takes; a limiter mounted apart
+// (a group's, with other middleware before the route's) learns which
+// limiter requests of each method and path reach next, and when that one
+// is known to refuse the request it defers its take to it. The middleware
+// between them still runs; the limiter reached next answers the refusal
+// as it would have, and nothing is taken, or takes what was deferred
+// before it decides. A request that reaches no limiter after all (the
+// middleware between answered it) is counted when it returns, without
+// the outer limiter's headers. A flood on a refused key thus costs the
+// shared store nothing per request, however the limiters are mounted. Two
+// things differ from a take made first: the outer limiter decides after
+// the middleware between has run, and a refusal answered this way names
+// the limit further in, with its exact wait, even when the outer limiter
+// (which did not ask its store) would refuse the request too; the client
+// then learns of the outer limit once past the inner one, as when the
+// outer limiter refuses first. A limiter remembers the next limiter for
+// up to 1,024 methods and paths; past that, requests on other paths take
+// first, as before.
+//
 // Limiters built apart never share buckets unless they are given the same
 // name (WithName) and the same limits: PerMinute(2) on /a and on /b are two
 // limits, and a limiter mounted on a group limits the group as a whole. On

@@ -170,6 +170,7 @@ type handler struct {
 	*limiter
 	next  http.Handler
 	inner []*limiter // limiters mounted directly inside this one, outermost first
+	reach reach      // the limiters further in that requests have reached (deferred.go)
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -183,36 +184,31 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if l.prefix != "" {
 		key = l.prefix + key
 	}
+	lg := ledgerOf(r)
+	if lg != nil {
+		h.learn(lg)
+		if lg.pending.Load() > 0 && h.settle(w, r, lg) {
+			return // refused here without a round trip, or further out (deferred.go)
+		}
+	}
 	if len(h.inner) > 0 && h.refusedInside(w, r) {
 		return // a limiter inside refuses it without a round trip (refusalcache.go)
 	}
-	var (
-		d   Decision
-		now time.Time
-	)
-	if l.fast != nil {
-		now, err = l.fast.decide(key, l.params, l.limits, cost, opTake, &d)
-	} else {
-		d, err = l.store.Take(r.Context(), key, l.limits, cost)
+	rk := reachKey{r.Method, r.URL.Path}
+	if h.deferTake(r, rk) {
+		h.serveDeferred(w, r, key, cost, rk)
+		return
 	}
-	fallback := false
+	d, now, fallback, err := l.take(w, r, h.next, key, cost)
 	if err != nil {
-		if d, err = l.storeError(w, r, h.next, key, cost, err); err != nil {
-			return // answered, or passed on by the policy
-		}
-		fallback = true
-	} else if l.down.Load() {
-		l.storeAnswered(r)
-	}
-	if l.now != nil || l.fast == nil || fallback {
-		now = l.clock()
+		return // answered, or passed on by the policy
 	}
 	if !d.Allowed {
 		h.refuse(w, r, &d, cost, now)
 		return
 	}
 	p, r, made := passFor(r, l, key, cost)
-	p.fallback, p.d, p.now = fallback, d, now
+	p.fallback, p.d, p.now, p.from, p.rk = fallback, d, now, h, rk
 	// The headers name the binding limit of every limiter the request has
 	// passed, this one's when it binds.
 	if b := p.binding(); b == p {
@@ -222,8 +218,33 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h.next.ServeHTTP(w, r)
 	if made != nil {
-		made.done = true
+		made.done.Store(true)
 	}
+}
+
+// take takes cost tokens for key from l's store, and returns the
+// decision, its instant and whether the fallback store made it. When the
+// store fails, the limiter's policy decides (storeError): under FallBack
+// the fallback store's decision is returned; otherwise the request has
+// been answered, or passed to next, and the error is returned.
+func (l *limiter) take(w http.ResponseWriter, r *http.Request, next http.Handler, key string, cost int) (d Decision, now time.Time, fallback bool, err error) {
+	if l.fast != nil {
+		now, err = l.fast.decide(key, l.params, l.limits, cost, opTake, &d)
+	} else {
+		d, err = l.store.Take(r.Context(), key, l.limits, cost)
+	}
+	if err != nil {
+		if d, err = l.storeError(w, r, next, key, cost, err); err != nil {
+			return d, now, false, err
+		}
+		fallback = true
+	} else if l.down.Load() {
+		l.storeAnswered(r)
+	}
+	if l.now != nil || l.fast == nil || fallback {
+		now = l.clock()
+	}
+	return d, now, fallback, nil
 }
 
 // costOf is the request's cost.

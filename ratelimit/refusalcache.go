@@ -10,6 +10,10 @@ import "net/http"
 // a request that a limiter inside would refuse anyway is refused at once,
 // as that limiter would refuse it, and takes nothing, so a flood on a
 // refused key costs no round trip further out (no take and refund there).
+// A limiter mounted apart from the next one (other middleware between)
+// asks the store of the limiter that requests of the same method and path
+// reached next, and defers its take to that limiter when it would refuse
+// (see the package documentation, "Limiters together").
 type RefusalCache interface {
 	// Refused returns the refusal Take would give now for key, limits and
 	// cost, when the store knows it without asking its backend.

@@ -30,6 +30,9 @@ import (
 // it is ready.
 const startTimeout = 10 * time.Second
 
+// readyLine is what redis-server logs once it accepts connections.
+const readyLine = "Ready to accept connections"
+
 // Server is one running (or stopped) redis-server. Its methods are safe for
 // concurrent use.
 type Server struct {
@@ -38,6 +41,10 @@ type Server struct {
 	dir  string
 	args []string
 	port int
+	// conf is a configuration file given before the other arguments, and
+	// ready what the server logs once it is ready ("" for
+	// readyLine); a Sentinel needs both.
+	conf, ready string
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd
@@ -70,7 +77,13 @@ func lookPath(t testing.TB, name string) string {
 
 func start(t testing.TB, bin string, port func(testing.TB) int, args []string) *Server {
 	t.Helper()
-	s := &Server{t: t, bin: bin, dir: t.TempDir(), args: args}
+	return run(t, &Server{t: t, bin: bin, dir: t.TempDir(), args: args}, port)
+}
+
+// run starts s on a port that port finds free, and stops it when the test
+// ends.
+func run(t testing.TB, s *Server, port func(testing.TB) int) *Server {
+	t.Helper()
 	t.Cleanup(s.Stop)
 	// A port found free can be taken before redis-server binds it; try again
 	// with another one when that happens.
@@ -175,7 +188,15 @@ func (s *Server) start() error {
 	if s.cmd != nil {
 		return fmt.Errorf("server on port %d is already running", s.port)
 	}
-	args := append([]string{
+	var args []string
+	if s.conf != "" {
+		args = append(args, s.conf)
+	}
+	marker := s.ready
+	if marker == "" {
+		marker = readyLine
+	}
+	args = append(append(args,
 		"--port", strconv.Itoa(s.port),
 		"--bind", "127.0.0.1",
 		"--save", "",
@@ -183,8 +204,8 @@ func (s *Server) start() error {
 		"--dir", s.dir,
 		"--daemonize", "no",
 		"--loglevel", "notice",
-		"--logfile", "",
-	}, s.args...)
+		"--logfile", ""),
+		s.args...)
 	cmd := exec.Command(s.bin, args...)
 	cmd.SysProcAttr = dieWithTest()
 	out, err := cmd.StdoutPipe()
@@ -208,7 +229,7 @@ func (s *Server) start() error {
 			line := sc.Text()
 			log.WriteString(line)
 			log.WriteByte('\n')
-			if strings.Contains(line, "Ready to accept connections") {
+			if strings.Contains(line, marker) {
 				signalled = true
 				close(ready)
 			}

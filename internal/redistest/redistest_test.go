@@ -144,3 +144,20 @@ func TestCluster(t *testing.T) {
 		}
 	}
 }
+
+// TestSentinel starts a master, a replica and a Sentinel, kills the
+// master, and sees the Sentinel promote the replica.
+func TestSentinel(t *testing.T) {
+	t.Parallel()
+	master := Start(t)
+	host, port, _ := net.SplitHostPort(master.Addr())
+	replica := Start(t, "--replicaof", host, port)
+	s := StartSentinel(t, master.Addr(), time.Second)
+	if got, err := s.Master(); err != nil || got != master.Addr() {
+		t.Fatalf("the sentinel's master: %q, %v; want %s", got, err, master.Addr())
+	}
+	master.Stop()
+	killed := time.Now()
+	s.WaitMaster(replica.Addr(), 30*time.Second)
+	t.Logf("failover done %v after the kill", time.Since(killed))
+}

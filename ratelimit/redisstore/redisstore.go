@@ -55,6 +55,7 @@ type Store struct {
 	refused     refusals         // keys Redis refused, until when (refused.go)
 	refusalMax  int
 	lateRefunds atomic.Int64 // takes given back after a late reply
+	loading     atomic.Bool  // a caller is loading the scripts (loadScripts)
 	closed      atomic.Bool
 }
 
@@ -201,6 +202,7 @@ func (s *Store) decide(ctx context.Context, key string, limits []ratelimit.Limit
 	cmd := s.command(bctx, rk, limits, cost, o, false)
 	err = s.nodes.Pipe(bctx, nd, cmd, late)
 	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+		s.loadScripts(bctx)
 		cmd = s.command(bctx, rk, limits, cost, o, true)
 		err = s.nodes.Pipe(bctx, nd, cmd, late)
 	}

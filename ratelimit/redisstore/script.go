@@ -47,6 +47,36 @@ var (
 	refund  = newScript(refundSource)  // a refund for several limits
 )
 
+// loadScripts loads every script of the store (SCRIPT LOAD; on a Cluster,
+// on every master) when Redis has answered NOSCRIPT: Redis has started
+// afresh, or failed over, or flushed its scripts. One caller loads while
+// the others send their source once, as before; the scripts a store has
+// not run yet are then known before their first use, so that the first
+// refunds of a flood, sent together, are not each refused and sent again.
+// A failure is left to the next NOSCRIPT.
+func (s *Store) loadScripts(ctx context.Context) {
+	if !s.loading.CompareAndSwap(false, true) {
+		return
+	}
+	defer s.loading.Store(false)
+	all := []script{gcra1, gcra, refund1, refund}
+	if _, cluster := s.client.(*redis.ClusterClient); cluster {
+		// The Cluster client sends SCRIPT LOAD to every master.
+		for _, sc := range all {
+			if s.client.ScriptLoad(ctx, sc.src.(string)).Err() != nil {
+				return
+			}
+		}
+		return
+	}
+	_, _ = s.client.Pipelined(ctx, func(p redis.Pipeliner) error { // one round trip
+		for _, sc := range all {
+			p.ScriptLoad(ctx, sc.src.(string))
+		}
+		return nil
+	})
+}
+
 // validate rejects what no store can decide, as the in-memory store does: a
 // programming error, not a store failure.
 func validate(limits []ratelimit.Limit, cost int) error {

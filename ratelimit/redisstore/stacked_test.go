@@ -1,6 +1,7 @@
 package redisstore
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -43,26 +44,13 @@ func TestStackedFlood(t *testing.T) {
 		}
 	}
 	before := scriptCalls(t, admin)
-	var (
-		wg   sync.WaitGroup
-		next atomic.Int64
-		bad  atomic.Int64
-	)
-	for g := range 64 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for next.Add(1) <= floodRequests {
-				w := serve(g)
-				if w.Code != http.StatusTooManyRequests || w.Header().Get("X-RateLimit-Limit") != "3" {
-					if bad.Add(1) == 1 {
-						t.Errorf("a request of the flood: %d, X-RateLimit-Limit %q; want 429 by the inner limit", w.Code, w.Header().Get("X-RateLimit-Limit"))
-					}
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	floodServe(t, func(g int) string {
+		w := serve(g)
+		if w.Code != http.StatusTooManyRequests || w.Header().Get("X-RateLimit-Limit") != "3" {
+			return fmt.Sprintf("%d, X-RateLimit-Limit %q; want 429 by the inner limit", w.Code, w.Header().Get("X-RateLimit-Limit"))
+		}
+		return ""
+	})
 	n := scriptCalls(t, admin) - before
 	t.Logf("%d requests through two stacked limiters refused at the cost of %d script calls", floodRequests, n)
 	if float64(n) > maxScriptsPerRequest*floodRequests {
@@ -75,4 +63,28 @@ func TestStackedFlood(t *testing.T) {
 	if err != nil || d.Remaining != 10_000-3-1 {
 		t.Errorf("outer bucket after the flood: %+v, %v; want %d remaining after one more", d, err, 10_000-4)
 	}
+}
+
+// floodServe sends floodRequests requests from 64 goroutines, each by
+// serve(goroutine), which says what is wrong with its answer ("" if
+// nothing); the first wrong answer fails the test.
+func floodServe(t *testing.T, serve func(g int) string) {
+	t.Helper()
+	var (
+		wg   sync.WaitGroup
+		next atomic.Int64
+		bad  atomic.Int64
+	)
+	for g := range 64 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for next.Add(1) <= floodRequests {
+				if msg := serve(g); msg != "" && bad.Add(1) == 1 {
+					t.Errorf("a request of the flood: %s", msg)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
