@@ -13,6 +13,7 @@ package reqstate
 import (
 	"context"
 	"net/http"
+	"unsafe"
 )
 
 // State is the record of one request. The zero State is a request with no
@@ -23,7 +24,7 @@ type State struct {
 	// ID is the request id, "" when there is none.
 	ID string
 	// IDKey, when set, is another context key the id is visible under
-	// (errresp.ShareRequestID).
+	// (middleware.RequestID sets chi's, so that chi's GetReqID sees the id).
 	IDKey any
 
 	idHeader             [1]string
@@ -47,6 +48,29 @@ type State struct {
 	// wrapper (an access log's) of the request's writer; its parent
 	// context carries the state of the writer below.
 	Layer bool
+
+	// idBuf holds the bytes of an id recorded with SetIDFrom, written once.
+	idBuf [MaxInlineID]byte
+}
+
+// MaxInlineID is the longest request id SetIDFrom keeps in the State.
+const MaxInlineID = 32
+
+// SetIDFrom records the id spelled by b as st's ID, keeping its bytes in
+// the State's own allocation, so that recording a generated id costs
+// nothing more; b may be reused afterwards. It reports false, recording
+// nothing, when b is empty, longer than MaxInlineID or starts with a 0
+// byte, or when the State's buffer already holds an id: the caller then
+// records string(b) (errresp.WithRequestID).
+func (st *State) SetIDFrom(b []byte) bool {
+	if len(b) == 0 || len(b) > MaxInlineID || b[0] == 0 || st.idBuf[0] != 0 {
+		return false
+	}
+	// The buffer is written once and never again (its first byte is no
+	// longer 0), so the string over it never changes.
+	n := copy(st.idBuf[:], b)
+	st.ID = unsafe.String(&st.idBuf[0], n)
+	return true
 }
 
 // Key is the context key the State answers to: a context that carries a
