@@ -55,10 +55,9 @@ func WithCookie(name string) Option {
 // WithRealm sets the realm named in WWW-Authenticate challenges; default "api".
 func WithRealm(realm string) Option { return func(c *authConfig) { c.realm = realm } }
 
-// WithLogger sets the logger for failures; default the package's logger (see
-// middleware.SetLogger) at the time of logging. Lines carry request_id and,
-// once known, principal_id; never a
-// secret.
+// WithLogger sets the logger for failures; default the request's logger
+// (middleware.LogTo's, else slog.Default() at the time of logging). Lines
+// carry request_id and, once known, principal_id; never a secret.
 func WithLogger(l *slog.Logger) Option { return func(c *authConfig) { c.logger = l } }
 
 // WithWellFormed sets a check of a credential's shape that runs before the

@@ -6,11 +6,10 @@ import (
 	"testing"
 
 	"github.com/apierror/apierror/internal/adaptertest"
-	"github.com/apierror/apierror/middleware"
 )
 
 func TestMain(m *testing.M) {
-	middleware.SetLogger(slog.New(slog.DiscardHandler))
+	slog.SetDefault(slog.New(slog.DiscardHandler)) // the stack logs to slog.Default() without LogTo
 	os.Exit(m.Run())
 }
 

@@ -9,13 +9,12 @@ import (
 
 	"github.com/apierror/apierror/ginapierror"
 	"github.com/apierror/apierror/internal/adaptertest"
-	"github.com/apierror/apierror/middleware"
 )
 
 func TestMain(m *testing.M) {
 	gin.SetMode(gin.TestMode)
 	ginapierror.UseValidation(nil)
-	middleware.SetLogger(slog.New(slog.DiscardHandler))
+	slog.SetDefault(slog.New(slog.DiscardHandler)) // the stack logs to slog.Default() without LogTo
 	os.Exit(m.Run())
 }
 

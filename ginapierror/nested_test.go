@@ -17,11 +17,11 @@ import (
 // and a group's) is answered once and logged once; a 5xx cause is logged
 // with the request id and nothing says an envelope could not be written; the
 // error of c.AbortWithError(502, err) is logged, the 502 envelope sent.
-// It swaps the package logger, so it does not run in parallel.
+// It swaps slog's default logger, so it does not run in parallel.
 func TestNestedWrapsAnswerOnce(t *testing.T) {
 	var logged lockedBuffer
-	middleware.SetLogger(slog.New(slog.NewTextHandler(&logged, nil)))
-	defer middleware.SetLogger(slog.New(slog.DiscardHandler))
+	slog.SetDefault(slog.New(slog.NewTextHandler(&logged, nil)))
+	defer slog.SetDefault(slog.New(slog.DiscardHandler))
 	e := gin.New()
 	ginapierror.Mount(e, adaptertest.Style("gcore"))
 	g := e.Group("/g", ginapierror.Wrap(middleware.Style(adaptertest.Style("gpcn"))))

@@ -17,7 +17,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	middleware.SetLogger(slog.New(slog.DiscardHandler))
+	slog.SetDefault(slog.New(slog.DiscardHandler)) // the stack logs to slog.Default() without LogTo
 	os.Exit(m.Run())
 }
 

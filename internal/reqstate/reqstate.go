@@ -1,6 +1,6 @@
 // Package reqstate owns the per-request record the module keeps in a
-// request's context: the request id (and its header value), the first
-// status sent, and one value a middleware attached. Package errresp's
+// request's context: the request id (and its header value), the logger,
+// the first status sent, and one value a middleware attached. Package errresp's
 // tracking writer embeds a State and puts it in the context (errresp.Begin);
 // the middleware and ratelimit packages read and update it here, typed,
 // without going through errresp's API. Nothing is registered at start-up:
@@ -12,6 +12,7 @@ package reqstate
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"unsafe"
 )
@@ -26,8 +27,10 @@ type State struct {
 	// IDKey, when set, is another context key the id is visible under
 	// (middleware.RequestID sets chi's, so that chi's GetReqID sees the id).
 	IDKey any
+	// Logger, when set (middleware.LogTo), is the logger the module logs
+	// the request's failures to; nil means slog.Default().
+	Logger *slog.Logger
 
-	idHeader             [1]string
 	attachKey, attachVal any
 
 	// Status is the first status sent through the writer, 0 while the
@@ -99,10 +102,10 @@ func (st *State) Value(k any) (v any, ok bool) {
 }
 
 // Inherit copies what a forked request keeps of old: its id, the key it is
-// shared under and the interception settings. The status and the attached
-// value stay with old.
+// shared under, its logger and the interception settings. The status and
+// the attached value stay with old.
 func (st *State) Inherit(old *State) {
-	st.ID, st.IDKey, st.PassThrough, st.JSONAlone = old.ID, old.IDKey, old.PassThrough, old.JSONAlone
+	st.ID, st.IDKey, st.Logger, st.PassThrough, st.JSONAlone = old.ID, old.IDKey, old.Logger, old.PassThrough, old.JSONAlone
 }
 
 // Started reports whether the response to r has begun (a status or body
@@ -115,15 +118,15 @@ func Started(r *http.Request) (bool, int) {
 	return false, 0
 }
 
-// IDHeader returns st's request id as a header value (a slice of one) that
-// lives in the State, so that setting it costs nothing more; nil when there
-// is no id. The slice must not be modified.
+// IDHeader returns st's request id as a header value: a slice of one over
+// st.ID itself, so that setting it costs nothing and it always holds the
+// request's id; nil when there is no id. The slice must not be modified
+// (http.Header's Set and Add replace it, which is fine).
 func (st *State) IDHeader() []string {
 	if st == nil || st.ID == "" {
 		return nil
 	}
-	st.idHeader[0] = st.ID
-	return st.idHeader[:]
+	return unsafe.Slice(&st.ID, 1)
 }
 
 // RequestIDHeader is IDHeader for r's State (nil without one).
