@@ -25,6 +25,6 @@ func ExampleMount() {
 		fmt.Print(w.Code, " ", w.Body)
 	}
 	// Output:
-	// 401 {"success":false,"error":"NOT_AUTHENTICATED","message":"No auth credentials provided","requestId":"ex-1"}
+	// 401 {"success":false,"error":"NOT_AUTHENTICATED","message":"Authentication credentials were not provided.","requestId":"ex-1"}
 	// 404 {"success":false,"error":"NOT_FOUND","message":"No route matches the request's path.","requestId":"ex-1"}
 }
