@@ -55,10 +55,9 @@ func WithCookie(name string) Option {
 // WithRealm sets the realm named in WWW-Authenticate challenges; default "api".
 func WithRealm(realm string) Option { return func(c *authConfig) { c.realm = realm } }
 
-// WithLogger sets the logger for failures; default the package's logger (see
-// middleware.SetLogger) at the time of logging. Lines carry request_id and,
-// once known, principal_id; never a
-// secret.
+// WithLogger sets the logger for failures; default the request's logger
+// (middleware.LogTo's, else slog.Default() at the time of logging). Lines
+// carry request_id and, once known, principal_id; never a secret.
 func WithLogger(l *slog.Logger) Option { return func(c *authConfig) { c.logger = l } }
 
 // WithWellFormed sets a check of a credential's shape that runs before the
@@ -84,7 +83,8 @@ func WithInsecureCookies() Option { return func(c *authConfig) { c.insecure = tr
 //
 //   - no credential at all: NotAuthenticated;
 //   - a credential in a source or scheme not accepted (Basic, say):
-//     WrongAuthScheme ("Given token not valid for any token type");
+//     WrongAuthScheme, whose Info "accepted" lists the sources accepted
+//     ("X-API-Key header, Authorization: Bearer");
 //   - a credential that cannot be a real one (too long, bytes outside
 //     printable ASCII, refused by WithWellFormed): CredentialMalformed,
 //     echoing at most a short prefix ("Bad permanent token: abc...");
@@ -110,7 +110,7 @@ type Authenticator struct {
 
 	challenges    []string // one per accepted scheme, no error parameter
 	challengesBad []string // the same, Bearer with error="invalid_token"
-	wrongScheme   string   // the WrongAuthScheme message
+	accepted      string   // where credentials are accepted, WrongAuthScheme's Info "accepted"
 	bearer        string   // the Bearer challenge's prefix, for RequireScope
 }
 
@@ -152,7 +152,7 @@ func New(v Verifier, opts ...Option) *Authenticator {
 		a.guard = NewFailureGuard()
 	}
 	a.challenges, a.challengesBad, a.bearer = buildChallenges(c.sources, c.realm, c.cookie)
-	a.wrongScheme = "Given token not valid for any token type. Accepted: " + acceptedList(c.sources, c.cookie) + "."
+	a.accepted = acceptedList(c.sources, c.cookie)
 	return a
 }
 

@@ -76,5 +76,5 @@ func isQuotable(s string) bool {
 }
 
 func (a *Authenticator) errWrongScheme() *errresp.Error {
-	return &errresp.Error{Kind: errresp.WrongAuthScheme, DefaultMessage: a.wrongScheme}
+	return &errresp.Error{Kind: errresp.WrongAuthScheme, Info: map[string]any{"accepted": a.accepted}}
 }

@@ -42,8 +42,8 @@
 // in package auth/signin, so that authenticating requests pulls in neither
 // PBKDF2 nor SHA-1.
 //
-// Failures are logged through the logger middleware.SetLogger sets (or
-// WithLogger's), with the request id and, once known, the principal's id;
+// Failures are logged to WithLogger's logger, else the request's
+// (middleware.LogTo's, else slog.Default()), with the request id and, once known, the principal's id;
 // never a secret. Configuration mistakes panic when the Authenticator or the
 // middleware is built, with an "apierror/auth: " prefix.
 package auth

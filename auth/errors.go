@@ -7,35 +7,35 @@ import (
 )
 
 // The failures of request authentication. Each call returns a new
-// *errresp.Error with a fixed message, so that every occurrence of a failure
-// gives the same body. Where a style's page gives the message text for the
-// failure (Gcore's "Token is invalid or expired"), the text here is the
-// error's DefaultMessage, so that the page's words win in that style. The
-// sign-in failures (a wrong password, a second factor required) are in
-// package auth/signin.
+// *errresp.Error of its kind with no message of its own, so that every
+// occurrence of a failure gives the same body: the style's message for the
+// kind, which is the style's page text where it gives one (Gcore's "Token
+// is invalid or expired") and errresp's sentence for the kind elsewhere
+// (see errresp.Error). The sign-in failures (a wrong password, a second
+// factor required) are in package auth/signin.
 
 // NewNotAuthenticated returns the failure of a request that carries no credential.
 func NewNotAuthenticated() *errresp.Error {
-	return &errresp.Error{Kind: errresp.NotAuthenticated, DefaultMessage: "Authentication credentials were not provided."}
+	return &errresp.Error{Kind: errresp.NotAuthenticated}
 }
 
 // NewKeyInvalid returns the failure of an API key or token that does not exist or was revoked
 // (API_KEY_INVALID).
 func NewKeyInvalid() *errresp.Error {
-	return &errresp.Error{Kind: errresp.CredentialInvalid, DefaultMessage: "The API key or token doesn't exist or has been revoked."}
+	return &errresp.Error{Kind: errresp.CredentialInvalid}
 }
 
 // NewKeyExpired returns the failure of an API key or token past its expiry
 // (API_KEY_EXPIRED).
 func NewKeyExpired() *errresp.Error {
-	return &errresp.Error{Kind: errresp.CredentialExpired, DefaultMessage: "The API key or token has passed its expiration date."}
+	return &errresp.Error{Kind: errresp.CredentialExpired}
 }
 
 // NewSessionExpired returns the failure of a session cookie whose session has ended or is not
 // known (SESSION_EXPIRED): sessions are forgotten once they end, so an unknown
 // session is answered the same way, and the remedy is the same: sign in again.
 func NewSessionExpired() *errresp.Error {
-	return &errresp.Error{Kind: errresp.SessionExpired, DefaultMessage: "The session has expired. Sign in again."}
+	return &errresp.Error{Kind: errresp.SessionExpired}
 }
 
 // NewKeyMalformed returns the failure of a credential that cannot be a real one, such as a key

@@ -64,7 +64,7 @@ func ExampleAuthenticator() {
 	// 401 [Bearer realm="api" APIKey realm="api", header="X-API-Key"]
 	// {"success":false,"error":"NOT_AUTHENTICATED","message":"Authentication credentials were not provided."}
 	// 401 [Bearer realm="api" APIKey realm="api", header="X-API-Key"]
-	// {"success":false,"error":"UNSUPPORTED_AUTH_SCHEME","message":"Given token not valid for any token type. Accepted: X-API-Key header, Authorization: Bearer, Authorization: APIKey."}
+	// {"success":false,"error":"UNSUPPORTED_AUTH_SCHEME","message":"The credential was sent in a way this API does not accept.","accepted":"X-API-Key header, Authorization: Bearer, Authorization: APIKey"}
 	// 401 [Bearer realm="api", error="invalid_token" APIKey realm="api", header="X-API-Key"]
 	// {"success":false,"error":"API_KEY_EXPIRED","message":"The API key or token has passed its expiration date."}
 	// 403 []

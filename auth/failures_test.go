@@ -34,7 +34,7 @@ func TestFailuresInEveryStyle(t *testing.T) {
 			challengePlain, "Authentication credentials were not provided."},
 		{"basic is the wrong scheme", func() *http.Request { return authReq("GET", "/v1/vms", "", "Authorization", "Basic ZGVtbzpkZW1v") },
 			wrongScheme, unauth("wrong_auth_scheme", "UNSUPPORTED_AUTH_SCHEME", "token_not_valid", "unsupported_token_type"),
-			challengePlain, "Given token not valid for any token type"},
+			challengePlain, ""},
 		{"bearer token cut short", func() *http.Request { return authReq("GET", "/v1/vms", "", "Authorization", "Bearer admin-key-01") },
 			auth.NewKeyMalformed("admin-key-01"), unauth("credential_malformed", "API_KEY_MALFORMED", "token_not_valid", "invalid_token"),
 			challengeBad, "Bad permanent token: admi..."},
@@ -109,13 +109,13 @@ func TestFailuresInEveryStyle(t *testing.T) {
 					t.Errorf("WWW-Authenticate = %q, want %q", got, tc.challenge)
 				}
 				// The message: the error's own, else the style's page text
-				// for the kind, else the middleware's default.
+				// for the kind, else the library's sentence for it.
 				wantMsg := tc.err.Message
 				if wantMsg == "" {
 					wantMsg = s.Messages[tc.err.Kind]
 				}
 				if wantMsg == "" {
-					wantMsg = tc.err.DefaultMessage
+					wantMsg = librarySentence[tc.err.Kind]
 				}
 				for _, v := range rec.Header().Values("WWW-Authenticate") {
 					if strings.Contains(v, wantMsg) {
@@ -131,6 +131,12 @@ func TestFailuresInEveryStyle(t *testing.T) {
 				}
 				if tc.message != "" && !strings.HasPrefix(d.Message, tc.message) {
 					t.Errorf("message %q does not start with %q", d.Message, tc.message)
+				}
+				if tc.err.Kind == errresp.WrongAuthScheme {
+					// The sources the Authenticator accepts, in every style.
+					if want := wrongScheme.Info["accepted"]; want == "" || d.Info["accepted"] != want {
+						t.Errorf("info accepted = %v, want %v", d.Info["accepted"], want)
+					}
 				}
 				if tc.err.Kind == errresp.TwoFactorRequired {
 					if d.Info["totpConfigured"] != true {
@@ -185,7 +191,7 @@ func TestPageMessagesVerbatim(t *testing.T) {
 			errresp.CredentialExpired, "The API key or token has passed its expiration date."},
 		{"Given token not valid for any token type", "Wrong auth scheme",
 			func() *http.Request { return authReq("GET", "/v1/vms", "", "Authorization", "Basic ZGVtbzpkZW1v") },
-			errresp.WrongAuthScheme, f.auth.WrongScheme().DefaultMessage},
+			errresp.WrongAuthScheme, librarySentence[errresp.WrongAuthScheme]},
 	}
 	pages := map[*errresp.Style]bool{errresp.Gcore(): true}
 	for _, row := range rows {
@@ -205,7 +211,7 @@ func TestPageMessagesVerbatim(t *testing.T) {
 					t.Errorf("wire code %q, want %q", got.Code, s.Code(row.kind).Code)
 				}
 				// The service's own message wins over the page's.
-				own := &errresp.Error{Kind: row.kind, Message: "Your key for region eu-1 was rotated.", DefaultMessage: row.library}
+				own := &errresp.Error{Kind: row.kind, Message: "Your key for region eu-1 was rotated."}
 				body, _ := errresp.Render(s, own, "")
 				if d := errresp.DecodeBody(401, s.ContentType, body); d.Message != own.Message {
 					t.Errorf("own message lost: %q", d.Message)
@@ -224,4 +230,14 @@ func TestPageMessagesVerbatim(t *testing.T) {
 			t.Errorf("Gcore.Messages[%v] = %q, want %q", k, got, msg)
 		}
 	}
+}
+
+// librarySentence is errresp's sentence for each authentication kind, what
+// a style whose page gives no text of its own says.
+var librarySentence = map[errresp.Kind]string{
+	errresp.NotAuthenticated:  "Authentication credentials were not provided.",
+	errresp.CredentialInvalid: "The API key or token doesn't exist or has been revoked.",
+	errresp.CredentialExpired: "The API key or token has passed its expiration date.",
+	errresp.SessionExpired:    "The session has expired. Sign in again.",
+	errresp.WrongAuthScheme:   "The credential was sent in a way this API does not accept.",
 }

@@ -13,9 +13,9 @@ import (
 	ulgin "github.com/ulule/limiter/v3/drivers/middleware/gin"
 	ulmemory "github.com/ulule/limiter/v3/drivers/store/memory"
 
-	apiecho "github.com/apierror/apierror/echo"
+	"github.com/apierror/apierror/echoapierror"
 	"github.com/apierror/apierror/errresp"
-	apigin "github.com/apierror/apierror/gin"
+	"github.com/apierror/apierror/ginapierror"
 	"github.com/apierror/apierror/ratelimit"
 )
 
@@ -54,10 +54,10 @@ func ginEngines() map[string]http.Handler {
 	bare.GET("/limited/:id", ulgin.NewMiddleware(ul), item)
 
 	ours := gin.New()
-	apigin.Mount(ours, errresp.Default)
+	ginapierror.Mount(ours, errresp.Default)
 	ours.GET("/items/:id", item)
 	ours.GET("/missing/:id", func(c *gin.Context) { _ = c.Error(errresp.New(errresp.NotFound, "item not found")) })
-	ours.GET("/limited/:id", apigin.Wrap(ratelimit.PerSecond(benchRate)), item)
+	ours.GET("/limited/:id", ginapierror.Wrap(ratelimit.PerSecond(benchRate)), item)
 	return map[string]http.Handler{"gin": bare, "ours": ours}
 }
 
@@ -74,10 +74,10 @@ func echoServers() map[string]http.Handler {
 	bare.GET("/limited/:id", item, echomw.RateLimiter(echomw.NewRateLimiterMemoryStore(float64(benchRate))))
 
 	ours := echo.New()
-	apiecho.Mount(ours, errresp.Default)
+	echoapierror.Mount(ours, errresp.Default)
 	ours.GET("/items/:id", item)
 	ours.GET("/missing/:id", func(c *echo.Context) error { return errresp.New(errresp.NotFound, "item not found") })
-	ours.GET("/limited/:id", item, apiecho.Wrap(ratelimit.PerSecond(benchRate)))
+	ours.GET("/limited/:id", item, echoapierror.Wrap(ratelimit.PerSecond(benchRate)))
 	return map[string]http.Handler{"echo": bare, "ours": ours}
 }
 

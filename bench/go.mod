@@ -4,8 +4,8 @@ go 1.26.0
 
 require (
 	github.com/apierror/apierror v0.1.0
-	github.com/apierror/apierror/echo v0.1.0
-	github.com/apierror/apierror/gin v0.1.0
+	github.com/apierror/apierror/echoapierror v0.1.0
+	github.com/apierror/apierror/ginapierror v0.1.0
 	github.com/danielgtaylor/huma/v2 v2.37.2
 	github.com/gin-gonic/gin v1.12.0
 	github.com/go-chi/chi/v5 v5.5.0
@@ -74,8 +74,8 @@ require (
 // ignores the replace and fetches the tagged core.
 replace github.com/apierror/apierror => ../
 
-replace github.com/apierror/apierror/gin => ../gin
+replace github.com/apierror/apierror/ginapierror => ../ginapierror
 
-replace github.com/apierror/apierror/echo => ../echo
+replace github.com/apierror/apierror/echoapierror => ../echoapierror
 
 tool golang.org/x/perf/cmd/benchstat

@@ -271,11 +271,10 @@ func TestRequestID(t *testing.T) {
 			srv := serve(t, failing, failing, okay)
 			var logs bytes.Buffer
 			f := newFixture(client.WithLogger(slog.New(slog.NewJSONHandler(&logs, nil))))
-			ctx := context.Background()
+			req, _ := http.NewRequestWithContext(context.Background(), "GET", srv.URL+"/vms?token=secret", nil)
 			if c.ctxID != "" {
-				ctx = errresp.ContextWithRequestID(ctx, c.ctxID)
+				req = errresp.WithRequestID(req, c.ctxID)
 			}
-			req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/vms?token=secret", nil)
 			if c.header != "" {
 				req.Header.Set(errresp.HeaderRequestID, c.header)
 			}

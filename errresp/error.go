@@ -15,25 +15,37 @@ import (
 // apart from what it must not (Err, the internal cause, which is never
 // rendered).
 //
+// # Message, code and status
+//
+// One rule decides what a style writes: what the service gave wins, else
+// the style's own for the error's code.
+//
+//   - Code: Code when set, else the style's code for Kind.
+//   - Status: HTTPStatus when it is from 400 to 599, else the status of the
+//     code (the style's for Kind; a code declared with DeclareCodes has its
+//     own).
+//   - Message: Message when set, else the style's text for the code: a
+//     declared code's title; else the style's message for Kind, which is
+//     the text its page gives (Style.Messages), else the library's sentence
+//     for the kind where it has one (the authentication kinds), else the
+//     code's title.
+//
+// So a kind says one thing in a style whatever produced it (a handler, the
+// middleware, a panic, an intercepted response), unless the service said
+// something of its own. The example of Error shows each case.
+//
 // An *Error is not safe to modify while another goroutine writes it.
 type Error struct {
 	// Kind is the provider-neutral reason. Unknown is written as Internal.
 	Kind Kind
 	// Message is the client-facing text, the service's own: it wins over
-	// every default. Empty means, in order: the style's message for the kind
-	// where its page gives one (Style.Messages), DefaultMessage, the style's
-	// title for the kind. From, a recovered panic and an intercepted
-	// response leave it empty (but for a 4xx handler's own text), so that a
-	// kind says one thing whatever produced it.
+	// the style's (see Message, code and status above). From, a recovered
+	// panic, an intercepted response (but for a 4xx handler's own text) and
+	// the library's own failures leave it empty.
 	Message string
-	// DefaultMessage is the text of a producer that is not the service (the
-	// middleware's failures), used when Message is empty and the style's page
-	// gives no message for the kind: so a Gcore response says the page's
-	// "Token is invalid or expired" where another style says the
-	// middleware's more specific sentence.
-	DefaultMessage string
 	// Code, when set, replaces the style's code for the kind (the status stays
-	// the style's). Use it for a service-specific code such as "VM_LOCKED".
+	// the style's, or the declared code's). Use it for a service-specific code
+	// such as "VM_LOCKED".
 	// Decode sets it to the code the body carried, whatever it was (clear it
 	// to answer a decoded error in a style of one's own).
 	Code string
@@ -117,9 +129,6 @@ func NewInvalid(message string, fields ...FieldError) *Error {
 // there is one, the cause; it is for logs, not for clients.
 func (e *Error) Error() string {
 	msg := e.Message
-	if msg == "" {
-		msg = e.DefaultMessage
-	}
 	if msg == "" {
 		msg = e.Kind.String()
 	} else {

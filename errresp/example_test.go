@@ -121,7 +121,7 @@ func Example_devdocs() {
 	// 429 application/json Retry-After: 20
 	// {"code":"TOOLIMITED-429","title":"Too Many Requests","message":"Rate limit of 3 requests per minute exceeded.","reason":"rate_limited","request_id":"req_7f3a","info":{"limit":3,"remaining":0,"reset":1795000000}}
 	// 401 application/json
-	// {"code":"AUTH-401","title":"Authentication Failed","message":"Authentication Failed","reason":"session_expired","request_id":"req_7f3a"}
+	// {"code":"AUTH-401","title":"Authentication Failed","message":"The session has expired. Sign in again.","reason":"session_expired","request_id":"req_7f3a"}
 }
 
 func Example_gcore() {

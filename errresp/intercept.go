@@ -290,17 +290,6 @@ func Intercepting(r *http.Request) bool {
 	return st == nil || !st.PassThrough
 }
 
-// ShareRequestID makes the request id of r visible under key too, for code
-// that reads it from the context under a key of its own (chi's
-// middleware.GetReqID reads middleware.RequestIDKey): ctx.Value(key) returns
-// the id, as a string, once one is set. It costs no allocation on a request
-// that has been through Begin. key must be comparable.
-func ShareRequestID(r *http.Request, key any) *http.Request {
-	st, r := stateFor(r)
-	st.IDKey = key
-	return r
-}
-
 // jsonContent reports whether h's Content-Type is application/json or
 // application/*+json (any case, any parameters).
 func jsonContent(h http.Header) bool {

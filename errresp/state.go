@@ -40,18 +40,13 @@ func (st *state) parent() *state {
 type ctxKey struct{}
 
 // stateCtx is the context that carries a state: one allocation holds the
-// context, the state and the storage of a request id recorded with
-// WithRequestIDFrom. It answers ctxKey and the keys of the reqstate.State
-// itself, and forwards every other key to its parent.
+// context and the state (with the storage of a request id recorded with
+// reqstate.State.SetIDFrom). It answers ctxKey and the keys of the
+// reqstate.State itself, and forwards every other key to its parent.
 type stateCtx struct {
 	context.Context
-	st    state
-	idBuf [maxInlineID]byte
+	st state
 }
-
-// maxInlineID is the longest request id WithRequestIDFrom keeps in the
-// state's own allocation.
-const maxInlineID = 32
 
 // Value answers the state, the keys its reqstate.State owns, or asks the
 // parent.
@@ -63,13 +58,6 @@ func (c *stateCtx) Value(key any) any {
 		return v
 	}
 	return c.Context.Value(key)
-}
-
-// withState returns a context carrying a new state, which it returns too.
-func withState(parent context.Context) (context.Context, *state) {
-	c := &stateCtx{Context: parent}
-	c.st.ctx = c
-	return c, &c.st
 }
 
 // stateReq is a request's copy and the context that carries its new state,
@@ -89,18 +77,8 @@ func withStateReq(r *http.Request) (*state, *http.Request) {
 	return &b.c.st, &b.r
 }
 
-// stateIn returns the state ctx carries and ctx, or, when it carries none,
-// a new state and a context that carries it.
-func stateIn(ctx context.Context) (*state, context.Context) {
-	if st := stateFrom(ctx); st != nil {
-		return st, ctx
-	}
-	ctx, st := withState(ctx)
-	return st, ctx
-}
-
-// stateFor is stateIn for a request: r's state and r, or a new state and a
-// copy of r whose context carries it.
+// stateFor returns r's state and r, or a new state and a copy of r whose
+// context carries it.
 func stateFor(r *http.Request) (*state, *http.Request) {
 	if st := stateFrom(r.Context()); st != nil {
 		return st, r

@@ -69,9 +69,9 @@ func TestContextHelpers(t *testing.T) {
 	}
 	r = WithObserver(httptest.NewRequest("GET", "/", nil), observerOf(r))
 	r = WithStyle(WithRequestID(r, "one"), GPCN())
-	ctx := ContextWithRequestID(context.Background(), "job-1")
-	if RequestID(ctx) != "job-1" {
-		t.Error("ContextWithRequestID")
+	job := WithRequestID(httptest.NewRequest("GET", "/", nil).WithContext(context.Background()), "job-1")
+	if RequestID(job.Context()) != "job-1" {
+		t.Error("WithRequestID on a request without state")
 	}
 	rec := httptest.NewRecorder()
 	if _, err := Write(rec, r, New(NotFound, "")); err != nil {
@@ -127,27 +127,6 @@ func TestForkAndHeaderValue(t *testing.T) {
 	_, fr2 := Fork(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
 	if RequestID(fr2.Context()) != "" || StyleOf(fr2) != Default {
 		t.Error("fork of a bare request")
-	}
-}
-
-func TestWithRequestIDFrom(t *testing.T) {
-	t.Parallel()
-	_, r := Begin(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
-	b := []byte("first-id")
-	r = WithRequestIDFrom(r, b)
-	copy(b, "XXXXXXXX") // the caller's buffer is not the id's storage
-	if got := RequestID(r.Context()); got != "first-id" {
-		t.Fatalf("id %q, want first-id", got)
-	}
-	first := RequestID(r.Context())
-	r = WithRequestIDFrom(r, []byte("second-id"))
-	if got := RequestID(r.Context()); got != "second-id" || first != "first-id" {
-		t.Fatalf("ids %q then %q; want the first unchanged and the second recorded", first, got)
-	}
-	// Without Begin, the id is recorded as WithRequestID does.
-	r2 := WithRequestIDFrom(httptest.NewRequest(http.MethodGet, "/", nil), []byte("plain"))
-	if got := RequestID(r2.Context()); got != "plain" {
-		t.Fatalf("id %q, want plain", got)
 	}
 }
 

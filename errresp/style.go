@@ -49,8 +49,9 @@ type Style struct {
 	// Messages holds, verbatim, the message text the style's page gives for
 	// a kind, where it gives one (Gcore's authentication table: "Token is
 	// invalid or expired"): a client that matches on the text finds it.
-	// It is the message of an *Error whose own Message is empty, before the
-	// error's DefaultMessage and the code's title.
+	// It is the message of an *Error whose own Message is empty (see
+	// Error); a kind it leaves out says the library's sentence for the kind
+	// where there is one, else the code's title.
 	Messages map[Kind]string
 	// Docs holds what the style's reference pages say about a kind: its
 	// meaning, causes, resolution and retry advice (see CodeDoc), in the
@@ -99,6 +100,9 @@ func (s *Style) init() {
 			}
 			s.codes[k] = c
 			s.messages[k] = s.Messages[k]
+			if s.messages[k] == "" {
+				s.messages[k] = kindMessages[k]
+			}
 			s.byCode[c.Code] = append(s.byCode[c.Code], k)
 		}
 		s.codes[Unknown] = s.codes[Internal]

@@ -202,9 +202,9 @@ func (s *Style) resolve(e *Error) (k Kind, c Code, msg string) {
 	return k, c, msg
 }
 
-// envelope resolves e against the style's code c. The message is the
-// error's own, else its declared code's title (msg), else the style's page
-// text for the kind, else the error's DefaultMessage, else the code's title.
+// envelope resolves e against the style's code c, by the rule of Error's
+// doc: the message is the error's own, else its declared code's title
+// (msg), else the style's message for the kind, else the code's title.
 func (s *Style) envelope(e *Error, kind Kind, c Code, msg, requestID string) Envelope {
 	env := Envelope{Kind: kind, Code: c.Code, Status: c.Status, Title: c.Title, Message: e.Message,
 		RequestID: requestID, Fields: e.Fields, Info: e.Info, RetryAfter: e.RetryAfter}
@@ -216,9 +216,6 @@ func (s *Style) envelope(e *Error, kind Kind, c Code, msg, requestID string) Env
 	}
 	if env.Message == "" {
 		env.Message = s.message(kind)
-	}
-	if env.Message == "" {
-		env.Message = e.DefaultMessage
 	}
 	if env.Message == "" {
 		env.Message = c.Title

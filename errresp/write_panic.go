@@ -61,7 +61,11 @@ func writePanicked(w http.ResponseWriter, r *http.Request, st *state, style *Sty
 	if r != nil {
 		ctx = r.Context()
 	}
-	slog.Default().LogAttrs(ctx, slog.LevelError, "panic while writing an error response; a fixed 500 sent",
+	log := slog.Default()
+	if rs := stateFrom(ctx); rs != nil && rs.Logger != nil {
+		log = rs.Logger // middleware.LogTo's
+	}
+	log.LogAttrs(ctx, slog.LevelError, "panic while writing an error response; a fixed 500 sent",
 		slog.String("request_id", id), slog.String("step", step), slog.String("kind", e.Kind.String()),
 		slog.String("panic", fmt.Sprint(v)), slog.String("stack", string(debug.Stack())))
 	if st != nil {

@@ -179,7 +179,10 @@ func (m *middleware) run(w http.ResponseWriter, r *http.Request, next http.Handl
 		return
 	}
 	p := &pendingFinish{key: sk, token: token, fingerprint: fp, response: rec.stored(),
-		until: time.Now().Add(m.cfg.lease)}
+		until: time.Now().Add(m.cfg.lease), logger: m.cfg.logger}
+	if p.logger == nil {
+		p.logger = reqlog.For(r.Context())
+	}
 	if err := m.finish(r.Context(), p); err != nil {
 		m.log(r, slog.LevelError, "apierror/idempotency: the response could not be saved; retrying it in the background", err)
 		m.pending.add(p)

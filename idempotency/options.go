@@ -192,8 +192,8 @@ func WithRetryAfter(d time.Duration) Option {
 // the middleware exists to prevent.
 func WithFailOpen() Option { return func(c *config) { c.failOpen = true } }
 
-// WithLogger sets the logger store failures are logged to (the module's
-// request logger, middleware.SetLogger, by default).
+// WithLogger sets the logger store failures are logged to (by default the
+// request's logger: middleware.LogTo's, else slog.Default()).
 func WithLogger(l *slog.Logger) Option {
 	if l == nil {
 		panic("apierror/idempotency: WithLogger: nil logger")

@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"sync"
 	"time"
-
-	"github.com/apierror/apierror/internal/reqlog"
 )
 
 // pendingFinish is a first request's response that the store could not
@@ -18,7 +16,8 @@ import (
 type pendingFinish struct {
 	key, token, fingerprint string
 	response                []byte
-	until                   time.Time // the claim's lease
+	until                   time.Time    // the claim's lease
+	logger                  *slog.Logger // WithLogger's, else the request's
 }
 
 // pendingRetry is how often pending responses are handed to the store again.
@@ -70,11 +69,7 @@ func (p *pending) loop() {
 			err := p.m.finish(context.Background(), f)
 			if err == nil || time.Now().After(f.until) {
 				if err != nil {
-					l := p.m.cfg.logger
-					if l == nil {
-						l = reqlog.Base()
-					}
-					l.LogAttrs(context.Background(), slog.LevelError,
+					f.logger.LogAttrs(context.Background(), slog.LevelError,
 						"apierror/idempotency: a saved response was dropped: the store did not take it within the lease",
 						slog.Any("error", err))
 				}

@@ -3,7 +3,6 @@ package middleware
 import (
 	"bufio"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -15,13 +14,9 @@ import (
 
 // A panic while answering an error (a style's Encode, an OnError hook, a
 // RecovererMap) still answers: a 500 in the request's style, the panic
-// logged once, and the connection serves the next request. Not parallel:
-// errresp logs the panic through slog's default logger, which it swaps.
+// logged once, and the connection serves the next request.
 func TestPanicWhileAnswering(t *testing.T) {
 	mwUseTestLogs()
-	old := slog.Default()
-	slog.SetDefault(slog.New(mwTestLogs))
-	defer slog.SetDefault(old)
 
 	gpcnInternal, _ := errresp.Render(errresp.GPCN(), errresp.New(errresp.Internal, ""), "")
 	notFoundPanics := &errresp.Style{Name: "notfound-panics", ContentType: "application/json", Codes: errresp.GPCN().Codes,

@@ -5,7 +5,7 @@
 // What it holds is middleware (a func(http.Handler) http.Handler, or a
 // factory that returns one) and handlers, working with chi v5,
 // http.ServeMux and any other net/http router, with their options; besides
-// those only SetLogger, NewRequestID, TraceparentTraceID, PanicError (a
+// those only NewRequestID, TraceparentTraceID, PanicError (a
 // recovered panic) and NewCrossOriginRefused (CrossOrigin's 403):
 //
 //   - RequestID gives each request a safe id (kept from X-Request-ID or chi
@@ -59,8 +59,9 @@
 // middleware of the package when the handler below returns; a 4xx is not
 // logged (an intercepted one at Debug level).
 //
-// Logging goes through log/slog (see SetLogger); every line carries the
-// request id under the key "request_id". Nothing the package writes to a
+// Logging goes through log/slog, to the request's logger: the one LogTo
+// gives the requests below it, slog.Default() without it. Every line
+// carries the request id under the key "request_id". Nothing the package writes to a
 // response body holds a panic value, a stack or an error's internal cause.
 //
 // Configuration mistakes (a nil style, a non-positive limit, an empty list
@@ -83,14 +84,6 @@ import (
 // LogKeyRequestID is the attribute key under which every line the package
 // logs carries the request id.
 const LogKeyRequestID = reqlog.KeyRequestID
-
-// SetLogger sets the logger the package's middleware (and package auth's
-// Authenticator, unless given a logger of its own) log through. nil (the
-// initial value) means slog.Default() at the time of each line. It is safe
-// to call at any time, though services usually call it once at start-up.
-func SetLogger(l *slog.Logger) { reqlog.SetBase(l) }
-
-func loggerBase() *slog.Logger { return reqlog.Base() }
 
 // logFailure logs msg at level with the request's id, method and path (and
 // the principal's id, never its credential, when there is one) followed by
@@ -136,7 +129,7 @@ func logAnswered(r *http.Request, e *errresp.Error) {
 	case foreign:
 		msg = "server error from below answered with an envelope; its text withheld from the client"
 	}
-	if !loggerBase().Enabled(r.Context(), level) {
+	if !reqlog.For(r.Context()).Enabled(r.Context(), level) {
 		return
 	}
 	attrs := []slog.Attr{slog.Int("status", status), slog.String("kind", errresp.KindOf(e).String())}

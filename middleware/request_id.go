@@ -102,7 +102,7 @@ func RequestIDTraceparent() RequestIDOption { return RequestIDFrom(TraceparentTr
 // A request that already has an id (from a RequestID mounted above, say on
 // the router when this one is on a route group) keeps it. chi's
 // middleware.GetReqID, and so chi's Logger, sees the same id below
-// RequestID (errresp.ShareRequestID), without another allocation.
+// RequestID, without another allocation.
 func RequestID(opts ...RequestIDOption) func(http.Handler) http.Handler {
 	c := requestIDConfig{header: textproto.CanonicalMIMEHeaderKey(errresp.HeaderRequestID), maxLen: 64, trust: true}
 	for _, o := range opts {
@@ -135,16 +135,18 @@ func RequestID(opts ...RequestIDOption) func(http.Handler) http.Handler {
 					id = g
 				}
 			}
+			st := reqstate.From(r.Context()) // Begin's: never nil
 			if id == "" {
 				// A generated id lives in the per-request state's allocation.
 				var b [requestIDLen]byte
-				r = errresp.WithRequestIDFrom(r, appendRequestID(b[:0]))
-				id = errresp.RequestID(r.Context())
+				if !st.SetIDFrom(appendRequestID(b[:0])) {
+					st.ID = string(b[:])
+				}
 			} else {
-				r = errresp.WithRequestID(r, id)
+				st.ID = id
 			}
 			// chi's GetReqID (and so chi's Logger) sees the same id, at no cost.
-			r = errresp.ShareRequestID(r, chimw.RequestIDKey)
+			st.IDKey = chimw.RequestIDKey
 			// The value shares the per-request state's allocation.
 			w.Header()[c.header] = reqstate.RequestIDHeader(r)
 			next.ServeHTTP(w, r)

@@ -85,7 +85,7 @@ func BenchmarkOtel(b *testing.B) {
 				logHandler = otelapierror.LogHandler(handler)
 			}
 			b.Run(name, func(b *testing.B) {
-				middleware.SetLogger(slog.New(logHandler))
+				slog.SetDefault(slog.New(logHandler))
 				h := benchService(b, withPkg)
 				b.ReportAllocs()
 				b.RunParallel(func(pb *testing.PB) {

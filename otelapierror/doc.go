@@ -12,7 +12,7 @@
 //	r.Use(middleware.RequestID(otelapierror.RequestIDFromSpan())) // the request id is the trace id
 //	r.Use(otelapierror.Middleware())                              // failures on spans, metrics, logs
 //	r.Use(middleware.Recoverer(), middleware.Style(errresp.GPCN()))
-//	middleware.SetLogger(slog.New(otelapierror.LogHandler(slog.Default().Handler())))
+//	r.Use(middleware.LogTo(slog.New(otelapierror.LogHandler(slog.Default().Handler())))) // trace ids on log lines
 //	h := otelhttp.NewHandler(r, "api", otelhttp.WithTracerProvider(otelapierror.TracerProvider(tp)))
 //
 // Middleware goes below RequestID and above Timeout and the handlers; the

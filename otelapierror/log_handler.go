@@ -19,7 +19,7 @@ const (
 // middleware logs with the request's context, so its lines carry both
 // where there is a span:
 //
-//	middleware.SetLogger(slog.New(otelapierror.LogHandler(slog.Default().Handler())))
+//	r.Use(middleware.LogTo(slog.New(otelapierror.LogHandler(slog.Default().Handler()))))
 //
 // The two attributes are added like any other attribute of the record, so
 // under a logger's WithGroup they land in that group.

@@ -32,7 +32,8 @@ func (lockedWriter) Write(b []byte) (int, error) {
 }
 
 func TestMain(m *testing.M) {
-	middleware.SetLogger(slog.New(otelapierror.LogHandler(slog.NewJSONHandler(lockedWriter{}, nil))))
+	// Every test service logs to slog.Default() (no LogTo), so to these lines.
+	slog.SetDefault(slog.New(otelapierror.LogHandler(slog.NewJSONHandler(lockedWriter{}, nil))))
 	os.Exit(m.Run())
 }
 

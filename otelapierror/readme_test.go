@@ -24,9 +24,9 @@ func tracedService() http.Handler {
 	r.Use(middleware.RequestID(otelapierror.RequestIDFromSpan())) // the request id is the trace id
 	r.Use(otelapierror.Middleware())                              // failures on spans, metrics and logs
 	r.Use(middleware.Recoverer(), middleware.Style(errresp.GPCN()))
+	r.Use(middleware.LogTo(slog.New(otelapierror.LogHandler(slog.Default().Handler())))) // trace_id and span_id on log lines
 	r.NotFound(middleware.NotFound)
 	r.Get("/legacy", legacyHandler)
-	middleware.SetLogger(slog.New(otelapierror.LogHandler(slog.Default().Handler()))) // trace_id and span_id on log lines
 	// The span's status keeps the failure's kind as its description.
 	return otelhttp.NewHandler(r, "api", otelhttp.WithTracerProvider(otelapierror.TracerProvider(otel.GetTracerProvider())))
 }
@@ -60,8 +60,6 @@ func TestReadmeBlock(t *testing.T) {
 		t.Fatal("no README block uses the otelapierror package")
 	}
 
-	// The service as shown sets the package's logger; put the tests' back.
-	defer middleware.SetLogger(slog.New(otelapierror.LogHandler(slog.NewJSONHandler(lockedWriter{}, nil))))
 	r := httptest.NewRequest("GET", "/nowhere", nil)
 	r.Header.Set("traceparent", traceparent)
 	rec := serve(tracedService(), r)

@@ -74,7 +74,7 @@ func SameAnswer(t testing.TB, got, want Response) {
 }
 
 // ReadmeBlocks fails t unless every Go block of the README at readme that
-// holds marker (such as "apigin.") is, line for line, in the file src, and
+// holds marker (such as "ginapierror.") is, line for line, in the file src, and
 // there is at least one.
 func ReadmeBlocks(t testing.TB, readme, marker, src string) {
 	t.Helper()

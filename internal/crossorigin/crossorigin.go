@@ -29,7 +29,7 @@ func Refused() *errresp.Error {
 		"Cross-origin request refused: a browser sent it from another site.").With("reason", "cross_origin")
 }
 
-// Refuse answers r with Refused, logging why on l (nil: the base logger),
+// Refuse answers r with Refused, logging why on l (nil: the request's logger),
 // and reports true when p refuses it; it does nothing and reports false
 // otherwise.
 func Refuse(w http.ResponseWriter, r *http.Request, p *http.CrossOriginProtection, l *slog.Logger) bool {

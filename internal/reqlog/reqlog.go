@@ -1,14 +1,14 @@
-// Package reqlog is the logger that package middleware and package auth log
-// request failures through: one base logger (middleware.SetLogger sets it)
-// and one line shape, carrying the request id and, for an authenticated
-// request, the principal's id.
+// Package reqlog is the logger that the module's middleware log request
+// failures through: the request's logger (middleware.LogTo sets it in the
+// per-request state; slog.Default() without one) and one line shape,
+// carrying the request id and, for an authenticated request, the
+// principal's id.
 package reqlog
 
 import (
 	"context"
 	"log/slog"
 	"net/http"
-	"sync/atomic"
 
 	"github.com/apierror/apierror/internal/reqstate"
 	"github.com/apierror/apierror/principal"
@@ -18,26 +18,22 @@ import (
 // request id.
 const KeyRequestID = "request_id"
 
-var base atomic.Pointer[slog.Logger]
-
-// SetBase sets the base logger; nil means slog.Default() at the time of each
-// line.
-func SetBase(l *slog.Logger) { base.Store(l) }
-
-// Base returns the base logger.
-func Base() *slog.Logger {
-	if l := base.Load(); l != nil {
-		return l
+// For returns the logger of the request ctx belongs to: the one
+// middleware.LogTo set, else slog.Default() at the time of the call.
+func For(ctx context.Context) *slog.Logger {
+	if st := reqstate.From(ctx); st != nil && st.Logger != nil {
+		return st.Logger
 	}
 	return slog.Default()
 }
 
-// Log logs msg at level on l (nil means Base) with the request's id, method
-// and path, the principal's id when the request carries one (never its
-// credential), then attrs. It costs nothing when l discards the level.
+// Log logs msg at level on l (nil means the request's logger, For) with the
+// request's id, method and path, the principal's id when the request
+// carries one (never its credential), then attrs. It costs nothing when l
+// discards the level.
 func Log(l *slog.Logger, r *http.Request, level slog.Level, msg string, attrs ...slog.Attr) {
 	if l == nil {
-		l = Base()
+		l = For(r.Context())
 	}
 	ctx := context.WithoutCancel(r.Context())
 	if !l.Enabled(ctx, level) {

@@ -1,6 +1,6 @@
 // Package reqstate owns the per-request record the module keeps in a
-// request's context: the request id (and its header value), the first
-// status sent, and one value a middleware attached. Package errresp's
+// request's context: the request id (and its header value), the logger,
+// the first status sent, and one value a middleware attached. Package errresp's
 // tracking writer embeds a State and puts it in the context (errresp.Begin);
 // the middleware and ratelimit packages read and update it here, typed,
 // without going through errresp's API. Nothing is registered at start-up:
@@ -12,7 +12,9 @@ package reqstate
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
+	"unsafe"
 )
 
 // State is the record of one request. The zero State is a request with no
@@ -23,10 +25,12 @@ type State struct {
 	// ID is the request id, "" when there is none.
 	ID string
 	// IDKey, when set, is another context key the id is visible under
-	// (errresp.ShareRequestID).
+	// (middleware.RequestID sets chi's, so that chi's GetReqID sees the id).
 	IDKey any
+	// Logger, when set (middleware.LogTo), is the logger the module logs
+	// the request's failures to; nil means slog.Default().
+	Logger *slog.Logger
 
-	idHeader             [1]string
 	attachKey, attachVal any
 
 	// Status is the first status sent through the writer, 0 while the
@@ -47,6 +51,29 @@ type State struct {
 	// wrapper (an access log's) of the request's writer; its parent
 	// context carries the state of the writer below.
 	Layer bool
+
+	// idBuf holds the bytes of an id recorded with SetIDFrom, written once.
+	idBuf [MaxInlineID]byte
+}
+
+// MaxInlineID is the longest request id SetIDFrom keeps in the State.
+const MaxInlineID = 32
+
+// SetIDFrom records the id spelled by b as st's ID, keeping its bytes in
+// the State's own allocation, so that recording a generated id costs
+// nothing more; b may be reused afterwards. It reports false, recording
+// nothing, when b is empty, longer than MaxInlineID or starts with a 0
+// byte, or when the State's buffer already holds an id: the caller then
+// records string(b) (errresp.WithRequestID).
+func (st *State) SetIDFrom(b []byte) bool {
+	if len(b) == 0 || len(b) > MaxInlineID || b[0] == 0 || st.idBuf[0] != 0 {
+		return false
+	}
+	// The buffer is written once and never again (its first byte is no
+	// longer 0), so the string over it never changes.
+	n := copy(st.idBuf[:], b)
+	st.ID = unsafe.String(&st.idBuf[0], n)
+	return true
 }
 
 // Key is the context key the State answers to: a context that carries a
@@ -75,10 +102,10 @@ func (st *State) Value(k any) (v any, ok bool) {
 }
 
 // Inherit copies what a forked request keeps of old: its id, the key it is
-// shared under and the interception settings. The status and the attached
-// value stay with old.
+// shared under, its logger and the interception settings. The status and
+// the attached value stay with old.
 func (st *State) Inherit(old *State) {
-	st.ID, st.IDKey, st.PassThrough, st.JSONAlone = old.ID, old.IDKey, old.PassThrough, old.JSONAlone
+	st.ID, st.IDKey, st.Logger, st.PassThrough, st.JSONAlone = old.ID, old.IDKey, old.Logger, old.PassThrough, old.JSONAlone
 }
 
 // Started reports whether the response to r has begun (a status or body
@@ -91,15 +118,15 @@ func Started(r *http.Request) (bool, int) {
 	return false, 0
 }
 
-// IDHeader returns st's request id as a header value (a slice of one) that
-// lives in the State, so that setting it costs nothing more; nil when there
-// is no id. The slice must not be modified.
+// IDHeader returns st's request id as a header value: a slice of one over
+// st.ID itself, so that setting it costs nothing and it always holds the
+// request's id; nil when there is no id. The slice must not be modified
+// (http.Header's Set and Add replace it, which is fine).
 func (st *State) IDHeader() []string {
 	if st == nil || st.ID == "" {
 		return nil
 	}
-	st.idHeader[0] = st.ID
-	return st.idHeader[:]
+	return unsafe.Slice(&st.ID, 1)
 }
 
 // RequestIDHeader is IDHeader for r's State (nil without one).

@@ -62,3 +62,32 @@ func TestNoState(t *testing.T) {
 		t.Fatal("Attach kept a value without a State")
 	}
 }
+
+// TestSetIDFrom keeps a generated id's bytes in the State: the caller's
+// buffer is not the id's storage, the buffer is written once (a second id
+// is refused, the first unchanged), and ids it cannot hold are refused.
+func TestSetIDFrom(t *testing.T) {
+	_, r := errresp.Begin(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
+	st := reqstate.From(r.Context())
+	b := []byte("first-id")
+	if !st.SetIDFrom(b) {
+		t.Fatal("SetIDFrom refused the first id")
+	}
+	copy(b, "XXXXXXXX")
+	if got := errresp.RequestID(r.Context()); got != "first-id" {
+		t.Fatalf("id %q, want first-id", got)
+	}
+	first := st.ID
+	if st.SetIDFrom([]byte("second-id")) || first != "first-id" || st.ID != "first-id" {
+		t.Fatalf("a second SetIDFrom: id %q, first %q; want it refused and the first unchanged", st.ID, first)
+	}
+	var fresh reqstate.State
+	for _, bad := range [][]byte{nil, {}, {0, 'a'}, []byte("0123456789abcdef0123456789abcdef0")} {
+		if fresh.SetIDFrom(bad) || fresh.ID != "" {
+			t.Fatalf("SetIDFrom(%q) recorded %q", bad, fresh.ID)
+		}
+	}
+	if !fresh.SetIDFrom([]byte("ok")) || fresh.ID != "ok" {
+		t.Fatalf("SetIDFrom on a zero State: %q", fresh.ID)
+	}
+}

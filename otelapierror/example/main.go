@@ -56,7 +56,6 @@ func main() {
 		os.Exit(2)
 	}
 	defer shutdown()
-	middleware.SetLogger(slog.New(otelapierror.LogHandler(slog.Default().Handler()))) // trace ids on log lines
 
 	srv := &http.Server{Addr: *addr, Handler: service(st), ReadHeaderTimeout: 5 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -78,6 +77,7 @@ func service(st *errresp.Style) http.Handler {
 	r.Use(middleware.RequestID(otelapierror.RequestIDFromSpan())) // 1: the request id is the trace id
 	r.Use(otelapierror.Middleware())                              // 2: failures on spans, metrics and logs
 	r.Use(middleware.Recoverer(), middleware.Style(st))
+	r.Use(middleware.LogTo(slog.New(otelapierror.LogHandler(slog.Default().Handler())))) // 3: trace ids on log lines
 	r.NotFound(middleware.NotFound)
 	r.MethodNotAllowed(middleware.MethodNotAllowed)
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })

@@ -1,0 +1,54 @@
+package echoapierror_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v5"
+
+	"github.com/apierror/apierror/auth"
+	"github.com/apierror/apierror/auth/signin"
+	"github.com/apierror/apierror/echoapierror"
+	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/internal/adaptertest"
+	"github.com/apierror/apierror/principal"
+	"github.com/apierror/apierror/ratelimit"
+)
+
+// guardedEcho has two route groups behind one Authenticator (its guard
+// refusing an address after 3 failed credentials for an hour) and one
+// limiter (5 a minute per caller, on a fixed clock).
+func guardedEcho(s *errresp.Style) *echo.Echo {
+	var keys auth.KeyRing
+	keys.AddKey(adaptertest.GoodKey, &principal.Principal{ID: "admin"}, time.Time{})
+	authn := auth.New(&keys, auth.WithGuard(auth.NewFailureGuard(auth.GuardLimit(3, time.Hour))))
+	now := time.Unix(1_800_000_000, 0)
+	limit := ratelimit.PerMinute(5, ratelimit.WithKey(ratelimit.ByPrincipal()), ratelimit.WithClock(func() time.Time { return now }))
+	e := echo.New()
+	echoapierror.Mount(e, s)
+	ok := func(c *echo.Context) error { return c.String(http.StatusOK, "ok") }
+	v1 := e.Group("/v1", echoapierror.Wrap(authn.Require, limit))
+	v1.GET("/a", ok)
+	v2 := e.Group("/v2", echoapierror.Wrap(authn.Require, limit))
+	v2.GET("/b", ok)
+	e.POST("/sign-in", func(c *echo.Context) error {
+		authn.Fail(c.Response(), c.Request(), signin.NewInvalidCredentials()) // counted: the reservation Throttle made is kept
+		return nil
+	}, echoapierror.Wrap(authn.Throttle))
+	return e
+}
+
+// TestRateLimitAcrossGroups: one limiter mounted on two echo groups is one
+// budget, with exact counts and headers (adaptertest.GroupLimits).
+func TestRateLimitAcrossGroups(t *testing.T) {
+	t.Parallel()
+	adaptertest.ForStyles(t, func(t *testing.T, s *errresp.Style) { adaptertest.GroupLimits(t, serve(t, guardedEcho(s))) })
+}
+
+// TestAuthAndGuardAcrossGroups: authentication and the failed-credential
+// guard across the groups and a sign-in route (adaptertest.GroupGuard).
+func TestAuthAndGuardAcrossGroups(t *testing.T) {
+	t.Parallel()
+	adaptertest.ForStyles(t, func(t *testing.T, s *errresp.Style) { adaptertest.GroupGuard(t, serve(t, guardedEcho(s))) })
+}
