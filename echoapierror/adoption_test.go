@@ -35,7 +35,7 @@ type adoption struct {
 	chi          func(r chi.Router)
 	core         http.Handler // instead of chi: the core's stack around this handler
 	status       int
-	kind         errresp.Kind // the envelope's kind; Unknown: a handler's own JSON, as the core treats it
+	kind         errresp.Kind // the envelope's kind
 }
 
 func adoptionRows() []adoption {
@@ -149,7 +149,7 @@ func adoptionRows() []adoption {
 			chi: func(r chi.Router) {
 				r.Get("/db", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 500, map[string]string{"error": secret}) })
 			},
-			status: 500},
+			status: 500, kind: errresp.Internal},
 	}
 }
 

@@ -34,7 +34,7 @@ type adoption struct {
 	gin          func(e *gin.Engine)
 	chi          func(r chi.Router)
 	status       int
-	kind         errresp.Kind // the envelope's kind; Unknown: a handler's own JSON, as the core treats it
+	kind         errresp.Kind // the envelope's kind
 }
 
 func adoptionRows() []adoption {
@@ -144,7 +144,7 @@ func adoptionRows() []adoption {
 			chi: func(r chi.Router) {
 				r.Get("/db", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 500, map[string]string{"error": secret}) })
 			},
-			status: 500},
+			status: 500, kind: errresp.Internal},
 		{name: "c.JSON(422, gin.H{message})", method: "POST", path: "/items",
 			gin: func(e *gin.Engine) {
 				e.POST("/items", func(c *gin.Context) { c.JSON(422, gin.H{"message": "size is too large"}) })
@@ -154,7 +154,7 @@ func adoptionRows() []adoption {
 					writeJSON(w, 422, map[string]string{"message": "size is too large"})
 				})
 			},
-			status: 422},
+			status: 422, kind: errresp.Unprocessable},
 	}
 }
 
