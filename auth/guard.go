@@ -22,6 +22,12 @@ const (
 	// DefaultFailureAddresses is how many addresses a FailureGuard keeps in
 	// memory.
 	DefaultFailureAddresses = 100_000
+	// DefaultValidCredentials is how many credentials that proved valid
+	// lately a FailureGuard remembers (GuardRemember).
+	DefaultValidCredentials = 10_000
+	// DefaultValidFor is how long a FailureGuard remembers a credential
+	// that proved valid.
+	DefaultValidFor = time.Minute
 )
 
 // GuardKeyPrefix starts the keys a FailureGuard counts under in a shared
@@ -55,6 +61,19 @@ func GuardKey(fn func(*http.Request) string) GuardOption {
 func GuardAddresses(n int) GuardOption {
 	mustPositive("GuardAddresses", n)
 	return func(g *FailureGuard) { g.mem.max = n }
+}
+
+// GuardRemember sets how many credentials that proved valid lately the
+// guard remembers, at most, and for how long; default
+// DefaultValidCredentials for DefaultValidFor. A request carrying one of
+// them reserves no failure at the door (see FailureGuard). n = 0 turns the
+// memory off. It panics when n is negative or ttl is not positive.
+func GuardRemember(n int, ttl time.Duration) GuardOption {
+	if n < 0 {
+		panic("apierror/auth: GuardRemember: negative size")
+	}
+	mustPositive("GuardRemember duration", ttl)
+	return func(g *FailureGuard) { g.valid.max, g.valid.ttl = n, ttl }
 }
 
 // GuardStore counts failures in s, a ratelimit.Store that several
@@ -117,12 +136,17 @@ type FailureGuard struct {
 	store ratelimit.Store // nil: mem alone
 	limit []ratelimit.Limit
 	mem   guardTable
+
+	flights flights    // the Authenticator's requests in progress
+	valid   validCache // credentials that proved valid lately
 }
 
 // NewFailureGuard returns a FailureGuard with the defaults, changed by opts.
 func NewFailureGuard(opts ...GuardOption) *FailureGuard {
 	g := &FailureGuard{burst: DefaultFailureBurst, every: DefaultFailureEvery, key: guardAddr}
 	g.mem.max = DefaultFailureAddresses
+	g.valid.max, g.valid.ttl = DefaultValidCredentials, DefaultValidFor
+	g.flights.init()
 	for _, o := range opts {
 		o(g)
 	}
@@ -139,6 +163,14 @@ type Reservation struct {
 	key   string
 	entry *guardEntry // in the memory count; nil: the store's
 	done  bool
+
+	// The Authenticator's reservations (reserveFor): the credential's
+	// hash, and the flight shared with the requests carrying it at the
+	// same time, or late when the credential proved valid lately and
+	// nothing was reserved.
+	cred credHash
+	fl   *flight
+	late bool
 }
 
 // Reserve counts one failure against r's address in advance, when the
@@ -175,6 +207,10 @@ func (g *FailureGuard) ReserveAt(ctx context.Context, key string, now time.Time)
 // Reservation belongs to one request: Cancel it from one goroutine.
 func (res *Reservation) Cancel() {
 	if res == nil || res.done {
+		return
+	}
+	if res.fl != nil || res.late {
+		res.settle(verdictOther)
 		return
 	}
 	res.done = true

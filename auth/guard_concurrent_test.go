@@ -123,6 +123,7 @@ func TestFailureGuardEndedSessionNotAGuess(t *testing.T) {
 	t.Parallel()
 	ring := new(auth.KeyRing)
 	ring.AddKey(adminKey, admin, time.Time{})
+	ring.AddKey(readerKey, admin, time.Time{})
 	signedOut := ring.IssueSession(admin, time.Hour)
 	ring.Revoke(signedOut)
 	expired := ring.IssueSession(admin, -time.Second)
@@ -146,8 +147,12 @@ func TestFailureGuardEndedSessionNotAGuess(t *testing.T) {
 			t.Fatalf("forged session %d: status %d, want 401", i, resp.StatusCode)
 		}
 	}
-	if resp := guardDo(h, "GET", "/v1/x", "192.0.2.20:1", "X-API-Key", adminKey); resp.StatusCode != 429 {
-		t.Errorf("a valid key after 3 forged sessions: status %d, want 429", resp.StatusCode)
+	if resp := guardDo(h, "GET", "/v1/x", "192.0.2.20:1", "X-API-Key", readerKey); resp.StatusCode != 429 {
+		t.Errorf("a valid key not seen before, after 3 forged sessions: status %d, want 429", resp.StatusCode)
+	}
+	// A key that proved valid lately skips the door: it is not a guess.
+	if resp := guardDo(h, "GET", "/v1/x", "192.0.2.20:1", "X-API-Key", adminKey); resp.StatusCode != 204 {
+		t.Errorf("a key that proved valid lately, after 3 forged sessions: status %d, want 204", resp.StatusCode)
 	}
 }
 

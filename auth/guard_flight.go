@@ -1,0 +1,241 @@
+package auth
+
+import (
+	"context"
+	"hash/maphash"
+	"sync"
+	"time"
+)
+
+// credHash is a credential's 128-bit hash under the guard's random seeds:
+// what the guard compares and keeps instead of the secret.
+type credHash [2]uint64
+
+// flightKey names one credential tried from one address.
+type flightKey struct {
+	addr string
+	cred credHash
+}
+
+// flight is the one failure reserved for the requests from one address
+// that carry one credential at the same time: they are one guess. The
+// first request reserves (or is refused) and closes ready; the others wait
+// for it and share the outcome. The first of them to learn the verdict
+// settles the flight: a guess keeps the failure, a valid credential gives
+// it back.
+type flight struct {
+	ready   chan struct{}
+	res     *Reservation // the reserved failure; nil when refused
+	err     error        // the refusal
+	settled bool         // the verdict is in (guarded by flights.mu)
+	guess   bool         // the verdict: a guess
+}
+
+// addrFlights is one address's flights in progress.
+type addrFlights struct {
+	n       int           // flights in the table
+	held    int           // of those, reserved and not yet settled
+	gen     uint64        // how many have settled so far
+	waiters int           // requests waiting for one to settle
+	wake    chan struct{} // closed when one settles; nil: no waiter
+}
+
+// verdict is what a request's credential proved to be.
+type verdict uint8
+
+const (
+	verdictGuess verdict = iota // refused: a guess, its failure kept
+	verdictValid                // valid: given back, and remembered
+	verdictOther                // refused for another reason: given back
+)
+
+// flights is a FailureGuard's table of flights in progress, by credential
+// and by address. It holds only requests in progress, so it needs no bound
+// of its own.
+type flights struct {
+	mu    sync.Mutex
+	seeds [2]maphash.Seed
+	m     map[flightKey]*flight
+	addrs map[string]*addrFlights
+}
+
+func (fl *flights) init() {
+	fl.seeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+	fl.m = make(map[flightKey]*flight)
+	fl.addrs = make(map[string]*addrFlights)
+}
+
+func (fl *flights) hash(secret string) credHash {
+	return credHash{maphash.String(fl.seeds[0], secret), maphash.String(fl.seeds[1], secret)}
+}
+
+// reserveFor reserves one failure for a request from addr carrying secret,
+// or refuses it, as ReserveAt does, with three differences: a credential
+// that proved valid lately reserves nothing (the valid cache); requests
+// carrying the same credential from the same address at the same time
+// share one reservation; and a request that finds the address's allowance
+// spent while failures of its own requests are still being checked here
+// waits for them to settle instead of being refused: a valid credential
+// among them gives its failure back, and the waiting request takes it.
+func (g *FailureGuard) reserveFor(ctx context.Context, addr, secret string) (*Reservation, error) {
+	fl := &g.flights
+	h := fl.hash(secret)
+	if g.valid.has(h, time.Now()) {
+		return &Reservation{g: g, ctx: context.WithoutCancel(ctx), key: addr, cred: h, late: true}, nil
+	}
+	k := flightKey{addr, h}
+	fl.mu.Lock()
+	if f, ok := fl.m[k]; ok {
+		fl.mu.Unlock()
+		select {
+		case <-f.ready:
+		case <-ctx.Done():
+			// The first request is still being decided; this one is
+			// leaving: answer it as refused, counting nothing.
+			return nil, NewTooManyFailures(time.Second)
+		}
+		if f.err != nil {
+			return nil, f.err
+		}
+		return &Reservation{g: g, ctx: f.res.ctx, key: addr, cred: h, fl: f}, nil
+	}
+	f := &flight{ready: make(chan struct{})}
+	fl.m[k] = f
+	a := fl.addrs[addr]
+	if a == nil {
+		a = new(addrFlights)
+		fl.addrs[addr] = a
+	}
+	a.n++
+	fl.mu.Unlock()
+	f.res, f.err = g.reserveWaiting(ctx, addr, a)
+	close(f.ready)
+	if f.err != nil {
+		fl.mu.Lock()
+		delete(fl.m, k)
+		fl.doneLocked(addr, a, false)
+		fl.mu.Unlock()
+		return nil, f.err
+	}
+	return &Reservation{g: g, ctx: f.res.ctx, key: addr, cred: h, fl: f}, nil
+}
+
+// reserveWaiting reserves one failure for addr; while the address's
+// allowance is spent but some of its failures reserved here are still
+// being checked, it waits for one to settle and tries again.
+func (g *FailureGuard) reserveWaiting(ctx context.Context, addr string, a *addrFlights) (*Reservation, error) {
+	fl := &g.flights
+	for {
+		fl.mu.Lock()
+		gen := a.gen
+		fl.mu.Unlock()
+		res, err := g.ReserveAt(ctx, addr, time.Now())
+		fl.mu.Lock()
+		if err == nil {
+			a.held++
+			fl.mu.Unlock()
+			if res.ctx == nil {
+				res.ctx = context.WithoutCancel(ctx)
+			}
+			return res, nil
+		}
+		if a.gen != gen { // one settled meanwhile: try again
+			fl.mu.Unlock()
+			continue
+		}
+		if a.held == 0 {
+			fl.mu.Unlock()
+			return nil, err
+		}
+		if a.wake == nil {
+			a.wake = make(chan struct{})
+		}
+		wake := a.wake
+		a.waiters++
+		fl.mu.Unlock()
+		select {
+		case <-wake:
+		case <-ctx.Done():
+		}
+		fl.mu.Lock()
+		a.waiters--
+		fl.mu.Unlock()
+		if ctx.Err() != nil {
+			return nil, err
+		}
+	}
+}
+
+// settle gives the verdict on res's credential; only the first call
+// counts, and a nil res is ignored. A guess keeps the failure; otherwise
+// it is given back, and a valid credential is remembered. Only the first
+// verdict on a flight counts: a later guess on a flight given back (a
+// credential revoked in between) is counted then, as is a guess with a
+// credential that skipped the door because it had proved valid.
+func (res *Reservation) settle(v verdict) {
+	if res == nil || res.done {
+		return
+	}
+	res.done = true
+	g := res.g
+	if v == verdictValid {
+		g.valid.add(res.cred, time.Now())
+	}
+	if res.fl == nil {
+		switch {
+		case res.late && v == verdictGuess:
+			g.countLate(res)
+		case !res.late && v != verdictGuess:
+			res.done = false
+			res.Cancel()
+		}
+		return
+	}
+	f, fl := res.fl, &g.flights
+	fl.mu.Lock()
+	if f.settled {
+		later := v == verdictGuess && !f.guess
+		fl.mu.Unlock()
+		if later {
+			g.countLate(res)
+		}
+		return
+	}
+	f.settled, f.guess = true, v == verdictGuess
+	k := flightKey{res.key, res.cred}
+	if fl.m[k] == f {
+		delete(fl.m, k)
+	}
+	a := fl.addrs[res.key]
+	fl.mu.Unlock()
+	if !f.guess {
+		f.res.Cancel() // before the waiters wake, so that they find it back
+	}
+	fl.mu.Lock()
+	a.held--
+	fl.doneLocked(res.key, a, !f.guess || a.held == 0)
+	fl.mu.Unlock()
+}
+
+// countLate counts the guess of a request that reserved nothing at the
+// door, and forgets its credential as valid.
+func (g *FailureGuard) countLate(res *Reservation) {
+	g.valid.forget(res.cred)
+	_, _ = g.ReserveAt(res.ctx, res.key, time.Now())
+}
+
+// doneLocked ends one of a's flights, waking its waiters when wake is set,
+// and drops a when nothing is left in it; fl.mu is held.
+func (fl *flights) doneLocked(addr string, a *addrFlights, wake bool) {
+	a.n--
+	if wake {
+		a.gen++
+		if a.wake != nil {
+			close(a.wake)
+			a.wake = nil
+		}
+	}
+	if a.n == 0 && a.waiters == 0 {
+		delete(fl.addrs, addr)
+	}
+}
