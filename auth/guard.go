@@ -83,7 +83,12 @@ func GuardRemember(n int, ttl time.Duration) GuardOption {
 // failures together. When s fails (its error, Redis down), the guard
 // decides with its own in-memory count, so an outage gives an attacker at
 // most the cap once more on each instance, never unlimited guesses, and
-// never refuses a valid credential. It panics when s is nil.
+// never refuses a valid credential. When s is a ratelimit.UncachedTaker
+// (the Redis store is), the guard takes through TakeUncached: it gives back
+// a failure for every valid credential, and a refusal this instance's
+// cache remembers may have been undone by such refunds on another
+// instance. While s fails, a refusal it still knows of without its
+// backend (ratelimit.RefusalCache) holds. It panics when s is nil.
 func GuardStore(s ratelimit.Store) GuardOption {
 	if s == nil {
 		panic("apierror/auth: GuardStore needs a store")
@@ -134,6 +139,7 @@ type FailureGuard struct {
 	every time.Duration
 	key   func(*http.Request) string
 	store ratelimit.Store // nil: mem alone
+	take  func(context.Context, string, []ratelimit.Limit, int) (ratelimit.Decision, error)
 	limit []ratelimit.Limit
 	mem   guardTable
 
@@ -152,6 +158,11 @@ func NewFailureGuard(opts ...GuardOption) *FailureGuard {
 	}
 	g.mem.burst, g.mem.every = g.burst, g.every
 	g.limit = []ratelimit.Limit{{Events: 1, Period: g.every, Burst: g.burst, Name: "failures"}}
+	if u, ok := g.store.(ratelimit.UncachedTaker); ok {
+		g.take = u.TakeUncached // refunds are the guard's normal path
+	} else if g.store != nil {
+		g.take = g.store.Take
+	}
 	return g
 }
 
@@ -186,12 +197,18 @@ func (g *FailureGuard) Reserve(r *http.Request) (*Reservation, error) {
 // decides, and now serves the in-memory count it falls back on.
 func (g *FailureGuard) ReserveAt(ctx context.Context, key string, now time.Time) (*Reservation, error) {
 	if g.store != nil {
-		d, err := g.store.Take(ctx, GuardKeyPrefix+key, g.limit, 1)
+		d, err := g.take(ctx, GuardKeyPrefix+key, g.limit, 1)
 		if err == nil {
 			if !d.Allowed {
 				return nil, NewTooManyFailures(d.RetryAfter)
 			}
 			return &Reservation{g: g, ctx: context.WithoutCancel(ctx), key: key}, nil
+		}
+		if rc, ok := g.store.(ratelimit.RefusalCache); ok {
+			// The store is away: a refusal it has seen still holds.
+			if d, ok := rc.Refused(GuardKeyPrefix+key, g.limit, 1); ok {
+				return nil, NewTooManyFailures(d.RetryAfter)
+			}
 		}
 	}
 	e, over := g.mem.reserve(key, now)

@@ -34,10 +34,10 @@ type flight struct {
 // addrFlights is one address's flights in progress.
 type addrFlights struct {
 	n       int           // flights in the table
-	held    int           // of those, reserved and not yet settled
-	gen     uint64        // how many have settled so far
+	held    int           // failures being reserved or reserved, not yet settled
+	back    uint64        // how many were given back so far
 	waiters int           // requests waiting for one to settle
-	wake    chan struct{} // closed when one settles; nil: no waiter
+	wake    chan struct{} // closed when one is given back or held drops to 0
 }
 
 // verdict is what a request's credential proved to be.
@@ -113,56 +113,64 @@ func (g *FailureGuard) reserveFor(ctx context.Context, addr, secret string) (*Re
 	if f.err != nil {
 		fl.mu.Lock()
 		delete(fl.m, k)
-		fl.doneLocked(addr, a, false)
+		fl.doneLocked(addr, a)
 		fl.mu.Unlock()
 		return nil, f.err
 	}
 	return &Reservation{g: g, ctx: f.res.ctx, key: addr, cred: h, fl: f}, nil
 }
 
-// reserveWaiting reserves one failure for addr; while the address's
-// allowance is spent but some of its failures reserved here are still
-// being checked, it waits for one to settle and tries again.
+// reserveWaiting reserves one failure for addr. When the address's
+// allowance is spent while failures reserved here are still being checked
+// (held), it waits: for one of them to be given back, then tries again, or
+// for all to be kept, then is refused. Refusals never wake one another, so
+// a flood of guesses costs no more than one take each.
 func (g *FailureGuard) reserveWaiting(ctx context.Context, addr string, a *addrFlights) (*Reservation, error) {
 	fl := &g.flights
 	for {
 		fl.mu.Lock()
-		gen := a.gen
+		back := a.back
+		a.held++ // counted before the take, so that no waiter misses it
 		fl.mu.Unlock()
 		res, err := g.ReserveAt(ctx, addr, time.Now())
-		fl.mu.Lock()
 		if err == nil {
-			a.held++
-			fl.mu.Unlock()
 			if res.ctx == nil {
 				res.ctx = context.WithoutCancel(ctx)
 			}
 			return res, nil
 		}
-		if a.gen != gen { // one settled meanwhile: try again
-			fl.mu.Unlock()
-			continue
-		}
-		if a.held == 0 {
-			fl.mu.Unlock()
-			return nil, err
-		}
-		if a.wake == nil {
-			a.wake = make(chan struct{})
-		}
-		wake := a.wake
-		a.waiters++
-		fl.mu.Unlock()
-		select {
-		case <-wake:
-		case <-ctx.Done():
-		}
 		fl.mu.Lock()
-		a.waiters--
-		fl.mu.Unlock()
-		if ctx.Err() != nil {
-			return nil, err
+		a.held--
+		for a.back == back {
+			if a.held == 0 || ctx.Err() != nil {
+				if a.held == 0 {
+					wakeLocked(a)
+				}
+				fl.mu.Unlock()
+				return nil, err
+			}
+			if a.wake == nil {
+				a.wake = make(chan struct{})
+			}
+			wake := a.wake
+			a.waiters++
+			fl.mu.Unlock()
+			select {
+			case <-wake:
+			case <-ctx.Done():
+			}
+			fl.mu.Lock()
+			a.waiters--
 		}
+		fl.mu.Unlock() // one was given back: try again
+	}
+}
+
+// wakeLocked wakes a's waiters; the flights' lock is held.
+func wakeLocked(a *addrFlights) {
+	if a.wake != nil {
+		close(a.wake)
+		a.wake = nil
 	}
 }
 
@@ -213,7 +221,13 @@ func (res *Reservation) settle(v verdict) {
 	}
 	fl.mu.Lock()
 	a.held--
-	fl.doneLocked(res.key, a, !f.guess || a.held == 0)
+	if !f.guess {
+		a.back++
+	}
+	if !f.guess || a.held == 0 {
+		wakeLocked(a)
+	}
+	fl.doneLocked(res.key, a)
 	fl.mu.Unlock()
 }
 
@@ -224,17 +238,10 @@ func (g *FailureGuard) countLate(res *Reservation) {
 	_, _ = g.ReserveAt(res.ctx, res.key, time.Now())
 }
 
-// doneLocked ends one of a's flights, waking its waiters when wake is set,
-// and drops a when nothing is left in it; fl.mu is held.
-func (fl *flights) doneLocked(addr string, a *addrFlights, wake bool) {
+// doneLocked ends one of a's flights, and drops a when nothing is left in
+// it; fl.mu is held.
+func (fl *flights) doneLocked(addr string, a *addrFlights) {
 	a.n--
-	if wake {
-		a.gen++
-		if a.wake != nil {
-			close(a.wake)
-			a.wake = nil
-		}
-	}
 	if a.n == 0 && a.waiters == 0 {
 		delete(fl.addrs, addr)
 	}
