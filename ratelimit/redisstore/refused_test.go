@@ -134,3 +134,24 @@ func TestTakeUncached(t *testing.T) {
 		t.Fatalf("TakeUncached after a second refund elsewhere: %+v, %v; want allowed", d, err)
 	}
 }
+
+// An allowed reply to a call queued before the refusal the store keeps
+// (its reply came later) does not forget the refusal; one queued after it
+// does.
+func TestRefusedOrder(t *testing.T) {
+	var r refusals
+	r.init(16, nil)
+	limits := []ratelimit.Limit{{Events: 1, Period: time.Hour}}
+	refused := ratelimit.Decision{Limit: limits[0], RetryAfter: time.Hour}
+	allowed := ratelimit.Decision{Allowed: true, Limit: limits[0]}
+	now := r.now()
+	r.note("k", limits, 1, now, &refused)
+	r.note("k", limits, 1, now-1, &allowed)
+	if _, ok := r.refused("k", limits, 1); !ok {
+		t.Fatal("an allowed reply queued before the refusal forgot it")
+	}
+	r.note("k", limits, 1, now+1, &allowed)
+	if _, ok := r.refused("k", limits, 1); ok {
+		t.Fatal("an allowed reply queued after the refusal did not forget it")
+	}
+}
