@@ -28,6 +28,11 @@
 //     ratelimit.Store (GuardStore);
 //   - guard_table.go: its in-memory count, bounded, never forgetting a
 //     lockout;
+//   - guard_flight.go: the Authenticator's requests in progress: one
+//     reserved failure for concurrent requests carrying one credential,
+//     and requests that wait for failures being checked to settle;
+//   - guard_valid.go: the bounded, short-lived memory of credentials that
+//     proved valid, which skip the door;
 //   - guard_http.go: WithGuard, and Throttle for sign-in routes;
 //   - ended.go: ErrEnded, NewSessionEnded and SessionIDs, which tell a
 //     credential the service issued and that has ended from a guess;

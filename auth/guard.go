@@ -114,6 +114,43 @@ func GuardStore(s ratelimit.Store) GuardOption {
 // service issued that has ended (see ErrEnded) is given back too: a stale
 // browser tab is not an attacker.
 //
+// # Legitimate concurrency from one address
+//
+// An office behind one NAT, or one client with a pool of connections,
+// sends many requests with valid credentials at once; the guard never
+// refuses them for failures they did not make. The Authenticator's
+// requests (not Throttle's or ReserveAt's) are counted so:
+//
+//   - Requests from one address carrying the identical credential at the
+//     same time are one guess: the first reserves one failure, the others
+//     share it (compared by a 128-bit hash under random seeds, never the
+//     secret), and the first verdict settles it. So 100 concurrent
+//     requests with one key cost one reservation per instance, given back.
+//   - A credential that proved valid lately (GuardRemember: 10,000 of them
+//     for a minute by default, in memory) reserves nothing: no one enters
+//     that memory without a credential the Verifier accepted, so it gives a
+//     guesser nothing, and the Verifier still checks every request. Should
+//     such a credential be refused (revoked since), the failure is counted
+//     then and the credential forgotten. Its holder is served even while
+//     others behind the same address are locked out.
+//   - A request that finds the address's allowance spent while failures
+//     this instance reserved for the address are still being checked waits
+//     for them instead of being refused: when one is given back (a valid
+//     credential) it tries again; when all are kept (guesses) it is
+//     refused. So 50 distinct valid keys arriving at once, more than the
+//     burst, all pass on one instance, at most burst of them being checked
+//     at a time; guesses never wake one another, so a flood still costs
+//     one take a request. Across instances sharing a store, a request waits
+//     only for its own instance's failures: distinct credentials never seen
+//     valid before, arriving at once from one address, are checked at most
+//     burst at a time across the instances, and the rest of those arriving
+//     on an instance with none of the address's failures in flight are
+//     refused (a credential seen valid is not limited).
+//
+// These keep the cap exact: a guess (a credential never seen valid)
+// always takes a failure from the allowance before the Verifier sees it,
+// so N concurrent wrong guesses from one address never pass the cap.
+//
 // The answer does not depend on why the credentials failed, so it tells an
 // unknown account from a wrong password no better than the 401 does.
 //
