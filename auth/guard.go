@@ -233,26 +233,37 @@ func (g *FailureGuard) Reserve(r *http.Request) (*Reservation, error) {
 // account) key at the instant now. With GuardStore the store's own clock
 // decides, and now serves the in-memory count it falls back on.
 func (g *FailureGuard) ReserveAt(ctx context.Context, key string, now time.Time) (*Reservation, error) {
+	res := new(Reservation)
+	if err := g.reserveInto(ctx, key, now, res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// reserveInto is ReserveAt writing the Reservation into res.
+func (g *FailureGuard) reserveInto(ctx context.Context, key string, now time.Time, res *Reservation) error {
 	if g.store != nil {
 		d, err := g.take(ctx, GuardKeyPrefix+key, g.limit, 1)
 		if err == nil {
 			if !d.Allowed {
-				return nil, NewTooManyFailures(d.RetryAfter)
+				return NewTooManyFailures(d.RetryAfter)
 			}
-			return &Reservation{g: g, ctx: context.WithoutCancel(ctx), key: key}, nil
+			*res = Reservation{g: g, ctx: context.WithoutCancel(ctx), key: key}
+			return nil
 		}
 		if rc, ok := g.store.(ratelimit.RefusalCache); ok {
 			// The store is away: a refusal it has seen still holds.
 			if d, ok := rc.Refused(GuardKeyPrefix+key, g.limit, 1); ok {
-				return nil, NewTooManyFailures(d.RetryAfter)
+				return NewTooManyFailures(d.RetryAfter)
 			}
 		}
 	}
 	e, over := g.mem.reserve(key, now)
 	if over > 0 {
-		return nil, NewTooManyFailures(over)
+		return NewTooManyFailures(over)
 	}
-	return &Reservation{g: g, key: key, entry: e}, nil
+	*res = Reservation{g: g, key: key, entry: e}
+	return nil
 }
 
 // Cancel gives the reserved failure back: the credential was valid, or

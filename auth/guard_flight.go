@@ -19,16 +19,18 @@ type flightKey struct {
 
 // flight is the one failure reserved for the requests from one address
 // that carry one credential at the same time: they are one guess. The
-// first request reserves (or is refused) and closes ready; the others wait
-// for it and share the outcome. The first of them to learn the verdict
+// first request (lead) reserves it (or is refused); the others wait for
+// that and share the outcome. The first of them to learn the verdict
 // settles the flight: a guess keeps the failure, a valid credential gives
-// it back.
+// it back. The fields but res and lead are guarded by flights.mu.
 type flight struct {
-	ready   chan struct{}
-	res     *Reservation // the reserved failure; nil when refused
-	err     error        // the refusal
-	settled bool         // the verdict is in (guarded by flights.mu)
-	guess   bool         // the verdict: a guess
+	res     Reservation   // the reserved failure, once decided without err
+	lead    Reservation   // the first request's handle
+	err     error         // the refusal
+	decided bool          // res or err is set
+	ready   chan struct{} // closed once decided; made by the first to wait
+	settled bool          // the verdict is in
+	guess   bool          // the verdict: a guess
 }
 
 // addrFlights is one address's flights in progress.
@@ -57,12 +59,14 @@ type flights struct {
 	seeds [2]maphash.Seed
 	m     map[flightKey]*flight
 	addrs map[string]*addrFlights
+	free  []*addrFlights // dropped from addrs, for reuse
 }
 
 func (fl *flights) init() {
 	fl.seeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
 	fl.m = make(map[flightKey]*flight)
 	fl.addrs = make(map[string]*addrFlights)
+	fl.free = make([]*addrFlights, 0, 64)
 }
 
 func (fl *flights) hash(secret string) credHash {
@@ -81,43 +85,56 @@ func (g *FailureGuard) reserveFor(ctx context.Context, addr, secret string) (*Re
 	fl := &g.flights
 	h := fl.hash(secret)
 	if g.valid.has(h, time.Now()) {
-		return &Reservation{g: g, ctx: context.WithoutCancel(ctx), key: addr, cred: h, late: true}, nil
+		return &Reservation{g: g, ctx: ctx, key: addr, cred: h, late: true}, nil
 	}
 	k := flightKey{addr, h}
 	fl.mu.Lock()
 	if f, ok := fl.m[k]; ok {
-		fl.mu.Unlock()
-		select {
-		case <-f.ready:
-		case <-ctx.Done():
-			// The first request is still being decided; this one is
-			// leaving: answer it as refused, counting nothing.
-			return nil, NewTooManyFailures(time.Second)
+		if !f.decided {
+			if f.ready == nil {
+				f.ready = make(chan struct{})
+			}
+			ready := f.ready
+			fl.mu.Unlock()
+			select {
+			case <-ready:
+			case <-ctx.Done():
+				// The first request is still being decided; this one is
+				// leaving: answer it as refused, counting nothing.
+				return nil, NewTooManyFailures(time.Second)
+			}
+		} else {
+			fl.mu.Unlock()
 		}
 		if f.err != nil {
 			return nil, f.err
 		}
-		return &Reservation{g: g, ctx: f.res.ctx, key: addr, cred: h, fl: f}, nil
+		return &Reservation{g: g, ctx: ctx, key: addr, cred: h, fl: f}, nil
 	}
-	f := &flight{ready: make(chan struct{})}
+	f := &flight{}
 	fl.m[k] = f
 	a := fl.addrs[addr]
 	if a == nil {
-		a = new(addrFlights)
+		a = fl.newAddrLocked()
 		fl.addrs[addr] = a
 	}
 	a.n++
 	fl.mu.Unlock()
-	f.res, f.err = g.reserveWaiting(ctx, addr, a)
-	close(f.ready)
-	if f.err != nil {
-		fl.mu.Lock()
+	err := g.reserveWaiting(ctx, addr, a, &f.res)
+	fl.mu.Lock()
+	f.err, f.decided = err, true
+	if f.ready != nil {
+		close(f.ready)
+	}
+	if err != nil {
 		delete(fl.m, k)
 		fl.doneLocked(addr, a)
 		fl.mu.Unlock()
-		return nil, f.err
+		return nil, err
 	}
-	return &Reservation{g: g, ctx: f.res.ctx, key: addr, cred: h, fl: f}, nil
+	fl.mu.Unlock()
+	f.lead = Reservation{g: g, ctx: ctx, key: addr, cred: h, fl: f}
+	return &f.lead, nil
 }
 
 // reserveWaiting reserves one failure for addr. When the address's
@@ -125,19 +142,16 @@ func (g *FailureGuard) reserveFor(ctx context.Context, addr, secret string) (*Re
 // (held), it waits: for one of them to be given back, then tries again, or
 // for all to be kept, then is refused. Refusals never wake one another, so
 // a flood of guesses costs no more than one take each.
-func (g *FailureGuard) reserveWaiting(ctx context.Context, addr string, a *addrFlights) (*Reservation, error) {
+func (g *FailureGuard) reserveWaiting(ctx context.Context, addr string, a *addrFlights, res *Reservation) error {
 	fl := &g.flights
 	for {
 		fl.mu.Lock()
 		back := a.back
 		a.held++ // counted before the take, so that no waiter misses it
 		fl.mu.Unlock()
-		res, err := g.ReserveAt(ctx, addr, time.Now())
+		err := g.reserveInto(ctx, addr, time.Now(), res)
 		if err == nil {
-			if res.ctx == nil {
-				res.ctx = context.WithoutCancel(ctx)
-			}
-			return res, nil
+			return nil
 		}
 		fl.mu.Lock()
 		a.held--
@@ -147,7 +161,7 @@ func (g *FailureGuard) reserveWaiting(ctx context.Context, addr string, a *addrF
 					wakeLocked(a)
 				}
 				fl.mu.Unlock()
-				return nil, err
+				return err
 			}
 			if a.wake == nil {
 				a.wake = make(chan struct{})
@@ -235,7 +249,7 @@ func (res *Reservation) settle(v verdict) {
 // door, and forgets its credential as valid.
 func (g *FailureGuard) countLate(res *Reservation) {
 	g.valid.forget(res.cred)
-	_, _ = g.ReserveAt(res.ctx, res.key, time.Now())
+	_, _ = g.ReserveAt(context.WithoutCancel(res.ctx), res.key, time.Now())
 }
 
 // doneLocked ends one of a's flights, and drops a when nothing is left in
@@ -244,5 +258,20 @@ func (fl *flights) doneLocked(addr string, a *addrFlights) {
 	a.n--
 	if a.n == 0 && a.waiters == 0 {
 		delete(fl.addrs, addr)
+		if len(fl.free) < cap(fl.free) {
+			fl.free = append(fl.free, a) // nothing refers to it any more
+		}
 	}
+}
+
+// newAddrLocked returns an empty addrFlights, reused when one is free;
+// fl.mu is held.
+func (fl *flights) newAddrLocked() *addrFlights {
+	if n := len(fl.free); n > 0 {
+		a := fl.free[n-1]
+		fl.free = fl.free[:n-1]
+		*a = addrFlights{}
+		return a
+	}
+	return new(addrFlights)
 }
