@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"sync"
 	"testing"
@@ -253,4 +254,76 @@ func TestFailureGuardValidConcurrentRedis(t *testing.T) {
 		t.Errorf("%d keys on one instance: statuses %v, want %d x 204", len(keys), got, len(keys))
 	}
 	checkSettled(t, hs, gs, "192.0.2.36", burst)
+}
+
+// A Verifier that panics leaves nothing in progress behind: the request
+// counts as a guess, and a request waiting on the address is answered.
+func TestFailureGuardVerifierPanics(t *testing.T) {
+	t.Parallel()
+	const burst = 2
+	v := auth.VerifierFunc(func(context.Context, auth.Credential) (*principal.Principal, error) {
+		panic("verifier down")
+	})
+	g := auth.NewFailureGuard(auth.GuardLimit(burst, time.Hour))
+	h := auth.New(v, authQuiet, auth.WithGuard(g)).Require(noContent)
+	for i := range burst {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("request %d: no panic", i)
+				}
+			}()
+			guardDo(h, "GET", "/v1/x", "192.0.2.37:1", "X-API-Key", "some-key-0123456789")
+		}()
+	}
+	if c, a := g.InFlight(); c != 0 || a != 0 {
+		t.Errorf("%d credentials and %d addresses in progress after the panics", c, a)
+	}
+	if resp := guardDo(gpcnStack(h), "GET", "/v1/x", "192.0.2.37:1", "X-API-Key", "other-key-0123456789"); resp.StatusCode != 429 {
+		t.Errorf("after %d panics: status %d, want 429", burst, resp.StatusCode)
+	}
+}
+
+// A request waiting for the address's failures being checked is answered
+// 429 when its client leaves, and leaves nothing in progress behind.
+func TestFailureGuardWaiterLeaves(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	v := auth.VerifierFunc(func(context.Context, auth.Credential) (*principal.Principal, error) {
+		<-release
+		return nil, auth.NewKeyInvalid()
+	})
+	g := auth.NewFailureGuard(auth.GuardLimit(1, time.Hour))
+	h := gpcnStack(auth.New(v, authQuiet, auth.WithGuard(g)).Require(noContent))
+	first := make(chan int)
+	go func() {
+		first <- guardDo(h, "GET", "/v1/x", "192.0.2.38:1", "X-API-Key", "key-a-0123456789").StatusCode
+	}()
+	for c, _ := g.InFlight(); c == 0; c, _ = g.InFlight() {
+		time.Sleep(time.Millisecond) // until the first holds the allowance
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := httptest.NewRequestWithContext(ctx, "GET", "/v1/x", nil)
+	r.RemoteAddr = "192.0.2.38:2"
+	r.Header.Set("X-API-Key", "key-b-0123456789")
+	second := make(chan int)
+	go func() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		second <- rec.Code
+	}()
+	for c, _ := g.InFlight(); c < 2; c, _ = g.InFlight() {
+		time.Sleep(time.Millisecond) // until the second waits
+	}
+	cancel()
+	if code := <-second; code != 429 {
+		t.Errorf("the request whose client left: status %d, want 429", code)
+	}
+	close(release)
+	if code := <-first; code != 401 {
+		t.Errorf("the first: status %d, want 401", code)
+	}
+	if c, a := g.InFlight(); c != 0 || a != 0 {
+		t.Errorf("%d credentials and %d addresses in progress afterwards", c, a)
+	}
 }
