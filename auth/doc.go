@@ -33,6 +33,9 @@
 //     and requests that wait for failures being checked to settle;
 //   - guard_valid.go: the bounded, short-lived memory of credentials that
 //     proved valid, which skip the door;
+//   - guard_checking.go: the count, in a shared store, of failures whose
+//     credentials are being checked, for which requests refused on other
+//     instances wait;
 //   - guard_http.go: WithGuard, and Throttle for sign-in routes;
 //   - ended.go: ErrEnded, NewSessionEnded and SessionIDs, which tell a
 //     credential the service issued and that has ended from a guess;

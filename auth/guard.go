@@ -140,12 +140,15 @@ func GuardStore(s ratelimit.Store) GuardOption {
 //     refused. So 50 distinct valid keys arriving at once, more than the
 //     burst, all pass on one instance, at most burst of them being checked
 //     at a time; guesses never wake one another, so a flood still costs
-//     one take a request. Across instances sharing a store, a request waits
-//     only for its own instance's failures: distinct credentials never seen
-//     valid before, arriving at once from one address, are checked at most
-//     burst at a time across the instances, and the rest of those arriving
-//     on an instance with none of the address's failures in flight are
-//     refused (a credential seen valid is not limited).
+//     one take a request. Across instances sharing a store (GuardStore),
+//     each counts the failures it is checking in the store too
+//     (GuardCheckingPrefix; one more round trip to reserve and one to
+//     settle): a request the store refuses while none of the address's
+//     failures are being checked on its own instance, but some are on
+//     others, polls the store (2 to 50 ms apart) for up to a second,
+//     taking a failure given back meanwhile. So 50 distinct valid keys at
+//     once pass across instances too, when the others' checks settle
+//     within that second; a refused guess costs one look more (a peek).
 //
 // These keep the cap exact: a guess (a credential never seen valid)
 // always takes a failure from the allowance before the Verifier sees it,
@@ -211,6 +214,8 @@ type Reservation struct {
 	key   string
 	entry *guardEntry // in the memory count; nil: the store's
 	done  bool
+
+	checking bool // counted under GuardCheckingPrefix too
 
 	// The Authenticator's reservations (reserveFor): the credential's
 	// hash, and the flight shared with the requests carrying it at the

@@ -144,6 +144,7 @@ func (g *FailureGuard) reserveFor(ctx context.Context, addr, secret string) (*Re
 // a flood of guesses costs no more than one take each.
 func (g *FailureGuard) reserveWaiting(ctx context.Context, addr string, a *addrFlights, res *Reservation) error {
 	fl := &g.flights
+	var polled time.Duration
 	for {
 		fl.mu.Lock()
 		back := a.back
@@ -151,6 +152,9 @@ func (g *FailureGuard) reserveWaiting(ctx context.Context, addr string, a *addrF
 		fl.mu.Unlock()
 		err := g.reserveInto(ctx, addr, time.Now(), res)
 		if err == nil {
+			if res.entry == nil && g.store != nil {
+				g.checking(ctx, res)
+			}
 			return nil
 		}
 		fl.mu.Lock()
@@ -161,6 +165,12 @@ func (g *FailureGuard) reserveWaiting(ctx context.Context, addr string, a *addrF
 					wakeLocked(a)
 				}
 				fl.mu.Unlock()
+				if g.store != nil && ctx.Err() == nil && g.checkedElsewhere(ctx, addr) && pollChecking(ctx, &polled) {
+					// Other instances are checking failures of the
+					// address: one may be given back.
+					fl.mu.Lock()
+					break
+				}
 				return err
 			}
 			if a.wake == nil {
@@ -232,6 +242,9 @@ func (res *Reservation) settle(v verdict) {
 	fl.mu.Unlock()
 	if !f.guess {
 		f.res.Cancel() // before the waiters wake, so that they find it back
+	}
+	if f.res.checking {
+		g.checked(&f.res)
 	}
 	fl.mu.Lock()
 	a.held--

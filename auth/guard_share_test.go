@@ -256,6 +256,38 @@ func TestFailureGuardValidConcurrentRedis(t *testing.T) {
 	checkSettled(t, hs, gs, "192.0.2.36", burst)
 }
 
+// Two instances sharing Redis: 30 distinct valid keys at once on one, and
+// 20 others on the other while the first are being checked (its requests
+// are refused by Redis with none of their own in flight): all pass, since
+// a refused request looks for failures being checked elsewhere and waits.
+func TestFailureGuardManyKeysTwoInstancesRedis(t *testing.T) {
+	t.Parallel()
+	const burst = 20
+	srv := redistest.Start(t)
+	keys := validKeys(50)
+	checks := make(chan struct{}, len(keys))
+	ring, _ := slowKeys(0, keys...)
+	v := auth.VerifierFunc(func(ctx context.Context, c auth.Credential) (*principal.Principal, error) {
+		select {
+		case checks <- struct{}{}:
+		default:
+		}
+		time.Sleep(50 * time.Millisecond)
+		return ring.Verify(ctx, c)
+	})
+	hs, gs := redisGuards(t, srv.Addr(), 2, burst, v)
+	var first map[int]int
+	var wg sync.WaitGroup
+	wg.Go(func() { first = sendAll(hs[:1], "192.0.2.39", keys[:30]) })
+	<-checks // the first instance is checking
+	second := sendAll(hs[1:], "192.0.2.39", keys[30:])
+	wg.Wait()
+	if first[204] != 30 || second[204] != 20 {
+		t.Errorf("statuses %v on the first instance, %v on the second; want 30 and 20 x 204", first, second)
+	}
+	checkSettled(t, hs, gs, "192.0.2.39", burst)
+}
+
 // A Verifier that panics leaves nothing in progress behind: the request
 // counts as a guess, and a request waiting on the address is answered.
 func TestFailureGuardVerifierPanics(t *testing.T) {
