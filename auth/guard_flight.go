@@ -210,7 +210,10 @@ func (res *Reservation) settle(v verdict) {
 	}
 	res.done = true
 	g := res.g
-	if v == verdictValid {
+	if v == verdictValid && !res.late {
+		// A credential remembered already is kept until its time is up
+		// (then it reserves once more and is remembered again): no write
+		// on the way of the requests that skip the door.
 		g.valid.add(res.cred, time.Now())
 	}
 	if res.fl == nil {
