@@ -33,8 +33,10 @@ func guardedEcho(s *errresp.Style) *echo.Echo {
 	v2 := e.Group("/v2", apiecho.Wrap(authn.Require, limit))
 	v2.GET("/b", ok)
 	e.POST("/sign-in", func(c *echo.Context) error {
-		authn.Guard().Fail(c.Request())
-		return signin.NewInvalidCredentials()
+		// Fail answers as the Authenticator does and keeps the failure
+		// Throttle reserved.
+		authn.Fail(c.Response(), c.Request(), signin.NewInvalidCredentials())
+		return nil
 	}, apiecho.Wrap(authn.Throttle))
 	return e
 }

@@ -33,8 +33,10 @@ func guardedEngine(s *errresp.Style) *gin.Engine {
 	v2 := e.Group("/v2", apigin.Wrap(authn.Require, limit))
 	v2.GET("/b", ok)
 	e.POST("/sign-in", apigin.Wrap(authn.Throttle), func(c *gin.Context) {
-		authn.Guard().Fail(c.Request)
-		_ = c.Error(signin.NewInvalidCredentials())
+		// Fail answers as the Authenticator does and keeps the failure
+		// Throttle reserved.
+		authn.Fail(c.Writer, c.Request, signin.NewInvalidCredentials())
+		c.Abort()
 	})
 	return e
 }
