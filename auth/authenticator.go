@@ -178,10 +178,11 @@ func (a *Authenticator) middleware(next http.Handler, optional bool) http.Handle
 			// given back if it proves valid; refuse it unchecked from an
 			// address that has failed too often.
 			var err error
-			if res, err = a.guard.Reserve(r); err != nil {
+			if res, err = a.guard.reserveFor(r.Context(), a.guard.key(r), c.Secret); err != nil {
 				a.fail(w, r, errresp.From(err), c.Source, nil)
 				return
 			}
+			defer res.settle(verdictGuess) // a panic in the Verifier: a guess
 		}
 		if e != nil {
 			if optional && c.Source == 0 && e.Kind == errresp.NotAuthenticated {
@@ -206,7 +207,7 @@ func (a *Authenticator) middleware(next http.Handler, optional bool) http.Handle
 			a.fail(w, r, errresp.From(err), c.Source, res)
 			return
 		}
-		res.Cancel()
+		res.settle(verdictValid)
 		next.ServeHTTP(w, r.WithContext(&authContext{Context: r.Context(), principal: p, auth: a, source: c.Source}))
 	})
 }

@@ -28,6 +28,14 @@
 //     ratelimit.Store (GuardStore);
 //   - guard_table.go: its in-memory count, bounded, never forgetting a
 //     lockout;
+//   - guard_flight.go: the Authenticator's requests in progress: one
+//     reserved failure for concurrent requests carrying one credential,
+//     and requests that wait for failures being checked to settle;
+//   - guard_valid.go: the bounded, short-lived memory of credentials that
+//     proved valid, which skip the door;
+//   - guard_checking.go: the count, in a shared store, of failures whose
+//     credentials are being checked, for which requests refused on other
+//     instances wait;
 //   - guard_http.go: WithGuard, and Throttle for sign-in routes;
 //   - ended.go: ErrEnded, NewSessionEnded and SessionIDs, which tell a
 //     credential the service issued and that has ended from a guess;

@@ -19,3 +19,14 @@ func (g *FailureGuard) Addresses() int { return g.mem.len() }
 
 // GuardAddr is the FailureGuard's default key.
 var GuardAddr = guardAddr
+
+// InFlight returns the number of credentials and addresses g's table of
+// requests in progress holds.
+func (g *FailureGuard) InFlight() (creds, addrs int) {
+	g.flights.mu.Lock()
+	defer g.flights.mu.Unlock()
+	return len(g.flights.m), len(g.flights.addrs)
+}
+
+// Remembered returns the number of credentials g remembers as valid.
+func (g *FailureGuard) Remembered() int { return g.valid.len() }

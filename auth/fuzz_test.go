@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apierror/apierror/auth"
 	"github.com/apierror/apierror/errresp"
@@ -57,6 +58,10 @@ func BenchmarkAuthenticated(b *testing.B) {
 	f := newAuthFixture()
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) })
 	h := f.auth.Require(auth.RequirePermission("vms:read")(ok))
+	// With a guard: the key remembered as valid, and not (each request
+	// reserves a failure and gives it back).
+	remembered := newAuthFixture(auth.WithGuard(auth.NewFailureGuard())).auth.Require(ok)
+	forgotten := newAuthFixture(auth.WithGuard(auth.NewFailureGuard(auth.GuardRemember(0, time.Minute)))).auth.Require(ok)
 	cases := []struct {
 		name    string
 		handler http.Handler
@@ -67,6 +72,8 @@ func BenchmarkAuthenticated(b *testing.B) {
 		{"Bearer", h, []string{"Authorization", "Bearer " + adminKey}},
 		{"cookie", h, []string{"Cookie", "session=" + liveSess}},
 		{"refused", h, []string{"X-Api-Key", "nobody-key-0123456789"}},
+		{"guarded", remembered, []string{"X-Api-Key", adminKey}},
+		{"guarded-at-door", forgotten, []string{"X-Api-Key", adminKey}},
 	}
 	for _, bc := range cases {
 		b.Run(bc.name, func(b *testing.B) {

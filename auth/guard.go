@@ -22,6 +22,12 @@ const (
 	// DefaultFailureAddresses is how many addresses a FailureGuard keeps in
 	// memory.
 	DefaultFailureAddresses = 100_000
+	// DefaultValidCredentials is how many credentials that proved valid
+	// lately a FailureGuard remembers (GuardRemember).
+	DefaultValidCredentials = 10_000
+	// DefaultValidFor is how long a FailureGuard remembers a credential
+	// that proved valid.
+	DefaultValidFor = time.Minute
 )
 
 // GuardKeyPrefix starts the keys a FailureGuard counts under in a shared
@@ -57,6 +63,19 @@ func GuardAddresses(n int) GuardOption {
 	return func(g *FailureGuard) { g.mem.max = n }
 }
 
+// GuardRemember sets how many credentials that proved valid lately the
+// guard remembers, at most, and for how long; default
+// DefaultValidCredentials for DefaultValidFor. A request carrying one of
+// them reserves no failure at the door (see FailureGuard). n = 0 turns the
+// memory off. It panics when n is negative or ttl is not positive.
+func GuardRemember(n int, ttl time.Duration) GuardOption {
+	if n < 0 {
+		panic("apierror/auth: GuardRemember: negative size")
+	}
+	mustPositive("GuardRemember duration", ttl)
+	return func(g *FailureGuard) { g.valid.max, g.valid.ttl = n, ttl }
+}
+
 // GuardStore counts failures in s, a ratelimit.Store that several
 // instances of the service share (such as the Redis store), so that they
 // keep one cap between them, under the key GuardKeyPrefix + address and a
@@ -64,7 +83,12 @@ func GuardAddresses(n int) GuardOption {
 // failures together. When s fails (its error, Redis down), the guard
 // decides with its own in-memory count, so an outage gives an attacker at
 // most the cap once more on each instance, never unlimited guesses, and
-// never refuses a valid credential. It panics when s is nil.
+// never refuses a valid credential. When s is a ratelimit.UncachedTaker
+// (the Redis store is), the guard takes through TakeUncached: it gives back
+// a failure for every valid credential, and a refusal this instance's
+// cache remembers may have been undone by such refunds on another
+// instance. While s fails, a refusal it still knows of without its
+// backend (ratelimit.RefusalCache) holds. It panics when s is nil.
 func GuardStore(s ratelimit.Store) GuardOption {
 	if s == nil {
 		panic("apierror/auth: GuardStore needs a store")
@@ -89,6 +113,46 @@ func GuardStore(s ratelimit.Store) GuardOption {
 // either, so interleaving a valid key does not buy guesses. A credential the
 // service issued that has ended (see ErrEnded) is given back too: a stale
 // browser tab is not an attacker.
+//
+// # Legitimate concurrency from one address
+//
+// An office behind one NAT, or one client with a pool of connections,
+// sends many requests with valid credentials at once; the guard never
+// refuses them for failures they did not make. The Authenticator's
+// requests (not Throttle's or ReserveAt's) are counted so:
+//
+//   - Requests from one address carrying the identical credential at the
+//     same time are one guess: the first reserves one failure, the others
+//     share it (compared by a 128-bit hash under random seeds, never the
+//     secret), and the first verdict settles it. So 100 concurrent
+//     requests with one key cost one reservation per instance, given back.
+//   - A credential that proved valid lately (GuardRemember: 10,000 of them
+//     for a minute by default, in memory) reserves nothing: no one enters
+//     that memory without a credential the Verifier accepted, so it gives a
+//     guesser nothing, and the Verifier still checks every request. Should
+//     such a credential be refused (revoked since), the failure is counted
+//     then and the credential forgotten. Its holder is served even while
+//     others behind the same address are locked out.
+//   - A request that finds the address's allowance spent while failures
+//     this instance reserved for the address are still being checked waits
+//     for them instead of being refused: when one is given back (a valid
+//     credential) it tries again; when all are kept (guesses) it is
+//     refused. So 50 distinct valid keys arriving at once, more than the
+//     burst, all pass on one instance, at most burst of them being checked
+//     at a time; guesses never wake one another, so a flood still costs
+//     one take a request. Across instances sharing a store (GuardStore),
+//     each counts the failures it is checking in the store too
+//     (GuardCheckingPrefix; one more round trip to reserve and one to
+//     settle): a request the store refuses while none of the address's
+//     failures are being checked on its own instance, but some are on
+//     others, polls the store (2 to 50 ms apart) for up to a second,
+//     taking a failure given back meanwhile. So 50 distinct valid keys at
+//     once pass across instances too, when the others' checks settle
+//     within that second; a refused guess costs one look more (a peek).
+//
+// These keep the cap exact: a guess (a credential never seen valid)
+// always takes a failure from the allowance before the Verifier sees it,
+// so N concurrent wrong guesses from one address never pass the cap.
 //
 // The answer does not depend on why the credentials failed, so it tells an
 // unknown account from a wrong password no better than the 401 does.
@@ -115,19 +179,30 @@ type FailureGuard struct {
 	every time.Duration
 	key   func(*http.Request) string
 	store ratelimit.Store // nil: mem alone
+	take  func(context.Context, string, []ratelimit.Limit, int) (ratelimit.Decision, error)
 	limit []ratelimit.Limit
 	mem   guardTable
+
+	flights flights    // the Authenticator's requests in progress
+	valid   validCache // credentials that proved valid lately
 }
 
 // NewFailureGuard returns a FailureGuard with the defaults, changed by opts.
 func NewFailureGuard(opts ...GuardOption) *FailureGuard {
 	g := &FailureGuard{burst: DefaultFailureBurst, every: DefaultFailureEvery, key: guardAddr}
 	g.mem.max = DefaultFailureAddresses
+	g.valid.max, g.valid.ttl = DefaultValidCredentials, DefaultValidFor
+	g.flights.init()
 	for _, o := range opts {
 		o(g)
 	}
 	g.mem.burst, g.mem.every = g.burst, g.every
 	g.limit = []ratelimit.Limit{{Events: 1, Period: g.every, Burst: g.burst, Name: "failures"}}
+	if u, ok := g.store.(ratelimit.UncachedTaker); ok {
+		g.take = u.TakeUncached // refunds are the guard's normal path
+	} else if g.store != nil {
+		g.take = g.store.Take
+	}
 	return g
 }
 
@@ -139,6 +214,16 @@ type Reservation struct {
 	key   string
 	entry *guardEntry // in the memory count; nil: the store's
 	done  bool
+
+	checking bool // counted under GuardCheckingPrefix too
+
+	// The Authenticator's reservations (reserveFor): the credential's
+	// hash, and the flight shared with the requests carrying it at the
+	// same time, or late when the credential proved valid lately and
+	// nothing was reserved.
+	cred credHash
+	fl   *flight
+	late bool
 }
 
 // Reserve counts one failure against r's address in advance, when the
@@ -153,20 +238,37 @@ func (g *FailureGuard) Reserve(r *http.Request) (*Reservation, error) {
 // account) key at the instant now. With GuardStore the store's own clock
 // decides, and now serves the in-memory count it falls back on.
 func (g *FailureGuard) ReserveAt(ctx context.Context, key string, now time.Time) (*Reservation, error) {
+	res := new(Reservation)
+	if err := g.reserveInto(ctx, key, now, res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// reserveInto is ReserveAt writing the Reservation into res.
+func (g *FailureGuard) reserveInto(ctx context.Context, key string, now time.Time, res *Reservation) error {
 	if g.store != nil {
-		d, err := g.store.Take(ctx, GuardKeyPrefix+key, g.limit, 1)
+		d, err := g.take(ctx, GuardKeyPrefix+key, g.limit, 1)
 		if err == nil {
 			if !d.Allowed {
-				return nil, NewTooManyFailures(d.RetryAfter)
+				return NewTooManyFailures(d.RetryAfter)
 			}
-			return &Reservation{g: g, ctx: context.WithoutCancel(ctx), key: key}, nil
+			*res = Reservation{g: g, ctx: context.WithoutCancel(ctx), key: key}
+			return nil
+		}
+		if rc, ok := g.store.(ratelimit.RefusalCache); ok {
+			// The store is away: a refusal it has seen still holds.
+			if d, ok := rc.Refused(GuardKeyPrefix+key, g.limit, 1); ok {
+				return NewTooManyFailures(d.RetryAfter)
+			}
 		}
 	}
 	e, over := g.mem.reserve(key, now)
 	if over > 0 {
-		return nil, NewTooManyFailures(over)
+		return NewTooManyFailures(over)
 	}
-	return &Reservation{g: g, key: key, entry: e}, nil
+	*res = Reservation{g: g, key: key, entry: e}
+	return nil
 }
 
 // Cancel gives the reserved failure back: the credential was valid, or
@@ -175,6 +277,10 @@ func (g *FailureGuard) ReserveAt(ctx context.Context, key string, now time.Time)
 // Reservation belongs to one request: Cancel it from one goroutine.
 func (res *Reservation) Cancel() {
 	if res == nil || res.done {
+		return
+	}
+	if res.fl != nil || res.late {
+		res.settle(verdictOther)
 		return
 	}
 	res.done = true

@@ -2,20 +2,16 @@ package auth_test
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/apierror/apierror/auth"
 	"github.com/apierror/apierror/errresp"
 	"github.com/apierror/apierror/internal/redistest"
 	"github.com/apierror/apierror/principal"
-	"github.com/apierror/apierror/ratelimit/redisstore"
 )
 
 // slowRing is a KeyRing holding adminKey whose answers take delay, as a
@@ -36,22 +32,11 @@ func flood(hs []http.Handler, n int) map[int]int { return floodFrom(hs, n, "192.
 // floodFrom sends n wrong keys at once from the address ip, spread over hs,
 // and counts the statuses.
 func floodFrom(hs []http.Handler, n int, ip string) map[int]int {
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	got := map[int]int{}
-	start := make(chan struct{})
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			resp := guardDo(hs[i%len(hs)], "GET", "/v1/x", ip+":"+strconv.Itoa(i), "X-API-Key", "wrong-key-"+strconv.Itoa(i))
-			mu.Lock()
-			got[resp.StatusCode]++
-			mu.Unlock()
-		})
+	keys := make([]string, n)
+	for i := range keys {
+		keys[i] = "wrong-key-" + strconv.Itoa(i)
 	}
-	close(start)
-	wg.Wait()
-	return got
+	return sendAll(hs, ip, keys)
 }
 
 // 200 wrong keys at once from one address get exactly the burst of 401s
@@ -78,16 +63,7 @@ func TestFailureGuardSharedRedis(t *testing.T) {
 	t.Parallel()
 	const burst = 20
 	srv := redistest.Start(t)
-	var hs []http.Handler
-	for range 2 { // two instances: a client, a store and a guard each
-		client := redis.NewClient(&redis.Options{Addr: srv.Addr(), PoolSize: 100})
-		// A generous deadline: on a loaded machine a late reply would be
-		// counted in the instance's own memory instead (see GuardStore).
-		store := redisstore.New(client, redisstore.WithTimeout(10*time.Second), redisstore.WithLogger(slog.New(slog.DiscardHandler)))
-		t.Cleanup(func() { _ = store.Close(); _ = client.Close() })
-		g := auth.NewFailureGuard(auth.GuardLimit(burst, time.Hour), auth.GuardStore(store))
-		hs = append(hs, gpcnStack(auth.New(slowRing(5*time.Millisecond), authQuiet, auth.WithGuard(g)).Require(noContent)))
-	}
+	hs, _ := redisGuards(t, srv.Addr(), 2, burst, slowRing(5*time.Millisecond))
 	got := flood(hs, 200)
 	if got[401] != burst || got[429] != 200-burst {
 		t.Errorf("statuses %v, want %d x 401 and %d x 429 between the two instances", got, burst, 200-burst)
@@ -123,6 +99,7 @@ func TestFailureGuardEndedSessionNotAGuess(t *testing.T) {
 	t.Parallel()
 	ring := new(auth.KeyRing)
 	ring.AddKey(adminKey, admin, time.Time{})
+	ring.AddKey(readerKey, admin, time.Time{})
 	signedOut := ring.IssueSession(admin, time.Hour)
 	ring.Revoke(signedOut)
 	expired := ring.IssueSession(admin, -time.Second)
@@ -146,8 +123,12 @@ func TestFailureGuardEndedSessionNotAGuess(t *testing.T) {
 			t.Fatalf("forged session %d: status %d, want 401", i, resp.StatusCode)
 		}
 	}
-	if resp := guardDo(h, "GET", "/v1/x", "192.0.2.20:1", "X-API-Key", adminKey); resp.StatusCode != 429 {
-		t.Errorf("a valid key after 3 forged sessions: status %d, want 429", resp.StatusCode)
+	if resp := guardDo(h, "GET", "/v1/x", "192.0.2.20:1", "X-API-Key", readerKey); resp.StatusCode != 429 {
+		t.Errorf("a valid key not seen before, after 3 forged sessions: status %d, want 429", resp.StatusCode)
+	}
+	// A key that proved valid lately skips the door: it is not a guess.
+	if resp := guardDo(h, "GET", "/v1/x", "192.0.2.20:1", "X-API-Key", adminKey); resp.StatusCode != 204 {
+		t.Errorf("a key that proved valid lately, after 3 forged sessions: status %d, want 204", resp.StatusCode)
 	}
 }
 

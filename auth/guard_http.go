@@ -73,7 +73,9 @@ func (a *Authenticator) settle(r *http.Request, e *errresp.Error, res *Reservati
 		}
 		return
 	}
-	if !guess {
+	if guess {
+		res.settle(verdictGuess)
+	} else {
 		res.Cancel()
 	}
 }

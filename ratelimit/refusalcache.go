@@ -1,6 +1,9 @@
 package ratelimit
 
-import "net/http"
+import (
+	"context"
+	"net/http"
+)
 
 // RefusalCache is implemented by a Store that can tell, without asking its
 // backend, that a request would be refused: the Redis store remembers the
@@ -18,6 +21,18 @@ type RefusalCache interface {
 	// Refused returns the refusal Take would give now for key, limits and
 	// cost, when the store knows it without asking its backend.
 	Refused(key string, limits []Limit, cost int) (Decision, bool)
+}
+
+// UncachedTaker is implemented by a Store with a RefusalCache whose Take
+// can be asked of the backend alone. A caller for whom giving tokens back
+// is the normal path, such as a guard that reserves a failure for every
+// request and refunds it when the credential proves valid, takes through
+// it: a refund made by another instance sharing the backend restores a
+// bucket that this instance's cache would still call refused.
+type UncachedTaker interface {
+	// TakeUncached is Take decided by the backend whatever the store's
+	// refusal cache holds; the cache still learns from its answer.
+	TakeUncached(ctx context.Context, key string, limits []Limit, cost int) (Decision, error)
 }
 
 // refusedInside answers r when a limiter mounted directly inside h, or h

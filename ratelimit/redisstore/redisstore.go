@@ -60,8 +60,9 @@ type Store struct {
 }
 
 var (
-	_ ratelimit.Store        = (*Store)(nil)
-	_ ratelimit.RefusalCache = (*Store)(nil)
+	_ ratelimit.Store         = (*Store)(nil)
+	_ ratelimit.RefusalCache  = (*Store)(nil)
+	_ ratelimit.UncachedTaker = (*Store)(nil)
 )
 
 // New returns a Store that keeps its buckets in Redis through client, which
@@ -124,13 +125,23 @@ func New(client redis.UniversalClient, opts ...Option) *Store {
 // slower than the timeout, the error wraps ratelimit.ErrUnavailable; when
 // the key held data the store cannot read, it wraps ErrCorruptKey.
 func (s *Store) Take(ctx context.Context, key string, limits []ratelimit.Limit, cost int) (ratelimit.Decision, error) {
-	return s.decide(ctx, key, limits, cost, opTake)
+	return s.decide(ctx, key, limits, cost, opTake, true)
+}
+
+// TakeUncached is Take asked of Redis even when the store's refusal cache
+// holds the key; the cache learns from its answer as from Take's (so
+// Refused still knows the key's refusal while Redis is away). It implements
+// ratelimit.UncachedTaker, for callers that refund on their normal path
+// (auth.FailureGuard), whose refunds on other instances the cache of this
+// one cannot see.
+func (s *Store) TakeUncached(ctx context.Context, key string, limits []ratelimit.Limit, cost int) (ratelimit.Decision, error) {
+	return s.decide(ctx, key, limits, cost, opTake, false)
 }
 
 // Peek returns the decision Take would return now, and takes nothing: the
 // same script runs in a mode that writes nothing, with Take's errors and its health accounting. It implements ratelimit.Store.
 func (s *Store) Peek(ctx context.Context, key string, limits []ratelimit.Limit, cost int) (ratelimit.Decision, error) {
-	return s.decide(ctx, key, limits, cost, opPeek)
+	return s.decide(ctx, key, limits, cost, opPeek, true)
 }
 
 // Refund gives back cost tokens to each of limits for key, in one round
@@ -145,7 +156,7 @@ func (s *Store) Refund(ctx context.Context, key string, limits []ratelimit.Limit
 	if cost == 0 {
 		return validate(limits, cost)
 	}
-	_, err := s.decide(ctx, key, limits, cost, opRefund)
+	_, err := s.decide(ctx, key, limits, cost, opRefund, true)
 	return err
 }
 
@@ -171,8 +182,9 @@ const (
 )
 
 // decide runs op for key: Take, Peek and Refund share the checks, the
-// health accounting and the classification of errors.
-func (s *Store) decide(ctx context.Context, key string, limits []ratelimit.Limit, cost int, o op) (ratelimit.Decision, error) {
+// health accounting and the classification of errors. cached lets the
+// refusal cache answer a take or peek; it learns from every reply.
+func (s *Store) decide(ctx context.Context, key string, limits []ratelimit.Limit, cost int, o op, cached bool) (ratelimit.Decision, error) {
 	if err := validate(limits, cost); err != nil {
 		return ratelimit.Decision{}, err
 	}
@@ -183,10 +195,13 @@ func (s *Store) decide(ctx context.Context, key string, limits []ratelimit.Limit
 		return ratelimit.Decision{}, ratelimit.ErrStoreClosed
 	}
 	rk := s.redisKey(key, limits)
-	if o == opRefund {
+	switch {
+	case o == opRefund:
 		s.refused.forget(rk)
-	} else if d, ok := s.refused.refused(rk, limits, cost); ok {
-		return d, nil
+	case cached:
+		if d, ok := s.refused.refused(rk, limits, cost); ok {
+			return d, nil
+		}
 	}
 	bctx, cancel := s.nodes.Bound(ctx)
 	defer cancel()

@@ -44,6 +44,7 @@ type refusal struct {
 	limits []ratelimit.Limit
 	bind   int
 	free   int64
+	asked  int64 // the instant the refused call was queued
 }
 
 func (r *refusals) init(max int, clock func() time.Time) {
@@ -103,13 +104,14 @@ func (r *refusals) refused(rk string, limits []ratelimit.Limit, cost int) (ratel
 
 // note records what Redis answered a request of cost for rk and limits,
 // queued at instant at: a refusal with a wait is kept; an allowed take
-// forgets the key.
+// queued after the kept refusal was forgets the key (one queued before it,
+// whose reply came later, says nothing new).
 func (r *refusals) note(rk string, limits []ratelimit.Limit, cost int, at int64, d *ratelimit.Decision) {
 	if r.per == 0 || cost <= 0 {
 		return
 	}
 	if d.Allowed {
-		r.forget(rk)
+		r.forgetAsked(rk, at)
 		return
 	}
 	if d.RetryAfter <= 0 {
@@ -119,7 +121,7 @@ func (r *refusals) note(rk string, limits []ratelimit.Limit, cost int, at int64,
 	if bind < 0 {
 		return
 	}
-	e := refusal{limits: slices.Clone(limits), bind: bind, free: at + int64(d.RetryAfter) - int64(cost)*int64(d.Limit.Interval())}
+	e := refusal{limits: slices.Clone(limits), bind: bind, free: at + int64(d.RetryAfter) - int64(cost)*int64(d.Limit.Interval()), asked: at}
 	sh := r.shard(rk)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -155,5 +157,15 @@ func (r *refusals) forget(rk string) {
 	sh := r.shard(rk)
 	sh.mu.Lock()
 	delete(sh.m, rk)
+	sh.mu.Unlock()
+}
+
+// forgetAsked drops rk's entry unless its refusal was asked after at.
+func (r *refusals) forgetAsked(rk string, at int64) {
+	sh := r.shard(rk)
+	sh.mu.Lock()
+	if e, ok := sh.m[rk]; ok && e.asked <= at {
+		delete(sh.m, rk)
+	}
 	sh.mu.Unlock()
 }

@@ -94,3 +94,64 @@ func TestRefusedBounded(t *testing.T) {
 		t.Error("the latest refusal is not held")
 	}
 }
+
+// TestTakeUncached: a refund made through another store sharing Redis
+// restores the bucket, which Take on this store still refuses from its
+// cache until its own instant, and TakeUncached takes from Redis; the
+// cache learns its refusal.
+func TestTakeUncached(t *testing.T) {
+	t.Parallel()
+	_, client := startRedis(t)
+	ctx := context.Background()
+	now := time.Unix(1_800_000_000, 0)
+	clock := func() time.Time { return now }
+	limits := []ratelimit.Limit{{Events: 1, Period: time.Hour, Burst: 2}}
+	here := testStore(t, client, WithClock(clock), WithPrefix("uncached:"))
+	there := testStore(t, client, WithClock(clock), WithPrefix("uncached:"))
+	for i, want := range []bool{true, true, false} {
+		if d, err := here.Take(ctx, "k", limits, 1); err != nil || d.Allowed != want {
+			t.Fatalf("take %d: %+v, %v; want allowed %v", i, d, err, want)
+		}
+	}
+	if err := there.Refund(ctx, "k", limits, 1); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := here.Take(ctx, "k", limits, 1); err != nil || d.Allowed {
+		t.Fatalf("Take after a refund elsewhere: %+v, %v; want the cached refusal", d, err)
+	}
+	for i, want := range []bool{true, false, false} {
+		if d, err := here.TakeUncached(ctx, "k", limits, 1); err != nil || d.Allowed != want {
+			t.Fatalf("TakeUncached %d: %+v, %v; want allowed %v", i, d, err, want)
+		}
+	}
+	if _, ok := here.Refused("k", limits, 1); !ok {
+		t.Error("the cache did not learn TakeUncached's refusal")
+	}
+	if err := there.Refund(ctx, "k", limits, 1); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := here.TakeUncached(ctx, "k", limits, 1); err != nil || !d.Allowed {
+		t.Fatalf("TakeUncached after a second refund elsewhere: %+v, %v; want allowed", d, err)
+	}
+}
+
+// An allowed reply to a call queued before the refusal the store keeps
+// (its reply came later) does not forget the refusal; one queued after it
+// does.
+func TestRefusedOrder(t *testing.T) {
+	var r refusals
+	r.init(16, nil)
+	limits := []ratelimit.Limit{{Events: 1, Period: time.Hour}}
+	refused := ratelimit.Decision{Limit: limits[0], RetryAfter: time.Hour}
+	allowed := ratelimit.Decision{Allowed: true, Limit: limits[0]}
+	now := r.now()
+	r.note("k", limits, 1, now, &refused)
+	r.note("k", limits, 1, now-1, &allowed)
+	if _, ok := r.refused("k", limits, 1); !ok {
+		t.Fatal("an allowed reply queued before the refusal forgot it")
+	}
+	r.note("k", limits, 1, now+1, &allowed)
+	if _, ok := r.refused("k", limits, 1); ok {
+		t.Fatal("an allowed reply queued after the refusal did not forget it")
+	}
+}
