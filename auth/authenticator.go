@@ -172,16 +172,19 @@ func (a *Authenticator) middleware(next http.Handler, optional bool) http.Handle
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, e := a.extract(r)
-		var res *Reservation
+		var (
+			res  *Reservation
+			held Reservation // res's storage, on this stack
+		)
 		if a.guard != nil && (e == nil || e.Kind != errresp.NotAuthenticated) {
 			// A credential was tried: count it as a failure at the door,
 			// given back if it proves valid; refuse it unchecked from an
 			// address that has failed too often.
-			var err error
-			if res, err = a.guard.Reserve(r); err != nil {
+			if err := a.guard.reserve(r.Context(), a.guard.key(r), time.Now(), &held); err != nil {
 				a.fail(w, r, errresp.From(err), c.Source, nil)
 				return
 			}
+			res = &held
 		}
 		if e != nil {
 			if optional && c.Source == 0 && e.Kind == errresp.NotAuthenticated {

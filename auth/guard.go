@@ -153,20 +153,32 @@ func (g *FailureGuard) Reserve(r *http.Request) (*Reservation, error) {
 // account) key at the instant now. With GuardStore the store's own clock
 // decides, and now serves the in-memory count it falls back on.
 func (g *FailureGuard) ReserveAt(ctx context.Context, key string, now time.Time) (*Reservation, error) {
+	res := new(Reservation)
+	if err := g.reserve(ctx, key, now, res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// reserve is ReserveAt into res, which the caller provides, so that the
+// middleware keeps its Reservation on its own stack.
+func (g *FailureGuard) reserve(ctx context.Context, key string, now time.Time, res *Reservation) error {
 	if g.store != nil {
 		d, err := g.store.Take(ctx, GuardKeyPrefix+key, g.limit, 1)
 		if err == nil {
 			if !d.Allowed {
-				return nil, NewTooManyFailures(d.RetryAfter)
+				return NewTooManyFailures(d.RetryAfter)
 			}
-			return &Reservation{g: g, ctx: context.WithoutCancel(ctx), key: key}, nil
+			*res = Reservation{g: g, ctx: context.WithoutCancel(ctx), key: key}
+			return nil
 		}
 	}
 	e, over := g.mem.reserve(key, now)
 	if over > 0 {
-		return nil, NewTooManyFailures(over)
+		return NewTooManyFailures(over)
 	}
-	return &Reservation{g: g, key: key, entry: e}, nil
+	*res = Reservation{g: g, key: key, entry: e}
+	return nil
 }
 
 // Cancel gives the reserved failure back: the credential was valid, or
@@ -192,7 +204,9 @@ func guardAddr(r *http.Request) string {
 		host = r.RemoteAddr
 	}
 	a, err := netip.ParseAddr(host)
-	if err != nil {
+	if err != nil || a.Is4() {
+		// ParseAddr takes only the canonical dotted quad for IPv4, so
+		// host is already what a.String() would make.
 		return host
 	}
 	a = a.Unmap()
