@@ -186,7 +186,7 @@ func (a *Authenticator) middleware(next http.Handler, optional bool) http.Handle
 		}
 		if e != nil {
 			if optional && c.Source == 0 && e.Kind == errresp.NotAuthenticated {
-				next.ServeHTTP(w, r.WithContext(&authContext{Context: r.Context(), auth: a}))
+				next.ServeHTTP(w, withAuth(r, authContext{auth: a}))
 				return
 			}
 			a.fail(w, r, e, c.Source, res)
@@ -208,7 +208,7 @@ func (a *Authenticator) middleware(next http.Handler, optional bool) http.Handle
 			return
 		}
 		res.settle(verdictValid)
-		next.ServeHTTP(w, r.WithContext(&authContext{Context: r.Context(), principal: p, auth: a, source: c.Source}))
+		next.ServeHTTP(w, withAuth(r, authContext{principal: p, auth: a, source: c.Source}))
 	})
 }
 

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"net/http"
 
 	"github.com/apierror/apierror/internal/principalkey"
 	"github.com/apierror/apierror/principal"
@@ -29,6 +30,23 @@ func (c *authContext) Value(key any) any {
 		return c
 	}
 	return c.Context.Value(key)
+}
+
+// authReq is an authContext and the copy of the request it is the context
+// of, in one allocation.
+type authReq struct {
+	c authContext
+	r http.Request
+}
+
+// withAuth returns a copy of r whose context is c over r's context, the copy
+// and c made in one allocation.
+func withAuth(r *http.Request, c authContext) *http.Request {
+	b := &authReq{c: c}
+	b.c.Context = r.Context()
+	// WithContext is inlined and its copy does not escape: only b is made.
+	b.r = *r.WithContext(&b.c)
+	return &b.r
 }
 
 // Principal returns the principal c carries, for principal.FromContext.

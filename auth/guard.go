@@ -298,7 +298,9 @@ func guardAddr(r *http.Request) string {
 		host = r.RemoteAddr
 	}
 	a, err := netip.ParseAddr(host)
-	if err != nil {
+	if err != nil || a.Is4() {
+		// ParseAddr takes only the canonical dotted quad for IPv4, so
+		// host is already what a.String() would make.
 		return host
 	}
 	a = a.Unmap()

@@ -294,3 +294,22 @@ func TestSignInUnknownAndWrongIdentical(t *testing.T) {
 	}
 	// The same work: signin.TestUnknownAndWrongSameWork.
 }
+
+// TestGuardAddr checks the default key: the address without its port, an
+// IPv4-mapped IPv6 address as IPv4, IPv6 cut to its /64.
+func TestGuardAddr(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"192.0.2.7:51234":          "192.0.2.7",
+		"[::ffff:192.0.2.7]:51234": "192.0.2.7",
+		"[2001:db8:1:2:3::9]:443":  "2001:db8:1:2::/64",
+		"192.0.2.7":                "192.0.2.7",
+		"not an address":           "not an address",
+		"[fe80::1%eth0]:80":        "fe80::/64",
+	} {
+		r := &http.Request{RemoteAddr: in}
+		if got := auth.GuardAddr(r); got != want {
+			t.Errorf("GuardAddr(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -181,8 +181,7 @@ func refusalBinds(a, b *Decision) bool {
 // leaves l out (the refusal is then made by the limiters that answered).
 func (l *limiter) peek(ctx context.Context, key string, cost int) (Decision, error) {
 	if l.fast != nil {
-		var d Decision
-		_, err := l.fast.decide(key, l.params, l.limits, cost, opPeek, &d)
+		d, _, err := l.fast.decide(key, l.params, l.limits, cost, opPeek)
 		return d, err
 	}
 	d, err := l.store.Peek(ctx, key, l.limits, cost)
@@ -204,7 +203,7 @@ func (l *limiter) giveBack(ctx context.Context, key string, cost int, fallback b
 	case fallback:
 		_ = l.memory.get().Refund(ctx, key, l.limits, cost)
 	case l.fast != nil:
-		_, _ = l.fast.decide(key, l.params, l.limits, cost, opRefund, nil)
+		_, _, _ = l.fast.decide(key, l.params, l.limits, cost, opRefund)
 	default:
 		if err := l.store.Refund(ctx, key, l.limits, cost); err != nil && errors.Is(err, ErrUnavailable) {
 			l.unavailable(ctx, err)

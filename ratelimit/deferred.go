@@ -153,12 +153,9 @@ func (h *handler) serveDeferred(w http.ResponseWriter, r *http.Request, key stri
 // takeAfter takes cost tokens for key after the response, under the
 // limiter's store error policy (FallBack takes from the fallback store).
 func (l *limiter) takeAfter(ctx context.Context, key string, cost int) {
-	var (
-		d   Decision
-		err error
-	)
+	var err error
 	if l.fast != nil {
-		_, err = l.fast.decide(key, l.params, l.limits, cost, opTake, &d)
+		_, _, err = l.fast.decide(key, l.params, l.limits, cost, opTake)
 	} else {
 		_, err = l.store.Take(ctx, key, l.limits, cost)
 	}

@@ -229,7 +229,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // been answered, or passed to next, and the error is returned.
 func (l *limiter) take(w http.ResponseWriter, r *http.Request, next http.Handler, key string, cost int) (d Decision, now time.Time, fallback bool, err error) {
 	if l.fast != nil {
-		now, err = l.fast.decide(key, l.params, l.limits, cost, opTake, &d)
+		d, now, err = l.fast.decide(key, l.params, l.limits, cost, opTake)
 	} else {
 		d, err = l.store.Take(r.Context(), key, l.limits, cost)
 	}

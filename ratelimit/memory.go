@@ -186,10 +186,15 @@ type partDecider struct {
 	p *part
 }
 
-func (pd partDecider) decide(key string, params []bucket, limits []Limit, cost int, o op, d *Decision) (time.Time, error) {
+func (pd partDecider) decide(key string, params []bucket, limits []Limit, cost int, o op) (Decision, time.Time, error) {
+	var d Decision
+	dp := &d
+	if o == opRefund {
+		dp = nil
+	}
 	t := pd.s.instant()
-	err := pd.p.do(key, params, limits, cost, t, o, d)
-	return pd.s.wall(t), err
+	err := pd.p.do(key, params, limits, cost, t, o, dp)
+	return d, pd.s.wall(t), err
 }
 
 // instant is the store clock's current instant, in ns since the store was

@@ -119,8 +119,10 @@ type fastStore interface {
 	decider(name string) decider
 }
 
-// decider makes one decision (o) for key at the store's current instant,
-// writes it into d (nil for a refund), and returns that instant.
+// decider makes one decision (o) for key at the store's current instant and
+// returns it (the zero Decision for a refund) with that instant. The
+// Decision is returned by value, so that a caller's does not escape through
+// the interface call.
 type decider interface {
-	decide(key string, params []bucket, limits []Limit, cost int, o op, d *Decision) (time.Time, error)
+	decide(key string, params []bucket, limits []Limit, cost int, o op) (Decision, time.Time, error)
 }
