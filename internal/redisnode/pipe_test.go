@@ -82,7 +82,7 @@ func TestPipeLate(t *testing.T) {
 	// The one pipeline is busy with a 400ms script.
 	spun := make(chan error, 1)
 	go func() { spun <- n.Pipe(ctx, nd, redis.NewCmd(ctx, "eval", spin, "0"), nil) }()
-	time.Sleep(50 * time.Millisecond)
+	redistest.WaitBusy(t, srv.Addr())
 	short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
 	defer cancel()
 	if err := n.Pipe(short, nd, redis.NewIntCmd(ctx, "incr", "queued"), func(redis.Cmder) { t.Error("late ran for a call never sent") }); !errors.Is(err, context.DeadlineExceeded) || Classify(err) != Late {
@@ -95,7 +95,7 @@ func TestPipeLate(t *testing.T) {
 	// Now a call that is sent, and waits on the busy script itself.
 	late := make(chan int64, 1)
 	go func() { _ = n.Pipe(ctx, nd, redis.NewCmd(ctx, "eval", spin, "0"), nil) }()
-	time.Sleep(50 * time.Millisecond)
+	redistest.WaitBusy(t, srv.Addr())
 	// A second client, whose pipeline goes out at once; one that does not
 	// bound its I/O by the context, so that even a lone call goes out in a
 	// pipeline of the Nodes' own (a lone call on a client that does is sent

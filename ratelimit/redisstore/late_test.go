@@ -6,8 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
+	"github.com/apierror/apierror/internal/redistest"
 	"github.com/apierror/apierror/ratelimit"
 )
 
@@ -40,7 +39,7 @@ func TestLateReply(t *testing.T) {
 	}
 	busy := make(chan error, 1)
 	go func() { busy <- admin.Eval(ctx, spin, nil, 600_000).Err() }()
-	waitBusy(t, srv.Addr())
+	redistest.WaitBusy(t, srv.Addr())
 	if _, err := s.Take(ctx, "k", limits, 1); !errors.Is(err, ratelimit.ErrUnavailable) {
 		t.Fatalf("a take behind the busy script: %v; want ErrUnavailable", err)
 	}
@@ -70,22 +69,5 @@ func TestLateReply(t *testing.T) {
 	}
 	if n := logs.Count("unavailable"); n != 0 {
 		t.Errorf("a busy Redis was logged as an outage:\n%s", logs)
-	}
-}
-
-// waitBusy returns once the server at addr is busy in a script: a PING on a
-// connection of its own gets no answer within 30ms. It does not sleep a
-// guessed time, so a loaded machine that starts the script late does not
-// let the take under test go first.
-func waitBusy(t *testing.T, addr string) {
-	t.Helper()
-	probe := redis.NewClient(&redis.Options{Addr: addr, ReadTimeout: 30 * time.Millisecond, MaxRetries: -1, PoolSize: 1})
-	defer probe.Close()
-	deadline := time.Now().Add(10 * time.Second)
-	for probe.Ping(context.Background()).Err() == nil {
-		if time.Now().After(deadline) {
-			t.Fatal("the busy script never started")
-		}
-		time.Sleep(2 * time.Millisecond)
 	}
 }
