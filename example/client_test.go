@@ -20,6 +20,7 @@ import (
 	"github.com/apierror/apierror/client"
 	"github.com/apierror/apierror/client/clienttest"
 	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/internal/redistest"
 	"github.com/apierror/apierror/middleware"
 	"github.com/apierror/apierror/ratelimit"
 )
@@ -35,7 +36,7 @@ type liveClient struct {
 	style  *errresp.Style
 	clock  *clienttest.Clock
 	client *http.Client
-	logs   *lockedBuffer // the client's log, as JSON lines
+	logs   *redistest.Log // the client's log, as JSON lines
 
 	mu       sync.Mutex
 	attempts []client.Attempt
@@ -43,7 +44,7 @@ type liveClient struct {
 
 func startLive(t *testing.T, style *errresp.Style) *liveClient {
 	t.Helper()
-	lc := &liveClient{style: style, clock: clienttest.NewClock(time.Now()), logs: &lockedBuffer{}}
+	lc := &liveClient{style: style, clock: clienttest.NewClock(time.Now()), logs: &redistest.Log{}}
 	store := ratelimit.NewMemoryStore(ratelimit.MemoryClock(lc.clock.Now))
 	srv := httptest.NewServer(newService(style, store).routes())
 	t.Cleanup(func() {

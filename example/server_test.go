@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/internal/redistest"
 )
 
 // binary is the example built once for every test of the package.
@@ -43,28 +44,10 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// lockedBuffer collects a process's output while the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // server is one running example process.
 type server struct {
-	base  string        // http://127.0.0.1:PORT
-	out   *lockedBuffer // what it printed
+	base  string         // http://127.0.0.1:PORT
+	out   *redistest.Log // what it printed
 	style *errresp.Style
 	// problem is the style a client gets with Accept: application/problem+json:
 	// its types lead to the example's reference page.
@@ -94,7 +77,7 @@ func startServerStoppedBy(t *testing.T, sig os.Signal, args ...string) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out, logs lockedBuffer
+	var out, logs redistest.Log
 	cmd.Stderr = &logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

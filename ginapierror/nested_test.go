@@ -10,6 +10,7 @@ import (
 	"github.com/apierror/apierror/errresp"
 	"github.com/apierror/apierror/ginapierror"
 	"github.com/apierror/apierror/internal/adaptertest"
+	"github.com/apierror/apierror/internal/redistest"
 	"github.com/apierror/apierror/middleware"
 )
 
@@ -19,7 +20,7 @@ import (
 // error of c.AbortWithError(502, err) is logged, the 502 envelope sent.
 // It swaps slog's default logger, so it does not run in parallel.
 func TestNestedWrapsAnswerOnce(t *testing.T) {
-	var logged lockedBuffer
+	var logged redistest.Log
 	slog.SetDefault(slog.New(slog.NewTextHandler(&logged, nil)))
 	defer slog.SetDefault(slog.New(slog.DiscardHandler))
 	e := gin.New()

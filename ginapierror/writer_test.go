@@ -1,35 +1,16 @@
 package ginapierror_test
 
 import (
-	"bytes"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/apierror/apierror/ginapierror"
 	"github.com/apierror/apierror/internal/adaptertest"
+	"github.com/apierror/apierror/internal/redistest"
 )
-
-// lockedBuffer is a bytes.Buffer safe for gin's logger and the test.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestSuccessUntouched: successes, a streamed body and a status without a
 // body leave the stack as gin writes them without it, with X-Request-ID
@@ -49,7 +30,7 @@ func TestSuccessUntouched(t *testing.T) {
 			c.String(http.StatusAccepted, "%d %t", c.Writer.Status(), c.Writer.Written())
 		})
 	}
-	var logged lockedBuffer
+	var logged redistest.Log
 	bare := gin.New()
 	routes(bare)
 	e := gin.New()

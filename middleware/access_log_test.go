@@ -2,7 +2,6 @@ package middleware
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -20,25 +19,8 @@ import (
 	chimw "github.com/go-chi/chi/v5/middleware"
 
 	"github.com/apierror/apierror/errresp"
+	"github.com/apierror/apierror/internal/redistest"
 )
-
-// syncBuffer is a bytes.Buffer safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // rawGet sends a GET over a plain TCP connection and returns the status,
 // the number of body bytes and the headers the client received.
@@ -121,7 +103,7 @@ func TestChiLoggerSeesWhatTheClientReceives(t *testing.T) {
 	for _, sname := range stacks {
 		t.Run(sname, func(t *testing.T) {
 			t.Parallel()
-			var logs syncBuffer
+			var logs redistest.Log
 			hf := &headerFormatter{LogFormatter: &chimw.DefaultLogFormatter{Logger: log.New(&logs, "", 0), NoColor: true}, got: map[string]http.Header{}}
 			logger := chimw.RequestLogger(hf)
 			mux := http.NewServeMux()

@@ -7,8 +7,8 @@ import (
 	"sync"
 )
 
-// Log is a concurrency-safe buffer behind a test's logger, which a store's
-// prober writes from a goroutine of its own.
+// Log is a concurrency-safe buffer for what a test's logger, a server's
+// goroutines or a child process write while the test reads it.
 type Log struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
