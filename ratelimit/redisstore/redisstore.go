@@ -197,7 +197,7 @@ func (s *Store) decide(ctx context.Context, key string, limits []ratelimit.Limit
 	rk := s.redisKey(key, limits)
 	switch {
 	case o == opRefund:
-		s.refused.forget(rk)
+		s.refused.refunded(rk, s.refused.now())
 	case cached:
 		if d, ok := s.refused.refused(rk, limits, cost); ok {
 			return d, nil

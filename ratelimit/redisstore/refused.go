@@ -44,7 +44,11 @@ type refusal struct {
 	limits []ratelimit.Limit
 	bind   int
 	free   int64
-	asked  int64 // the instant the refused call was queued
+	asked  int64 // the instant the refused call was queued, or the refund was
+	// refund marks an entry that holds no refusal, only the instant of
+	// the key's last refund through this store: a refusal asked before it,
+	// whose reply comes after it, is older than the bucket and not kept.
+	refund bool
 }
 
 func (r *refusals) init(max int, clock func() time.Time) {
@@ -77,7 +81,7 @@ func (r *refusals) refused(rk string, limits []ratelimit.Limit, cost int) (ratel
 	sh.mu.Lock()
 	e, ok := sh.m[rk]
 	sh.mu.Unlock()
-	if !ok || !slices.Equal(e.limits, limits) {
+	if !ok || e.refund || !slices.Equal(e.limits, limits) {
 		return ratelimit.Decision{}, false
 	}
 	for _, l := range limits {
@@ -125,7 +129,7 @@ func (r *refusals) note(rk string, limits []ratelimit.Limit, cost int, at int64,
 	sh := r.shard(rk)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	if old, ok := sh.m[rk]; ok && slices.Equal(old.limits, limits) && old.free >= e.free {
+	if old, ok := sh.m[rk]; ok && (old.refund && old.asked > at || !old.refund && slices.Equal(old.limits, limits) && old.free >= e.free) {
 		return
 	}
 	if sh.m == nil {
@@ -134,6 +138,10 @@ func (r *refusals) note(rk string, limits []ratelimit.Limit, cost int, at int64,
 	if _, ok := sh.m[rk]; !ok && len(sh.m) >= r.per {
 		now := r.now()
 		for k, v := range sh.m {
+			if v.refund {
+				delete(sh.m, k)
+				continue
+			}
 			l := v.limits[v.bind]
 			if v.free+int64(l.Interval())*int64(l.Capacity()) <= now {
 				delete(sh.m, k)
@@ -158,6 +166,25 @@ func (r *refusals) forget(rk string) {
 	sh.mu.Lock()
 	delete(sh.m, rk)
 	sh.mu.Unlock()
+}
+
+// refunded drops rk's refusal before a refund queued at instant at is
+// sent, and remembers at, so that the refusal of a take queued before the
+// refund, whose reply comes after it, is not kept.
+func (r *refusals) refunded(rk string, at int64) {
+	if r.per == 0 {
+		return
+	}
+	sh := r.shard(rk)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if _, ok := sh.m[rk]; !ok && len(sh.m) >= r.per {
+		return // full: no room to remember the refund; a late refusal may then be kept until its wait ends
+	}
+	if sh.m == nil {
+		sh.m = make(map[string]refusal)
+	}
+	sh.m[rk] = refusal{asked: at, refund: true}
 }
 
 // forgetAsked drops rk's entry unless its refusal was asked after at.
